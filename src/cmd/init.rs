@@ -1,0 +1,28 @@
+//! `minebrief init`: write the default configuration with its comments.
+
+use std::io::Write;
+
+use crate::cli::InitArgs;
+use crate::config::DEFAULT_TOML;
+use crate::error::{Error, Result};
+
+pub fn run(args: InitArgs) -> Result<i32> {
+    match args.out {
+        Some(path) => {
+            if path.exists() {
+                return Err(Error::usage(
+                    format!("{} 已存在，不会覆盖", path.display()),
+                    format!("{} exists; not overwritten", path.display()),
+                ));
+            }
+            crate::output::write_atomic(&path, DEFAULT_TOML.as_bytes())?;
+            eprintln!("已写出 / written: {}", path.display());
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(DEFAULT_TOML.as_bytes())
+                .map_err(|e| Error::io("<stdout>", e))?;
+        }
+    }
+    Ok(0)
+}

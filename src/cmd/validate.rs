@@ -1,0 +1,170 @@
+//! `minebrief validate`: read the data folder, print a per-file report and
+//! the most common rejection reasons.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::cli::ValidateArgs;
+use crate::error::Result;
+use crate::ingest;
+use crate::model::Dataset;
+
+pub fn run(args: ValidateArgs) -> Result<i32> {
+    let cfg = super::load_config(args.config.as_deref(), &args.data)?;
+    let upto = args
+        .quarter
+        .as_deref()
+        .map(super::parse_quarter)
+        .transpose()?;
+    let ds = ingest::load(&args.data, &cfg, upto)?;
+    print!("{}", report(&ds));
+    if let Some(p) = &args.rejects {
+        crate::output::write_atomic(p, &crate::output::rejects_csv(&ds.rejects))?;
+        println!("被拒行已写入 / rejected rows written to {}", p.display());
+    }
+    let any_rejected = ds
+        .files
+        .iter()
+        .any(|f| f.counts.rejected > 0 || f.error.is_some());
+    Ok(if args.strict && any_rejected { 1 } else { 0 })
+}
+
+/// Display width of a string in a terminal (CJK characters take two columns).
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if (c as u32) >= 0x1100 && !('\u{FF61}'..='\u{FF9F}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let n = width(s);
+    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
+}
+
+/// The validation report as text.
+pub fn report(ds: &Dataset) -> String {
+    let mut out = String::new();
+    let quarters: Vec<String> = ds.quarters.iter().map(|q| q.to_string()).collect();
+    let _ = writeln!(
+        out,
+        "季度文件夹 / quarter folders: {}",
+        if quarters.is_empty() {
+            "（无 / none）".to_string()
+        } else {
+            quarters.join(" ")
+        }
+    );
+    let headers = [
+        "文件 file",
+        "类型 kind",
+        "单位 unit",
+        "编码 encoding",
+        "读入",
+        "接受",
+        "拒绝",
+        "跳过",
+        "被替代",
+    ];
+    let rows: Vec<[String; 9]> = ds
+        .files
+        .iter()
+        .map(|f| {
+            [
+                f.path.clone(),
+                f.kind.as_str().to_string(),
+                f.unit.clone().unwrap_or_else(|| "—".into()),
+                f.encoding.clone().unwrap_or_else(|| "—".into()),
+                f.counts.rows_read.to_string(),
+                f.counts.accepted.to_string(),
+                f.counts.rejected.to_string(),
+                f.counts.skipped.to_string(),
+                f.counts.superseded.to_string(),
+            ]
+        })
+        .collect();
+    let mut w: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(width(c));
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i >= 4 {
+                    format!("{}{c}", " ".repeat(w[i] - width(c)))
+                } else {
+                    pad(c, w[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let _ = writeln!(out, "{}", line(&headers.map(String::from)));
+    for r in &rows {
+        let _ = writeln!(out, "{}", line(r));
+    }
+    for f in &ds.files {
+        if let Some(e) = &f.error {
+            let _ = writeln!(out, "  ✗ {}: {e}", f.path);
+        }
+    }
+    let t = ds.totals();
+    let _ = writeln!(
+        out,
+        "合计 / total: 读入 rows_read {} = 接受 accepted {} + 拒绝 rejected {} + 跳过 skipped {} + 被替代 superseded {}{}",
+        t.rows_read,
+        t.accepted,
+        t.rejected,
+        t.skipped,
+        t.superseded,
+        if t.balanced() { "" } else { "  ≠ (accounting error)" }
+    );
+    let unreadable = ds.files.iter().filter(|f| f.error.is_some()).count();
+    if unreadable > 0 {
+        let _ = writeln!(out, "无法读取的文件 / unreadable files: {unreadable}");
+    }
+    if !ds.rejects.is_empty() {
+        let mut by_code: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+        for r in &ds.rejects {
+            let e = by_code.entry(r.code).or_insert((0, r.message.as_str()));
+            e.0 += 1;
+        }
+        let mut v: Vec<_> = by_code.into_iter().collect();
+        v.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+        let _ = writeln!(out, "\n最常见的拒绝原因 / most common reasons:");
+        for (code, (n, example)) in v.iter().take(10) {
+            let _ = writeln!(out, "  {n:>6}  {code}  例 e.g.: {example}");
+        }
+        let _ = writeln!(out, "\n被拒行（前 20 行）/ rejected rows (first 20):");
+        for r in ds.rejects.iter().take(20) {
+            let field = if r.field.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", r.field)
+            };
+            let _ = writeln!(
+                out,
+                "  {}:{}{} {} — {}",
+                r.file, r.line, field, r.code, r.message
+            );
+        }
+        if ds.rejects.len() > 20 {
+            let _ = writeln!(
+                out,
+                "  … 另有 {} 行 / {} more (use --rejects FILE)",
+                ds.rejects.len() - 20,
+                ds.rejects.len() - 20
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,492 @@
+//! Configuration: the embedded default `minebrief.toml`, overridable by a user
+//! file in the data folder or given with `--config`.
+//!
+//! Loading is two passes: the user's text is first deserialised on its own
+//! with `deny_unknown_fields`, so an unknown key or a value of the wrong type
+//! is reported with its line; then the user's tables are merged into the
+//! embedded defaults (tables key by key, arrays replaced as a whole) and the
+//! result is deserialised and checked.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The embedded default configuration, with comments (`minebrief init`).
+pub const DEFAULT_TOML: &str = include_str!("minebrief.toml");
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub organisation: Organisation,
+    pub rules: Rules,
+    pub privacy: Privacy,
+    pub output: OutputCfg,
+    pub fonts: Fonts,
+    pub units: Vec<Named>,
+    pub regions: Vec<Named>,
+    pub violation_types: Vec<Named>,
+    pub sources: Vec<SourceEntry>,
+    pub assessment: Assessment,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Organisation {
+    /// 城市名称, e.g. 温州市.
+    pub city: String,
+    /// 领导小组.
+    pub group: String,
+    /// 发文机关 (the leading group's office).
+    pub office: String,
+    /// Issue date printed on the documents (YYYY-MM-DD).
+    pub issue_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    pub reply_days: i64,
+    pub filing_days: i64,
+    pub closing_days: i64,
+    pub recurrence_radius_m: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Privacy {
+    pub mask_personal: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputCfg {
+    pub templates_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fonts {
+    pub title: Option<PathBuf>,
+    pub heading1: Option<PathBuf>,
+    pub heading2: Option<PathBuf>,
+    pub body: Option<PathBuf>,
+    pub table: Option<PathBuf>,
+}
+
+/// A configured name (unit, region, violation type) with its aliases.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Named {
+    pub name: String,
+    pub full_name: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+/// A lead source; `proactive` ones count as 主动发现.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourceEntry {
+    pub name: String,
+    pub proactive: bool,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Assessment {
+    pub allow_any_total: bool,
+    pub grades: Vec<Grade>,
+    pub unit_indicators: Vec<Indicator>,
+    pub unit_deductions: Vec<Deduction>,
+    pub region_indicators: Vec<Indicator>,
+    pub region_deductions: Vec<Deduction>,
+    pub accountability: Accountability,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Grade {
+    pub name: String,
+    pub min: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub metric: String,
+    pub weight: f64,
+    /// Day limit for timeliness metrics (default from `[rules]`).
+    pub days: Option<i64>,
+    /// Source names for discovery metrics (default: the proactive sources).
+    pub sources: Option<Vec<String>>,
+    /// Target for coverage metrics (e.g. patrols per quarter).
+    pub target: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Deduction {
+    pub id: String,
+    pub name: String,
+    pub metric: String,
+    pub points: f64,
+    pub cap: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Accountability {
+    pub grade: Option<String>,
+    pub media_exposures: Option<u32>,
+    pub recurrences: Option<u32>,
+}
+
+impl Config {
+    /// The embedded defaults.
+    pub fn embedded() -> Config {
+        // The embedded file is part of the binary and covered by tests.
+        toml::from_str(DEFAULT_TOML).expect("embedded minebrief.toml is valid")
+    }
+
+    /// Load a configuration: the embedded defaults, overridden by `path` when given.
+    pub fn load(path: Option<&Path>) -> Result<Config> {
+        let Some(path) = path else {
+            return Ok(Config::embedded());
+        };
+        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(text).map_err(|_| Error::Config {
+            file: path.display().to_string(),
+            message: "配置文件须为 UTF-8 编码 / the config file must be UTF-8".into(),
+        })?;
+        let mut cfg = Config::from_user_text(&text).map_err(|message| Error::Config {
+            file: path.display().to_string(),
+            message,
+        })?;
+        // Relative paths in the config are relative to the config file.
+        let base = path.parent().unwrap_or(Path::new("."));
+        cfg.resolve_paths(base);
+        Ok(cfg)
+    }
+
+    /// Parse a user's configuration text merged over the embedded defaults.
+    /// The error is a one-line message naming the key and its line.
+    pub fn from_user_text(text: &str) -> std::result::Result<Config, String> {
+        // Pass 1: keys and types, with line numbers.
+        if let Err(e) = toml::from_str::<Config>(text) {
+            return Err(one_line_toml_error(&e, text));
+        }
+        // Pass 2: merge into the defaults.
+        let mut base: toml::Table = toml::from_str(DEFAULT_TOML).map_err(|e| e.to_string())?;
+        let user: toml::Table = toml::from_str(text).map_err(|e| one_line_toml_error(&e, text))?;
+        merge_tables(&mut base, user);
+        let cfg: Config = toml::Value::Table(base)
+            .try_into()
+            .map_err(|e: toml::de::Error| e.message().to_string())?;
+        cfg.check().map_err(|(key, msg)| {
+            let line = find_key_line(text, &key);
+            match line {
+                Some(l) => format!("第{l}行 `{key}`: {msg} / line {l}, key `{key}`"),
+                None => format!("`{key}`: {msg}"),
+            }
+        })?;
+        Ok(cfg)
+    }
+
+    fn resolve_paths(&mut self, base: &Path) {
+        let fix = |p: &mut Option<PathBuf>| {
+            if let Some(p) = p {
+                if p.is_relative() {
+                    *p = base.join(&*p);
+                }
+            }
+        };
+        fix(&mut self.output.templates_dir);
+        fix(&mut self.fonts.title);
+        fix(&mut self.fonts.heading1);
+        fix(&mut self.fonts.heading2);
+        fix(&mut self.fonts.body);
+        fix(&mut self.fonts.table);
+    }
+
+    /// Semantic checks: returns the offending key and a bilingual message.
+    pub fn check(&self) -> std::result::Result<(), (String, String)> {
+        let err = |k: &str, m: &str| Err((k.to_string(), m.to_string()));
+        if self.organisation.city.trim().is_empty() {
+            return err("city", "城市名称不能为空 / must not be empty");
+        }
+        for (key, list) in [
+            ("units", names_of(&self.units)),
+            ("regions", names_of(&self.regions)),
+            ("violation_types", names_of(&self.violation_types)),
+            (
+                "sources",
+                self.sources.iter().map(|s| s.name.as_str()).collect(),
+            ),
+        ] {
+            if list.is_empty() {
+                return err(key, "列表不能为空 / the list must not be empty");
+            }
+            let mut seen = std::collections::HashSet::new();
+            for n in &list {
+                if n.trim().is_empty() {
+                    return err(key, "名称不能为空 / a name must not be empty");
+                }
+                if !seen.insert(*n) {
+                    return Err((
+                        key.to_string(),
+                        format!("名称“{n}”重复 / duplicate name “{n}”"),
+                    ));
+                }
+            }
+        }
+        if self.rules.reply_days < 0 {
+            return err("reply_days", "不能为负数 / must not be negative");
+        }
+        if self.rules.filing_days < 0 {
+            return err("filing_days", "不能为负数 / must not be negative");
+        }
+        if self.rules.closing_days < 0 {
+            return err("closing_days", "不能为负数 / must not be negative");
+        }
+        if !(self.rules.recurrence_radius_m >= 0.0) {
+            return err(
+                "recurrence_radius_m",
+                "须为非负数 / must be a non-negative number",
+            );
+        }
+        if let Some(d) = &self.organisation.issue_date {
+            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+                return err(
+                    "issue_date",
+                    "日期格式应为 YYYY-MM-DD / expected a date YYYY-MM-DD",
+                );
+            }
+        }
+        self.assessment.check()
+    }
+
+    pub fn unit_names(&self) -> Vec<&str> {
+        names_of(&self.units)
+    }
+    pub fn region_names(&self) -> Vec<&str> {
+        names_of(&self.regions)
+    }
+    pub fn violation_type_names(&self) -> Vec<&str> {
+        names_of(&self.violation_types)
+    }
+    pub fn source_names(&self) -> Vec<&str> {
+        self.sources.iter().map(|s| s.name.as_str()).collect()
+    }
+}
+
+/// Metrics an indicator may use.
+pub const INDICATOR_METRICS: &[&str] = &[
+    "filing_timeliness",
+    "closing_timeliness",
+    "proactive_discovery",
+    "referral_reply_timeliness",
+    "meeting_attendance",
+    "patrol_coverage",
+    "closure_rate",
+];
+
+/// Metrics a deduction may use.
+pub const DEDUCTION_METRICS: &[&str] = &[
+    "overdue_cases",
+    "media_exposures",
+    "recurrences",
+    "unreplied_referrals",
+];
+
+impl Assessment {
+    fn check(&self) -> std::result::Result<(), (String, String)> {
+        for (key, inds) in [
+            ("unit_indicators", &self.unit_indicators),
+            ("region_indicators", &self.region_indicators),
+        ] {
+            let mut total = 0.0;
+            for i in inds {
+                if !INDICATOR_METRICS.contains(&i.metric.as_str()) {
+                    return Err((
+                        "metric".into(),
+                        format!(
+                            "{key} 中的指标“{}”使用了未知的 metric “{}”，可用：{} / unknown metric, known: {}",
+                            i.id,
+                            i.metric,
+                            INDICATOR_METRICS.join(", "),
+                            INDICATOR_METRICS.join(", ")
+                        ),
+                    ));
+                }
+                if !(i.weight >= 0.0) {
+                    return Err((
+                        "weight".into(),
+                        format!(
+                            "指标“{}”的权重不能为负数 / weight must not be negative",
+                            i.id
+                        ),
+                    ));
+                }
+                total += i.weight;
+            }
+            if !self.allow_any_total && (total - 100.0).abs() > 1e-9 {
+                return Err((
+                    key.into(),
+                    format!(
+                        "权重合计为 {total}，应为 100（如确有意为之，请设 allow_any_total = true）/ weights sum to {total}, not 100 (set allow_any_total = true if intended)"
+                    ),
+                ));
+            }
+        }
+        for ds in [&self.unit_deductions, &self.region_deductions] {
+            for d in ds {
+                if !DEDUCTION_METRICS.contains(&d.metric.as_str()) {
+                    return Err((
+                        "metric".into(),
+                        format!(
+                            "扣分项“{}”使用了未知的 metric “{}”，可用：{} / unknown metric, known: {}",
+                            d.id,
+                            d.metric,
+                            DEDUCTION_METRICS.join(", "),
+                            DEDUCTION_METRICS.join(", ")
+                        ),
+                    ));
+                }
+                if !(d.points >= 0.0) || d.cap.is_some_and(|c| !(c >= 0.0)) {
+                    return Err((
+                        "points".into(),
+                        format!(
+                            "扣分项“{}”的分值和上限须为非负数（扣分以正数表示）/ points and cap must not be negative",
+                            d.id
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut mins: Vec<f64> = self.grades.iter().map(|g| g.min).collect();
+        if mins.is_empty() {
+            return Err((
+                "grades".into(),
+                "至少需要一个等次 / at least one grade is needed".into(),
+            ));
+        }
+        mins.sort_by(|a, b| a.total_cmp(b));
+        Ok(())
+    }
+}
+
+fn names_of(v: &[Named]) -> Vec<&str> {
+    v.iter().map(|n| n.name.as_str()).collect()
+}
+
+/// Tables merge key by key; anything else (arrays, scalars) is replaced.
+fn merge_tables(base: &mut toml::Table, user: toml::Table) {
+    for (k, v) in user {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(u)) => merge_tables(b, u),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+fn one_line_toml_error(e: &toml::de::Error, text: &str) -> String {
+    let msg = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("第{line}行：{msg} / line {line}: {msg}")
+        }
+        None => msg,
+    }
+}
+
+fn find_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.starts_with(key) && t[key.len()..].trim_start().starts_with('=')
+                || t.starts_with(&format!("[[{key}]]"))
+                || t.starts_with(&format!("[{key}]"))
+                || t.contains(&format!(".{key}]"))
+        })
+        .map(|i| i + 1)
+}
+
+/// Path of the configuration to use: `--config`, else `DATA/minebrief.toml` if present.
+pub fn config_path(explicit: Option<&Path>, data: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_path_buf());
+    }
+    let p = data?.join("minebrief.toml");
+    p.is_file().then_some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_parses_and_checks() {
+        let c = Config::embedded();
+        assert_eq!(c.units.len(), 11);
+        assert_eq!(c.regions.len(), 12);
+        assert_eq!(c.violation_types.len(), 15);
+        assert_eq!(c.sources.len(), 8);
+        assert_eq!(c.rules.reply_days, 7);
+        assert!(c.check().is_ok());
+        assert_eq!(c.units[0].name, "自然资源");
+        assert_eq!(c.regions[11].name, "泰顺县");
+        let proactive: Vec<_> = c
+            .sources
+            .iter()
+            .filter(|s| s.proactive)
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(proactive, ["巡查发现", "电子监控", "卫片执法"]);
+    }
+
+    #[test]
+    fn user_overrides_merge() {
+        let c = Config::from_user_text("[rules]\nreply_days = 5\n").unwrap();
+        assert_eq!(c.rules.reply_days, 5);
+        assert_eq!(c.rules.closing_days, 90);
+        assert_eq!(c.units.len(), 11);
+        let c = Config::from_user_text(
+            "[[units]]\nname = \"综合行政执法\"\naliases = [\"综合行政执法局\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.units.len(), 1);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let e = Config::from_user_text("[rules]\nreply_days = 5\nreplydays = 3\n").unwrap_err();
+        assert!(e.contains("第3行"), "{e}");
+        assert!(e.contains("replydays"), "{e}");
+        let e = Config::from_user_text("[rules]\nreply_days = \"seven\"\n").unwrap_err();
+        assert!(e.contains("第2行"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        let e = Config::from_user_text("[rules]\nreply_days = -1\n").unwrap_err();
+        assert!(e.contains("reply_days") && e.contains("第2行"), "{e}");
+        let e = Config::from_user_text(
+            "[[assessment.unit_indicators]]\nid='x'\nname='x'\nmetric='nope'\nweight=100.0\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("filing_timeliness"), "{e}");
+        let e = Config::from_user_text(
+            "[[assessment.unit_indicators]]\nid='x'\nname='x'\nmetric='closure_rate'\nweight=90.0\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("100"), "{e}");
+    }
+}

@@ -1,0 +1,174 @@
+//! Decoding a file's bytes to text.
+//!
+//! A byte-order mark decides (UTF-8, UTF-16LE/BE). Without one, the whole
+//! file is checked as UTF-8; only if it is not valid UTF-8 is it read as
+//! GB18030 (a superset of GBK and GB 2312). The check covers every byte, not
+//! a sample, and a file that mixes encodings line by line is decoded line by
+//! line (each valid UTF-8 line kept, the others read as GB18030), so one odd
+//! line never spoils the rest of the file.
+
+use std::borrow::Cow;
+
+/// The encodings reported in summary.json.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Gb18030,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl Encoding {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8-BOM",
+            Encoding::Gb18030 => "GB18030",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+        }
+    }
+}
+
+/// Decoded text with the encoding found and whether any byte could not be
+/// decoded (replaced by U+FFFD).
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    pub encoding: Encoding,
+    pub had_errors: bool,
+}
+
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(s) => Decoded {
+                text: Cow::Borrowed(s),
+                encoding: Encoding::Utf8Bom,
+                had_errors: false,
+            },
+            Err(_) => {
+                let (t, had_errors) = mixed_lines(rest);
+                Decoded {
+                    text: Cow::Owned(t),
+                    encoding: Encoding::Utf8Bom,
+                    had_errors,
+                }
+            }
+        };
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let le = bytes[0] == 0xFF;
+        let enc = if le {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[2..]);
+        return Decoded {
+            text: Cow::Owned(text.into_owned()),
+            encoding: if le {
+                Encoding::Utf16Le
+            } else {
+                Encoding::Utf16Be
+            },
+            had_errors,
+        };
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Decoded {
+            text: Cow::Borrowed(s),
+            encoding: Encoding::Utf8,
+            had_errors: false,
+        },
+        Err(_) => {
+            let (t, had_errors) = mixed_lines(bytes);
+            Decoded {
+                text: Cow::Owned(t),
+                encoding: Encoding::Gb18030,
+                had_errors,
+            }
+        }
+    }
+}
+
+/// Decode line by line: valid UTF-8 lines as they are, the others as GB18030.
+fn mixed_lines(bytes: &[u8]) -> (String, bool) {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 2);
+    let mut had_errors = false;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        match std::str::from_utf8(line) {
+            Ok(s) => out.push_str(s),
+            Err(_) => {
+                let (t, errs) = encoding_rs::GB18030.decode_without_bom_handling(line);
+                had_errors |= errs;
+                out.push_str(&t);
+            }
+        }
+    }
+    (out, had_errors)
+}
+
+/// Does this look like a binary (non-text) file? NUL bytes outside UTF-16, or
+/// many control characters.
+pub fn looks_binary(bytes: &[u8], enc: Encoding) -> bool {
+    if matches!(enc, Encoding::Utf16Le | Encoding::Utf16Be) {
+        return false;
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    if sample.is_empty() {
+        return false;
+    }
+    let ctrl = sample
+        .iter()
+        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)))
+        .count();
+    sample.contains(&0) && ctrl * 100 > sample.len() || ctrl * 10 > sample.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boms_and_fallback() {
+        let d = decode("案件编号,县市区\n".as_bytes());
+        assert_eq!(d.encoding, Encoding::Utf8);
+        let d = decode(b"\xEF\xBB\xBFa,b\n");
+        assert_eq!((d.encoding, &*d.text), (Encoding::Utf8Bom, "a,b\n"));
+        let (gbk, _, _) = encoding_rs::GB18030.encode("案件编号,县市区,垟\n");
+        let d = decode(&gbk);
+        assert_eq!(
+            (d.encoding, &*d.text),
+            (Encoding::Gb18030, "案件编号,县市区,垟\n")
+        );
+        let mut u16 = vec![0xFF, 0xFE];
+        for u in "编号,甲\r\n".encode_utf16() {
+            u16.extend(u.to_le_bytes());
+        }
+        let d = decode(&u16);
+        assert_eq!((d.encoding, &*d.text), (Encoding::Utf16Le, "编号,甲\r\n"));
+        let mut u16 = vec![0xFE, 0xFF];
+        for u in "编号".encode_utf16() {
+            u16.extend(u.to_be_bytes());
+        }
+        assert_eq!(&*decode(&u16).text, "编号");
+    }
+
+    #[test]
+    fn mixed_file_keeps_both() {
+        let mut bytes = "第一行,鹿城区\n".as_bytes().to_vec();
+        let (gbk, _, _) = encoding_rs::GB18030.encode("第二行,瑞安市\n");
+        bytes.extend_from_slice(&gbk);
+        let d = decode(&bytes);
+        assert_eq!(d.encoding, Encoding::Gb18030);
+        assert_eq!(&*d.text, "第一行,鹿城区\n第二行,瑞安市\n");
+    }
+
+    #[test]
+    fn binary() {
+        assert!(looks_binary(b"\x00\x01\x02\x03PK\x03\x04", Encoding::Utf8));
+        assert!(!looks_binary(b"a,b,c\n1,2,3\n", Encoding::Utf8));
+    }
+}

@@ -1,0 +1,481 @@
+//! Ingestion: find the quarter folders of a data folder, read every file
+//! (decode, locate the header, map columns, validate rows), and settle
+//! duplicates and superseded records, accounting for every row.
+
+pub mod decode;
+pub mod headers;
+pub mod parse;
+pub mod rows;
+pub mod table;
+pub mod text;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::names::Resolver;
+use crate::quarter::Quarter;
+use rows::{codes, Row, RowCtx, RowError};
+use table::{Rec, Table, TableError};
+
+/// File extensions read from a quarter folder. Spreadsheets are listed so
+/// that they are reported (save as CSV) rather than silently ignored.
+const READ_EXT: &[&str] = &["csv", "tsv", "txt"];
+const SPREADSHEET_EXT: &[&str] = &["xlsx", "xls", "et", "ods"];
+
+/// A file found in a quarter folder.
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    pub rel: String,
+    pub abs: PathBuf,
+    pub quarter: Quarter,
+    pub kind: FileKind,
+}
+
+/// The quarter folders of DATA (ascending), up to `upto` when given.
+pub fn quarter_folders(data: &Path, upto: Option<Quarter>) -> Result<Vec<(Quarter, String)>> {
+    let rd = std::fs::read_dir(data).map_err(|e| Error::io(data, e))?;
+    let mut out = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io(data, e))?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(q) = Quarter::parse(&name) else {
+            continue;
+        };
+        let is_dir = std::fs::metadata(entry.path())
+            .map(|m| m.is_dir())
+            .unwrap_or(false);
+        if !is_dir || upto.is_some_and(|u| q > u) {
+            continue;
+        }
+        out.push((q, name));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.as_bytes().cmp(b.1.as_bytes())));
+    Ok(out)
+}
+
+/// Every input file of the quarter folders, sorted by relative path (bytes of its UTF-8 form).
+pub fn list_files(data: &Path, folders: &[(Quarter, String)]) -> Result<Vec<FileEntry>> {
+    let mut files = Vec::new();
+    for (q, name) in folders {
+        let dir = data.join(name);
+        let rd = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        for entry in rd {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let fname = entry.file_name().to_string_lossy().to_string();
+            if fname.starts_with('.') || fname.starts_with("~$") {
+                continue;
+            }
+            let ext = Path::new(&fname)
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            if !READ_EXT.contains(&ext.as_str()) && !SPREADSHEET_EXT.contains(&ext.as_str()) {
+                continue;
+            }
+            // Directories named like files are skipped; broken links are reported when read.
+            if entry.path().is_dir() {
+                continue;
+            }
+            files.push(FileEntry {
+                rel: format!("{name}/{fname}"),
+                abs: entry.path(),
+                quarter: *q,
+                kind: FileKind::from_file_name(&fname),
+            });
+        }
+    }
+    files.sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
+    Ok(files)
+}
+
+/// Records read from one file, before duplicates and superseding are settled.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub file: Option<InputFile>,
+    pub cases: Vec<Case>,
+    pub referrals: Vec<Referral>,
+    pub patrols: Vec<Patrol>,
+    pub meetings: Vec<Meeting>,
+    pub adjustments: Vec<Adjustment>,
+    pub rejects: Vec<Reject>,
+}
+
+/// Find the unit a file name names (`公安局_2026Q3.csv`, `2026Q3温州市公安局案件.csv`).
+pub fn unit_from_file_name(resolver: &Resolver, file_name: &str) -> Option<UnitId> {
+    let stem = Path::new(file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if let Some(u) = resolver.unit(&stem) {
+        return Some(u);
+    }
+    let tokens = stem.split(|c: char| {
+        c.is_ascii_punctuation() || c.is_whitespace() || "、，。（）【】《》·—".contains(c)
+    });
+    for t in tokens {
+        if !t.is_empty() && !t.chars().all(|c| c.is_ascii_alphanumeric()) {
+            if let Some(u) = resolver.unit(t) {
+                return Some(u);
+            }
+        }
+    }
+    // Longest alias spelled anywhere in the name.
+    resolver.unit_in_text(&stem)
+}
+
+fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
+    Reject {
+        file: rel.to_string(),
+        line,
+        field: e.field.to_string(),
+        value: e.value,
+        code: e.code,
+        message: e.message,
+        message_en: e.message_en,
+    }
+}
+
+/// Read one file completely. Never fails: problems become rejections or a file error.
+pub fn read_file(entry: &FileEntry, index: u32, resolver: &Resolver) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let mut file = InputFile {
+        path: entry.rel.clone(),
+        kind: entry.kind,
+        unit: None,
+        encoding: None,
+        sha256: String::new(),
+        bytes: 0,
+        quarter: Some(entry.quarter),
+        counts: Counts::default(),
+        error: None,
+    };
+    let fail = |file: &mut InputFile,
+                out: &mut FileOutcome,
+                code: &'static str,
+                zh: String,
+                en: String| {
+        file.error = Some(format!("{zh} / {en}"));
+        out.rejects.push(Reject {
+            file: file.path.clone(),
+            line: 0,
+            field: String::new(),
+            value: String::new(),
+            code,
+            message: zh,
+            message_en: en,
+        });
+    };
+    let bytes = match std::fs::read(&entry.abs) {
+        Ok(b) => b,
+        Err(e) => {
+            fail(
+                &mut file,
+                &mut out,
+                codes::UNREADABLE,
+                format!("无法读取文件：{e}"),
+                format!("cannot read the file: {e}"),
+            );
+            out.file = Some(file);
+            return out;
+        }
+    };
+    file.bytes = bytes.len() as u64;
+    file.sha256 = hex::encode(Sha256::digest(&bytes));
+    let ext = Path::new(&entry.rel)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if SPREADSHEET_EXT.contains(&ext.as_str())
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+    {
+        fail(
+            &mut file,
+            &mut out,
+            codes::UNREADABLE,
+            "这是 Excel/WPS 表格文件，不是 CSV：请在 Excel 中“另存为 CSV（逗号分隔）”后放入季度文件夹".into(),
+            "this is a spreadsheet, not CSV: save it as CSV (comma delimited) in Excel".into(),
+        );
+        out.file = Some(file);
+        return out;
+    }
+    let decoded = decode::decode(&bytes);
+    file.encoding = Some(decoded.encoding.as_str().to_string());
+    if decode::looks_binary(&bytes, decoded.encoding) {
+        fail(
+            &mut file,
+            &mut out,
+            codes::UNREADABLE,
+            "文件不是文本格式的 CSV（含二进制内容）".into(),
+            "not a text CSV file (binary content)".into(),
+        );
+        out.file = Some(file);
+        return out;
+    }
+    let text: &str = &decoded.text;
+    let table = match Table::locate(text, entry.kind) {
+        Ok(t) => t,
+        Err(e) => {
+            let (zh, en) = match e {
+                TableError::Empty => ("文件为空".to_string(), "the file is empty".to_string()),
+                TableError::NoHeader => (
+                    format!(
+                        "找不到表头：前 30 行中没有一行包含至少 3 个可识别的{}列名（如 {}）",
+                        entry.kind.chinese(),
+                        headers::fields_of(entry.kind)
+                            .iter()
+                            .filter(|f| f.required)
+                            .map(|f| f.header)
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                    "no header row found: none of the first 30 rows names at least 3 known columns"
+                        .to_string(),
+                ),
+            };
+            fail(&mut file, &mut out, codes::NO_HEADER, zh, en);
+            out.file = Some(file);
+            return out;
+        }
+    };
+    let file_unit = if entry.kind == FileKind::Cases {
+        let name = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
+        unit_from_file_name(resolver, name)
+    } else {
+        None
+    };
+    let ctx = RowCtx {
+        resolver,
+        specs: headers::fields_of(entry.kind),
+        header: &table.header,
+        header_cells: &table.header_cells,
+        quarter: entry.quarter,
+        file: index,
+        file_unit,
+    };
+    let width = table.header.width;
+    let mut records = table.records();
+    let counts = &mut file.counts;
+    while let Some(rec) = records.next_rec() {
+        match rec {
+            Rec::Error { line, message } => {
+                counts.rows_read += 1;
+                counts.rejected += 1;
+                out.rejects.push(Reject {
+                    file: entry.rel.clone(),
+                    line,
+                    field: String::new(),
+                    value: String::new(),
+                    code: codes::BAD_RECORD,
+                    message: format!("无法解析该行：{message}"),
+                    message_en: format!("cannot parse this record: {message}"),
+                });
+            }
+            Rec::Row { line, cells } => {
+                counts.rows_read += 1;
+                if table::is_blank(cells) || table::is_total(cells) {
+                    counts.skipped += 1;
+                    continue;
+                }
+                if cells.len() != width {
+                    counts.rejected += 1;
+                    let n = cells.len();
+                    out.rejects.push(Reject {
+                        file: entry.rel.clone(),
+                        line,
+                        field: String::new(),
+                        value: format!("{n}"),
+                        code: codes::FIELD_COUNT,
+                        message: format!(
+                            "该行有 {n} 列，表头有 {width} 列（可能有多余的分隔符或未闭合的引号）"
+                        ),
+                        message_en: format!("the row has {n} fields, the header {width}"),
+                    });
+                    continue;
+                }
+                let row = Row::new(&ctx, cells, line);
+                let result = match entry.kind {
+                    FileKind::Cases => rows::case(&row).map(|c| out.cases.push(c)),
+                    FileKind::Referrals => rows::referral(&row).map(|r| out.referrals.push(r)),
+                    FileKind::Patrols => rows::patrol(&row).map(|r| out.patrols.push(r)),
+                    FileKind::Meetings => rows::meeting(&row).map(|r| out.meetings.push(r)),
+                    FileKind::Adjustments => {
+                        rows::adjustment(&row).map(|r| out.adjustments.push(r))
+                    }
+                };
+                match result {
+                    Ok(()) => counts.accepted += 1,
+                    Err(e) => {
+                        counts.rejected += 1;
+                        out.rejects.push(reject_of(&entry.rel, line, e));
+                    }
+                }
+            }
+        }
+    }
+    if entry.kind == FileKind::Cases {
+        let first = out.cases.first().map(|c| c.unit).or(file_unit);
+        if let Some(u) = first {
+            if out.cases.iter().all(|c| c.unit == u) {
+                file.unit = Some(resolver.units.name(u).to_string());
+            }
+        }
+    }
+    out.file = Some(file);
+    out
+}
+
+/// Read a whole data folder up to `upto` (inclusive).
+pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset> {
+    let meta = std::fs::metadata(data).map_err(|e| Error::io(data, e))?;
+    if !meta.is_dir() {
+        return Err(Error::usage(
+            format!("数据目录 {} 不是文件夹", data.display()),
+            format!("data folder {} is not a directory", data.display()),
+        ));
+    }
+    let folders = quarter_folders(data, upto)?;
+    let files = list_files(data, &folders)?;
+    let resolver = Resolver::new(cfg);
+    let outcomes: Vec<FileOutcome> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| read_file(f, i as u32, &resolver))
+        .collect();
+    Ok(settle(folders.iter().map(|f| f.0).collect(), outcomes))
+}
+
+/// Settle duplicates within a quarter folder (the later row by path, then
+/// line, is rejected) and superseding across folders (the latest quarter's
+/// record wins), keeping every file's counts balanced. `outcomes` are in
+/// file-path order, which is also quarter order.
+pub fn settle(mut quarters: Vec<Quarter>, outcomes: Vec<FileOutcome>) -> Dataset {
+    quarters.dedup();
+    let mut ds = Dataset {
+        quarters,
+        ..Default::default()
+    };
+    let mut rejects = Vec::new();
+    // Cases: (unit, case_id) -> index into ds.cases (None when superseded slot)
+    let mut case_slots: Vec<Option<Case>> = Vec::new();
+    let mut case_index: HashMap<(UnitId, String), usize> = HashMap::new();
+    let mut ref_slots: Vec<Option<Referral>> = Vec::new();
+    let mut ref_index: HashMap<String, usize> = HashMap::new();
+    let mut files: Vec<InputFile> = Vec::with_capacity(outcomes.len());
+    let mut outcomes_rest = Vec::with_capacity(outcomes.len());
+    for (fi, mut o) in outcomes.into_iter().enumerate() {
+        files.push(o.file.take().expect("file info present"));
+        let cases = std::mem::take(&mut o.cases);
+        let refs = std::mem::take(&mut o.referrals);
+        rejects.append(&mut o.rejects);
+        for c in cases {
+            let key = (c.unit, c.case_id.clone());
+            match case_index.get(&key) {
+                Some(&slot) => {
+                    let prev = case_slots[slot].as_ref().expect("live slot");
+                    let pf = prev.origin.file as usize;
+                    if prev.origin.quarter == c.origin.quarter {
+                        // duplicate within the folder: this later row is rejected
+                        let f = &mut files[fi];
+                        f.counts.accepted -= 1;
+                        f.counts.rejected += 1;
+                        rejects.push(Reject {
+                            file: f.path.clone(),
+                            line: c.origin.line,
+                            field: "case_id".into(),
+                            value: c.case_id.clone(),
+                            code: codes::DUPLICATE,
+                            message: format!(
+                                "案件编号重复：同一季度文件夹中已有该单位的案件“{}”（{} 第{}行）",
+                                c.case_id, files[pf].path, prev.origin.line
+                            ),
+                            message_en: format!(
+                                "duplicate case {} in the same quarter folder (first at {} line {})",
+                                c.case_id, files[pf].path, prev.origin.line
+                            ),
+                        });
+                    } else {
+                        // a later quarter's record supersedes the earlier one
+                        let f = &mut files[pf];
+                        f.counts.accepted -= 1;
+                        f.counts.superseded += 1;
+                        case_slots[slot] = None;
+                        let new_slot = case_slots.len();
+                        case_slots.push(Some(c));
+                        case_index.insert(key, new_slot);
+                    }
+                }
+                None => {
+                    case_index.insert(key, case_slots.len());
+                    case_slots.push(Some(c));
+                }
+            }
+        }
+        for r in refs {
+            let key = r.ref_id.clone();
+            match ref_index.get(&key) {
+                Some(&slot) => {
+                    let prev = ref_slots[slot].as_ref().expect("live slot");
+                    let pf = prev.origin.file as usize;
+                    if prev.origin.quarter == r.origin.quarter {
+                        let f = &mut files[fi];
+                        f.counts.accepted -= 1;
+                        f.counts.rejected += 1;
+                        rejects.push(Reject {
+                            file: f.path.clone(),
+                            line: r.origin.line,
+                            field: "ref_id".into(),
+                            value: r.ref_id.clone(),
+                            code: codes::DUPLICATE,
+                            message: format!(
+                                "函告编号重复：同一季度文件夹中已有“{}”（{} 第{}行）",
+                                r.ref_id, files[pf].path, prev.origin.line
+                            ),
+                            message_en: format!(
+                                "duplicate referral {} in the same quarter folder (first at {} line {})",
+                                r.ref_id, files[pf].path, prev.origin.line
+                            ),
+                        });
+                    } else {
+                        let f = &mut files[pf];
+                        f.counts.accepted -= 1;
+                        f.counts.superseded += 1;
+                        ref_slots[slot] = None;
+                        ref_index.insert(key, ref_slots.len());
+                        ref_slots.push(Some(r));
+                    }
+                }
+                None => {
+                    ref_index.insert(key, ref_slots.len());
+                    ref_slots.push(Some(r));
+                }
+            }
+        }
+        outcomes_rest.push(o);
+    }
+    for o in outcomes_rest {
+        ds.patrols.extend(o.patrols);
+        ds.meetings.extend(o.meetings);
+        ds.adjustments.extend(o.adjustments);
+    }
+    ds.cases = case_slots.into_iter().flatten().collect();
+    ds.cases
+        .sort_by(|a, b| a.unit.cmp(&b.unit).then_with(|| a.case_id.cmp(&b.case_id)));
+    ds.referrals = ref_slots.into_iter().flatten().collect();
+    ds.referrals.sort_by(|a, b| a.ref_id.cmp(&b.ref_id));
+    rejects.sort_by(|a, b| {
+        a.file
+            .as_bytes()
+            .cmp(b.file.as_bytes())
+            .then(a.line.cmp(&b.line))
+    });
+    ds.rejects = rejects;
+    ds.files = files;
+    ds
+}

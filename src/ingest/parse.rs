@@ -1,0 +1,260 @@
+//! Value parsers for the forms real exports use. Each returns `None` for a
+//! value it cannot read; the caller turns that into a rejection.
+
+use chrono::{Duration, NaiveDate};
+
+use super::text::fullwidth_to_ascii;
+
+fn ascii_fold(s: &str) -> String {
+    s.chars()
+        .map(fullwidth_to_ascii)
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Parse a date: `2026-07-03`, `2026/7/3`, `2026.7.3`, `2026年7月3日`,
+/// `20260703`, an Excel serial number (1900 date system, optionally with a
+/// fraction for the time), each with an optional time part; full-width digits.
+pub fn date(s: &str) -> Option<NaiveDate> {
+    let s = ascii_fold(s);
+    if s.is_empty() {
+        return None;
+    }
+    // Excel serial: digits with an optional fraction, 1..=2958465 (9999-12-31).
+    if s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let digits = s.split('.').next().unwrap_or("");
+        if s.len() == 8 && !s.contains('.') {
+            return ymd_compact(&s);
+        }
+        if !digits.is_empty() && digits.len() <= 7 && s.matches('.').count() <= 1 {
+            if let Ok(v) = s.parse::<f64>() {
+                return excel_serial(v);
+            }
+        }
+        if s.matches('.').count() != 2 {
+            return None;
+        }
+    }
+    // Split off a time part: after 'T' or white space, or after 日.
+    let date_part = if let Some(i) = s.find('日') {
+        &s[..i + '日'.len_utf8()]
+    } else {
+        s.split(|c: char| c == 'T' || c.is_whitespace())
+            .next()
+            .unwrap_or("")
+    };
+    let date_part = date_part.trim();
+    let (y, m, d) = if let Some(rest) = date_part.strip_suffix('日') {
+        let (y, rest) = rest.split_once('年')?;
+        let (m, d) = rest.split_once('月')?;
+        (y, m, d)
+    } else {
+        let sep = date_part.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
+        let mut it = date_part.split(sep);
+        let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+        if it.next().is_some() {
+            return None;
+        }
+        (y, m, d)
+    };
+    let (y, m, d) = (y.trim(), m.trim(), d.trim());
+    if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+        return None;
+    }
+    let num = |t: &str| -> Option<u32> {
+        t.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, num(d)?)
+}
+
+fn ymd_compact(s: &str) -> Option<NaiveDate> {
+    let y: i32 = s[0..4].parse().ok()?;
+    let m: u32 = s[4..6].parse().ok()?;
+    let d: u32 = s[6..8].parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Excel's 1900 date system: serial 1 = 1900-01-01, with Excel's phantom
+/// 1900-02-29 (serial 60), so serials from 61 are days since 1899-12-30.
+fn excel_serial(v: f64) -> Option<NaiveDate> {
+    if !v.is_finite() || !(1.0..2_958_466.0).contains(&v) {
+        return None;
+    }
+    let days = v.floor() as i64;
+    if days == 60 {
+        return None; // 1900-02-29 does not exist
+    }
+    let base = if days < 60 {
+        NaiveDate::from_ymd_opt(1899, 12, 31)?
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 30)?
+    };
+    base.checked_add_signed(Duration::days(days))
+}
+
+/// Parse an amount of money or a quantity: `1,234.50`, `1234.5元`, `12.3万元`,
+/// `12.3万`, `￥100`; blank = 0. Returns the value in base units (yuan, tonnes);
+/// a 万 suffix multiplies by 10,000. Negative values are returned as such (the
+/// caller rejects them); non-finite values are `None`.
+pub fn amount(s: &str) -> Option<f64> {
+    let s = ascii_fold(s);
+    let mut t: &str = s.trim();
+    if t.is_empty() || t == "-" || t == "/" || t == "无" {
+        return Some(0.0);
+    }
+    t = t.trim_start_matches(['¥', '￥']).trim();
+    let mut mult = 1.0;
+    for (suf, m) in [
+        ("万元", 10_000.0),
+        ("万吨", 10_000.0),
+        ("万", 10_000.0),
+        ("元", 1.0),
+        ("吨", 1.0),
+    ] {
+        if let Some(rest) = t.strip_suffix(suf) {
+            t = rest.trim();
+            mult = m;
+            break;
+        }
+    }
+    let cleaned: String = t.chars().filter(|&c| c != ',' && c != ' ').collect();
+    if cleaned.is_empty()
+        || !cleaned
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
+        return None;
+    }
+    let v: f64 = cleaned.parse().ok()?;
+    let v = v * mult;
+    v.is_finite().then_some(v)
+}
+
+/// Parse a count: `3`, `3人`, `2艘`, `4台`, `3.0`; blank = 0. Negative values
+/// are returned as such; fractions and non-numbers are `None`.
+pub fn count(s: &str) -> Option<i64> {
+    let s = ascii_fold(s);
+    let t = s.trim_end_matches(['人', '艘', '台', '次', '个', '件', '起', '名', '条']);
+    let t = t.trim();
+    if t.is_empty() {
+        return Some(0);
+    }
+    if let Ok(v) = t.parse::<i64>() {
+        return Some(v);
+    }
+    let v: f64 = t.parse().ok()?;
+    (v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15).then_some(v as i64)
+}
+
+/// Parse yes/no: 是/否, Y/N, yes/no, true/false, 1/0, √/×; blank = no.
+pub fn yes_no(s: &str) -> Option<bool> {
+    let s = ascii_fold(s).to_lowercase();
+    match s.as_str() {
+        "" | "否" | "n" | "no" | "false" | "0" | "×" | "x" | "✗" | "✘" | "不" | "无" => {
+            Some(false)
+        }
+        "是" | "y" | "yes" | "true" | "1" | "√" | "✓" | "✔" | "有" => Some(true),
+        _ => None,
+    }
+}
+
+/// Parse a coordinate in decimal degrees; blank = absent (`Some(None)`).
+pub fn coordinate(s: &str) -> Option<Option<f64>> {
+    let s = ascii_fold(s);
+    let t = s.trim_end_matches('°').trim();
+    if t.is_empty() {
+        return Some(None);
+    }
+    let v: f64 = t.parse().ok()?;
+    v.is_finite().then_some(Some(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, dd)
+    }
+
+    #[test]
+    fn dates() {
+        for s in [
+            "2026-07-03",
+            "2026/7/3",
+            "2026.7.3",
+            "2026年7月3日",
+            "20260703",
+            "46206",
+            "46206.5",
+            "2026-07-03 14:30",
+            "2026-07-03T14:30:00",
+            "2026/7/3 8:05:00",
+            "2026年7月3日 14时",
+            "２０２６－０７－０３",
+            " 2026-7-03 ",
+        ] {
+            assert_eq!(date(s), d(2026, 7, 3), "{s}");
+        }
+        assert_eq!(date("2024-02-29"), d(2024, 2, 29));
+        assert_eq!(date("61"), d(1900, 3, 1));
+        assert_eq!(date("1"), d(1900, 1, 1));
+        assert_eq!(date("59"), d(1900, 2, 28));
+        for s in [
+            "",
+            "2026-02-30",
+            "2025-02-29",
+            "7/3/2026",
+            "明天",
+            "2026-13-01",
+            "60",
+            "0",
+            "2026-07",
+            "1e5",
+            "26-7-3",
+            "2026-07-03-01",
+        ] {
+            assert_eq!(date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(amount("1,234.50"), Some(1234.5));
+        assert_eq!(amount("1234.5元"), Some(1234.5));
+        assert_eq!(amount("12.3万元"), Some(123_000.0));
+        assert_eq!(amount("12.3万"), Some(123_000.0));
+        assert_eq!(amount(""), Some(0.0));
+        assert_eq!(amount("￥100"), Some(100.0));
+        assert_eq!(amount("１００"), Some(100.0));
+        assert_eq!(amount("-5"), Some(-5.0));
+        assert_eq!(amount("abc"), None);
+        assert_eq!(amount("1e999"), None);
+        assert_eq!(amount("12..3"), None);
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(count("3"), Some(3));
+        assert_eq!(count("3人"), Some(3));
+        assert_eq!(count("2.0"), Some(2));
+        assert_eq!(count(""), Some(0));
+        assert_eq!(count("-1"), Some(-1));
+        assert_eq!(count("2.5"), None);
+        assert_eq!(count("三"), None);
+    }
+
+    #[test]
+    fn yes_no_forms() {
+        for s in ["是", "Y", "yes", "TRUE", "1", "√", "ｙ"] {
+            assert_eq!(yes_no(s), Some(true), "{s}");
+        }
+        for s in ["否", "N", "no", "false", "0", "×", ""] {
+            assert_eq!(yes_no(s), Some(false), "{s}");
+        }
+        assert_eq!(yes_no("可能"), None);
+    }
+}

@@ -1,0 +1,739 @@
+//! Turning one CSV record into a typed record, or a rejection with a reason.
+
+use chrono::NaiveDate;
+
+use super::headers::{FieldSpec, HeaderMap};
+use super::parse;
+use super::text::trim_cell;
+use crate::model::*;
+use crate::names::Resolver;
+use crate::quarter::Quarter;
+
+/// Why a row is rejected: a reason code, the field, the offending value and messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub field: &'static str,
+    pub value: String,
+    pub code: &'static str,
+    pub message: String,
+    pub message_en: String,
+}
+
+/// Reason codes (stable, machine-readable).
+pub mod codes {
+    pub const MISSING: &str = "missing_required";
+    pub const BAD_DATE: &str = "bad_date";
+    pub const DATE_AFTER_PERIOD: &str = "date_after_period";
+    pub const DATE_TOO_EARLY: &str = "date_before_2000";
+    pub const DATE_ORDER: &str = "date_order";
+    pub const UNKNOWN_UNIT: &str = "unknown_unit";
+    pub const UNKNOWN_REGION: &str = "unknown_region";
+    pub const UNKNOWN_TYPE: &str = "unknown_violation_type";
+    pub const UNKNOWN_SOURCE: &str = "unknown_source";
+    pub const UNKNOWN_VALUE: &str = "unknown_value";
+    pub const NEGATIVE: &str = "negative_number";
+    pub const BAD_NUMBER: &str = "bad_number";
+    pub const BAD_YES_NO: &str = "bad_yes_no";
+    pub const BAD_COORDINATE: &str = "bad_coordinate";
+    pub const FIELD_COUNT: &str = "field_count";
+    pub const DUPLICATE: &str = "duplicate_case";
+    pub const NO_UNIT: &str = "unit_undetermined";
+    pub const UNREADABLE: &str = "unreadable_file";
+    pub const NO_HEADER: &str = "no_header";
+    pub const BAD_RECORD: &str = "bad_record";
+    pub const UNKNOWN_TARGET: &str = "unknown_target";
+}
+
+/// What every row of a file shares.
+pub struct RowCtx<'a> {
+    pub resolver: &'a Resolver,
+    pub specs: &'static [FieldSpec],
+    pub header: &'a HeaderMap,
+    /// Header cells as written in the file (for messages).
+    pub header_cells: &'a [String],
+    pub quarter: Quarter,
+    pub file: u32,
+    /// The unit named by the file name, for case files without a unit column.
+    pub file_unit: Option<UnitId>,
+}
+
+/// One row being read.
+pub struct Row<'a, 'r> {
+    ctx: &'a RowCtx<'a>,
+    cells: &'r csv::StringRecord,
+    pub line: u64,
+}
+
+const EARLIEST: (i32, u32, u32) = (2000, 1, 1);
+
+impl<'a, 'r> Row<'a, 'r> {
+    pub fn new(ctx: &'a RowCtx<'a>, cells: &'r csv::StringRecord, line: u64) -> Self {
+        Row { ctx, cells, line }
+    }
+
+    fn spec(&self, field: usize) -> &'static FieldSpec {
+        &self.ctx.specs[field]
+    }
+
+    /// The header as written for a field (or its canonical header).
+    fn label(&self, field: usize) -> String {
+        match self.ctx.header.cols[field] {
+            Some((c, _)) => self
+                .ctx
+                .header_cells
+                .get(c)
+                .cloned()
+                .unwrap_or_else(|| self.spec(field).header.to_string()),
+            None => self.spec(field).header.to_string(),
+        }
+    }
+
+    /// The trimmed cell of a field ("" when the column is absent).
+    pub fn raw(&self, field: usize) -> &'r str {
+        match self.ctx.header.cols[field] {
+            Some((c, _)) => self.cells.get(c).map(trim_cell).unwrap_or(""),
+            None => "",
+        }
+    }
+
+    fn scale(&self, field: usize) -> f64 {
+        self.ctx.header.cols[field].map(|(_, s)| s).unwrap_or(1.0)
+    }
+
+    pub fn err(&self, field: usize, code: &'static str, zh: String, en: String) -> RowError {
+        RowError {
+            field: self.spec(field).id,
+            value: self.raw(field).to_string(),
+            code,
+            message: zh,
+            message_en: en,
+        }
+    }
+
+    fn missing(&self, field: usize) -> RowError {
+        let label = self.label(field);
+        if self.ctx.header.cols[field].is_none() {
+            let spec = self.spec(field);
+            return self.err(
+                field,
+                codes::MISSING,
+                format!(
+                    "文件缺少必填列“{}”（也可写作：{}）",
+                    spec.header,
+                    spec.aliases.join("、")
+                ),
+                format!("the file has no column for required field {}", spec.id),
+            );
+        }
+        self.err(
+            field,
+            codes::MISSING,
+            format!("必填项“{label}”为空"),
+            format!("required field {} is empty", self.spec(field).id),
+        )
+    }
+
+    pub fn text(&self, field: usize) -> String {
+        self.raw(field).to_string()
+    }
+
+    pub fn required_text(&self, field: usize) -> Result<String, RowError> {
+        let v = self.raw(field);
+        if v.is_empty() {
+            return Err(self.missing(field));
+        }
+        Ok(v.to_string())
+    }
+
+    pub fn date(&self, field: usize) -> Result<Option<NaiveDate>, RowError> {
+        let v = self.raw(field);
+        if v.is_empty() {
+            if self.spec(field).required {
+                return Err(self.missing(field));
+            }
+            return Ok(None);
+        }
+        let label = self.label(field);
+        let Some(d) = parse::date(v) else {
+            return Err(self.err(
+                field,
+                codes::BAD_DATE,
+                format!("“{label}”的值“{v}”不是可识别的日期（如 2026-07-03、2026年7月3日）"),
+                format!("{}: cannot read “{v}” as a date", self.spec(field).id),
+            ));
+        };
+        let earliest = NaiveDate::from_ymd_opt(EARLIEST.0, EARLIEST.1, EARLIEST.2).expect("valid");
+        if d < earliest {
+            return Err(self.err(
+                field,
+                codes::DATE_TOO_EARLY,
+                format!("“{label}”的日期 {d} 早于 2000-01-01"),
+                format!("{}: date {d} is before 2000-01-01", self.spec(field).id),
+            ));
+        }
+        let end = self.ctx.quarter.end();
+        if d > end {
+            return Err(self.err(
+                field,
+                codes::DATE_AFTER_PERIOD,
+                format!(
+                    "“{label}”的日期 {d} 晚于所在季度文件夹 {} 的截止日 {end}",
+                    self.ctx.quarter
+                ),
+                format!(
+                    "{}: date {d} is after the end of quarter folder {} ({end})",
+                    self.spec(field).id,
+                    self.ctx.quarter
+                ),
+            ));
+        }
+        Ok(Some(d))
+    }
+
+    pub fn required_date(&self, field: usize) -> Result<NaiveDate, RowError> {
+        self.date(field)?.ok_or_else(|| self.missing(field))
+    }
+
+    /// Dates must not go backwards: `later` on or after `earlier`.
+    pub fn order(
+        &self,
+        earlier_field: usize,
+        earlier: Option<NaiveDate>,
+        later_field: usize,
+        later: Option<NaiveDate>,
+    ) -> Result<(), RowError> {
+        if let (Some(a), Some(b)) = (earlier, later) {
+            if b < a {
+                let (la, lb) = (self.label(earlier_field), self.label(later_field));
+                return Err(self.err(
+                    later_field,
+                    codes::DATE_ORDER,
+                    format!("日期先后有误：“{lb}”{b} 早于“{la}”{a}"),
+                    format!(
+                        "dates out of order: {} {b} is before {} {a}",
+                        self.spec(later_field).id,
+                        self.spec(earlier_field).id
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Money or a quantity, scaled by the header's unit; blank = 0.
+    pub fn amount(&self, field: usize) -> Result<f64, RowError> {
+        let v = self.raw(field);
+        let label = self.label(field);
+        match parse::amount(v) {
+            None => Err(self.err(
+                field,
+                codes::BAD_NUMBER,
+                format!("“{label}”的值“{v}”不是数字"),
+                format!("{}: “{v}” is not a number", self.spec(field).id),
+            )),
+            Some(x) if x < 0.0 => Err(self.err(
+                field,
+                codes::NEGATIVE,
+                format!("“{label}”的值“{v}”为负数"),
+                format!("{}: “{v}” is negative", self.spec(field).id),
+            )),
+            Some(x) => Ok(x * self.scale(field) + 0.0),
+        }
+    }
+
+    /// A signed number (adjustment points).
+    pub fn signed(&self, field: usize) -> Result<f64, RowError> {
+        let v = self.raw(field);
+        if v.is_empty() {
+            return Err(self.missing(field));
+        }
+        let label = self.label(field);
+        let t = v.trim_end_matches('分');
+        parse::amount(t).ok_or_else(|| {
+            self.err(
+                field,
+                codes::BAD_NUMBER,
+                format!("“{label}”的值“{v}”不是数字"),
+                format!("{}: “{v}” is not a number", self.spec(field).id),
+            )
+        })
+    }
+
+    pub fn count(&self, field: usize) -> Result<u32, RowError> {
+        let v = self.raw(field);
+        let label = self.label(field);
+        match parse::count(v) {
+            None => Err(self.err(
+                field,
+                codes::BAD_NUMBER,
+                format!("“{label}”的值“{v}”不是整数"),
+                format!("{}: “{v}” is not a whole number", self.spec(field).id),
+            )),
+            Some(x) if x < 0 => Err(self.err(
+                field,
+                codes::NEGATIVE,
+                format!("“{label}”的值“{v}”为负数"),
+                format!("{}: “{v}” is negative", self.spec(field).id),
+            )),
+            Some(x) if x > u32::MAX as i64 => Err(self.err(
+                field,
+                codes::BAD_NUMBER,
+                format!("“{label}”的值“{v}”过大"),
+                format!("{}: “{v}” is too large", self.spec(field).id),
+            )),
+            Some(x) => Ok(x as u32),
+        }
+    }
+
+    pub fn yes_no(&self, field: usize) -> Result<bool, RowError> {
+        let v = self.raw(field);
+        if v.is_empty() && self.spec(field).required {
+            return Err(self.missing(field));
+        }
+        let label = self.label(field);
+        parse::yes_no(v).ok_or_else(|| {
+            self.err(
+                field,
+                codes::BAD_YES_NO,
+                format!("“{label}”的值“{v}”应为 是/否"),
+                format!(
+                    "{}: “{v}” is not yes/no (是/否, Y/N, 1/0)",
+                    self.spec(field).id
+                ),
+            )
+        })
+    }
+
+    pub fn coordinate(&self, field: usize, max: f64) -> Result<Option<f64>, RowError> {
+        let v = self.raw(field);
+        let label = self.label(field);
+        match parse::coordinate(v) {
+            Some(None) => Ok(None),
+            Some(Some(x)) if x.abs() <= max => Ok(Some(x)),
+            _ => Err(self.err(
+                field,
+                codes::BAD_COORDINATE,
+                format!("“{label}”的值“{v}”不是有效的十进制度数"),
+                format!(
+                    "{}: “{v}” is not a coordinate in decimal degrees",
+                    self.spec(field).id
+                ),
+            )),
+        }
+    }
+
+    fn unknown(
+        &self,
+        field: usize,
+        code: &'static str,
+        what_zh: &str,
+        what_en: &str,
+        suggestion: Option<&str>,
+    ) -> RowError {
+        let v = self.raw(field);
+        let (hint_zh, hint_en) = match suggestion {
+            Some(s) => (
+                format!("，是否应为“{s}”？"),
+                format!("; did you mean “{s}”?"),
+            ),
+            None => (
+                "，请按配置中的名称填写".to_string(),
+                "; use a name from the configuration".to_string(),
+            ),
+        };
+        self.err(
+            field,
+            code,
+            format!("未知的{what_zh}“{v}”{hint_zh}"),
+            format!("unknown {what_en} “{v}”{hint_en}"),
+        )
+    }
+
+    pub fn unit(&self, field: usize) -> Result<Option<UnitId>, RowError> {
+        let v = self.raw(field);
+        if v.is_empty() {
+            if self.spec(field).required {
+                return Err(self.missing(field));
+            }
+            return Ok(None);
+        }
+        let r = self.ctx.resolver;
+        match r.unit(v) {
+            Some(u) => Ok(Some(u)),
+            None => Err(self.unknown(
+                field,
+                codes::UNKNOWN_UNIT,
+                "单位",
+                "unit",
+                r.units.suggest(v),
+            )),
+        }
+    }
+
+    pub fn region(&self, field: usize) -> Result<Option<RegionId>, RowError> {
+        let v = self.raw(field);
+        if v.is_empty() {
+            if self.spec(field).required {
+                return Err(self.missing(field));
+            }
+            return Ok(None);
+        }
+        let r = self.ctx.resolver;
+        match r.region(v) {
+            Some(u) => Ok(Some(u)),
+            None => Err(self.unknown(
+                field,
+                codes::UNKNOWN_REGION,
+                "县市区",
+                "region",
+                r.regions.suggest(v),
+            )),
+        }
+    }
+
+    pub fn violation_type(&self, field: usize) -> Result<TypeId, RowError> {
+        let v = self.raw(field);
+        if v.is_empty() {
+            return Err(self.missing(field));
+        }
+        let r = self.ctx.resolver;
+        r.violation_type(v).ok_or_else(|| {
+            self.unknown(
+                field,
+                codes::UNKNOWN_TYPE,
+                "违法类型",
+                "violation type",
+                r.violation_types.suggest(v),
+            )
+        })
+    }
+
+    pub fn source(&self, field: usize) -> Result<SourceId, RowError> {
+        let v = self.raw(field);
+        if v.is_empty() {
+            return Err(self.missing(field));
+        }
+        let r = self.ctx.resolver;
+        r.source(v).ok_or_else(|| {
+            self.unknown(
+                field,
+                codes::UNKNOWN_SOURCE,
+                "线索来源",
+                "lead source",
+                r.sources.suggest(v),
+            )
+        })
+    }
+
+    pub fn origin(&self) -> Origin {
+        Origin {
+            file: self.ctx.file,
+            line: self.line,
+            quarter: self.ctx.quarter,
+        }
+    }
+}
+
+// Field indices into the spec tables (kept in step by the tests below).
+mod c {
+    pub const CASE_ID: usize = 0;
+    pub const UNIT: usize = 1;
+    pub const REGION: usize = 2;
+    pub const TOWNSHIP: usize = 3;
+    pub const SITE: usize = 4;
+    pub const LON: usize = 5;
+    pub const LAT: usize = 6;
+    pub const FOUND: usize = 7;
+    pub const SOURCE: usize = 8;
+    pub const VTYPE: usize = 9;
+    pub const FILED: usize = 10;
+    pub const CLOSED: usize = 11;
+    pub const STATUS: usize = 12;
+    pub const FINE: usize = 13;
+    pub const CONFISCATED: usize = 14;
+    pub const VOLUME: usize = 15;
+    pub const TRANSFERRED: usize = 16;
+    pub const TRANSFER_DATE: usize = 17;
+    pub const CRIMINAL: usize = 18;
+    pub const PERSONS: usize = 19;
+    pub const SITE_CLOSED: usize = 20;
+    pub const POWER_CUT: usize = 21;
+    pub const VESSELS: usize = 22;
+    pub const EQUIPMENT: usize = 23;
+    pub const REFERRED_BY: usize = 24;
+    pub const PARTY: usize = 25;
+    pub const PARTY_ID: usize = 26;
+    pub const SUMMARY: usize = 27;
+}
+
+/// A case row. The unit comes from the row's 填报单位, else from the file name.
+pub fn case(row: &Row) -> Result<Case, RowError> {
+    let case_id = row.required_text(c::CASE_ID)?;
+    let unit = match row.unit(c::UNIT)? {
+        Some(u) => u,
+        None => match row.ctx.file_unit {
+            Some(u) => u,
+            None => {
+                return Err(row.err(
+                    c::UNIT,
+                    codes::NO_UNIT,
+                    "无法确定填报单位：请增加“填报单位”列，或在文件名中写明单位（如 公安局_2026Q3.csv）".into(),
+                    "cannot tell the reporting unit: add a 填报单位 column or put the unit's name in the file name (e.g. 公安局_2026Q3.csv)".into(),
+                ))
+            }
+        },
+    };
+    let region = row
+        .region(c::REGION)?
+        .ok_or_else(|| row.missing(c::REGION))?;
+    let found_date = row.required_date(c::FOUND)?;
+    let source = row.source(c::SOURCE)?;
+    let violation_type = row.violation_type(c::VTYPE)?;
+    let filed_date = row.date(c::FILED)?;
+    let closed_date = row.date(c::CLOSED)?;
+    let transfer_date = row.date(c::TRANSFER_DATE)?;
+    row.order(c::FOUND, Some(found_date), c::FILED, filed_date)?;
+    row.order(c::FILED, filed_date, c::CLOSED, closed_date)?;
+    row.order(c::FOUND, Some(found_date), c::TRANSFER_DATE, transfer_date)?;
+    let lon = row.coordinate(c::LON, 180.0)?;
+    let lat = row.coordinate(c::LAT, 90.0)?;
+    let fine_yuan = row.amount(c::FINE)?;
+    let confiscated_yuan = row.amount(c::CONFISCATED)?;
+    let volume_t = row.amount(c::VOLUME)?;
+    let transferred = row.yes_no(c::TRANSFERRED)?;
+    let criminal_filed = row.yes_no(c::CRIMINAL)?;
+    let persons = row.count(c::PERSONS)?;
+    let site_closed = row.yes_no(c::SITE_CLOSED)?;
+    let power_cut = row.yes_no(c::POWER_CUT)?;
+    let vessels_seized = row.count(c::VESSELS)?;
+    let equipment_seized = row.count(c::EQUIPMENT)?;
+    let referred_by = row.unit(c::REFERRED_BY)?;
+    let mut status = row.text(c::STATUS);
+    if status.is_empty() {
+        status = if closed_date.is_some() {
+            "已结案"
+        } else if filed_date.is_some() {
+            "办理中"
+        } else {
+            "未立案"
+        }
+        .to_string();
+    }
+    Ok(Case {
+        origin: row.origin(),
+        case_id,
+        unit,
+        region,
+        township: row.text(c::TOWNSHIP),
+        site: row.text(c::SITE),
+        // A coordinate pair counts only when both halves are given.
+        lon: lat.and(lon),
+        lat: lon.and(lat),
+        found_date,
+        source,
+        violation_type,
+        filed_date,
+        closed_date,
+        status,
+        fine_yuan,
+        confiscated_yuan,
+        volume_t,
+        transferred,
+        transfer_date,
+        criminal_filed,
+        persons,
+        site_closed,
+        power_cut,
+        vessels_seized,
+        equipment_seized,
+        referred_by,
+        party: row.text(c::PARTY),
+        party_id: row.text(c::PARTY_ID),
+        summary: row.text(c::SUMMARY),
+    })
+}
+
+pub fn referral(row: &Row) -> Result<Referral, RowError> {
+    // ref_id, from_unit, to_unit, sent_date, reply_date, region, case_id, summary
+    let ref_id = row.required_text(0)?;
+    let from_unit = row.unit(1)?.ok_or_else(|| row.missing(1))?;
+    let to_unit = row.unit(2)?.ok_or_else(|| row.missing(2))?;
+    let sent_date = row.required_date(3)?;
+    let reply_date = row.date(4)?;
+    row.order(3, Some(sent_date), 4, reply_date)?;
+    let region = row.region(5)?;
+    Ok(Referral {
+        origin: row.origin(),
+        ref_id,
+        from_unit,
+        to_unit,
+        sent_date,
+        reply_date,
+        region,
+        case_id: row.text(6),
+        summary: row.text(7),
+    })
+}
+
+pub fn patrol(row: &Row) -> Result<Patrol, RowError> {
+    // date, unit, region, township, mode, person_times, issues_found
+    let date = row.required_date(0)?;
+    let unit = row.unit(1)?.ok_or_else(|| row.missing(1))?;
+    let region = row.region(2)?.ok_or_else(|| row.missing(2))?;
+    let m = row.raw(4);
+    let mode = match m {
+        "" | "单独" | "单独巡查" | "single" | "Single" => PatrolMode::Single,
+        "联合" | "联合巡查" | "joint" | "Joint" => PatrolMode::Joint,
+        _ => {
+            return Err(row.err(
+                4,
+                codes::UNKNOWN_VALUE,
+                format!("巡查方式“{m}”应为 单独 或 联合"),
+                format!("mode “{m}” must be 单独 (single) or 联合 (joint)"),
+            ))
+        }
+    };
+    Ok(Patrol {
+        origin: row.origin(),
+        date,
+        unit,
+        region,
+        township: row.text(3),
+        mode,
+        person_times: row.count(5)?,
+        issues_found: row.count(6)?,
+    })
+}
+
+pub fn meeting(row: &Row) -> Result<Meeting, RowError> {
+    let date = row.required_date(0)?;
+    let unit = row.unit(1)?.ok_or_else(|| row.missing(1))?;
+    let attended = row.yes_no(2)?;
+    Ok(Meeting {
+        origin: row.origin(),
+        date,
+        unit,
+        attended,
+    })
+}
+
+pub fn adjustment(row: &Row) -> Result<Adjustment, RowError> {
+    // target_kind, target, points, reason, basis
+    let kind = row.required_text(0)?;
+    let is_unit = match kind.as_str() {
+        "单位" | "部门" | "成员单位" | "unit" => true,
+        "县市区" | "地区" | "区县" | "region" => false,
+        _ => {
+            return Err(row.err(
+                0,
+                codes::UNKNOWN_VALUE,
+                format!("对象类型“{kind}”应为 单位 或 县市区"),
+                format!("target_kind “{kind}” must be 单位 (unit) or 县市区 (region)"),
+            ))
+        }
+    };
+    let target_raw = row.required_text(1)?;
+    let r = row.ctx.resolver;
+    let target = if is_unit {
+        r.unit(&target_raw).map(Target::Unit)
+    } else {
+        r.region(&target_raw).map(Target::Region)
+    };
+    let Some(target) = target else {
+        let sugg = if is_unit {
+            r.units.suggest(&target_raw)
+        } else {
+            r.regions.suggest(&target_raw)
+        };
+        let mut e = row.unknown(
+            1,
+            codes::UNKNOWN_TARGET,
+            if is_unit {
+                "考核对象（单位）"
+            } else {
+                "考核对象（县市区）"
+            },
+            "assessment target",
+            sugg,
+        );
+        e.field = "target";
+        return Err(e);
+    };
+    let points = row.signed(2)?;
+    let reason = row.required_text(3)?;
+    Ok(Adjustment {
+        origin: row.origin(),
+        target,
+        points,
+        reason,
+        basis: row.text(4),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::headers::*;
+    use super::c;
+
+    #[test]
+    fn case_field_indices_match_spec() {
+        let ids: Vec<_> = CASE_FIELDS.iter().map(|f| f.id).collect();
+        assert_eq!(ids[c::CASE_ID], "case_id");
+        assert_eq!(ids[c::UNIT], "unit");
+        assert_eq!(ids[c::REGION], "region");
+        assert_eq!(ids[c::TOWNSHIP], "township");
+        assert_eq!(ids[c::SITE], "site");
+        assert_eq!(ids[c::LON], "lon");
+        assert_eq!(ids[c::LAT], "lat");
+        assert_eq!(ids[c::FOUND], "found_date");
+        assert_eq!(ids[c::SOURCE], "source");
+        assert_eq!(ids[c::VTYPE], "violation_type");
+        assert_eq!(ids[c::FILED], "filed_date");
+        assert_eq!(ids[c::CLOSED], "closed_date");
+        assert_eq!(ids[c::STATUS], "status");
+        assert_eq!(ids[c::FINE], "fine_yuan");
+        assert_eq!(ids[c::CONFISCATED], "confiscated_yuan");
+        assert_eq!(ids[c::VOLUME], "volume_t");
+        assert_eq!(ids[c::TRANSFERRED], "transferred");
+        assert_eq!(ids[c::TRANSFER_DATE], "transfer_date");
+        assert_eq!(ids[c::CRIMINAL], "criminal_filed");
+        assert_eq!(ids[c::PERSONS], "persons");
+        assert_eq!(ids[c::SITE_CLOSED], "site_closed");
+        assert_eq!(ids[c::POWER_CUT], "power_cut");
+        assert_eq!(ids[c::VESSELS], "vessels_seized");
+        assert_eq!(ids[c::EQUIPMENT], "equipment_seized");
+        assert_eq!(ids[c::REFERRED_BY], "referred_by");
+        assert_eq!(ids[c::PARTY], "party");
+        assert_eq!(ids[c::PARTY_ID], "party_id");
+        assert_eq!(ids[c::SUMMARY], "summary");
+        let r: Vec<_> = REFERRAL_FIELDS.iter().map(|f| f.id).collect();
+        assert_eq!(
+            r,
+            [
+                "ref_id",
+                "from_unit",
+                "to_unit",
+                "sent_date",
+                "reply_date",
+                "region",
+                "case_id",
+                "summary"
+            ]
+        );
+        let p: Vec<_> = PATROL_FIELDS.iter().map(|f| f.id).collect();
+        assert_eq!(
+            p,
+            [
+                "date",
+                "unit",
+                "region",
+                "township",
+                "mode",
+                "person_times",
+                "issues_found"
+            ]
+        );
+        let a: Vec<_> = ADJUSTMENT_FIELDS.iter().map(|f| f.id).collect();
+        assert_eq!(a, ["target_kind", "target", "points", "reason", "basis"]);
+    }
+}

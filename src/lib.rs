@@ -1,0 +1,19 @@
+//! minebrief: quarterly briefings, local reports and performance assessments
+//! for a city's joint law-enforcement group against illegal mining.
+//!
+//! The pipeline, one module per stage:
+//! `ingest` (read, decode, map headers, validate) → `model` (typed records)
+//! → `analysis` (polars aggregations) → `assess` (rubric scoring) →
+//! `report` (one serialisable context per document) → `render`.
+//! `cli` and `cmd` only parse arguments and call the pipeline.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod names;
+pub mod output;
+pub mod quarter;
+pub mod sample;

@@ -1,0 +1,264 @@
+//! Typed records: what ingestion produces and analysis consumes.
+//!
+//! Units, regions, violation types and sources are stored as indices into the
+//! configuration's lists (configuration order), so grouping is by small
+//! integers and output order is the configured order.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::quarter::Quarter;
+
+/// Index into `Config::units`.
+pub type UnitId = u16;
+/// Index into `Config::regions`.
+pub type RegionId = u16;
+/// Index into `Config::violation_types`.
+pub type TypeId = u16;
+/// Index into `Config::sources`.
+pub type SourceId = u16;
+
+/// Where a record came from: the input file (index into `Dataset::files`),
+/// its 1-based physical line, and the quarter folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    pub file: u32,
+    pub line: u64,
+    pub quarter: Quarter,
+}
+
+/// One illegal-mining case (案件), as accepted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub origin: Origin,
+    pub case_id: String,
+    pub unit: UnitId,
+    pub region: RegionId,
+    /// Empty when not given (shown as （未填写）).
+    pub township: String,
+    pub site: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub found_date: NaiveDate,
+    pub source: SourceId,
+    pub violation_type: TypeId,
+    pub filed_date: Option<NaiveDate>,
+    pub closed_date: Option<NaiveDate>,
+    /// 办理状态 as written, or derived from the dates (已结案/办理中/未立案).
+    pub status: String,
+    pub fine_yuan: f64,
+    pub confiscated_yuan: f64,
+    pub volume_t: f64,
+    pub transferred: bool,
+    pub transfer_date: Option<NaiveDate>,
+    pub criminal_filed: bool,
+    pub persons: u32,
+    pub site_closed: bool,
+    pub power_cut: bool,
+    pub vessels_seized: u32,
+    pub equipment_seized: u32,
+    pub referred_by: Option<UnitId>,
+    /// Personal data: mask before it reaches a report.
+    pub party: String,
+    pub party_id: String,
+    pub summary: String,
+}
+
+impl Case {
+    /// Date a transfer to the judiciary counts on: transfer date, else filed, else found.
+    pub fn transfer_day(&self) -> NaiveDate {
+        self.transfer_date
+            .or(self.filed_date)
+            .unwrap_or(self.found_date)
+    }
+}
+
+/// A referral letter (函告).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Referral {
+    pub origin: Origin,
+    pub ref_id: String,
+    pub from_unit: UnitId,
+    pub to_unit: UnitId,
+    pub sent_date: NaiveDate,
+    pub reply_date: Option<NaiveDate>,
+    pub region: Option<RegionId>,
+    pub case_id: String,
+    pub summary: String,
+}
+
+/// 巡查方式.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PatrolMode {
+    /// 单独
+    Single,
+    /// 联合
+    Joint,
+}
+
+/// A patrol record (巡查记录).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Patrol {
+    pub origin: Origin,
+    pub date: NaiveDate,
+    pub unit: UnitId,
+    pub region: RegionId,
+    pub township: String,
+    pub mode: PatrolMode,
+    pub person_times: u32,
+    pub issues_found: u32,
+}
+
+/// Attendance at a joint meeting (联席会议).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    pub origin: Origin,
+    pub date: NaiveDate,
+    pub unit: UnitId,
+    pub attended: bool,
+}
+
+/// Who an adjustment applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    Unit(UnitId),
+    Region(RegionId),
+}
+
+/// A points adjustment (考核加减分), for the quarter of its folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjustment {
+    pub origin: Origin,
+    pub target: Target,
+    pub points: f64,
+    pub reason: String,
+    pub basis: String,
+}
+
+/// The five kinds of input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    Cases,
+    Referrals,
+    Patrols,
+    Meetings,
+    Adjustments,
+}
+
+impl FileKind {
+    /// The kind given by a reserved file name, else `Cases`.
+    pub fn from_file_name(name: &str) -> FileKind {
+        match name.to_lowercase().as_str() {
+            "referrals.csv" => FileKind::Referrals,
+            "patrols.csv" => FileKind::Patrols,
+            "meetings.csv" => FileKind::Meetings,
+            "adjustments.csv" => FileKind::Adjustments,
+            _ => FileKind::Cases,
+        }
+    }
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FileKind::Cases => "cases",
+            FileKind::Referrals => "referrals",
+            FileKind::Patrols => "patrols",
+            FileKind::Meetings => "meetings",
+            FileKind::Adjustments => "adjustments",
+        }
+    }
+    pub fn chinese(&self) -> &'static str {
+        match self {
+            FileKind::Cases => "案件",
+            FileKind::Referrals => "函告台账",
+            FileKind::Patrols => "巡查记录",
+            FileKind::Meetings => "联席会议",
+            FileKind::Adjustments => "考核加减分",
+        }
+    }
+}
+
+/// Row accounting of one input file: rows_read = accepted + rejected + skipped + superseded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub rows_read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+    pub superseded: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, o: &Counts) {
+        self.rows_read += o.rows_read;
+        self.accepted += o.accepted;
+        self.rejected += o.rejected;
+        self.skipped += o.skipped;
+        self.superseded += o.superseded;
+    }
+    pub fn balanced(&self) -> bool {
+        self.rows_read == self.accepted + self.rejected + self.skipped + self.superseded
+    }
+}
+
+/// One input file as read.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    /// Relative to DATA, with `/`.
+    pub path: String,
+    pub kind: FileKind,
+    /// Canonical unit name when all accepted rows share one (case files only).
+    pub unit: Option<String>,
+    /// UTF-8, UTF-8-BOM, GB18030, UTF-16LE, UTF-16BE (null when unreadable before decoding).
+    pub encoding: Option<String>,
+    pub sha256: String,
+    /// Size in bytes (manifest only).
+    #[serde(skip)]
+    pub bytes: u64,
+    #[serde(skip)]
+    pub quarter: Option<Quarter>,
+    #[serde(flatten)]
+    pub counts: Counts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One rejected row (or a whole unreadable file, with line 0).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reject {
+    pub file: String,
+    pub line: u64,
+    /// The field id (`found_date`), or empty for a whole-row problem.
+    pub field: String,
+    pub value: String,
+    pub code: &'static str,
+    pub message: String,
+    pub message_en: String,
+}
+
+/// Everything read from a data folder up to the report quarter.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// Quarter folders read, ascending.
+    pub quarters: Vec<Quarter>,
+    pub files: Vec<InputFile>,
+    /// The latest accepted record of each case, in (unit, case_id) order.
+    pub cases: Vec<Case>,
+    /// The latest accepted record of each referral, by ref_id.
+    pub referrals: Vec<Referral>,
+    pub patrols: Vec<Patrol>,
+    pub meetings: Vec<Meeting>,
+    pub adjustments: Vec<Adjustment>,
+    /// Sorted by (file, line).
+    pub rejects: Vec<Reject>,
+}
+
+impl Dataset {
+    pub fn totals(&self) -> Counts {
+        let mut c = Counts::default();
+        for f in &self.files {
+            c.add(&f.counts);
+        }
+        c
+    }
+}
