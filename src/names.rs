@@ -98,7 +98,7 @@ impl AliasTable {
                 best = Some((score, *i));
             }
         }
-        best.filter(|(s, _)| *s >= 0.25).map(|(_, i)| self.name(i))
+        best.filter(|(s, _)| *s >= 0.5).map(|(_, i)| self.name(i))
     }
 }
 

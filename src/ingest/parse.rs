@@ -100,13 +100,20 @@ fn excel_serial(v: f64) -> Option<NaiveDate> {
 /// a 万 suffix multiplies by 10,000. Negative values are returned as such (the
 /// caller rejects them); non-finite values are `None`.
 pub fn amount(s: &str) -> Option<f64> {
+    amount_with_unit(s).map(|(v, _)| v)
+}
+
+/// Like [`amount`], also telling whether the value carried its own unit
+/// (元, 万元, 吨 …), which then overrides a unit given in the header.
+pub fn amount_with_unit(s: &str) -> Option<(f64, bool)> {
     let s = ascii_fold(s);
     let mut t: &str = s.trim();
     if t.is_empty() || t == "-" || t == "/" || t == "无" {
-        return Some(0.0);
+        return Some((0.0, false));
     }
     t = t.trim_start_matches(['¥', '￥']).trim();
     let mut mult = 1.0;
+    let mut explicit = false;
     for (suf, m) in [
         ("万元", 10_000.0),
         ("万吨", 10_000.0),
@@ -117,6 +124,7 @@ pub fn amount(s: &str) -> Option<f64> {
         if let Some(rest) = t.strip_suffix(suf) {
             t = rest.trim();
             mult = m;
+            explicit = true;
             break;
         }
     }
@@ -130,7 +138,7 @@ pub fn amount(s: &str) -> Option<f64> {
     }
     let v: f64 = cleaned.parse().ok()?;
     let v = v * mult;
-    v.is_finite().then_some(v)
+    v.is_finite().then_some((v, explicit))
 }
 
 /// Parse a count: `3`, `3人`, `2艘`, `4台`, `3.0`; blank = 0. Negative values

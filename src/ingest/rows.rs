@@ -224,20 +224,22 @@ impl<'a, 'r> Row<'a, 'r> {
     pub fn amount(&self, field: usize) -> Result<f64, RowError> {
         let v = self.raw(field);
         let label = self.label(field);
-        match parse::amount(v) {
+        match parse::amount_with_unit(v) {
             None => Err(self.err(
                 field,
                 codes::BAD_NUMBER,
                 format!("“{label}”的值“{v}”不是数字"),
                 format!("{}: “{v}” is not a number", self.spec(field).id),
             )),
-            Some(x) if x < 0.0 => Err(self.err(
+            Some((x, _)) if x < 0.0 => Err(self.err(
                 field,
                 codes::NEGATIVE,
                 format!("“{label}”的值“{v}”为负数"),
                 format!("{}: “{v}” is negative", self.spec(field).id),
             )),
-            Some(x) => Ok(x * self.scale(field) + 0.0),
+            // A unit in the cell (200元) overrides the header's (罚款金额(万元)).
+            Some((x, true)) => Ok(x + 0.0),
+            Some((x, false)) => Ok(x * self.scale(field) + 0.0),
         }
     }
 

@@ -91,13 +91,25 @@ impl<'a> Table<'a> {
                 break;
             }
         }
-        Records { rdr, rec }
+        Records {
+            rdr,
+            rec,
+            text: self.text.as_bytes(),
+            counted_to: 0,
+            line: 1,
+        }
     }
 }
 
 pub struct Records<'a> {
     rdr: csv::Reader<&'a [u8]>,
     rec: csv::StringRecord,
+    text: &'a [u8],
+    /// Physical line numbers are counted from the record's byte offset (the
+    /// CSV reader's own line counter does not count line breaks inside
+    /// quoted cells).
+    counted_to: usize,
+    line: u64,
 }
 
 /// One record: its starting physical line (1-based) and cells, or a read error.
@@ -113,11 +125,31 @@ pub enum Rec<'r> {
 }
 
 impl Records<'_> {
+    /// The 1-based physical line of a byte offset (offsets only move forward).
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut byte = (byte as usize).min(self.text.len());
+        // The reader may place a record's start on the line break before it
+        // (CRLF files): a record never starts with a line break.
+        while byte < self.text.len() && matches!(self.text[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte > self.counted_to {
+            let n = self.text[self.counted_to..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.line += n as u64;
+            self.counted_to = byte;
+        }
+        self.line
+    }
+
     /// The next record, borrowing an internal buffer.
     pub fn next_rec(&mut self) -> Option<Rec<'_>> {
         match self.rdr.read_record(&mut self.rec) {
             Ok(true) => {
-                let line = self.rec.position().map(|p| p.line()).unwrap_or(0);
+                let byte = self.rec.position().map(|p| p.byte()).unwrap_or(0);
+                let line = self.line_at(byte);
                 Some(Rec::Row {
                     line,
                     cells: &self.rec,
@@ -125,7 +157,8 @@ impl Records<'_> {
             }
             Ok(false) => None,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let byte = e.position().map(|p| p.byte()).unwrap_or(0);
+                let line = self.line_at(byte);
                 // Skip past the bad record; give up on unrecoverable errors.
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return None;

@@ -1,0 +1,397 @@
+//! Ingestion over the hand-made fixture folder `tests/fixtures/ingest/`
+//! (written by `tests/fixtures/make_ingest.py`, where every row's line and
+//! expected outcome is noted): every accepted form and every rejection rule,
+//! with exact counts, codes and line numbers.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use minebrief::config::Config;
+use minebrief::ingest;
+use minebrief::model::{Case, Counts, Dataset, FileKind, Target};
+use minebrief::quarter::Quarter;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ingest")
+}
+
+fn load() -> (Dataset, Config) {
+    let cfg = Config::embedded();
+    let ds = ingest::load(&fixture(), &cfg, Quarter::parse("2026Q3")).expect("fixture loads");
+    (ds, cfg)
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn counts(ds: &Dataset, path: &str) -> (u64, u64, u64, u64, u64) {
+    let f = ds
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} not read"));
+    let c = &f.counts;
+    (c.rows_read, c.accepted, c.rejected, c.skipped, c.superseded)
+}
+
+fn case<'a>(ds: &'a Dataset, cfg: &Config, unit: &str, id: &str) -> &'a Case {
+    let u = cfg.units.iter().position(|x| x.name == unit).unwrap() as u16;
+    ds.cases
+        .iter()
+        .find(|c| c.unit == u && c.case_id == id)
+        .unwrap_or_else(|| panic!("case {unit}/{id} not accepted"))
+}
+
+fn rejects_of(ds: &Dataset, path: &str) -> Vec<(u64, String, &'static str)> {
+    ds.rejects
+        .iter()
+        .filter(|r| r.file == path)
+        .map(|r| (r.line, r.field.clone(), r.code))
+        .collect()
+}
+
+#[test]
+fn files_and_counts() {
+    let (ds, _) = load();
+    let paths: Vec<&str> = ds.files.iter().map(|f| f.path.as_str()).collect();
+    // Byte order of the UTF-8 paths; 2026Q4 is after the report quarter and not read.
+    assert_eq!(
+        paths,
+        [
+            "2026Q2/referrals.csv",
+            "2026Q2/自然资源.csv",
+            "2026Q3/adjustments.csv",
+            "2026Q3/bad_rows.csv",
+            "2026Q3/broken.xlsx",
+            "2026Q3/empty.csv",
+            "2026Q3/forms.csv",
+            "2026Q3/meetings.csv",
+            "2026Q3/noheader.csv",
+            "2026Q3/nounit.csv",
+            "2026Q3/patrols.csv",
+            "2026Q3/referrals.csv",
+            "2026Q3/utf16.csv",
+            "2026Q3/公安局_2026Q3.csv",
+            "2026Q3/自然资源.csv",
+        ]
+    );
+    //                                                  read acc rej skip sup
+    assert_eq!(counts(&ds, "2026Q2/referrals.csv"), (1, 0, 0, 0, 1));
+    assert_eq!(counts(&ds, "2026Q2/自然资源.csv"), (2, 1, 0, 0, 1));
+    assert_eq!(counts(&ds, "2026Q3/adjustments.csv"), (5, 2, 3, 0, 0));
+    assert_eq!(counts(&ds, "2026Q3/bad_rows.csv"), (21, 2, 19, 0, 0));
+    assert_eq!(counts(&ds, "2026Q3/broken.xlsx"), (0, 0, 0, 0, 0));
+    assert_eq!(counts(&ds, "2026Q3/empty.csv"), (0, 0, 0, 0, 0));
+    // 7 rows: F-001, F-002, blank, F-003 (two physical lines), 合计, ZR-003, F-004
+    assert_eq!(counts(&ds, "2026Q3/forms.csv"), (7, 5, 0, 2, 0));
+    assert_eq!(counts(&ds, "2026Q3/meetings.csv"), (4, 3, 1, 0, 0));
+    assert_eq!(counts(&ds, "2026Q3/noheader.csv"), (0, 0, 0, 0, 0));
+    assert_eq!(counts(&ds, "2026Q3/nounit.csv"), (2, 0, 2, 0, 0));
+    assert_eq!(counts(&ds, "2026Q3/patrols.csv"), (4, 2, 2, 0, 0));
+    assert_eq!(counts(&ds, "2026Q3/referrals.csv"), (5, 2, 3, 0, 0));
+    assert_eq!(counts(&ds, "2026Q3/utf16.csv"), (1, 1, 0, 0, 0));
+    assert_eq!(counts(&ds, "2026Q3/公安局_2026Q3.csv"), (2, 2, 0, 0, 0));
+    assert_eq!(counts(&ds, "2026Q3/自然资源.csv"), (2, 1, 1, 0, 0));
+
+    let mut total = Counts::default();
+    for f in &ds.files {
+        assert!(f.counts.balanced(), "{}: {:?}", f.path, f.counts);
+        total.add(&f.counts);
+    }
+    assert_eq!(total, ds.totals());
+    assert_eq!(
+        (
+            total.rows_read,
+            total.accepted,
+            total.rejected,
+            total.skipped,
+            total.superseded
+        ),
+        (56, 21, 31, 2, 2)
+    );
+    // accepted records that survive: 5 + 2 + 1 + 2 + 1 + 1 (bad_rows B-OK 公安, B-OK 交通运输) cases
+    assert_eq!(ds.cases.len(), 12);
+    assert_eq!(ds.referrals.len(), 2);
+    assert_eq!(ds.patrols.len(), 2);
+    assert_eq!(ds.meetings.len(), 3);
+    assert_eq!(ds.adjustments.len(), 2);
+    assert_eq!(ds.quarters.len(), 2);
+}
+
+#[test]
+fn encodings_and_units() {
+    let (ds, _) = load();
+    let enc = |p: &str| {
+        ds.files
+            .iter()
+            .find(|f| f.path == p)
+            .and_then(|f| f.encoding.clone())
+    };
+    assert_eq!(enc("2026Q3/forms.csv").as_deref(), Some("UTF-8-BOM"));
+    assert_eq!(enc("2026Q3/utf16.csv").as_deref(), Some("UTF-16LE"));
+    assert_eq!(enc("2026Q3/公安局_2026Q3.csv").as_deref(), Some("GB18030"));
+    assert_eq!(enc("2026Q3/bad_rows.csv").as_deref(), Some("UTF-8"));
+    let unit = |p: &str| {
+        ds.files
+            .iter()
+            .find(|f| f.path == p)
+            .and_then(|f| f.unit.clone())
+    };
+    assert_eq!(unit("2026Q3/公安局_2026Q3.csv").as_deref(), Some("公安"));
+    assert_eq!(unit("2026Q3/utf16.csv").as_deref(), Some("海事"));
+    assert_eq!(unit("2026Q3/自然资源.csv").as_deref(), Some("自然资源"));
+    // forms.csv mixes units; bad_rows.csv too (公安, 交通运输); optional files have none
+    assert_eq!(unit("2026Q3/forms.csv"), None);
+    assert_eq!(unit("2026Q3/bad_rows.csv"), None);
+    assert_eq!(unit("2026Q3/referrals.csv"), None);
+    let sha = &ds.files[0].sha256;
+    assert_eq!(sha.len(), 64);
+}
+
+#[test]
+fn accepted_forms() {
+    let (ds, cfg) = load();
+    // F-001: 温州市公安局, 2026/7/3, 举报, 非法采砂, 2026年7月5日, 20260801, 1.5 万元,
+    // "1,234.50", 12.3万 tonnes, Y, Excel serial 46238, √, 3人, 1, true, coordinates.
+    let c = case(&ds, &cfg, "公安", "F-001");
+    assert_eq!(cfg.regions[c.region as usize].name, "瑞安市");
+    assert_eq!(c.found_date, d("2026-07-03"));
+    assert_eq!(cfg.sources[c.source as usize].name, "群众举报");
+    assert_eq!(
+        cfg.violation_types[c.violation_type as usize].name,
+        "河道非法采砂"
+    );
+    assert_eq!(c.filed_date, Some(d("2026-07-05")));
+    assert_eq!(c.closed_date, Some(d("2026-08-01")));
+    assert_eq!(c.fine_yuan, 15_000.0);
+    assert_eq!(c.confiscated_yuan, 1234.5);
+    assert_eq!(c.volume_t, 123_000.0);
+    assert!(c.transferred && c.criminal_filed && c.site_closed && c.power_cut);
+    assert_eq!(c.transfer_date, Some(d("2026-08-04")));
+    assert_eq!((c.persons, c.vessels_seized, c.equipment_seized), (3, 2, 0));
+    assert_eq!((c.lon, c.lat), (Some(120.6501), Some(27.7801)));
+    assert_eq!(c.township, "塘下镇");
+    assert_eq!(c.status, "已结案");
+    assert_eq!(c.origin.line, 4);
+
+    // F-002: 市场监管局 stays 市场监管; full-width digits with dots; short region; blanks = 0 / no
+    let c = case(&ds, &cfg, "市场监管", "F-002");
+    assert_eq!(cfg.regions[c.region as usize].name, "鹿城区");
+    assert_eq!(c.found_date, d("2026-07-10"));
+    assert_eq!(cfg.sources[c.source as usize].name, "卫片执法");
+    assert_eq!(c.fine_yuan, 0.0);
+    assert_eq!(c.persons, 0);
+    assert!(!c.transferred && !c.site_closed);
+    assert_eq!(c.filed_date, None);
+    assert_eq!(c.status, "未立案");
+    assert_eq!((c.lon, c.lat), (None, None));
+    assert_eq!(c.township, "");
+
+    // F-003: 安监局 → 应急管理; a time part; a quoted summary over two lines
+    let c = case(&ds, &cfg, "应急管理", "F-003");
+    assert_eq!(c.found_date, d("2026-07-03"));
+    assert_eq!(c.summary, "第一行\n第二行");
+    assert_eq!(c.origin.line, 7);
+    assert_eq!(c.status, "办理中");
+
+    // F-004: 供电公司 → 电力, on the quarter's last day; "200元" in a 万元 column: the cell's unit wins
+    let c = case(&ds, &cfg, "电力", "F-004");
+    assert_eq!(c.found_date, d("2026-09-30"));
+    assert_eq!(c.fine_yuan, 200.0);
+    assert_eq!(c.origin.line, 11);
+
+    // Unit from the file name (GB18030), 垟 decoded
+    let c = case(&ds, &cfg, "公安", "GA-002");
+    assert_eq!(c.township, "鳌江镇垟头村");
+    assert_eq!(cfg.sources[c.source as usize].name, "媒体曝光");
+    assert_eq!(
+        cfg.regions[case(&ds, &cfg, "公安", "GA-001").region as usize].name,
+        "洞头区"
+    );
+
+    // UTF-16, tab, English headers
+    let c = case(&ds, &cfg, "海事", "E-001");
+    assert_eq!(c.fine_yuan, 10_000.0);
+    assert_eq!(c.closed_date, Some(d("2026-09-01")));
+
+    // ZR-001 superseded: the 2026Q3 record (closed, fine 5000) wins
+    let c = case(&ds, &cfg, "自然资源", "ZR-001");
+    assert_eq!(c.closed_date, Some(d("2026-07-20")));
+    assert_eq!(c.fine_yuan, 5000.0);
+    assert_eq!(c.origin.quarter.to_string(), "2026Q3");
+    // ZR-002 (国土资源局) only in 2026Q2; ZR-003 (国土局) first copy from forms.csv line 10
+    assert_eq!(
+        case(&ds, &cfg, "自然资源", "ZR-002")
+            .origin
+            .quarter
+            .to_string(),
+        "2026Q2"
+    );
+    assert_eq!(case(&ds, &cfg, "自然资源", "ZR-003").origin.line, 10);
+    // Same case id, different unit: both accepted
+    case(&ds, &cfg, "公安", "B-OK");
+    case(&ds, &cfg, "交通运输", "B-OK");
+}
+
+#[test]
+fn rejection_rules() {
+    let (ds, _) = load();
+    let s = |v: &[(u64, &str, &'static str)]| -> Vec<(u64, String, &'static str)> {
+        v.iter().map(|(l, f, c)| (*l, f.to_string(), *c)).collect()
+    };
+    assert_eq!(
+        rejects_of(&ds, "2026Q3/bad_rows.csv"),
+        s(&[
+            (2, "case_id", "missing_required"),
+            (3, "region", "missing_required"),
+            (4, "found_date", "bad_date"),
+            (5, "found_date", "date_after_period"),
+            (6, "found_date", "date_before_2000"),
+            (7, "filed_date", "date_order"),
+            (8, "closed_date", "date_order"),
+            (9, "transfer_date", "date_order"),
+            (10, "unit", "unknown_unit"),
+            (11, "region", "unknown_region"),
+            (12, "violation_type", "unknown_violation_type"),
+            (13, "source", "unknown_source"),
+            (14, "fine_yuan", "negative_number"),
+            (15, "fine_yuan", "bad_number"),
+            (16, "persons", "bad_number"),
+            (17, "transferred", "bad_yes_no"),
+            (18, "", "field_count"),
+            (20, "case_id", "duplicate_case"),
+            (21, "found_date", "bad_date"),
+        ])
+    );
+    assert_eq!(
+        rejects_of(&ds, "2026Q3/自然资源.csv"),
+        s(&[(3, "case_id", "duplicate_case")])
+    );
+    assert_eq!(
+        rejects_of(&ds, "2026Q3/nounit.csv"),
+        s(&[
+            (2, "unit", "unit_undetermined"),
+            (3, "unit", "unit_undetermined")
+        ])
+    );
+    assert_eq!(
+        rejects_of(&ds, "2026Q3/referrals.csv"),
+        s(&[
+            (3, "reply_date", "date_order"),
+            (4, "to_unit", "unknown_unit"),
+            (6, "ref_id", "duplicate_case"),
+        ])
+    );
+    assert_eq!(
+        rejects_of(&ds, "2026Q3/patrols.csv"),
+        s(&[
+            (4, "mode", "unknown_value"),
+            (5, "region", "missing_required")
+        ])
+    );
+    assert_eq!(
+        rejects_of(&ds, "2026Q3/meetings.csv"),
+        s(&[(6, "attended", "bad_yes_no")])
+    );
+    assert_eq!(
+        rejects_of(&ds, "2026Q3/adjustments.csv"),
+        s(&[
+            (4, "target", "unknown_target"),
+            (5, "target_kind", "unknown_value"),
+            (6, "reason", "missing_required"),
+        ])
+    );
+    // Whole files: line 0, one row each, and an error on the file.
+    for (p, code) in [
+        ("2026Q3/broken.xlsx", "unreadable_file"),
+        ("2026Q3/empty.csv", "no_header"),
+        ("2026Q3/noheader.csv", "no_header"),
+    ] {
+        assert_eq!(rejects_of(&ds, p), s(&[(0, "", code)]), "{p}");
+        assert!(ds
+            .files
+            .iter()
+            .find(|f| f.path == p)
+            .unwrap()
+            .error
+            .is_some());
+    }
+    // 31 rejected rows plus one line-0 row for each of the 3 unreadable files
+    assert_eq!(ds.rejects.len(), 34);
+    // The unknown region suggests the nearest known one; messages are Chinese with English beside.
+    let r = ds
+        .rejects
+        .iter()
+        .find(|r| r.code == "unknown_region")
+        .unwrap();
+    assert!(r.message.contains("瑞安市"), "{}", r.message);
+    assert!(r.message_en.contains("did you mean"), "{}", r.message_en);
+    assert_eq!(r.value, "瑞按市");
+    let dup = ds
+        .rejects
+        .iter()
+        .find(|r| r.file == "2026Q3/自然资源.csv")
+        .unwrap();
+    assert!(
+        dup.message.contains("2026Q3/forms.csv 第10行"),
+        "{}",
+        dup.message
+    );
+}
+
+#[test]
+fn optional_files() {
+    let (ds, cfg) = load();
+    let unit = |n: &str| cfg.units.iter().position(|u| u.name == n).unwrap() as u16;
+    // the 2026Q3 ledger's reply replaces the 2026Q2 row
+    let r9 = ds.referrals.iter().find(|r| r.ref_id == "R-9").unwrap();
+    assert_eq!(r9.reply_date, Some(d("2026-07-02")));
+    assert_eq!((r9.from_unit, r9.to_unit), (unit("公安"), unit("自然资源")));
+    let r1 = ds.referrals.iter().find(|r| r.ref_id == "R-1").unwrap();
+    assert_eq!(r1.reply_date, Some(d("2026-07-08")));
+    let joint = ds
+        .patrols
+        .iter()
+        .filter(|p| p.mode == minebrief::model::PatrolMode::Joint)
+        .count();
+    assert_eq!(joint, 1);
+    assert_eq!(ds.patrols[0].person_times, 6);
+    assert_eq!(ds.patrols[1].unit, unit("水利"));
+    let attended: Vec<bool> = ds.meetings.iter().map(|m| m.attended).collect();
+    assert_eq!(attended, [true, true, false]);
+    assert_eq!(ds.adjustments[0].target, Target::Unit(unit("公安")));
+    assert_eq!(ds.adjustments[0].points, 2.0);
+    assert_eq!(ds.adjustments[1].target, Target::Region(4));
+    assert_eq!(ds.adjustments[1].points, -1.5);
+    assert_eq!(ds.adjustments[1].basis, "考核细则第5条");
+    for f in &ds.files {
+        if f.kind != FileKind::Cases {
+            assert_eq!(f.unit, None);
+        }
+    }
+}
+
+#[test]
+fn later_quarters_are_not_read_and_all_quarters_read_without_limit() {
+    let cfg = Config::embedded();
+    let ds = ingest::load(&fixture(), &cfg, None).unwrap();
+    assert_eq!(ds.quarters.len(), 3);
+    // 2026Q4's ZR-001 supersedes the 2026Q3 copy
+    assert_eq!(counts(&ds, "2026Q3/自然资源.csv"), (2, 0, 1, 0, 1));
+    let ds = ingest::load(&fixture(), &cfg, Quarter::parse("2026Q2")).unwrap();
+    assert_eq!(ds.quarters.len(), 1);
+    assert_eq!(ds.cases.len(), 2);
+}
+
+#[test]
+fn rejects_csv_is_excel_ready() {
+    let (ds, _) = load();
+    let bytes = minebrief::output::rejects_csv(&ds.rejects);
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.starts_with("\u{feff}file,line,field,value,code,message,message_en\r\n"));
+    // offending values that look like formulas are neutralised
+    assert!(text.contains("2026Q3/bad_rows.csv,21,found_date,'=NOW(),bad_date,"));
+    assert!(text.contains("2026Q3/bad_rows.csv,14,fine_yuan,'-100,negative_number,"));
+    assert_eq!(text.lines().count(), 35);
+}
