@@ -253,7 +253,7 @@ impl Config {
         if self.rules.closing_days < 0 {
             return err("closing_days", "不能为负数 / must not be negative");
         }
-        if !(self.rules.recurrence_radius_m >= 0.0) {
+        if !non_negative(self.rules.recurrence_radius_m) {
             return err(
                 "recurrence_radius_m",
                 "须为非负数 / must be a non-negative number",
@@ -323,7 +323,7 @@ impl Assessment {
                         ),
                     ));
                 }
-                if !(i.weight >= 0.0) {
+                if !non_negative(i.weight) {
                     return Err((
                         "weight".into(),
                         format!(
@@ -357,7 +357,7 @@ impl Assessment {
                         ),
                     ));
                 }
-                if !(d.points >= 0.0) || d.cap.is_some_and(|c| !(c >= 0.0)) {
+                if !non_negative(d.points) || d.cap.is_some_and(|c| !non_negative(c)) {
                     return Err((
                         "points".into(),
                         format!(
@@ -368,16 +368,19 @@ impl Assessment {
                 }
             }
         }
-        let mut mins: Vec<f64> = self.grades.iter().map(|g| g.min).collect();
-        if mins.is_empty() {
+        if self.grades.is_empty() {
             return Err((
                 "grades".into(),
                 "至少需要一个等次 / at least one grade is needed".into(),
             ));
         }
-        mins.sort_by(|a, b| a.total_cmp(b));
         Ok(())
     }
+}
+
+/// A finite number ≥ 0 (NaN is not).
+fn non_negative(x: f64) -> bool {
+    x.is_finite() && x >= 0.0
 }
 
 fn names_of(v: &[Named]) -> Vec<&str> {

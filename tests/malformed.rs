@@ -1,0 +1,186 @@
+//! Arbitrary bytes and malformed files never panic, give a clear error, and
+//! never stop the other files from being read.
+
+use std::path::Path;
+
+use minebrief::config::Config;
+use minebrief::ingest::{self, FileEntry};
+use minebrief::model::FileKind;
+use minebrief::names::Resolver;
+use minebrief::quarter::Quarter;
+
+const GOOD: &str = "案件编号,填报单位,县市区,发现日期,线索来源,违法类型\nG-1,公安,鹿城区,2026-07-01,巡查发现,无证开采\n";
+
+fn read_bytes(bytes: &[u8], kind: FileKind) -> ingest::FileOutcome {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.csv");
+    std::fs::write(&p, bytes).unwrap();
+    let entry = FileEntry {
+        rel: "2026Q3/x.csv".into(),
+        abs: p,
+        quarter: Quarter::parse("2026Q3").unwrap(),
+        kind,
+    };
+    let r = Resolver::new(&Config::embedded());
+    ingest::read_file(&entry, 0, &r)
+}
+
+/// A small deterministic generator (xorshift) for pseudo-random inputs.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn arbitrary_bytes_never_panic_and_stay_balanced() {
+    let mut rng = Rng(0x9E3779B97F4A7C15);
+    let alphabet: Vec<&[u8]> = vec![
+        b",",
+        b"\t",
+        b"\n",
+        b"\r\n",
+        b"\"",
+        b"\"\"",
+        b" ",
+        b"0",
+        b"9",
+        b"-",
+        b".",
+        b"/",
+        "案件编号".as_bytes(),
+        "县市区".as_bytes(),
+        "发现日期".as_bytes(),
+        "线索来源".as_bytes(),
+        "违法类型".as_bytes(),
+        "填报单位".as_bytes(),
+        "合计".as_bytes(),
+        "公安".as_bytes(),
+        "鹿城区".as_bytes(),
+        "2026-07-01".as_bytes(),
+        "巡查发现".as_bytes(),
+        "无证开采".as_bytes(),
+        "万元".as_bytes(),
+        b"\xFF",
+        b"\xFE",
+        b"\x00",
+        b"\xEF\xBB\xBF",
+        b"\x81\x30",
+        b"=",
+    ];
+    for kind in [
+        FileKind::Cases,
+        FileKind::Referrals,
+        FileKind::Patrols,
+        FileKind::Meetings,
+        FileKind::Adjustments,
+    ] {
+        for _ in 0..400 {
+            let n = (rng.next() % 80) as usize;
+            let mut bytes = Vec::new();
+            if rng.next() % 2 == 0 {
+                bytes.extend_from_slice(GOOD.as_bytes());
+            }
+            for _ in 0..n {
+                let i = (rng.next() % alphabet.len() as u64) as usize;
+                bytes.extend_from_slice(alphabet[i]);
+            }
+            let out = read_bytes(&bytes, kind);
+            let f = out.file.expect("file info");
+            assert!(f.counts.balanced(), "{:?} for {:?}", f.counts, bytes);
+            let records = out.cases.len()
+                + out.referrals.len()
+                + out.patrols.len()
+                + out.meetings.len()
+                + out.adjustments.len();
+            assert_eq!(records as u64, f.counts.accepted);
+            assert_eq!(
+                out.rejects.len() as u64,
+                f.counts.rejected + u64::from(f.error.is_some())
+            );
+        }
+    }
+    // Pure noise of every byte value.
+    for _ in 0..200 {
+        let n = (rng.next() % 2000) as usize;
+        let bytes: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+        let out = read_bytes(&bytes, FileKind::Cases);
+        assert!(out.file.unwrap().counts.balanced());
+    }
+}
+
+#[test]
+fn malformed_files_give_clear_errors() {
+    // empty, header only, binary, ragged, unbalanced quote, a 10 MB field
+    let out = read_bytes(b"", FileKind::Cases);
+    assert!(out.file.unwrap().error.unwrap().contains("文件为空"));
+
+    let out = read_bytes(b"\xEF\xBB\xBF", FileKind::Cases);
+    assert!(out.file.unwrap().error.is_some());
+
+    let out = read_bytes("案件编号,县市区,发现日期\n".as_bytes(), FileKind::Cases);
+    let f = out.file.unwrap();
+    assert_eq!((f.error, f.counts.rows_read), (None, 0));
+
+    let out = read_bytes(
+        b"\x7FELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00",
+        FileKind::Cases,
+    );
+    let f = out.file.unwrap();
+    assert!(f.error.unwrap().contains("二进制"), "binary is reported");
+
+    let ragged =
+        format!("{GOOD}G-2,公安,鹿城区\nG-3,公安,鹿城区,2026-07-01,巡查发现,无证开采,x,y\n");
+    let out = read_bytes(ragged.as_bytes(), FileKind::Cases);
+    let codes: Vec<_> = out.rejects.iter().map(|r| (r.line, r.code)).collect();
+    assert_eq!(codes, [(3, "field_count"), (4, "field_count")]);
+    assert_eq!(out.cases.len(), 1);
+
+    let unbalanced = format!("{GOOD}G-2,公安,鹿城区,\"2026-07-01,巡查发现,无证开采\nG-3,公安,鹿城区,2026-07-01,巡查发现,无证开采\n");
+    let out = read_bytes(unbalanced.as_bytes(), FileKind::Cases);
+    let f = out.file.unwrap();
+    assert!(f.counts.balanced());
+    assert_eq!(f.counts.accepted, 1);
+    assert_eq!(f.counts.rejected, 1);
+
+    let big = "甲".repeat(10 * 1024 * 1024 / 3);
+    let text = format!("案件编号,填报单位,县市区,发现日期,线索来源,违法类型,简要案情\nG-1,公安,鹿城区,2026-07-01,巡查发现,无证开采,{big}\nG-2,公安,鹿城区,2026-07-02,巡查发现,无证开采,短\n");
+    let out = read_bytes(text.as_bytes(), FileKind::Cases);
+    assert_eq!(out.cases.len(), 2);
+    assert_eq!(out.cases[0].summary.len(), big.len());
+    assert_eq!(out.cases[1].origin.line, 3);
+}
+
+#[test]
+fn one_bad_file_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = dir.path().join("2026Q3");
+    std::fs::create_dir_all(&q).unwrap();
+    std::fs::write(q.join("a_bad.csv"), b"\x00\x01\x02\x03\x00\x00garbage\x00").unwrap();
+    std::fs::write(q.join("b_good.csv"), GOOD).unwrap();
+    std::fs::write(q.join("c_noheader.csv"), "hello\nworld\n").unwrap();
+    std::fs::write(q.join("notes.md"), "not read").unwrap();
+    std::fs::create_dir_all(q.join("sub.csv")).unwrap();
+    let ds = ingest::load(dir.path(), &Config::embedded(), None).unwrap();
+    assert_eq!(ds.files.len(), 3);
+    assert_eq!(ds.cases.len(), 1);
+    assert!(ds.files[0].error.is_some());
+    assert!(ds.files[2].error.is_some());
+    assert!(ds.totals().balanced());
+}
+
+#[test]
+fn missing_data_folder_is_an_error_not_a_panic() {
+    let e = ingest::load(
+        Path::new("/nonexistent/minebrief"),
+        &Config::embedded(),
+        None,
+    )
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("/nonexistent/minebrief"), "{msg}");
+}
