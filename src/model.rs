@@ -71,6 +71,27 @@ impl Case {
             .or(self.filed_date)
             .unwrap_or(self.found_date)
     }
+
+    /// 期末在办: filed on or before `end` and not closed by then.
+    /// A case closed without a filed date is never open.
+    pub fn open_at(&self, end: NaiveDate) -> bool {
+        self.filed_date.is_some_and(|f| f <= end) && self.closed_date.is_none_or(|c| c > end)
+    }
+
+    /// 超期 in a period: open at its end more than `days` after filing, or
+    /// closed in it more than `days` after filing.
+    pub fn overdue_in(&self, start: NaiveDate, end: NaiveDate, days: i64) -> bool {
+        let Some(filed) = self.filed_date else {
+            return false;
+        };
+        if self.open_at(end) {
+            return (end - filed).num_days() > days;
+        }
+        match self.closed_date {
+            Some(c) if start <= c && c <= end => (c - filed).num_days() > days,
+            _ => false,
+        }
+    }
 }
 
 /// A referral letter (函告).

@@ -136,6 +136,8 @@ pub struct Deduction {
     pub metric: String,
     pub points: f64,
     pub cap: Option<f64>,
+    /// Source names for `media_exposures` (default: 媒体曝光).
+    pub sources: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -267,7 +269,36 @@ impl Config {
                 );
             }
         }
-        self.assessment.check()
+        self.assessment.check()?;
+        // Source names used by the rubric must exist.
+        let sources = self.source_names();
+        let used = self
+            .assessment
+            .unit_indicators
+            .iter()
+            .chain(&self.assessment.region_indicators)
+            .filter_map(|i| i.sources.as_ref())
+            .chain(
+                self.assessment
+                    .unit_deductions
+                    .iter()
+                    .chain(&self.assessment.region_deductions)
+                    .filter_map(|d| d.sources.as_ref()),
+            );
+        for list in used {
+            for s in list {
+                if !sources.contains(&s.as_str()) {
+                    return Err((
+                        "sources".into(),
+                        format!(
+                            "考核细则引用了未配置的线索来源“{s}”，可用：{} / unknown source “{s}”",
+                            sources.join("、")
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn unit_names(&self) -> Vec<&str> {
@@ -320,6 +351,24 @@ impl Assessment {
                             i.metric,
                             INDICATOR_METRICS.join(", "),
                             INDICATOR_METRICS.join(", ")
+                        ),
+                    ));
+                }
+                if key == "region_indicators" && i.metric == "meeting_attendance" {
+                    return Err((
+                        "metric".into(),
+                        format!(
+                            "指标“{}”：联席会议出席率只适用于单位 / meeting_attendance applies to units only",
+                            i.id
+                        ),
+                    ));
+                }
+                if i.metric == "patrol_coverage" && !i.target.is_some_and(|t| t > 0.0) {
+                    return Err((
+                        "target".into(),
+                        format!(
+                            "指标“{}”：patrol_coverage 需要正数 target（每季度应巡查次数）/ patrol_coverage needs a positive target",
+                            i.id
                         ),
                     ));
                 }

@@ -1,0 +1,589 @@
+//! Assessment (考核): scores every unit and region from the rubric in the
+//! configuration, and keeps every number behind every point so that an
+//! evaluator can defend it.
+//!
+//! An indicator scores `weight × rate` (full weight when its denominator is
+//! 0); a deduction subtracts `points` per occurrence up to `cap`;
+//! adjustments from `adjustments.csv` are added last; the score is clamped
+//! to 0..=100. Ranks, grades and ties use the score rounded to one decimal.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::{Config, Deduction, Indicator};
+use crate::model::{Case, Dataset, RegionId, Target, UnitId};
+use crate::quarter::{Period, Quarter};
+
+/// A recurring case found in the quarter (see `analysis::recurrence`),
+/// charged to the region of the register entry it matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecurrenceHit {
+    /// Region of the closed-site register entry.
+    pub region: RegionId,
+    /// Unit that closed the site (the register entry's case).
+    pub closed_unit: UnitId,
+    pub recurred_unit: UnitId,
+    pub recurred_case: String,
+    pub found_date: NaiveDate,
+}
+
+/// The whole assessment of a quarter.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Assessment {
+    pub units: Vec<Scored>,
+    pub regions: Vec<Scored>,
+    pub accountability: Vec<AccountabilityEntry>,
+}
+
+/// One unit's or region's score with everything behind it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Scored {
+    pub name: String,
+    /// Rounded to one decimal (四舍五入), as printed.
+    pub score: f64,
+    pub rank: u32,
+    pub grade: String,
+    pub indicators: Vec<IndicatorScore>,
+    pub deductions: Vec<DeductionScore>,
+    pub adjustments: Vec<AdjustmentItem>,
+    /// Sum of indicator points, of deductions and of adjustments (extensions).
+    pub indicator_points: f64,
+    pub deduction_points: f64,
+    pub adjustment_points: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IndicatorScore {
+    pub id: String,
+    pub name: String,
+    pub numerator: f64,
+    pub denominator: f64,
+    /// 0..1 with four decimals; null when the denominator is 0.
+    pub rate: Option<f64>,
+    /// weight × rate (the full weight when rate is null), two decimals.
+    pub points: f64,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DeductionScore {
+    pub id: String,
+    pub name: String,
+    pub count: u64,
+    /// Points subtracted (a positive number), after the cap.
+    pub points: f64,
+    pub points_each: f64,
+    pub cap: Option<f64>,
+    pub case_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AdjustmentItem {
+    pub points: f64,
+    pub reason: String,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AccountabilityEntry {
+    /// `unit` or `region`.
+    pub kind: &'static str,
+    pub name: String,
+    pub reasons: Vec<String>,
+}
+
+/// Round half away from zero to `dp` decimals (tolerant of binary fractions like 2.675).
+pub fn round_dp(x: f64, dp: i32) -> f64 {
+    if !x.is_finite() {
+        return 0.0;
+    }
+    let p = 10f64.powi(dp);
+    let y = x * p;
+    let r = (y + y.signum() * 1e-9 * y.abs().max(1.0)).round() / p;
+    r + 0.0 // no negative zero
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Unit,
+    Region,
+}
+
+impl Kind {
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Unit => "unit",
+            Kind::Region => "region",
+        }
+    }
+}
+
+/// Inputs shared by every entity of a run.
+struct Ctx<'a> {
+    cfg: &'a Config,
+    ds: &'a Dataset,
+    period: Period,
+    quarter: Quarter,
+    cases: Vec<&'a Case>,
+    recurrences: &'a [RecurrenceHit],
+    /// Distinct meeting dates in the quarter.
+    meeting_days: BTreeSet<NaiveDate>,
+    proactive: Vec<bool>,
+}
+
+impl Ctx<'_> {
+    fn belongs(&self, kind: Kind, id: u16, c: &Case) -> bool {
+        match kind {
+            Kind::Unit => c.unit == id,
+            Kind::Region => c.region == id,
+        }
+    }
+
+    fn entity_cases(&self, kind: Kind, id: u16) -> impl Iterator<Item = &&Case> + '_ {
+        self.cases.iter().filter(move |c| self.belongs(kind, id, c))
+    }
+
+    fn source_set(&self, names: Option<&Vec<String>>, default: &[bool]) -> Vec<bool> {
+        match names {
+            None => default.to_vec(),
+            Some(list) => self
+                .cfg
+                .sources
+                .iter()
+                .map(|s| list.contains(&s.name))
+                .collect(),
+        }
+    }
+
+    fn indicator(&self, kind: Kind, id: u16, ind: &Indicator) -> IndicatorScore {
+        let p = self.period;
+        let rules = &self.cfg.rules;
+        let (num, den): (f64, f64) = match ind.metric.as_str() {
+            "filing_timeliness" => {
+                let days = ind.days.unwrap_or(rules.filing_days);
+                let mut n = 0u64;
+                let mut d = 0u64;
+                for c in self.entity_cases(kind, id) {
+                    if let Some(f) = c.filed_date.filter(|f| p.contains(*f)) {
+                        d += 1;
+                        if (f - c.found_date).num_days() <= days {
+                            n += 1;
+                        }
+                    }
+                }
+                (n as f64, d as f64)
+            }
+            "closing_timeliness" => {
+                let days = ind.days.unwrap_or(rules.closing_days);
+                let mut n = 0u64;
+                let mut d = 0u64;
+                for c in self.entity_cases(kind, id) {
+                    if let (Some(f), Some(cl)) = (c.filed_date, c.closed_date) {
+                        if p.contains(cl) {
+                            d += 1;
+                            if (cl - f).num_days() <= days {
+                                n += 1;
+                            }
+                        }
+                    }
+                }
+                (n as f64, d as f64)
+            }
+            "proactive_discovery" => {
+                let set = self.source_set(ind.sources.as_ref(), &self.proactive);
+                let mut n = 0u64;
+                let mut d = 0u64;
+                for c in self.entity_cases(kind, id) {
+                    if p.contains(c.found_date) {
+                        d += 1;
+                        if set.get(c.source as usize).copied().unwrap_or(false) {
+                            n += 1;
+                        }
+                    }
+                }
+                (n as f64, d as f64)
+            }
+            "referral_reply_timeliness" => {
+                let days = ind.days.unwrap_or(rules.reply_days);
+                let mut n = 0u64;
+                let mut d = 0u64;
+                for r in &self.ds.referrals {
+                    let mine = match kind {
+                        Kind::Unit => r.to_unit == id,
+                        Kind::Region => r.region == Some(id),
+                    };
+                    if mine && p.contains(r.sent_date) {
+                        d += 1;
+                        if r.reply_date
+                            .is_some_and(|rd| (rd - r.sent_date).num_days() <= days)
+                        {
+                            n += 1;
+                        }
+                    }
+                }
+                (n as f64, d as f64)
+            }
+            "meeting_attendance" => {
+                let attended: BTreeSet<NaiveDate> = self
+                    .ds
+                    .meetings
+                    .iter()
+                    .filter(|m| kind == Kind::Unit && m.unit == id && m.attended)
+                    .map(|m| m.date)
+                    .filter(|d| self.meeting_days.contains(d))
+                    .collect();
+                (attended.len() as f64, self.meeting_days.len() as f64)
+            }
+            "patrol_coverage" => {
+                let target = ind.target.unwrap_or(1.0);
+                let n = self
+                    .ds
+                    .patrols
+                    .iter()
+                    .filter(|pt| p.contains(pt.date))
+                    .filter(|pt| match kind {
+                        Kind::Unit => pt.unit == id,
+                        Kind::Region => pt.region == id,
+                    })
+                    .count();
+                // Coverage is capped at the target.
+                ((n as f64).min(target), target)
+            }
+            "closure_rate" => {
+                // Workload: filed by the period end and still open at its start
+                // (or filed in it); closed in the period counts.
+                let mut n = 0u64;
+                let mut d = 0u64;
+                let before = p.start.pred_opt().unwrap_or(p.start);
+                for c in self.entity_cases(kind, id) {
+                    let Some(f) = c.filed_date else { continue };
+                    if f > p.end || (f <= before && !c.open_at(before)) {
+                        continue;
+                    }
+                    d += 1;
+                    if c.closed_date.is_some_and(|cl| p.contains(cl)) {
+                        n += 1;
+                    }
+                }
+                (n as f64, d as f64)
+            }
+            _ => (0.0, 0.0), // rejected when the config is loaded
+        };
+        let rate = (den > 0.0).then(|| num / den);
+        let points = ind.weight * rate.unwrap_or(1.0);
+        IndicatorScore {
+            id: ind.id.clone(),
+            name: ind.name.clone(),
+            numerator: num,
+            denominator: den,
+            rate: rate.map(|r| round_dp(r, 4)),
+            points: round_dp(points, 2),
+            weight: ind.weight,
+        }
+    }
+
+    /// Case ids (in (unit, id) order) behind a deduction.
+    fn deduction_cases(&self, kind: Kind, id: u16, ded: &Deduction) -> Vec<String> {
+        let p = self.period;
+        match ded.metric.as_str() {
+            "overdue_cases" => self
+                .entity_cases(kind, id)
+                .filter(|c| c.overdue_in(p.start, p.end, self.cfg.rules.closing_days))
+                .map(|c| c.case_id.clone())
+                .collect(),
+            "media_exposures" => {
+                let default = self.media_sources();
+                let set = self.source_set(ded.sources.as_ref(), &default);
+                self.entity_cases(kind, id)
+                    .filter(|c| p.contains(c.found_date))
+                    .filter(|c| set.get(c.source as usize).copied().unwrap_or(false))
+                    .map(|c| c.case_id.clone())
+                    .collect()
+            }
+            "recurrences" => self
+                .recurrences
+                .iter()
+                .filter(|r| p.contains(r.found_date))
+                .filter(|r| match kind {
+                    Kind::Region => r.region == id,
+                    Kind::Unit => r.closed_unit == id,
+                })
+                .map(|r| r.recurred_case.clone())
+                .collect(),
+            "unreplied_referrals" => {
+                let days = self.cfg.rules.reply_days;
+                let mut v: Vec<&crate::model::Referral> = self
+                    .ds
+                    .referrals
+                    .iter()
+                    .filter(|r| match kind {
+                        Kind::Unit => r.to_unit == id,
+                        Kind::Region => r.region == Some(id),
+                    })
+                    .filter(|r| r.sent_date <= p.end)
+                    .filter(|r| r.reply_date.is_none_or(|d| d > p.end))
+                    .filter(|r| (p.end - r.sent_date).num_days() > days)
+                    .collect();
+                v.sort_by(|a, b| a.ref_id.cmp(&b.ref_id));
+                v.into_iter().map(|r| r.ref_id.clone()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn media_sources(&self) -> Vec<bool> {
+        self.cfg
+            .sources
+            .iter()
+            .map(|s| s.name == "媒体曝光")
+            .collect()
+    }
+
+    fn deduction(&self, kind: Kind, id: u16, ded: &Deduction) -> DeductionScore {
+        let case_ids = self.deduction_cases(kind, id, ded);
+        let count = case_ids.len() as u64;
+        let mut points = ded.points * count as f64;
+        if let Some(cap) = ded.cap {
+            points = points.min(cap);
+        }
+        DeductionScore {
+            id: ded.id.clone(),
+            name: ded.name.clone(),
+            count,
+            points: round_dp(points, 2),
+            points_each: ded.points,
+            cap: ded.cap,
+            case_ids,
+        }
+    }
+
+    fn score(&self, kind: Kind, id: u16, name: &str) -> Scored {
+        let a = &self.cfg.assessment;
+        let (inds, deds) = match kind {
+            Kind::Unit => (&a.unit_indicators, &a.unit_deductions),
+            Kind::Region => (&a.region_indicators, &a.region_deductions),
+        };
+        let indicators: Vec<IndicatorScore> =
+            inds.iter().map(|i| self.indicator(kind, id, i)).collect();
+        let deductions: Vec<DeductionScore> =
+            deds.iter().map(|d| self.deduction(kind, id, d)).collect();
+        let adjustments: Vec<AdjustmentItem> = self
+            .ds
+            .adjustments
+            .iter()
+            .filter(|adj| adj.origin.quarter == self.quarter)
+            .filter(|adj| match (kind, adj.target) {
+                (Kind::Unit, Target::Unit(u)) => u == id,
+                (Kind::Region, Target::Region(r)) => r == id,
+                _ => false,
+            })
+            .map(|adj| AdjustmentItem {
+                points: adj.points,
+                reason: adj.reason.clone(),
+                basis: adj.basis.clone(),
+            })
+            .collect();
+        let ip: f64 = indicators.iter().map(|i| i.points).sum();
+        let dp: f64 = deductions.iter().map(|d| d.points).sum();
+        let ap: f64 = adjustments.iter().map(|a| a.points).sum();
+        let raw = (ip - dp + ap).clamp(0.0, 100.0);
+        let score = round_dp(raw, 1);
+        Scored {
+            name: name.to_string(),
+            score,
+            rank: 0,
+            grade: grade_of(self.cfg, score),
+            indicators,
+            deductions,
+            adjustments,
+            indicator_points: round_dp(ip, 2),
+            deduction_points: round_dp(dp, 2),
+            adjustment_points: round_dp(ap, 2),
+        }
+    }
+}
+
+/// The grade of a (rounded) score: the band with the highest minimum it reaches.
+pub fn grade_of(cfg: &Config, score: f64) -> String {
+    let mut bands: Vec<_> = cfg.assessment.grades.iter().collect();
+    bands.sort_by(|a, b| b.min.total_cmp(&a.min));
+    bands
+        .iter()
+        .find(|g| score >= g.min)
+        .or(bands.last())
+        .map(|g| g.name.clone())
+        .unwrap_or_default()
+}
+
+/// Competition ranking (1, 1, 3) on the rounded scores, highest first.
+fn rank(list: &mut [Scored]) {
+    let scores: Vec<f64> = list.iter().map(|s| s.score).collect();
+    for s in list.iter_mut() {
+        s.rank = 1 + scores.iter().filter(|&&o| o > s.score).count() as u32;
+    }
+}
+
+/// Score every unit and region for `quarter`. With a scope, only that
+/// region's cases count and only that region is scored as a region.
+pub fn assess(
+    ds: &Dataset,
+    cfg: &Config,
+    quarter: Quarter,
+    scope: Option<RegionId>,
+    recurrences: &[RecurrenceHit],
+) -> Assessment {
+    let period = quarter.period();
+    let cases: Vec<&Case> = ds
+        .cases
+        .iter()
+        .filter(|c| scope.is_none_or(|r| c.region == r))
+        .collect();
+    let meeting_days: BTreeSet<NaiveDate> = ds
+        .meetings
+        .iter()
+        .map(|m| m.date)
+        .filter(|d| period.contains(*d))
+        .collect();
+    let ctx = Ctx {
+        cfg,
+        ds,
+        period,
+        quarter,
+        cases,
+        recurrences,
+        meeting_days,
+        proactive: cfg.sources.iter().map(|s| s.proactive).collect(),
+    };
+    let mut units: Vec<Scored> = cfg
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| ctx.score(Kind::Unit, i as u16, &u.name))
+        .collect();
+    let mut regions: Vec<Scored> = cfg
+        .regions
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| scope.is_none_or(|r| r as usize == *i))
+        .map(|(i, r)| ctx.score(Kind::Region, i as u16, &r.name))
+        .collect();
+    rank(&mut units);
+    rank(&mut regions);
+    let accountability = accountability(&ctx, &units, &regions, scope);
+    Assessment {
+        units,
+        regions,
+        accountability,
+    }
+}
+
+fn accountability(
+    ctx: &Ctx,
+    units: &[Scored],
+    regions: &[Scored],
+    scope: Option<RegionId>,
+) -> Vec<AccountabilityEntry> {
+    let acc = &ctx.cfg.assessment.accountability;
+    let mut out = Vec::new();
+    let graded = |s: &Scored| -> Option<String> {
+        let g = acc.grade.as_ref()?;
+        (&s.grade == g).then(|| format!("考核等次为{}（{:.1}分）", s.grade, s.score))
+    };
+    for s in units {
+        if let Some(r) = graded(s) {
+            out.push(AccountabilityEntry {
+                kind: Kind::Unit.key(),
+                name: s.name.clone(),
+                reasons: vec![r],
+            });
+        }
+    }
+    // Media exposures and recurrences per region in the quarter.
+    let p = ctx.period;
+    let media = ctx.media_sources();
+    let mut media_count: BTreeMap<RegionId, u32> = BTreeMap::new();
+    for c in &ctx.cases {
+        if p.contains(c.found_date) && media.get(c.source as usize).copied().unwrap_or(false) {
+            *media_count.entry(c.region).or_default() += 1;
+        }
+    }
+    let mut rec_count: BTreeMap<RegionId, u32> = BTreeMap::new();
+    for r in ctx.recurrences {
+        if p.contains(r.found_date) {
+            *rec_count.entry(r.region).or_default() += 1;
+        }
+    }
+    for s in regions {
+        let Some(id) = ctx.cfg.regions.iter().position(|r| r.name == s.name) else {
+            continue;
+        };
+        let id = id as RegionId;
+        if scope.is_some_and(|r| r != id) {
+            continue;
+        }
+        let mut reasons = Vec::new();
+        if let Some(r) = graded(s) {
+            reasons.push(r);
+        }
+        let m = media_count.get(&id).copied().unwrap_or(0);
+        if acc.media_exposures.is_some_and(|t| t > 0 && m >= t) {
+            reasons.push(format!("本季度媒体曝光非法采矿案件{m}起"));
+        }
+        let r = rec_count.get(&id).copied().unwrap_or(0);
+        if acc.recurrences.is_some_and(|t| t > 0 && r >= t) {
+            reasons.push(format!("本季度已取缔点位反弹{r}起"));
+        }
+        if !reasons.is_empty() {
+            out.push(AccountabilityEntry {
+                kind: Kind::Region.key(),
+                name: s.name.clone(),
+                reasons,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_half_away_from_zero() {
+        assert_eq!(round_dp(2.675, 2), 2.68);
+        assert_eq!(round_dp(0.05, 1), 0.1);
+        assert_eq!(round_dp(-0.05, 1), -0.1);
+        assert_eq!(round_dp(89.95, 1), 90.0);
+        assert_eq!(round_dp(1.0 / 3.0, 4), 0.3333);
+        assert_eq!(round_dp(-0.0, 1).to_string(), "0");
+        assert_eq!(round_dp(f64::NAN, 1), 0.0);
+    }
+
+    #[test]
+    fn grades_and_ranks() {
+        let cfg = Config::embedded();
+        assert_eq!(grade_of(&cfg, 90.0), "优秀");
+        assert_eq!(grade_of(&cfg, 89.9), "良好");
+        assert_eq!(grade_of(&cfg, 60.0), "合格");
+        assert_eq!(grade_of(&cfg, 59.9), "不合格");
+        assert_eq!(grade_of(&cfg, 0.0), "不合格");
+        let mk = |score| Scored {
+            name: String::new(),
+            score,
+            rank: 0,
+            grade: String::new(),
+            indicators: vec![],
+            deductions: vec![],
+            adjustments: vec![],
+            indicator_points: 0.0,
+            deduction_points: 0.0,
+            adjustment_points: 0.0,
+        };
+        let mut v = vec![mk(80.0), mk(95.5), mk(95.5), mk(70.0)];
+        rank(&mut v);
+        let ranks: Vec<u32> = v.iter().map(|s| s.rank).collect();
+        assert_eq!(ranks, [3, 1, 1, 4]);
+    }
+}
