@@ -17,4 +17,6 @@ pub mod model;
 pub mod names;
 pub mod output;
 pub mod quarter;
+pub mod render;
+pub mod report;
 pub mod sample;

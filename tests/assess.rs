@@ -431,3 +431,31 @@ fn scoped_assessment_scores_one_region() {
     // referrals 1/3 → 6.67; meeting 15 → 46.67; overdue A3 A4 −4; +2 → 44.67 → 44.7
     assert_eq!(find(&a.units, "公安").score, 44.7);
 }
+
+#[test]
+fn assessment_html_explains_every_point() {
+    use minebrief::render::html::HtmlRenderer;
+    use minebrief::report::{AssessmentDoc, Masthead};
+    let cfg = Config::embedded();
+    let a = run(&cfg);
+    let m = Masthead::new(&cfg, q3(), q3().default_issue_date(), "考核通报", None);
+    let doc = AssessmentDoc::new(&cfg, m, &a);
+    let html = HtmlRenderer::new(None)
+        .unwrap()
+        .render("assessment.html", &doc)
+        .unwrap();
+    if let Ok(dir) = std::env::var("MINEBRIEF_KEEP") {
+        std::fs::write(std::path::Path::new(&dir).join("assessment.html"), &html).unwrap();
+    }
+    assert!(html.contains("2026年第三季度温州市打击非法采矿工作考核通报"));
+    assert!(html.contains("2026年10月15日"));
+    // 公安's row: rank 10, 55.84 − 4 + 2 = 53.8
+    assert!(html.contains("<td class=\"c\">10</td><td>公安</td><td class=\"num\">55.84</td><td class=\"num\">−4</td><td class=\"num\">+2</td><td class=\"num\">53.8</td>"), "{html}");
+    assert!(html.contains("55.84 − 4 + 2 = 53.84，计 53.8 分"));
+    assert!(html.contains("100 − 10 − 95 = −5，按 0–100 分计为 0.0"));
+    assert!(html.contains("A3、A4"));
+    assert!(html.contains(
+        "考核等次为不合格（12.5分）；本季度媒体曝光非法采矿案件2起；本季度已取缔点位反弹2起"
+    ));
+    assert!(html.contains("成员单位中，优秀6个（自然资源、林业、应急管理、生态环境、海洋与渔业、市场监管），良好3个（交通运输、海事、电力），不合格2个（公安、水利）。"));
+}

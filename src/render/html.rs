@@ -1,0 +1,71 @@
+//! HTML rendering with tera. The default templates are embedded in the
+//! binary from `templates/`; a templates folder named in the configuration
+//! overrides them file by file (as mdBook and zola do).
+
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::error::{Error, Result};
+
+/// The embedded templates: (name, text).
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    (
+        "assessment.html",
+        include_str!("../../templates/assessment.html"),
+    ),
+];
+
+/// A tera engine with the embedded templates, each replaced by a file of the
+/// same name in `override_dir` when there is one.
+pub struct HtmlRenderer {
+    tera: Tera,
+}
+
+impl HtmlRenderer {
+    pub fn new(override_dir: Option<&Path>) -> Result<HtmlRenderer> {
+        let mut list: Vec<(String, String)> = Vec::new();
+        for (name, text) in TEMPLATES {
+            let mut body = text.to_string();
+            if let Some(dir) = override_dir {
+                let p = dir.join(name);
+                if p.is_file() {
+                    body = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                }
+            }
+            list.push((name.to_string(), body));
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_templates(list)
+            .map_err(|e| template_error(&e))?;
+        Ok(HtmlRenderer { tera })
+    }
+
+    /// Render a template with a serialisable context.
+    pub fn render<T: Serialize>(&self, template: &str, ctx: &T) -> Result<String> {
+        let ctx = Context::from_serialize(ctx).map_err(|e| template_error(&e))?;
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| template_error(&e))
+    }
+}
+
+/// Tera errors nest their causes; give them as one line.
+fn template_error(e: &tera::Error) -> Error {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    Error::Other(format!(
+        "模板出错 / template error: {}",
+        msg.replace('\n', " ")
+    ))
+}

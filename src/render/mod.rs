@@ -1,0 +1,3 @@
+//! Renderers: each draws the report contexts of `report` into one format.
+
+pub mod html;

@@ -1,0 +1,102 @@
+//! How figures are written in Chinese official prose.
+
+/// Money in 万元 with two decimals: 123456.0 → "12.35".
+pub fn wan(yuan: f64) -> String {
+    format!("{:.2}", crate::assess::round_dp(yuan / 10_000.0, 2))
+}
+
+/// A percent change as prose: 上升12.3% / 下降5.0% / 持平 / — (no base).
+pub fn change(pct: Option<f64>) -> String {
+    match pct {
+        None => "—".to_string(),
+        Some(p) if p > 0.0 => format!("上升{:.1}%", p),
+        Some(p) if p < 0.0 => format!("下降{:.1}%", -p),
+        Some(_) => "持平".to_string(),
+    }
+}
+
+/// A percent change as a signed table cell: +12.3% / −5.0% / 0.0% / —.
+pub fn change_cell(pct: Option<f64>) -> String {
+    match pct {
+        None => "—".to_string(),
+        Some(p) if p > 0.0 => format!("+{:.1}%", p),
+        Some(p) if p < 0.0 => format!("−{:.1}%", -p),
+        Some(_) => "0.0%".to_string(),
+    }
+}
+
+/// A rate 0..1 as a percentage with one decimal, or — when there is none.
+pub fn rate(r: Option<f64>) -> String {
+    match r {
+        Some(r) => format!("{:.1}%", crate::assess::round_dp(r * 100.0, 1)),
+        None => "—".to_string(),
+    }
+}
+
+/// A number without trailing zeros (12, 12.5, 12.25).
+pub fn num(x: f64) -> String {
+    crate::output::fmt_num(crate::assess::round_dp(x, 2))
+}
+
+/// Percent change from `base` to `now`, one decimal (half away from zero); None when base is 0.
+pub fn pct_change(now: f64, base: f64) -> Option<f64> {
+    (base != 0.0).then(|| crate::assess::round_dp((now - base) / base * 100.0, 1))
+}
+
+/// Mask a personal name: the first character stays (张三 → 张*, 欧阳修文 → 欧***).
+pub fn mask_name(s: &str) -> String {
+    let mut chars = s.trim().chars();
+    match chars.next() {
+        None => String::new(),
+        Some(first) => {
+            let rest = chars.count();
+            format!("{first}{}", "*".repeat(rest.max(1)))
+        }
+    }
+}
+
+/// Mask an id number: first 4 and last 4 characters stay (3303**********1234);
+/// short ids keep only their first character.
+pub fn mask_id(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let n = chars.len();
+    if n == 0 {
+        return String::new();
+    }
+    if n <= 8 {
+        return format!("{}{}", chars[0], "*".repeat(n - 1));
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[n - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(n - 8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose() {
+        assert_eq!(wan(123_456.0), "12.35");
+        assert_eq!(wan(0.0), "0.00");
+        assert_eq!(change(Some(12.3)), "上升12.3%");
+        assert_eq!(change(Some(-5.0)), "下降5.0%");
+        assert_eq!(change(Some(0.0)), "持平");
+        assert_eq!(change(None), "—");
+        assert_eq!(rate(Some(0.58333)), "58.3%");
+        assert_eq!(pct_change(128.0, 114.0), Some(12.3));
+        assert_eq!(pct_change(1.0, 0.0), None);
+    }
+
+    #[test]
+    fn masking() {
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("张三丰"), "张**");
+        assert_eq!(mask_name("欧阳修文"), "欧***");
+        assert_eq!(mask_name("张"), "张*");
+        assert_eq!(mask_id("330302199001011234"), "3303**********1234");
+        assert_eq!(mask_id("91330300MA1234567X"), "9133**********567X");
+        assert_eq!(mask_id("1234"), "1***");
+        assert_eq!(mask_id(""), "");
+    }
+}

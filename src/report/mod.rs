@@ -1,0 +1,415 @@
+//! Report contexts: one serialisable context per document, built once from
+//! the analysis and the assessment, so that every renderer (HTML, PDF) draws
+//! the same content. Figures are formatted here, as Chinese official
+//! documents write them; templates only lay them out.
+
+pub mod format;
+
+use serde::Serialize;
+
+use crate::assess::{AccountabilityEntry, Assessment, Scored};
+use crate::config::Config;
+use crate::model::{Dataset, InputFile};
+use crate::quarter::{chinese_date, Quarter};
+
+/// The head of every document: issuing office (红头), title, date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Masthead {
+    pub office: String,
+    pub title: String,
+    /// 2026年10月15日
+    pub issue_date: String,
+    /// 2026年第三季度
+    pub quarter: String,
+    pub city: String,
+    /// The city, or the region of a scoped run.
+    pub scope: String,
+}
+
+impl Masthead {
+    pub fn new(
+        cfg: &Config,
+        quarter: Quarter,
+        issue: chrono::NaiveDate,
+        title: &str,
+        scope: Option<&str>,
+    ) -> Masthead {
+        Masthead {
+            office: cfg.organisation.office.clone(),
+            title: title.to_string(),
+            issue_date: chinese_date(issue),
+            quarter: quarter.chinese(),
+            city: cfg.organisation.city.clone(),
+            scope: scope.unwrap_or(&cfg.organisation.city).to_string(),
+        }
+    }
+}
+
+/// A score table row (ordered by rank).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRow {
+    pub rank: u32,
+    pub name: String,
+    pub score: String,
+    pub grade: String,
+    pub indicator_points: String,
+    pub deduction_points: String,
+    pub adjustment_points: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorLine {
+    pub name: String,
+    pub weight: String,
+    pub numerator: String,
+    pub denominator: String,
+    pub rate: String,
+    pub points: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeductionLine {
+    pub name: String,
+    pub count: u64,
+    pub rule: String,
+    pub points: String,
+    pub case_ids: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AdjustmentLine {
+    pub points: String,
+    pub reason: String,
+    pub basis: String,
+}
+
+/// Everything behind one score, for the appendix.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreDetail {
+    pub kind: &'static str,
+    pub name: String,
+    pub score: String,
+    pub rank: u32,
+    pub grade: String,
+    pub indicators: Vec<IndicatorLine>,
+    pub deductions: Vec<DeductionLine>,
+    pub adjustments: Vec<AdjustmentLine>,
+    /// 23.5 + 20 − 4 + 2 = 41.5
+    pub sum: String,
+}
+
+/// 考核通报.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentDoc {
+    pub masthead: Masthead,
+    pub intro: String,
+    pub summary: Vec<String>,
+    pub units: Vec<ScoreRow>,
+    pub regions: Vec<ScoreRow>,
+    pub accountability: Vec<AccountabilityEntry>,
+    pub details: Vec<ScoreDetail>,
+    pub rubric: Vec<String>,
+    /// Inline SVG charts (trusted markup made by `render::chart`).
+    pub unit_chart: Option<String>,
+    pub region_chart: Option<String>,
+}
+
+fn signed(x: f64) -> String {
+    if x > 0.0 {
+        format!("+{}", format::num(x))
+    } else if x < 0.0 {
+        format!("−{}", format::num(-x))
+    } else {
+        "0".into()
+    }
+}
+
+fn score_rows(list: &[Scored]) -> Vec<ScoreRow> {
+    let mut v: Vec<&Scored> = list.iter().collect();
+    v.sort_by_key(|s| s.rank); // stable: ties stay in configuration order
+    v.into_iter()
+        .map(|s| ScoreRow {
+            rank: s.rank,
+            name: s.name.clone(),
+            score: format!("{:.1}", s.score),
+            grade: s.grade.clone(),
+            indicator_points: format::num(s.indicator_points),
+            deduction_points: if s.deduction_points > 0.0 {
+                format!("−{}", format::num(s.deduction_points))
+            } else {
+                "0".into()
+            },
+            adjustment_points: signed(s.adjustment_points),
+        })
+        .collect()
+}
+
+fn detail(kind: &'static str, s: &Scored) -> ScoreDetail {
+    let mut sum = format::num(s.indicator_points);
+    if s.deduction_points > 0.0 {
+        sum.push_str(&format!(" − {}", format::num(s.deduction_points)));
+    }
+    for a in &s.adjustments {
+        sum.push_str(&if a.points < 0.0 {
+            format!(" − {}", format::num(-a.points))
+        } else {
+            format!(" + {}", format::num(a.points))
+        });
+    }
+    let raw = s.indicator_points - s.deduction_points + s.adjustment_points;
+    let raw_text = if raw < 0.0 {
+        format!("−{}", format::num(-raw))
+    } else {
+        format::num(raw)
+    };
+    sum.push_str(&format!(" = {raw_text}"));
+    if !(0.0..=100.0).contains(&raw) {
+        sum.push_str(&format!("，按 0–100 分计为 {:.1}", s.score));
+    } else {
+        sum.push_str(&format!("，计 {:.1} 分", s.score));
+    }
+    ScoreDetail {
+        kind,
+        name: s.name.clone(),
+        score: format!("{:.1}", s.score),
+        rank: s.rank,
+        grade: s.grade.clone(),
+        indicators: s
+            .indicators
+            .iter()
+            .map(|i| IndicatorLine {
+                name: i.name.clone(),
+                weight: format::num(i.weight),
+                numerator: format::num(i.numerator),
+                denominator: format::num(i.denominator),
+                rate: match i.rate {
+                    Some(_) => format::rate(i.rate),
+                    None => "无（得满分）".into(),
+                },
+                points: format::num(i.points),
+            })
+            .collect(),
+        deductions: s
+            .deductions
+            .iter()
+            .map(|d| DeductionLine {
+                name: d.name.clone(),
+                count: d.count,
+                rule: match d.cap {
+                    Some(c) => format!(
+                        "每起扣{}分，最多扣{}分",
+                        format::num(d.points_each),
+                        format::num(c)
+                    ),
+                    None => format!("每起扣{}分", format::num(d.points_each)),
+                },
+                points: if d.points > 0.0 {
+                    format!("−{}", format::num(d.points))
+                } else {
+                    "0".into()
+                },
+                case_ids: d.case_ids.join("、"),
+            })
+            .collect(),
+        adjustments: s
+            .adjustments
+            .iter()
+            .map(|a| AdjustmentLine {
+                points: signed(a.points),
+                reason: a.reason.clone(),
+                basis: a.basis.clone(),
+            })
+            .collect(),
+        sum,
+    }
+}
+
+fn grade_summary(cfg: &Config, list: &[Scored], who: &str) -> String {
+    let mut bands: Vec<&crate::config::Grade> = cfg.assessment.grades.iter().collect();
+    bands.sort_by(|a, b| b.min.total_cmp(&a.min));
+    let parts: Vec<String> = bands
+        .iter()
+        .map(|g| {
+            (
+                g.name.as_str(),
+                list.iter().filter(|s| s.grade == g.name).count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .map(|(g, n)| {
+            let names: Vec<&str> = list
+                .iter()
+                .filter(|s| s.grade == g)
+                .map(|s| s.name.as_str())
+                .collect();
+            format!("{g}{n}个（{}）", names.join("、"))
+        })
+        .collect();
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!("{who}中，{}。", parts.join("，"))
+}
+
+impl AssessmentDoc {
+    pub fn new(cfg: &Config, masthead: Masthead, a: &Assessment) -> AssessmentDoc {
+        let intro = format!(
+            "根据市政府关于建立预防和查处非法采矿长效管理机制的要求，按照考核细则，领导小组办公室对各成员单位和各县（市、区）{}打击非法采矿工作进行了考核。现将考核结果通报如下。",
+            masthead.quarter
+        );
+        let mut summary = Vec::new();
+        let u = grade_summary(cfg, &a.units, "成员单位");
+        if !u.is_empty() {
+            summary.push(u);
+        }
+        let r = grade_summary(cfg, &a.regions, "县（市、区）");
+        if !r.is_empty() {
+            summary.push(r);
+        }
+        let mut details: Vec<ScoreDetail> = a.units.iter().map(|s| detail("成员单位", s)).collect();
+        details.extend(a.regions.iter().map(|s| detail("县（市、区）", s)));
+        AssessmentDoc {
+            masthead,
+            intro,
+            summary,
+            units: score_rows(&a.units),
+            regions: score_rows(&a.regions),
+            accountability: a.accountability.clone(),
+            details,
+            rubric: rubric_lines(cfg),
+            unit_chart: None,
+            region_chart: None,
+        }
+    }
+}
+
+/// The rubric in words, for the document's 考核办法 paragraph.
+pub fn rubric_lines(cfg: &Config) -> Vec<String> {
+    let a = &cfg.assessment;
+    let ind = |v: &[crate::config::Indicator]| {
+        v.iter()
+            .map(|i| format!("{}{}分", i.name, format::num(i.weight)))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let ded = |v: &[crate::config::Deduction]| {
+        v.iter()
+            .map(|d| match d.cap {
+                Some(c) => format!(
+                    "{}每起扣{}分（最多{}分）",
+                    d.name,
+                    format::num(d.points),
+                    format::num(c)
+                ),
+                None => format!("{}每起扣{}分", d.name, format::num(d.points)),
+            })
+            .collect::<Vec<_>>()
+            .join("，")
+    };
+    let mut out = vec![format!("成员单位考核指标：{}。", ind(&a.unit_indicators))];
+    if !a.unit_deductions.is_empty() {
+        out.push(format!("成员单位扣分项：{}。", ded(&a.unit_deductions)));
+    }
+    out.push(format!(
+        "县（市、区）考核指标：{}。",
+        ind(&a.region_indicators)
+    ));
+    if !a.region_deductions.is_empty() {
+        out.push(format!(
+            "县（市、区）扣分项：{}。",
+            ded(&a.region_deductions)
+        ));
+    }
+    let mut bands: Vec<&crate::config::Grade> = a.grades.iter().collect();
+    bands.sort_by(|x, y| y.min.total_cmp(&x.min));
+    out.push(format!(
+        "指标得分为权重乘以完成率，无考核基数的指标得满分；加减分按考核加减分台账计入；总分以0至100分计，{}。",
+        bands
+            .iter()
+            .map(|g| if g.min > 0.0 {
+                format!("{}分及以上为{}", format::num(g.min), g.name)
+            } else {
+                format!("其余为{}", g.name)
+            })
+            .collect::<Vec<_>>()
+            .join("，")
+    ));
+    out
+}
+
+/// A row of the input table on the index page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRow {
+    pub path: String,
+    pub kind: &'static str,
+    pub unit: String,
+    pub encoding: String,
+    pub rows_read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+    pub superseded: u64,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub href: String,
+    pub title: String,
+    pub note: String,
+}
+
+/// index.html: links to every document and the validation summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexDoc {
+    pub masthead: Masthead,
+    pub documents: Vec<Link>,
+    pub regions: Vec<Link>,
+    pub data: Vec<Link>,
+    pub files: Vec<FileRow>,
+    pub totals: crate::model::Counts,
+    pub rejects: usize,
+    pub top_reasons: Vec<(String, usize)>,
+}
+
+impl IndexDoc {
+    pub fn new(
+        masthead: Masthead,
+        ds: &Dataset,
+        documents: Vec<Link>,
+        regions: Vec<Link>,
+        data: Vec<Link>,
+    ) -> IndexDoc {
+        let row = |f: &InputFile| FileRow {
+            path: f.path.clone(),
+            kind: f.kind.chinese(),
+            unit: f.unit.clone().unwrap_or_else(|| "—".into()),
+            encoding: f.encoding.clone().unwrap_or_else(|| "—".into()),
+            rows_read: f.counts.rows_read,
+            accepted: f.counts.accepted,
+            rejected: f.counts.rejected,
+            skipped: f.counts.skipped,
+            superseded: f.counts.superseded,
+            error: f.error.clone(),
+        };
+        let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
+        for r in &ds.rejects {
+            *reasons.entry(r.code).or_default() += 1;
+        }
+        let mut top: Vec<(String, usize)> = reasons
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        IndexDoc {
+            masthead,
+            documents,
+            regions,
+            data,
+            files: ds.files.iter().map(row).collect(),
+            totals: ds.totals(),
+            rejects: ds.rejects.len(),
+            top_reasons: top,
+        }
+    }
+}
