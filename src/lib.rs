@@ -7,6 +7,7 @@
 //! `report` (one serialisable context per document) → `render`.
 //! `cli` and `cmd` only parse arguments and call the pipeline.
 
+pub mod analysis;
 pub mod cli;
 pub mod cmd;
 pub mod config;
