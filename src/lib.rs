@@ -18,3 +18,5 @@ pub mod names;
 pub mod output;
 pub mod quarter;
 pub mod sample;
+pub mod summary;
+pub mod tables;
