@@ -7,6 +7,7 @@
 //! `report` (one serialisable context per document) → `render`.
 //! `cli` and `cmd` only parse arguments and call the pipeline.
 
+pub mod analysis;
 pub mod assess;
 pub mod cli;
 pub mod cmd;
@@ -20,3 +21,5 @@ pub mod quarter;
 pub mod render;
 pub mod report;
 pub mod sample;
+pub mod summary;
+pub mod tables;

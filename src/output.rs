@@ -30,6 +30,116 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// A file or folder name built from data (a region name): path separators,
+/// characters Windows forbids and control characters become `_`, leading
+/// and trailing dots and spaces are dropped; never empty, `.` or `..`.
+pub fn sanitize_name(s: &str) -> String {
+    let mapped: String = s
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let t = mapped.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    if t.is_empty() {
+        "_".to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+/// Replace the folder `dest` as a whole: `fill` writes everything into a
+/// temporary sibling folder, which is then swapped in (the old folder is
+/// renamed away, the new one renamed in, the old one deleted). If `fill`
+/// fails or the run is interrupted, the previous `dest` stays intact; no
+/// file of an earlier run survives a successful one. A lock file beside
+/// `dest` keeps two runs on the same folder apart; leftovers of an
+/// interrupted run are cleaned up (or restored) first.
+pub fn replace_dir(dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    use fs2::FileExt;
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => Path::new(".").to_path_buf(),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .ok_or_else(|| {
+            Error::usage(
+                format!("输出目录 {} 无效", dest.display()),
+                format!("invalid output folder {}", dest.display()),
+            )
+        })?;
+    let lock_path = parent.join(format!(".{name}.lock"));
+    let lock = std::fs::File::create(&lock_path).map_err(|e| Error::io(&lock_path, e))?;
+    lock.lock_exclusive().map_err(|e| Error::io(&lock_path, e))?;
+
+    // Leftovers of an interrupted run: restore an old folder that never got
+    // replaced, delete temporary ones.
+    let tmp_prefix = format!(".{name}.tmp-");
+    let old_prefix = format!(".{name}.old-");
+    let entries = std::fs::read_dir(&parent).map_err(|e| Error::io(&parent, e))?;
+    let mut leftovers: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name().map(|n| n.to_string_lossy()).is_some_and(|n| {
+                n.starts_with(&tmp_prefix) || n.starts_with(&old_prefix)
+            })
+        })
+        .collect();
+    leftovers.sort();
+    for p in leftovers {
+        let is_old = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(&old_prefix));
+        if is_old && std::fs::symlink_metadata(dest).is_err() {
+            std::fs::rename(&p, dest).map_err(|e| Error::io(dest, e))?;
+        } else {
+            remove_any(&p)?;
+        }
+    }
+
+    let pid = std::process::id();
+    let tmp = parent.join(format!("{tmp_prefix}{pid}"));
+    let old = parent.join(format!("{old_prefix}{pid}"));
+    std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    if let Err(e) = fill(&tmp) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let had_old = std::fs::symlink_metadata(dest).is_ok();
+    if had_old {
+        if let Err(e) = std::fs::rename(dest, &old) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(Error::io(dest, e));
+        }
+    }
+    if let Err(e) = std::fs::rename(&tmp, dest) {
+        if had_old {
+            let _ = std::fs::rename(&old, dest);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(Error::io(dest, e));
+    }
+    if had_old {
+        remove_any(&old)?;
+    }
+    Ok(())
+}
+
+fn remove_any(p: &Path) -> Result<()> {
+    let md = std::fs::symlink_metadata(p).map_err(|e| Error::io(p, e))?;
+    if md.is_dir() {
+        std::fs::remove_dir_all(p).map_err(|e| Error::io(p, e))
+    } else {
+        std::fs::remove_file(p).map_err(|e| Error::io(p, e))
+    }
+}
+
 /// A cell of a CSV we write.
 pub enum Cell<'a> {
     /// Text copied from input: prefixed with `'` when it starts with = + - @.
@@ -115,6 +225,41 @@ pub fn rejects_csv(rejects: &[Reject]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_cannot_escape() {
+        assert_eq!(sanitize_name("瑞安市"), "瑞安市");
+        assert_eq!(sanitize_name("../../etc"), "_.._etc");
+        assert_eq!(sanitize_name(".."), "_");
+        assert_eq!(sanitize_name("a/b\\c:d"), "a_b_c_d");
+        assert_eq!(sanitize_name(""), "_");
+    }
+
+    #[test]
+    fn folder_is_replaced_as_a_whole() {
+        let t = tempfile::tempdir().unwrap();
+        let dest = t.path().join("2026Q3");
+        replace_dir(&dest, |d| {
+            std::fs::write(d.join("a.txt"), "1").map_err(|e| Error::io(d, e))
+        })
+        .unwrap();
+        replace_dir(&dest, |d| {
+            std::fs::write(d.join("b.txt"), "2").map_err(|e| Error::io(d, e))
+        })
+        .unwrap();
+        assert!(!dest.join("a.txt").exists());
+        assert!(dest.join("b.txt").exists());
+        // A failing run leaves the previous folder intact.
+        let r = replace_dir(&dest, |_| Err(Error::Other("boom".into())));
+        assert!(r.is_err());
+        assert!(dest.join("b.txt").exists());
+        let names: Vec<String> = std::fs::read_dir(t.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| !n.ends_with(".lock"))
+            .collect();
+        assert_eq!(names, vec!["2026Q3".to_string()]);
+    }
 
     #[test]
     fn numbers() {

@@ -1,9 +1,229 @@
 //! `minebrief build`: the whole pipeline for one quarter.
+//!
+//! read (ingest) → analyse → summary.json, tables/*.csv, rejects.csv,
+//! manifest.json, written into a temporary sibling folder and swapped in.
 
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::analysis;
 use crate::cli::BuildArgs;
+use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::ingest;
+use crate::model::Dataset;
+use crate::names::Resolver;
+use crate::output;
+use crate::quarter::Quarter;
+use crate::summary;
+use crate::tables;
+
+/// Output formats of the documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Pdf,
+}
+
+/// Parse `--format html,pdf`.
+pub fn parse_formats(s: &str) -> Result<Vec<Format>> {
+    let mut out = Vec::new();
+    for part in s.split([',', '，']) {
+        let p = part.trim().to_ascii_lowercase();
+        let f = match p.as_str() {
+            "" => continue,
+            "html" => Format::Html,
+            "pdf" => Format::Pdf,
+            _ => {
+                return Err(Error::usage(
+                    format!("未知的输出格式“{}”，可用 html、pdf", part.trim()),
+                    format!("unknown format “{}”: use html, pdf", part.trim()),
+                ))
+            }
+        };
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    Ok(out)
+}
+
+/// The issue date: `--issue-date`, else the config's, else the 15th of the
+/// month after the quarter.
+pub fn issue_date(arg: Option<&str>, cfg: &Config, q: Quarter) -> Result<NaiveDate> {
+    let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    if let Some(s) = arg {
+        return parse(s).ok_or_else(|| {
+            Error::usage(
+                format!("成文日期“{s}”格式应为 YYYY-MM-DD"),
+                format!("issue date “{s}”: expected YYYY-MM-DD"),
+            )
+        });
+    }
+    Ok(cfg
+        .organisation
+        .issue_date
+        .as_deref()
+        .and_then(parse)
+        .unwrap_or_else(|| q.default_issue_date()))
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
+}
+
+/// manifest.json: every input (path, sha256, encoding, bytes, counts), the
+/// effective configuration's hash, the tool version and every output file.
+pub fn manifest(
+    ds: &Dataset,
+    cfg: &Config,
+    quarter: Quarter,
+    scope: &str,
+    outputs: &[(String, Vec<u8>)],
+) -> serde_json::Value {
+    let cfg_bytes = serde_json::to_vec(cfg).unwrap_or_default();
+    let inputs: Vec<serde_json::Value> = ds
+        .files
+        .iter()
+        .map(|f| {
+            let mut v = json!({
+                "path": f.path,
+                "kind": f.kind,
+                "unit": f.unit,
+                "encoding": f.encoding,
+                "sha256": f.sha256,
+                "bytes": f.bytes,
+                "rows_read": f.counts.rows_read,
+                "accepted": f.counts.accepted,
+                "rejected": f.counts.rejected,
+                "skipped": f.counts.skipped,
+                "superseded": f.counts.superseded,
+            });
+            if let Some(e) = &f.error {
+                v["error"] = json!(e);
+            }
+            v
+        })
+        .collect();
+    let mut outs: Vec<serde_json::Value> = outputs
+        .iter()
+        .map(|(p, b)| json!({"path": p, "sha256": sha256_hex(b), "bytes": b.len()}))
+        .collect();
+    outs.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
+    let t = ds.totals();
+    summary::normalise(json!({
+        "schema": "minebrief.manifest/1",
+        "tool": "minebrief",
+        "version": env!("CARGO_PKG_VERSION"),
+        "quarter": quarter,
+        "scope": scope,
+        "quarters_read": ds.quarters,
+        "config_sha256": sha256_hex(&cfg_bytes),
+        "inputs": inputs,
+        "totals": t,
+        "outputs": outs,
+    }))
+}
+
+fn progress(steps: u64) -> ProgressBar {
+    if std::io::stderr().is_terminal() {
+        let pb = ProgressBar::with_draw_target(Some(steps), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
+            pb.set_style(style);
+        }
+        pb
+    } else {
+        ProgressBar::hidden()
+    }
+}
+
+/// The output folder of a run: `OUT/<quarter>` or `OUT/<quarter>-<region>`
+/// with the region name sanitised.
+pub fn output_dir(out: &Path, quarter: Quarter, scope: Option<&str>) -> PathBuf {
+    match scope {
+        Some(r) => out.join(output::sanitize_name(&format!("{quarter}-{r}"))),
+        None => out.join(quarter.to_string()),
+    }
+}
 
 pub fn run(args: BuildArgs) -> Result<i32> {
-    let _ = args;
-    Err(Error::Other("build: not yet implemented".into()))
+    let quarter = super::parse_quarter(&args.quarter)?;
+    let _formats = parse_formats(&args.format)?;
+    let cfg = super::load_config(args.config.as_deref(), &args.data)?;
+    let issued = issue_date(args.issue_date.as_deref(), &cfg, quarter)?;
+    let resolver = Resolver::new(&cfg);
+    let scope = match args.scope.as_deref() {
+        None => None,
+        Some(s) => Some(resolver.region(s).ok_or_else(|| {
+            let hint = resolver.regions.suggest(s);
+            Error::usage(
+                format!(
+                    "未知的县市区“{s}”{}",
+                    hint.map(|h| format!("，是否为“{h}”？")).unwrap_or_default()
+                ),
+                format!(
+                    "unknown region “{s}”{}",
+                    hint.map(|h| format!(" (did you mean “{h}”?)"))
+                        .unwrap_or_default()
+                ),
+            )
+        })?),
+    };
+
+    let pb = progress(4);
+    pb.set_message("读取数据 / reading");
+    let ds = ingest::load(&args.data, &cfg, Some(quarter))?;
+    if !ds.quarters.contains(&quarter) {
+        eprintln!(
+            "提示：数据目录中没有 {quarter} 文件夹 / note: no {quarter} folder in the data folder"
+        );
+    }
+    pb.inc(1);
+    pb.set_message("分析 / analysing");
+    let a = analysis::try_analyse(&ds, &cfg, quarter, scope)?;
+    pb.inc(1);
+    pb.set_message("写出 / writing");
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    files.push((
+        "summary.json".into(),
+        summary::to_bytes(&summary::summary(&a, &ds, &cfg, issued)),
+    ));
+    for (name, bytes) in tables::tables(&a, &cfg) {
+        files.push((format!("tables/{name}"), bytes));
+    }
+    files.push(("rejects.csv".into(), output::rejects_csv(&ds.rejects)));
+    let m = manifest(&ds, &cfg, quarter, &a.scope, &files);
+    files.push(("manifest.json".into(), summary::to_bytes(&m)));
+    pb.inc(1);
+
+    let dest = output_dir(
+        &args.out,
+        quarter,
+        scope.map(|_| a.scope.as_str()),
+    );
+    output::replace_dir(&dest, |dir| {
+        for (rel, bytes) in &files {
+            let p = dir.join(rel);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
+        }
+        Ok(())
+    })?;
+    pb.inc(1);
+    pb.finish_and_clear();
+    println!(
+        "已写入 / written: {}（{} 个文件 / files；被拒行 / rejected rows: {}）",
+        dest.display(),
+        files.len(),
+        ds.rejects.len()
+    );
+    Ok(0)
 }

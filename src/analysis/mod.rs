@@ -1,0 +1,377 @@
+//! Analysis: every figure of SPEC section 2 for the report quarter, the
+//! previous quarter, the same quarter last year and the year to date, in
+//! total and by group; the region × type cross table, the eight-quarter
+//! trend, referrals, patrols, meetings and recurrence.
+//!
+//! Case figures are computed with polars (`cases`); the small ledgers with
+//! plain loops (`activity`); recurrence in `recurrence`.
+
+pub mod activity;
+pub mod cases;
+pub mod figures;
+pub mod recurrence;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+pub use activity::{Meetings, Patrols, Referrals};
+pub use figures::{Change, Figures, FIGURES, N_FIGURES};
+pub use recurrence::{Recurrence, RecurrencePair};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::model::{Case, Dataset, RegionId};
+use crate::quarter::{Period, Quarter};
+use cases::Key;
+
+/// How a blank township is shown.
+pub const TOWN_BLANK: &str = "（未填写）";
+
+/// The four periods every figure is computed for.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Periods {
+    pub quarter: Period,
+    pub previous_quarter: Period,
+    pub same_quarter_last_year: Period,
+    pub year_to_date: Period,
+}
+
+impl Periods {
+    pub fn of(q: Quarter) -> Periods {
+        Periods {
+            quarter: q.period(),
+            previous_quarter: q.prev().period(),
+            same_quarter_last_year: q.same_last_year().period(),
+            year_to_date: q.year_to_date(),
+        }
+    }
+    /// In the order quarter, previous, same quarter last year, year to date.
+    pub fn all(&self) -> [Period; 4] {
+        [
+            self.quarter,
+            self.previous_quarter,
+            self.same_quarter_last_year,
+            self.year_to_date,
+        ]
+    }
+}
+
+/// Percent changes of the quarter against the two comparison quarters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ChangePct {
+    pub previous_quarter: Change,
+    pub same_quarter_last_year: Change,
+}
+
+/// One group (unit, region, township, violation type) with all periods.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupRow {
+    /// Index of the group: configuration index, or position for townships.
+    #[serde(skip)]
+    pub id: u16,
+    pub key: String,
+    /// The quarter's figures.
+    #[serde(flatten)]
+    pub quarter: Figures,
+    pub previous_quarter: Figures,
+    pub same_quarter_last_year: Figures,
+    pub year_to_date: Figures,
+    pub change_pct: ChangePct,
+}
+
+impl GroupRow {
+    fn new(id: u16, key: String, p: [Figures; 4]) -> GroupRow {
+        GroupRow {
+            id,
+            key,
+            quarter: p[0],
+            previous_quarter: p[1],
+            same_quarter_last_year: p[2],
+            year_to_date: p[3],
+            change_pct: ChangePct {
+                previous_quarter: p[0].change_from(&p[1]),
+                same_quarter_last_year: p[0].change_from(&p[2]),
+            },
+        }
+    }
+    /// The four periods in `Periods::all` order.
+    pub fn periods(&self) -> [&Figures; 4] {
+        [
+            &self.quarter,
+            &self.previous_quarter,
+            &self.same_quarter_last_year,
+            &self.year_to_date,
+        ]
+    }
+}
+
+/// Cases found in the quarter, per source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRow {
+    #[serde(skip)]
+    pub id: u16,
+    pub key: String,
+    pub found: u64,
+    /// Counts as 主动发现.
+    pub proactive: bool,
+}
+
+/// Region × violation type: cases found in the quarter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CrossTable {
+    pub regions: Vec<String>,
+    pub types: Vec<String>,
+    /// `counts[region][type]`.
+    pub counts: Vec<Vec<u64>>,
+}
+
+/// One quarter of the trend.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendPoint {
+    pub quarter: Quarter,
+    pub found: u64,
+    pub filed: u64,
+    pub closed: u64,
+}
+
+/// Everything the briefing, the assessment and the tables need.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    pub quarter: Quarter,
+    pub periods: Periods,
+    /// The scoped region (its id), or None for the whole city.
+    #[serde(skip)]
+    pub scope_id: Option<RegionId>,
+    /// The city name, or the scoped region's name.
+    pub scope: String,
+    pub totals: Figures,
+    pub previous_quarter: Figures,
+    pub same_quarter_last_year: Figures,
+    pub year_to_date: Figures,
+    pub change_pct: ChangePct,
+    /// Every configured unit, configuration order.
+    pub by_unit: Vec<GroupRow>,
+    /// Every configured region, configuration order (only the scoped one when scoped).
+    pub by_region: Vec<GroupRow>,
+    /// Scoped runs only: townships with a non-zero figure in any period, by name (bytes).
+    pub by_township: Vec<GroupRow>,
+    /// Every configured violation type, configuration order.
+    pub by_violation_type: Vec<GroupRow>,
+    /// Every configured source, configuration order.
+    pub by_source: Vec<SourceRow>,
+    pub region_type: CrossTable,
+    /// The last (up to) eight quarters up to the report quarter that have data.
+    pub trend: Vec<TrendPoint>,
+    pub referrals: Referrals,
+    pub patrols: Patrols,
+    pub meetings: Meetings,
+    pub recurrence: Recurrence,
+}
+
+/// Analyse a dataset for a quarter (see `try_analyse`).
+///
+/// # Panics
+/// Only if the polars plan over the fixed schema fails, which is a bug.
+pub fn analyse(ds: &Dataset, cfg: &Config, quarter: Quarter, scope: Option<RegionId>) -> Analysis {
+    match try_analyse(ds, cfg, quarter, scope) {
+        Ok(a) => a,
+        Err(e) => panic!("analysis failed: {e}"),
+    }
+}
+
+fn sums_to_figures(s: &[[f64; N_FIGURES]]) -> [Figures; 4] {
+    let mut out = [Figures::default(); 4];
+    for (o, v) in out.iter_mut().zip(s) {
+        *o = Figures::from_values(v);
+    }
+    out
+}
+
+/// Township display name.
+pub fn township_name(t: &str) -> &str {
+    let t = t.trim();
+    if t.is_empty() {
+        TOWN_BLANK
+    } else {
+        t
+    }
+}
+
+/// Analyse a dataset for a quarter; `scope` keeps only that region's cases,
+/// patrols and referrals.
+pub fn try_analyse(
+    ds: &Dataset,
+    cfg: &Config,
+    quarter: Quarter,
+    scope: Option<RegionId>,
+) -> Result<Analysis> {
+    let pe = |e: polars::error::PolarsError| Error::Other(format!("分析失败 / analysis failed: {e}"));
+    let periods = Periods::of(quarter);
+    let all = periods.all();
+    let units: Vec<String> = cfg.unit_names().iter().map(|s| s.to_string()).collect();
+    let regions: Vec<String> = cfg.region_names().iter().map(|s| s.to_string()).collect();
+    let types: Vec<String> = cfg
+        .violation_type_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+
+    let in_scope = |r: RegionId| scope.is_none_or(|s| s == r);
+    let cases: Vec<&Case> = ds.cases.iter().filter(|c| in_scope(c.region)).collect();
+
+    // Townships: sorted display names, byte order.
+    let towns: Vec<String> = cases
+        .iter()
+        .map(|c| township_name(&c.township).to_string())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let town_of = |c: &Case| -> u32 {
+        towns
+            .binary_search_by(|t| t.as_str().cmp(township_name(&c.township)))
+            .map(|i| i as u32)
+            .unwrap_or(0)
+    };
+
+    let df = cases::frame(&cases, town_of).map_err(pe)?;
+    let lf = cases::plan(df, &all, cfg.rules.closing_days);
+
+    let tot = sums_to_figures(&cases::totals(&lf, 4).map_err(pe)?);
+
+    let grouped = |key: Key, names: &[String]| -> Result<Vec<GroupRow>> {
+        let mut rows: Vec<GroupRow> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| GroupRow::new(i as u16, n.clone(), [Figures::default(); 4]))
+            .collect();
+        for (k, s) in cases::by_key(&lf, key, 4).map_err(pe)? {
+            if let Some(r) = rows.get_mut(k as usize) {
+                *r = GroupRow::new(k as u16, r.key.clone(), sums_to_figures(&s));
+            }
+        }
+        Ok(rows)
+    };
+    let by_unit = grouped(Key::Unit, &units)?;
+    let mut by_region = grouped(Key::Region, &regions)?;
+    if let Some(s) = scope {
+        by_region.retain(|r| r.id == s);
+    }
+    let by_violation_type = grouped(Key::Type, &types)?;
+    let by_township = if scope.is_some() {
+        let mut rows = grouped(Key::Town, &towns)?;
+        rows.retain(|r| r.periods().iter().any(|f| !f.is_zero()));
+        rows
+    } else {
+        Vec::new()
+    };
+    let mut by_source: Vec<SourceRow> = cfg
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SourceRow {
+            id: i as u16,
+            key: s.name.clone(),
+            found: 0,
+            proactive: s.proactive,
+        })
+        .collect();
+    for (k, s) in cases::by_key(&lf, Key::Source, 1).map_err(pe)? {
+        if let Some(r) = by_source.get_mut(k as usize) {
+            r.found = Figures::from_values(&s[0]).found;
+        }
+    }
+
+    // Region × type.
+    let cross_regions: Vec<usize> = match scope {
+        Some(s) => vec![s as usize],
+        None => (0..regions.len()).collect(),
+    };
+    let mut region_type = CrossTable {
+        regions: cross_regions.iter().map(|&i| regions[i].clone()).collect(),
+        types: types.clone(),
+        counts: vec![vec![0; types.len()]; cross_regions.len()],
+    };
+    for (r, t, n) in cases::cross(&lf).map_err(pe)? {
+        if let Some(ri) = cross_regions.iter().position(|&x| x == r as usize) {
+            if let Some(c) = region_type.counts[ri].get_mut(t as usize) {
+                *c = n;
+            }
+        }
+    }
+
+    // Trend: quarter folders and quarters with any found/filed/closed, up to
+    // the report quarter; the last eight.
+    let pq = cases::per_quarter(&lf).map_err(pe)?;
+    let qn = cases::qnum(quarter);
+    let mut have: BTreeSet<i32> = ds.quarters.iter().map(|q| cases::qnum(*q)).collect();
+    for list in &pq {
+        have.extend(list.iter().filter(|(_, n)| *n > 0).map(|(k, _)| *k));
+    }
+    let chosen: Vec<i32> = have.into_iter().filter(|&k| k <= qn).collect();
+    let chosen = &chosen[chosen.len().saturating_sub(8)..];
+    let get = |list: &Vec<(i32, u64)>, k: i32| -> u64 {
+        list.iter().find(|(q, _)| *q == k).map(|x| x.1).unwrap_or(0)
+    };
+    let trend = chosen
+        .iter()
+        .map(|&k| TrendPoint {
+            quarter: cases::quarter_of_num(k),
+            found: get(&pq[0], k),
+            filed: get(&pq[1], k),
+            closed: get(&pq[2], k),
+        })
+        .collect();
+
+    let refs: Vec<_> = ds
+        .referrals
+        .iter()
+        .filter(|r| scope.is_none() || r.region.is_some_and(in_scope))
+        .collect();
+    let referrals = activity::referrals(&refs, periods.quarter, cfg.rules.reply_days, &units);
+    let pats: Vec<_> = ds.patrols.iter().filter(|p| in_scope(p.region)).collect();
+    let mut patrols = activity::patrols(&pats, periods.quarter, &units, &regions);
+    if let Some(s) = scope {
+        patrols.by_region.retain(|r| regions.get(s as usize) == Some(&r.key));
+    }
+    let meetings = activity::meetings(&ds.meetings, periods.quarter, &units);
+
+    let radius = cfg.rules.recurrence_radius_m;
+    let recurrence = match scope {
+        None => recurrence::detect(&ds.cases, periods.quarter, radius),
+        Some(_) => {
+            let scoped: Vec<Case> = cases.iter().map(|c| (*c).clone()).collect();
+            recurrence::detect(&scoped, periods.quarter, radius)
+        }
+    };
+
+    let scope_name = match scope {
+        Some(s) => regions.get(s as usize).cloned().unwrap_or_default(),
+        None => cfg.organisation.city.clone(),
+    };
+    Ok(Analysis {
+        quarter,
+        periods,
+        scope_id: scope,
+        scope: scope_name,
+        totals: tot[0],
+        previous_quarter: tot[1],
+        same_quarter_last_year: tot[2],
+        year_to_date: tot[3],
+        change_pct: ChangePct {
+            previous_quarter: tot[0].change_from(&tot[1]),
+            same_quarter_last_year: tot[0].change_from(&tot[2]),
+        },
+        by_unit,
+        by_region,
+        by_township,
+        by_violation_type,
+        by_source,
+        region_type,
+        trend,
+        referrals,
+        patrols,
+        meetings,
+        recurrence,
+    })
+}

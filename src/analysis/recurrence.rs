@@ -1,0 +1,249 @@
+//! Closed-site register and recurrence (反弹) detection, SPEC section 2.
+//!
+//! * The register holds every case with site_closed = yes found up to the
+//!   period end.
+//! * A case found in the period is a recurrence of a register entry when it
+//!   was found after the entry's found_date and is at the same site: same
+//!   region and township and the same normalised site name (a blank name
+//!   matches nothing), or — where both have coordinates — within
+//!   `radius_m` metres of the entry. Matches do not chain: only direct
+//!   matches against register entries count.
+//! * Each recurring case is listed once, paired with the earliest register
+//!   entry it matches (by found_date, then unit, then case id).
+//! * `recurred_sites` counts the distinct register entries in the pairs;
+//!   `closed_sites` counts the register's distinct sites (see `site_key`).
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::ingest::text::norm_site;
+use crate::model::{Case, RegionId, UnitId};
+use crate::quarter::Period;
+
+/// Mean Earth radius used for distances, metres.
+pub const EARTH_RADIUS_M: f64 = 6_371_000.0;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Recurrence {
+    pub closed_sites: usize,
+    pub recurred_sites: usize,
+    pub recurrences: Vec<RecurrencePair>,
+}
+
+/// A recurring case and the earliest register entry it matches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecurrencePair {
+    /// Region, township and site of the register entry.
+    pub region: RegionId,
+    pub township: String,
+    pub site: String,
+    pub closed_unit: UnitId,
+    pub closed_case: String,
+    pub recurred_unit: UnitId,
+    pub recurred_case: String,
+    /// The recurring case's found_date.
+    pub found_date: NaiveDate,
+}
+
+/// Great-circle distance in metres (haversine).
+pub fn distance_m(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
+}
+
+/// Identity of a distinct closed site in the register: region, township and
+/// normalised name when the name is not blank; otherwise the exact
+/// coordinates; otherwise the case itself (an unnamed, unlocated site is its
+/// own site).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum SiteKey {
+    Named(RegionId, String, String),
+    Located(RegionId, String, u64, u64),
+    Case(UnitId, String),
+}
+
+fn site_key(c: &Case, name: &str) -> SiteKey {
+    if !name.is_empty() {
+        SiteKey::Named(c.region, c.township.trim().to_string(), name.to_string())
+    } else if let (Some(lon), Some(lat)) = (c.lon, c.lat) {
+        SiteKey::Located(
+            c.region,
+            c.township.trim().to_string(),
+            lon.to_bits(),
+            lat.to_bits(),
+        )
+    } else {
+        SiteKey::Case(c.unit, c.case_id.clone())
+    }
+}
+
+/// Does `later` match register entry `entry` (same site)?
+fn same_site(entry: &Case, entry_name: &str, later: &Case, later_name: &str, radius_m: f64) -> bool {
+    if !entry_name.is_empty()
+        && entry_name == later_name
+        && entry.region == later.region
+        && entry.township.trim() == later.township.trim()
+    {
+        return true;
+    }
+    if let (Some(lo1), Some(la1), Some(lo2), Some(la2)) = (entry.lon, entry.lat, later.lon, later.lat)
+    {
+        return distance_m(lo1, la1, lo2, la2) <= radius_m;
+    }
+    false
+}
+
+/// Grid cell of a coordinate for the neighbourhood search.
+fn cell(lon: f64, lat: f64, dlon: f64, dlat: f64) -> (i64, i64) {
+    ((lon / dlon).floor() as i64, (lat / dlat).floor() as i64)
+}
+
+/// The register and the recurrences of cases found in `period`.
+pub fn detect(cases: &[Case], period: Period, radius_m: f64) -> Recurrence {
+    let names: Vec<String> = cases.iter().map(|c| norm_site(&c.site)).collect();
+    // Register entries, earliest first (found_date, unit, case id); a
+    // smaller rank is an earlier entry.
+    let mut register: Vec<usize> = (0..cases.len())
+        .filter(|&i| cases[i].site_closed && cases[i].found_date <= period.end)
+        .collect();
+    register.sort_by(|&a, &b| {
+        let (x, y) = (&cases[a], &cases[b]);
+        x.found_date
+            .cmp(&y.found_date)
+            .then(x.unit.cmp(&y.unit))
+            .then_with(|| x.case_id.cmp(&y.case_id))
+    });
+    let closed_sites = register
+        .iter()
+        .map(|&i| site_key(&cases[i], &names[i]))
+        .collect::<BTreeSet<_>>()
+        .len();
+
+    // Index by name (region, township, normalised name) and by grid cell.
+    let mut by_name: HashMap<(RegionId, &str, &str), Vec<usize>> = HashMap::new();
+    let max_lat = cases
+        .iter()
+        .filter_map(|c| c.lat.filter(|_| c.lon.is_some()))
+        .fold(0.0f64, |m, l| m.max(l.abs()))
+        .min(89.0);
+    // Cell sizes no smaller than the radius in either direction.
+    let dlat = (radius_m / (EARTH_RADIUS_M * 1f64.to_radians())).max(1e-7) * 1.001;
+    let dlon = dlat / max_lat.to_radians().cos().max(0.01);
+    let mut by_cell: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (rank, &i) in register.iter().enumerate() {
+        let c = &cases[i];
+        if !names[i].is_empty() {
+            by_name
+                .entry((c.region, c.township.trim(), names[i].as_str()))
+                .or_default()
+                .push(rank);
+        }
+        if let (Some(lon), Some(lat)) = (c.lon, c.lat) {
+            by_cell.entry(cell(lon, lat, dlon, dlat)).or_default().push(rank);
+        }
+    }
+
+    let mut recurrences = Vec::new();
+    let mut entries: BTreeSet<usize> = BTreeSet::new();
+    let mut cands: Vec<usize> = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        if !period.contains(c.found_date) {
+            continue;
+        }
+        cands.clear();
+        if !names[i].is_empty() {
+            if let Some(v) = by_name.get(&(c.region, c.township.trim(), names[i].as_str())) {
+                cands.extend_from_slice(v);
+            }
+        }
+        if let (Some(lon), Some(lat)) = (c.lon, c.lat) {
+            let (x, y) = cell(lon, lat, dlon, dlat);
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    if let Some(v) = by_cell.get(&(x + dx, y + dy)) {
+                        cands.extend_from_slice(v);
+                    }
+                }
+            }
+        }
+        cands.sort_unstable();
+        let hit = cands.iter().map(|&rank| register[rank]).find(|&e| {
+            e != i
+                && cases[e].found_date < c.found_date
+                && same_site(&cases[e], &names[e], c, &names[i], radius_m)
+        });
+        if let Some(e) = hit {
+            let r = &cases[e];
+            entries.insert(e);
+            recurrences.push(RecurrencePair {
+                region: r.region,
+                township: r.township.trim().to_string(),
+                site: r.site.trim().to_string(),
+                closed_unit: r.unit,
+                closed_case: r.case_id.clone(),
+                recurred_unit: c.unit,
+                recurred_case: c.case_id.clone(),
+                found_date: c.found_date,
+            });
+        }
+    }
+    recurrences.sort_by(|a, b| {
+        a.found_date
+            .cmp(&b.found_date)
+            .then(a.recurred_unit.cmp(&b.recurred_unit))
+            .then_with(|| a.recurred_case.cmp(&b.recurred_case))
+    });
+    Recurrence {
+        closed_sites,
+        recurred_sites: entries.len(),
+        recurrences,
+    }
+}
+
+/// The same detection by brute force over all pairs (for tests).
+#[doc(hidden)]
+pub fn detect_naive(cases: &[Case], period: Period, radius_m: f64) -> Vec<(String, String)> {
+    let names: Vec<String> = cases.iter().map(|c| norm_site(&c.site)).collect();
+    let mut out = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        if !period.contains(c.found_date) {
+            continue;
+        }
+        let best = (0..cases.len())
+            .filter(|&e| {
+                e != i
+                    && cases[e].site_closed
+                    && cases[e].found_date < c.found_date
+                    && same_site(&cases[e], &names[e], c, &names[i], radius_m)
+            })
+            .min_by(|&a, &b| {
+                let (x, y) = (&cases[a], &cases[b]);
+                x.found_date
+                    .cmp(&y.found_date)
+                    .then(x.unit.cmp(&y.unit))
+                    .then_with(|| x.case_id.cmp(&y.case_id))
+            });
+        if let Some(e) = best {
+            out.push((cases[e].case_id.clone(), c.case_id.clone()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_along_a_meridian() {
+        let d = distance_m(120.0, 28.0, 120.0, 28.0 + 0.001);
+        let expect = EARTH_RADIUS_M * 0.001f64.to_radians();
+        assert!((d - expect).abs() < 1e-6, "{d} {expect}");
+    }
+}
