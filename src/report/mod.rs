@@ -3,6 +3,7 @@
 //! the same content. Figures are formatted here, as Chinese official
 //! documents write them; templates only lay them out.
 
+pub mod briefing;
 pub mod format;
 
 use serde::Serialize;
