@@ -69,3 +69,31 @@ fn template_error(e: &tera::Error) -> Error {
         msg.replace('\n', " ")
     ))
 }
+
+/// Render every HTML document of a run: (path relative to the output folder, bytes).
+pub fn render_docs(
+    r: &HtmlRenderer,
+    docs: &crate::report::DocSet,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = vec![
+        (
+            "index.html".to_string(),
+            r.render("index.html", &docs.index)?.into_bytes(),
+        ),
+        (
+            "briefing.html".to_string(),
+            r.render("briefing.html", &docs.briefing)?.into_bytes(),
+        ),
+        (
+            "assessment.html".to_string(),
+            r.render("assessment.html", &docs.assessment)?.into_bytes(),
+        ),
+    ];
+    for (stem, doc) in &docs.regions {
+        out.push((
+            format!("regions/{stem}.html"),
+            r.render("region.html", doc)?.into_bytes(),
+        ));
+    }
+    Ok(out)
+}
