@@ -16,4 +16,5 @@ pub mod model;
 pub mod names;
 pub mod output;
 pub mod quarter;
+pub mod render;
 pub mod sample;
