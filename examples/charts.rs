@@ -193,6 +193,25 @@ fn charts() -> Vec<(&'static str, Chart)> {
             ),
         ),
         (
+            "horizontal, 2 series, labels wider than the label column",
+            Chart::Bar(
+                BarChart::new(
+                    "图9  部门移送与函告回复情况",
+                    [
+                        "温州市自然资源和规划局鹿城分局执法监察大队",
+                        "公安水上分局",
+                        "国网温州供电公司",
+                        "海洋与渔业",
+                    ],
+                )
+                .series("移送", [12.0, 3.0, 0.0, 7.0])
+                .series("已回复", [10.0, 3.0, 0.0, 5.0])
+                .category_label("单位")
+                .value_label("单位：件")
+                .horizontal(),
+            ),
+        ),
+        (
             "edge: all zero",
             Chart::Bar(
                 BarChart::new("图9  全部为零", ["鹿城区", "龙湾区", "瓯海区"])

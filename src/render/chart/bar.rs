@@ -1,13 +1,15 @@
 //! Bar chart layout, vertical and horizontal.
 
 use super::layout::{
-    all_integer, chart_width, clean_series, describe, draw_x_labels, empty_scene, is_empty, legend,
-    plan_x_labels, plot_height, title_block, Canvas, Key, AXIS_TITLE_SIZE, CENTRE, LABEL_SIZE, PAD,
-    TICK_SIZE, VALUE_SIZE,
+    all_integer, axis_title, chart_width, clean_series, describe, draw_x_labels, empty_scene,
+    is_empty, legend, plan_x_labels, plot_height, title_block, Canvas, Key, AXIS_TITLE_SIZE,
+    CENTRE, LABEL_SIZE, PAD, TICK_SIZE, VALUE_SIZE,
 };
 use super::scene::{Anchor, Scene, Stroke};
 use super::style::{self, bar_style};
-use super::text::{clean_label, format_fixed, label_decimals, wrap_balanced, wrap_text, Measure};
+use super::text::{
+    clean_label, format_fixed, label_decimals, truncate, wrap_balanced, wrap_text, Measure,
+};
 use super::ticks::{clean_value, nice_ticks, Ticks};
 use super::{Band, BarChart, Orientation};
 
@@ -111,7 +113,7 @@ fn vertical(chart: &BarChart, d: &Data, width: f32, m: Measure) -> Scene {
         .iter()
         .map(|l| c.w(l, TICK_SIZE))
         .fold(0.0, f32::max);
-    let value_label = clean_label(&chart.value_label);
+    let value_label = axis_title(&c, &chart.value_label, width - 2.0 * PAD);
     if !value_label.is_empty() {
         y += AXIS_TITLE_SIZE;
         c.text(
@@ -262,7 +264,7 @@ fn vertical(chart: &BarChart, d: &Data, width: f32, m: Measure) -> Scene {
     let top = plot_bottom + 4.0;
     draw_x_labels(&mut c, &plan, &|i| left + (i as f32 + 0.5) * slot, top);
     let mut y = top + plan.height;
-    let cat_label = clean_label(&chart.category_label);
+    let cat_label = axis_title(&c, &chart.category_label, width - 2.0 * PAD);
     if !cat_label.is_empty() {
         y += 4.0 + AXIS_TITLE_SIZE;
         c.text(
@@ -354,8 +356,8 @@ fn horizontal(chart: &BarChart, d: &Data, width: f32, m: Measure) -> Scene {
             .fold(0.0, f32::max),
         None => 0.0,
     };
-    let left = PAD + col_w + 6.0;
-    let right = PAD + value_w + 4.0;
+    let mut left = PAD + col_w + 6.0;
+    let mut right = PAD + value_w + 4.0;
     let mut width = width;
     let mut plot_w = width - left - right;
     if plot_w < 80.0 {
@@ -377,8 +379,18 @@ fn horizontal(chart: &BarChart, d: &Data, width: f32, m: Measure) -> Scene {
         }
         target -= 1;
     };
+    // the end tick labels are centred on the plot edges: make room
+    let tick_labels = ticks.labels();
+    let half = |l: Option<&String>| l.map_or(0.0, |l| c.w(l, TICK_SIZE) / 2.0 + 1.0);
+    left = left.max(PAD + half(tick_labels.first()));
+    right = right.max(PAD + half(tick_labels.last()));
+    plot_w = width - left - right;
+    if plot_w < 80.0 {
+        width += 80.0 - plot_w;
+        plot_w = 80.0;
+    }
     // a row above the plot for band labels and the category-axis title
-    let cat_label = clean_label(&chart.category_label);
+    let cat_label = axis_title(&c, &chart.category_label, width - 2.0 * PAD);
     if !d.bands.is_empty() || !cat_label.is_empty() {
         y += VALUE_SIZE + 6.0;
     } else {
@@ -424,19 +436,19 @@ fn horizontal(chart: &BarChart, d: &Data, width: f32, m: Measure) -> Scene {
             );
         }
     }
-    if !cat_label.is_empty() {
-        c.text(
-            &cat_label,
-            left - 6.0,
-            plot_top - 4.0,
-            AXIS_TITLE_SIZE,
-            Anchor::End,
-            false,
-            0.0,
-            style::MUTED,
-        );
-    }
-    for (t, l) in ticks.values.iter().zip(ticks.labels()) {
+    // the category-axis title heads the label column
+    let cat_label = truncate(&cat_label, left - 6.0 - PAD, AXIS_TITLE_SIZE, m);
+    c.text(
+        &cat_label,
+        PAD,
+        plot_top - 4.0,
+        AXIS_TITLE_SIZE,
+        Anchor::Start,
+        false,
+        0.0,
+        style::MUTED,
+    );
+    for (t, l) in ticks.values.iter().zip(tick_labels) {
         let tx = xv(*t);
         if *t != 0.0 {
             c.line(
@@ -529,7 +541,7 @@ fn horizontal(chart: &BarChart, d: &Data, width: f32, m: Measure) -> Scene {
     );
 
     let mut y = plot_bottom + 4.0 + TICK_SIZE + 2.0;
-    let value_label = clean_label(&chart.value_label);
+    let value_label = axis_title(&c, &chart.value_label, width - 2.0 * PAD);
     if !value_label.is_empty() {
         y += 4.0 + AXIS_TITLE_SIZE;
         c.text(

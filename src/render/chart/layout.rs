@@ -3,7 +3,7 @@
 
 use super::scene::{Anchor, Color, Primitive, Scene, Stroke, Text, Weight};
 use super::style::{self, BarStyle, LineStyle, MarkerShape};
-use super::text::{clean_label, format_fixed, wrap_balanced, wrap_text, Measure};
+use super::text::{clean_label, format_fixed, truncate, wrap_balanced, wrap_text, Measure};
 use super::ticks::clean_value;
 use super::{Series, DEFAULT_WIDTH};
 
@@ -289,6 +289,11 @@ pub(crate) fn title_block(c: &mut Canvas, title: &str, width: f32, y: f32) -> f3
     y + 6.0
 }
 
+/// An axis title: cleaned and shortened to fit `max_w`.
+pub(crate) fn axis_title(c: &Canvas, s: &str, max_w: f32) -> String {
+    truncate(&clean_label(s), max_w, AXIS_TITLE_SIZE, c.m)
+}
+
 /// What a legend entry shows before its name.
 pub(crate) enum Key {
     Bar(BarStyle),
@@ -304,9 +309,14 @@ pub(crate) fn legend(c: &mut Canvas, entries: &[(String, Key)], width: f32, y: f
         Key::Bar(_) => 10.0,
         Key::Line(_) => 22.0,
     };
+    let names: Vec<String> = entries
+        .iter()
+        .map(|(name, k)| truncate(name, avail - key_w(k) - 4.0, LEGEND_SIZE, c.m))
+        .collect();
     let widths: Vec<f32> = entries
         .iter()
-        .map(|(name, k)| key_w(k) + 4.0 + c.w(name, LEGEND_SIZE))
+        .zip(&names)
+        .map(|((_, k), name)| key_w(k) + 4.0 + c.w(name, LEGEND_SIZE))
         .collect();
     // greedy rows
     let mut rows: Vec<Vec<usize>> = Vec::new();
@@ -329,7 +339,7 @@ pub(crate) fn legend(c: &mut Canvas, entries: &[(String, Key)], width: f32, y: f
         let mut x = ((width - total) / 2.0).max(PAD);
         let cy = y + ROW / 2.0;
         for i in row {
-            let (name, key) = &entries[i];
+            let (name, key) = (&names[i], &entries[i].1);
             match key {
                 Key::Bar(st) => c.bar(x, cy - 5.0, 10.0, 10.0, st),
                 Key::Line(ls) => {

@@ -1,9 +1,9 @@
 //! Line chart layout (trends over quarters).
 
 use super::layout::{
-    all_integer, chart_width, clean_series, describe, draw_x_labels, empty_scene, is_empty, legend,
-    plan_x_labels, plot_height, title_block, Canvas, Key, AXIS_TITLE_SIZE, CENTRE, PAD, TICK_SIZE,
-    VALUE_SIZE,
+    all_integer, axis_title, chart_width, clean_series, describe, draw_x_labels, empty_scene,
+    is_empty, legend, plan_x_labels, plot_height, title_block, Canvas, Key, AXIS_TITLE_SIZE,
+    CENTRE, PAD, TICK_SIZE, VALUE_SIZE,
 };
 use super::scene::{Anchor, Primitive, Scene, Stroke};
 use super::style::{self, line_style};
@@ -56,7 +56,7 @@ pub fn layout_line_chart(chart: &LineChart, measure: Measure) -> Scene {
         .iter()
         .map(|l| c.w(l, TICK_SIZE))
         .fold(0.0, f32::max);
-    let value_label = clean_label(&chart.value_label);
+    let value_label = axis_title(&c, &chart.value_label, width - 2.0 * PAD);
     if !value_label.is_empty() {
         y += AXIS_TITLE_SIZE;
         c.text(
@@ -177,7 +177,7 @@ pub fn layout_line_chart(chart: &LineChart, measure: Measure) -> Scene {
     let top = plot_bottom + R + 3.0;
     draw_x_labels(&mut c, &plan, &xv, top);
     let mut y = top + plan.height;
-    let x_label = clean_label(&chart.x_label);
+    let x_label = axis_title(&c, &chart.x_label, width - 2.0 * PAD);
     if !x_label.is_empty() {
         y += 4.0 + AXIS_TITLE_SIZE;
         c.text(

@@ -343,3 +343,127 @@ pub fn layout(chart: &Chart, measure: Measure) -> Scene {
         Chart::Line(l) => layout_line_chart(l, measure),
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! Random charts: layout must not panic, every coordinate is finite,
+    //! and unrotated text stays inside the scene.
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    const CHARS: &[char] = &[
+        '鹿', '城', '区', '无', '居', '民', '海', '岛', '采', '挖', '（', '）', '，', 'A', 'Q',
+        '1', '9', ' ', '<', '&', '"', '\'', '\n', '垟', 'é', '—', 'W', 'x',
+    ];
+
+    fn label(r: &mut ChaCha8Rng, max: usize) -> String {
+        let n = r.gen_range(0..=max);
+        (0..n).map(|_| CHARS[r.gen_range(0..CHARS.len())]).collect()
+    }
+
+    fn value(r: &mut ChaCha8Rng) -> f64 {
+        match r.gen_range(0..20) {
+            0 => f64::NAN,
+            1 => f64::INFINITY,
+            2 => -r.gen_range(0.0..50.0),
+            3 => r.gen_range(0.0..1e9),
+            4 => 0.0,
+            5 => r.gen_range(0.0..0.01),
+            _ => (r.gen_range(0.0..200.0f64) * 4.0).round() / 4.0,
+        }
+    }
+
+    fn series(r: &mut ChaCha8Rng, n: usize) -> Vec<Series> {
+        (0..r.gen_range(0..5))
+            .map(|_| Series::new(label(r, 8), (0..r.gen_range(0..n + 2)).map(|_| value(r))))
+            .collect()
+    }
+
+    fn check(scene: &Scene, what: &str) {
+        assert!(
+            scene.width.is_finite() && scene.height.is_finite(),
+            "{what}"
+        );
+        for p in &scene.items {
+            let nums: Vec<f32> = match p {
+                Primitive::Rect { x, y, w, h, .. } => vec![*x, *y, *w, *h],
+                Primitive::Line { x1, y1, x2, y2, .. } => vec![*x1, *y1, *x2, *y2],
+                Primitive::Polyline { points, .. } | Primitive::Polygon { points, .. } => {
+                    points.iter().flat_map(|(a, b)| [*a, *b]).collect()
+                }
+                Primitive::Circle { cx, cy, r, .. } => vec![*cx, *cy, *r],
+                Primitive::Text(t) => vec![t.x, t.y, t.size, t.rotate],
+            };
+            assert!(nums.iter().all(|v| v.is_finite()), "{what}: {p:?}");
+        }
+        for t in scene.texts() {
+            assert!(
+                !t.text.is_empty() && !t.text.contains('\n'),
+                "{what}: {t:?}"
+            );
+            if t.rotate != 0.0 {
+                continue;
+            }
+            let w = default_measure(&t.text, t.size);
+            let x0 = match t.anchor {
+                Anchor::Start => t.x,
+                Anchor::Middle => t.x - w / 2.0,
+                Anchor::End => t.x - w,
+            };
+            assert!(
+                x0 >= -0.5 && x0 + w <= scene.width + 0.5,
+                "{what}: {t:?} outside 0..{}",
+                scene.width
+            );
+            assert!(
+                t.y - t.size >= -0.5 && t.y <= scene.height + 0.5,
+                "{what}: {t:?}"
+            );
+        }
+        let svg = to_svg(scene);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{what}");
+    }
+
+    #[test]
+    fn random_charts() {
+        let mut r = ChaCha8Rng::seed_from_u64(20261015);
+        for case in 0..600 {
+            let n = r.gen_range(0..30);
+            let cats: Vec<String> = (0..n).map(|_| label(&mut r, 14)).collect();
+            let mut bar = BarChart::new(label(&mut r, 40), cats.clone());
+            bar.series = series(&mut r, n);
+            bar.value_label = label(&mut r, 10);
+            bar.category_label = label(&mut r, 10);
+            bar.decimals = r.gen_range(0..9);
+            bar.show_values = r.gen_bool(0.8);
+            if r.gen_bool(0.3) {
+                bar.value_max = Some(value(&mut r));
+                bar.bands = (0..r.gen_range(0..5))
+                    .map(|_| Band::new(value(&mut r), value(&mut r), label(&mut r, 5)))
+                    .collect();
+            }
+            if r.gen_bool(0.2) {
+                bar.width = r.gen_range(-10.0..900.0);
+                bar.plot_height = r.gen_range(-10.0..500.0);
+            }
+            if r.gen_bool(0.5) {
+                bar.orientation = Orientation::Horizontal;
+            }
+            check(
+                &layout_bar_chart(&bar, &default_measure),
+                &format!("bar {case}: {bar:?}"),
+            );
+            let mut line = LineChart::new(label(&mut r, 40), cats);
+            line.series = series(&mut r, n);
+            line.value_label = label(&mut r, 10);
+            line.x_label = label(&mut r, 10);
+            line.decimals = r.gen_range(0..9);
+            check(
+                &layout_line_chart(&line, &default_measure),
+                &format!("line {case}: {line:?}"),
+            );
+        }
+    }
+}

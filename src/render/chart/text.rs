@@ -148,6 +148,23 @@ pub(crate) fn coord(v: f32) -> String {
     s
 }
 
+/// Shortens `s` with a trailing "…" until it fits `max_w` (an axis title or
+/// legend entry wider than the whole chart).
+pub fn truncate(s: &str, max_w: f32, size: f32, measure: Measure) -> String {
+    if measure(s, size) <= max_w {
+        return s.to_string();
+    }
+    let mut chars: Vec<char> = s.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let t: String = chars.iter().collect::<String>() + "…";
+        if measure(&t, size) <= max_w {
+            return t;
+        }
+    }
+    String::new()
+}
+
 /// Characters that must not start a line (Chinese line-breaking rules).
 fn no_line_start(c: char) -> bool {
     "，。、；：？！）》」』】〕”’,.;:?!)]}%…—".contains(c)
@@ -196,20 +213,30 @@ pub fn wrap_text(s: &str, max_w: f32, size: f32, measure: Measure) -> Vec<String
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for tok in tokens(&s) {
+        if cur.is_empty() {
+            start_line(&mut cur, &mut lines, tok.trim_start(), max_w, size, measure);
+            continue;
+        }
+        let cand = format!("{cur}{tok}");
+        if measure(&cand, size) <= max_w {
+            cur = cand;
+            continue;
+        }
         let first = tok.chars().next().unwrap_or(' ');
-        let mut cand = cur.clone();
-        cand.push_str(&tok);
-        let ends_bad = cur.chars().last().is_some_and(no_line_end);
-        if cur.is_empty() || measure(&cand, size) <= max_w || no_line_start(first) || ends_bad {
-            if cur.is_empty() {
-                start_line(&mut cur, &mut lines, &tok, max_w, size, measure);
+        if no_line_start(first) || cur.chars().last().is_some_and(no_line_end) {
+            // carry the last character over so that the rule holds and no
+            // line grows past the width
+            if cur.chars().count() > 1 {
+                let last = cur.pop().unwrap_or(' ');
+                lines.push(cur.trim_end().to_string());
+                cur = format!("{last}{tok}");
             } else {
                 cur = cand;
             }
-        } else {
-            lines.push(std::mem::take(&mut cur).trim_end().to_string());
-            start_line(&mut cur, &mut lines, tok.trim_start(), max_w, size, measure);
+            continue;
         }
+        lines.push(std::mem::take(&mut cur).trim_end().to_string());
+        start_line(&mut cur, &mut lines, tok.trim_start(), max_w, size, measure);
     }
     if !cur.is_empty() || lines.is_empty() {
         lines.push(cur);
@@ -319,7 +346,11 @@ mod tests {
         assert_eq!(lines, vec!["无居民海岛", "非法采挖"]);
         // closing punctuation stays on the previous line
         let lines = wrap_text("甲乙丙，丁", 30.0, 10.0, m);
-        assert_eq!(lines[0], "甲乙丙，");
+        assert_eq!(lines, ["甲乙", "丙，丁"]);
+        let lines = wrap_text("甲乙（丙丁）", 30.0, 10.0, m);
+        assert_eq!(lines, ["甲乙", "（丙", "丁）"]);
+        assert_eq!(truncate("违规架设供电线路", 50.0, 10.0, m), "违规架设…");
+        assert_eq!(truncate("鹿城区", 30.0, 10.0, m), "鹿城区");
         // ASCII numbers stay whole
         let lines = wrap_text("第2025期", 35.0, 10.0, m);
         assert!(lines.iter().any(|l| l.contains("2025")));
