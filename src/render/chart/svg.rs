@@ -227,6 +227,28 @@ mod tests {
     }
 
     #[test]
+    fn charts_and_scenes_round_trip_through_json() {
+        use super::super::Chart;
+        let chart = Chart::Bar(
+            BarChart::new("t", ["鹿城区"])
+                .series("s", [1.5])
+                .horizontal(),
+        );
+        let json = serde_json::to_string(&chart).unwrap();
+        assert!(json.contains("\"kind\":\"bar\""));
+        let back: Chart = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, chart);
+        // a partial chart from a report context fills in the defaults
+        let partial: Chart =
+            serde_json::from_str(r#"{"kind":"line","title":"趋势","x_labels":["2025Q1"],"series":[{"name":"发现","values":[3]}]}"#)
+                .unwrap();
+        assert!(partial.to_svg().contains(">2025Q1<"));
+        let scene = chart.layout(&default_measure);
+        let back: Scene = serde_json::from_str(&serde_json::to_string(&scene).unwrap()).unwrap();
+        assert_eq!(to_svg(&back), to_svg(&scene));
+    }
+
+    #[test]
     fn output_is_deterministic() {
         let make = || {
             let bar = BarChart::new("t", ["甲", "乙", "丙"])
