@@ -1,3 +1,8 @@
 //! Renderers: each draws the report contexts of `report` into one format.
+//!
+//! `chart` lays charts out into a [`chart::Scene`] of drawing primitives in
+//! points; the HTML renderer turns a scene into inline SVG
+//! ([`chart::to_svg`]), the PDF renderer draws the same primitives.
 
+pub mod chart;
 pub mod html;
