@@ -41,6 +41,7 @@ impl HtmlRenderer {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.register_filter("svg", ChartSvg);
         tera.add_raw_templates(list)
             .map_err(|e| template_error(&e))?;
         Ok(HtmlRenderer { tera })
@@ -52,6 +53,29 @@ impl HtmlRenderer {
         self.tera
             .render(template, &ctx)
             .map_err(|e| template_error(&e))
+    }
+}
+
+/// `{{ chart | svg }}`: a chart model from the context drawn as inline SVG.
+/// The SVG is made by our chart module (every label escaped), so it is safe.
+struct ChartSvg;
+
+impl tera::Filter for ChartSvg {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        if value.is_null() {
+            return Ok(tera::Value::String(String::new()));
+        }
+        let chart: crate::render::chart::Chart = serde_json::from_value(value.clone())
+            .map_err(|e| tera::Error::msg(format!("not a chart: {e}")))?;
+        Ok(tera::Value::String(chart.to_svg()))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
     }
 }
 

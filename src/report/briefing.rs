@@ -14,6 +14,7 @@ use crate::assess::Assessment;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{Case, Dataset};
+use crate::render::chart::{BarChart, Chart, LineChart};
 
 /// `DATA/<quarter>/briefing.toml`: the words a person writes each quarter.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -94,12 +95,68 @@ pub struct CaseNote {
     pub text: String,
 }
 
-/// Inline SVG charts, filled in by the build from `render::chart`.
+/// Chart models (drawn as SVG in HTML, as vector graphics in PDF).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Charts {
-    pub trend: Option<String>,
-    pub areas: Option<String>,
-    pub types: Option<String>,
+    pub trend: Option<Chart>,
+    pub areas: Option<Chart>,
+    pub types: Option<Chart>,
+}
+
+fn charts(a: &Analysis, area_rows: &[GroupRow], area_label: &str) -> Charts {
+    let trend = (!a.trend.is_empty()).then(|| {
+        let labels: Vec<String> = a.trend.iter().map(|t| t.quarter.to_string()).collect();
+        Chart::Line(
+            LineChart::new("近八个季度发现、立案、结案情况", labels)
+                .series("发现", a.trend.iter().map(|t| t.found as f64))
+                .series("立案", a.trend.iter().map(|t| t.filed as f64))
+                .series("结案", a.trend.iter().map(|t| t.closed as f64))
+                .value_label("单位：起"),
+        )
+    });
+    let areas = (!area_rows.is_empty()).then(|| {
+        let mut c = BarChart::new(
+            format!("{area_label}发现非法采矿行为情况"),
+            area_rows.iter().map(|g| g.key.clone()),
+        )
+        .series(
+            a.quarter.chinese(),
+            area_rows.iter().map(|g| g.quarter.found as f64),
+        )
+        .series(
+            "去年同期",
+            area_rows
+                .iter()
+                .map(|g| g.same_quarter_last_year.found as f64),
+        )
+        .value_label("单位：起");
+        if area_rows.len() > 12 {
+            c = c.horizontal();
+        }
+        Chart::Bar(c)
+    });
+    let mut types: Vec<&GroupRow> = a
+        .by_violation_type
+        .iter()
+        .filter(|g| g.quarter.found > 0)
+        .collect();
+    types.sort_by(|x, y| y.quarter.found.cmp(&x.quarter.found).then(x.id.cmp(&y.id)));
+    let types = (!types.is_empty()).then(|| {
+        Chart::Bar(
+            BarChart::new("各违法类型发现情况", types.iter().map(|g| g.key.clone()))
+                .series(
+                    a.quarter.chinese(),
+                    types.iter().map(|g| g.quarter.found as f64),
+                )
+                .value_label("单位：起")
+                .horizontal(),
+        )
+    });
+    Charts {
+        trend,
+        areas,
+        types,
+    }
 }
 
 /// 联席会议通报 (city scope) or a region's report (scoped).
@@ -852,7 +909,7 @@ impl BriefingDoc {
             },
             typical_cases: typical,
             standing,
-            charts: Charts::default(),
+            charts: charts(a, area_rows, area_label),
             masthead,
         }
     }

@@ -12,6 +12,7 @@ use crate::assess::{AccountabilityEntry, Assessment, Scored};
 use crate::config::Config;
 use crate::model::{Dataset, InputFile};
 use crate::quarter::{chinese_date, Quarter};
+use crate::render::chart::{Band, BarChart, Chart};
 
 /// The head of every document: issuing office (红头), title, date.
 #[derive(Debug, Clone, Serialize)]
@@ -110,9 +111,9 @@ pub struct AssessmentDoc {
     pub accountability: Vec<AccountabilityEntry>,
     pub details: Vec<ScoreDetail>,
     pub rubric: Vec<String>,
-    /// Inline SVG charts (trusted markup made by `render::chart`).
-    pub unit_chart: Option<String>,
-    pub region_chart: Option<String>,
+    /// Score charts (drawn as SVG in HTML, as vector graphics in PDF).
+    pub unit_chart: Option<Chart>,
+    pub region_chart: Option<Chart>,
 }
 
 fn signed(x: f64) -> String {
@@ -278,10 +279,38 @@ impl AssessmentDoc {
             accountability: a.accountability.clone(),
             details,
             rubric: rubric_lines(cfg),
-            unit_chart: None,
-            region_chart: None,
+            unit_chart: score_chart("成员单位考核得分", &a.units, cfg),
+            region_chart: score_chart("县（市、区）考核得分", &a.regions, cfg),
         }
     }
+}
+
+/// Scores as horizontal bars, highest first, with the grade bands behind them.
+fn score_chart(title: &str, list: &[Scored], cfg: &Config) -> Option<Chart> {
+    if list.is_empty() {
+        return None;
+    }
+    let mut v: Vec<&Scored> = list.iter().collect();
+    v.sort_by_key(|s| s.rank);
+    let mut grades: Vec<&crate::config::Grade> = cfg.assessment.grades.iter().collect();
+    grades.sort_by(|a, b| a.min.total_cmp(&b.min));
+    let bands: Vec<Band> = grades
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let to = grades.get(i + 1).map(|n| n.min).unwrap_or(100.0);
+            Band::new(g.min, to, g.name.clone())
+        })
+        .collect();
+    Some(Chart::Bar(
+        BarChart::new(title, v.iter().map(|s| s.name.clone()))
+            .series("总分", v.iter().map(|s| s.score))
+            .value_label("分")
+            .decimals(1)
+            .value_max(100.0)
+            .bands(bands)
+            .horizontal(),
+    ))
 }
 
 /// The rubric in words, for the document's 考核办法 paragraph.
