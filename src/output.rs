@@ -75,7 +75,8 @@ pub fn replace_dir(dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Resul
         })?;
     let lock_path = parent.join(format!(".{name}.lock"));
     let lock = std::fs::File::create(&lock_path).map_err(|e| Error::io(&lock_path, e))?;
-    lock.lock_exclusive().map_err(|e| Error::io(&lock_path, e))?;
+    lock.lock_exclusive()
+        .map_err(|e| Error::io(&lock_path, e))?;
 
     // Leftovers of an interrupted run: restore an old folder that never got
     // replaced, delete temporary ones.
@@ -86,9 +87,9 @@ pub fn replace_dir(dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Resul
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| {
-            p.file_name().map(|n| n.to_string_lossy()).is_some_and(|n| {
-                n.starts_with(&tmp_prefix) || n.starts_with(&old_prefix)
-            })
+            p.file_name()
+                .map(|n| n.to_string_lossy())
+                .is_some_and(|n| n.starts_with(&tmp_prefix) || n.starts_with(&old_prefix))
         })
         .collect();
     leftovers.sort();

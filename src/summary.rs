@@ -14,7 +14,9 @@ use crate::model::Dataset;
 pub const SCHEMA: &str = "minebrief.summary/1";
 
 fn name(list: &[&str], i: u16) -> String {
-    list.get(i as usize).map(|s| s.to_string()).unwrap_or_default()
+    list.get(i as usize)
+        .map(|s| s.to_string())
+        .unwrap_or_default()
 }
 
 /// The summary.json value. `assessment` holds empty lists until the
@@ -94,7 +96,9 @@ pub fn normalise(v: Value) -> Value {
                 if x == x.trunc() && x.abs() < 9.0e15 {
                     Value::Number(Number::from(x as i64))
                 } else {
-                    Number::from_f64(x).map(Value::Number).unwrap_or(Value::Null)
+                    Number::from_f64(x)
+                        .map(Value::Number)
+                        .unwrap_or(Value::Null)
                 }
             } else {
                 Value::Number(n)

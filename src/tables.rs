@@ -1,8 +1,8 @@
 //! `tables/*.csv`: the aggregate tables for Excel (UTF-8 with BOM, Chinese
 //! headers, one file per table).
 
-use crate::analysis::{township_name, Analysis, Figures, GroupRow, FIGURES};
 use crate::analysis::activity::PatrolRow;
+use crate::analysis::{township_name, Analysis, Figures, GroupRow, FIGURES};
 use crate::config::Config;
 use crate::output::{Cell, CsvOut};
 
@@ -22,7 +22,13 @@ fn opt(x: Option<f64>) -> Cell<'static> {
 /// totals.csv: one row per figure with the comparisons.
 fn totals(a: &Analysis) -> Vec<u8> {
     let mut out = CsvOut::new(&[
-        "指标", "本季度", "上季度", "环比(%)", "去年同期", "同比(%)", "年初至今",
+        "指标",
+        "本季度",
+        "上季度",
+        "环比(%)",
+        "去年同期",
+        "同比(%)",
+        "年初至今",
     ]);
     let (q, p, s, y) = (
         a.totals.values(),
@@ -87,7 +93,10 @@ pub fn tables(a: &Analysis, cfg: &Config) -> Vec<(String, Vec<u8>)> {
     if a.scope_id.is_some() {
         put("by_township", grouped("乡镇街道", &a.by_township));
     }
-    put("by_violation_type", grouped("违法类型", &a.by_violation_type));
+    put(
+        "by_violation_type",
+        grouped("违法类型", &a.by_violation_type),
+    );
 
     let mut s = CsvOut::new(&["线索来源", "主动发现", "发现"]);
     for r in &a.by_source {
@@ -158,7 +167,10 @@ pub fn tables(a: &Analysis, cfg: &Config) -> Vec<(String, Vec<u8>)> {
     put("referrals_overdue", ro.into_bytes());
 
     put("patrols_by_unit", patrol_table("单位", &a.patrols.by_unit));
-    put("patrols_by_region", patrol_table("县市区", &a.patrols.by_region));
+    put(
+        "patrols_by_region",
+        patrol_table("县市区", &a.patrols.by_region),
+    );
 
     let mut m = CsvOut::new(&["单位", "出席次数", "会议次数"]);
     for r in &a.meetings.by_unit {

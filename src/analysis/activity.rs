@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{PatrolMode, Patrol, Meeting, Referral, UnitId};
+use crate::model::{Meeting, Patrol, PatrolMode, Referral, UnitId};
 use crate::quarter::Period;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -48,7 +48,12 @@ fn replied_by(r: &Referral, end: NaiveDate) -> Option<NaiveDate> {
     r.reply_date.filter(|d| *d <= end)
 }
 
-pub fn referrals(refs: &[&Referral], period: Period, reply_days: i64, units: &[String]) -> Referrals {
+pub fn referrals(
+    refs: &[&Referral],
+    period: Period,
+    reply_days: i64,
+    units: &[String],
+) -> Referrals {
     let mut by_unit: Vec<ReferralUnit> = units
         .iter()
         .map(|u| ReferralUnit {

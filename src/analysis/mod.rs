@@ -206,7 +206,8 @@ pub fn try_analyse(
     quarter: Quarter,
     scope: Option<RegionId>,
 ) -> Result<Analysis> {
-    let pe = |e: polars::error::PolarsError| Error::Other(format!("分析失败 / analysis failed: {e}"));
+    let pe =
+        |e: polars::error::PolarsError| Error::Other(format!("分析失败 / analysis failed: {e}"));
     let periods = Periods::of(quarter);
     let all = periods.all();
     let units: Vec<String> = cfg.unit_names().iter().map(|s| s.to_string()).collect();
@@ -332,7 +333,9 @@ pub fn try_analyse(
     let pats: Vec<_> = ds.patrols.iter().filter(|p| in_scope(p.region)).collect();
     let mut patrols = activity::patrols(&pats, periods.quarter, &units, &regions);
     if let Some(s) = scope {
-        patrols.by_region.retain(|r| regions.get(s as usize) == Some(&r.key));
+        patrols
+            .by_region
+            .retain(|r| regions.get(s as usize) == Some(&r.key));
     }
     let meetings = activity::meetings(&ds.meetings, periods.quarter, &units);
 

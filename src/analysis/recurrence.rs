@@ -83,7 +83,13 @@ fn site_key(c: &Case, name: &str) -> SiteKey {
 }
 
 /// Does `later` match register entry `entry` (same site)?
-fn same_site(entry: &Case, entry_name: &str, later: &Case, later_name: &str, radius_m: f64) -> bool {
+fn same_site(
+    entry: &Case,
+    entry_name: &str,
+    later: &Case,
+    later_name: &str,
+    radius_m: f64,
+) -> bool {
     if !entry_name.is_empty()
         && entry_name == later_name
         && entry.region == later.region
@@ -91,7 +97,8 @@ fn same_site(entry: &Case, entry_name: &str, later: &Case, later_name: &str, rad
     {
         return true;
     }
-    if let (Some(lo1), Some(la1), Some(lo2), Some(la2)) = (entry.lon, entry.lat, later.lon, later.lat)
+    if let (Some(lo1), Some(la1), Some(lo2), Some(la2)) =
+        (entry.lon, entry.lat, later.lon, later.lat)
     {
         return distance_m(lo1, la1, lo2, la2) <= radius_m;
     }
@@ -144,7 +151,10 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64) -> Recurrence {
                 .push(rank);
         }
         if let (Some(lon), Some(lat)) = (c.lon, c.lat) {
-            by_cell.entry(cell(lon, lat, dlon, dlat)).or_default().push(rank);
+            by_cell
+                .entry(cell(lon, lat, dlon, dlat))
+                .or_default()
+                .push(rank);
         }
     }
 

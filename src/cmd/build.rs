@@ -202,11 +202,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     files.push(("manifest.json".into(), summary::to_bytes(&m)));
     pb.inc(1);
 
-    let dest = output_dir(
-        &args.out,
-        quarter,
-        scope.map(|_| a.scope.as_str()),
-    );
+    let dest = output_dir(&args.out, quarter, scope.map(|_| a.scope.as_str()));
     output::replace_dir(&dest, |dir| {
         for (rel, bytes) in &files {
             let p = dir.join(rel);
