@@ -100,7 +100,6 @@ fn swap_locked(
     name: &str,
     fill: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
-
     // Leftovers of an interrupted run: restore an old folder that never got
     // replaced, delete temporary ones.
     let tmp_prefix = format!(".{name}.tmp-");

@@ -931,3 +931,74 @@ fn build_scoped_and_usage_errors() {
     ]);
     assert_eq!(o.status.code(), Some(0));
 }
+
+#[test]
+fn empty_dataset_lists_every_group_with_zeros() {
+    let cfg = Config::embedded();
+    let a = analysis::analyse(&Dataset::default(), &cfg, q("2026Q3"), None);
+    assert!(a.totals.is_zero() && a.year_to_date.is_zero());
+    assert_eq!(a.by_unit.len(), cfg.units.len());
+    assert_eq!(a.by_region.len(), cfg.regions.len());
+    assert_eq!(a.by_violation_type.len(), cfg.violation_types.len());
+    assert_eq!(a.by_source.len(), cfg.sources.len());
+    assert!(a.by_unit.iter().all(|r| r.quarter.is_zero()));
+    assert!(a
+        .change_pct
+        .previous_quarter
+        .values()
+        .iter()
+        .all(|c| c.is_none()));
+    assert!(a.trend.is_empty());
+    assert_eq!(a.recurrence.closed_sites, 0);
+    assert_eq!(a.region_type.counts.len(), cfg.regions.len());
+}
+
+#[test]
+fn region_names_from_data_cannot_escape_out() {
+    // A configuration whose region name contains path separators.
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    std::fs::create_dir_all(data.join("2024Q3")).unwrap();
+    std::fs::write(
+        data.join("minebrief.toml"),
+        "[[regions]]\nname = \"../../逃逸区\"\naliases = [\"逃逸\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("2024Q3/公安局.csv"),
+        "案件编号,县市区,发现日期,线索来源,违法类型\nK1,逃逸,2024-07-01,群众举报,其他\n",
+    )
+    .unwrap();
+    let out = t.path().join("out");
+    let o = build(&[
+        "--data",
+        &data.to_string_lossy(),
+        "--quarter",
+        "2024Q3",
+        "--out",
+        &out.to_string_lossy(),
+        "--scope",
+        "逃逸",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(names, vec!["2024Q3-.._.._逃逸区".to_string()]);
+    let mut top: Vec<String> = std::fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    top.sort();
+    assert_eq!(top, vec!["data".to_string(), "out".to_string()]);
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(&names[0]).join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(s["totals"]["found"], 1);
+}

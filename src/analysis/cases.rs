@@ -158,7 +158,7 @@ fn sum_if(b: Expr, value: &str) -> Expr {
 /// The indicator expression of figure `f` (index into FIGURES) for a period.
 fn figure_expr(f: &str, p: Period, closing_days: i64) -> Expr {
     let e = day(p.end);
-    let n = closing_days as i32;
+    let n = closing_days.clamp(0, i32::MAX as i64) as i32;
     match f {
         "found" => ind(within("found", p)),
         "filed" => ind(within("filed", p)),
