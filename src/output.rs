@@ -74,15 +74,37 @@ pub fn replace_dir(dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Resul
             )
         })?;
     let lock_path = parent.join(format!(".{name}.lock"));
-    let lock = std::fs::File::create(&lock_path).map_err(|e| Error::io(&lock_path, e))?;
-    lock.lock_exclusive()
-        .map_err(|e| Error::io(&lock_path, e))?;
+    // The lock file is removed after a run; a waiter that locked a removed
+    // file tries again on a fresh one.
+    let lock = loop {
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        f.lock_exclusive().map_err(|e| Error::io(&lock_path, e))?;
+        if lock_path.exists() {
+            break f;
+        }
+    };
+    let result = swap_locked(dest, &parent, &name, fill);
+    let _ = std::fs::remove_file(&lock_path);
+    drop(lock);
+    result
+}
 
+fn swap_locked(
+    dest: &Path,
+    parent: &Path,
+    name: &str,
+    fill: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
     // Leftovers of an interrupted run: restore an old folder that never got
     // replaced, delete temporary ones.
     let tmp_prefix = format!(".{name}.tmp-");
     let old_prefix = format!(".{name}.old-");
-    let entries = std::fs::read_dir(&parent).map_err(|e| Error::io(&parent, e))?;
+    let entries = std::fs::read_dir(parent).map_err(|e| Error::io(parent, e))?;
     let mut leftovers: Vec<std::path::PathBuf> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.path())
@@ -257,7 +279,6 @@ mod tests {
         let names: Vec<String> = std::fs::read_dir(t.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .filter(|n| !n.ends_with(".lock"))
             .collect();
         assert_eq!(names, vec!["2026Q3".to_string()]);
     }

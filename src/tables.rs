@@ -1,5 +1,17 @@
 //! `tables/*.csv`: the aggregate tables for Excel (UTF-8 with BOM, Chinese
 //! headers, one file per table).
+//!
+//! | file | rows |
+//! |---|---|
+//! | totals.csv | one per figure: quarter, previous quarter, 环比 %, same quarter last year, 同比 %, year to date |
+//! | by_unit.csv, by_region.csv, by_violation_type.csv, by_township.csv (scoped runs) | one per group and period (本季度/上季度/去年同期/年初至今), every figure a column |
+//! | by_source.csv | one per source: proactive or not, found in the quarter |
+//! | region_type.csv | region × violation type, found in the quarter, with totals |
+//! | trend.csv | one per quarter of the trend: found, filed, closed |
+//! | referrals_by_unit.csv, referrals_overdue.csv | referral ledger per unit; unanswered letters past the reply limit |
+//! | patrols_by_unit.csv, patrols_by_region.csv | patrols, joint patrols, person-times, issues found |
+//! | meetings.csv | meetings attended per unit, meetings held |
+//! | recurrences.csv | each recurring case with the register entry it matches |
 
 use crate::analysis::activity::PatrolRow;
 use crate::analysis::{township_name, Analysis, Figures, GroupRow, FIGURES};

@@ -158,7 +158,7 @@ fn sum_if(b: Expr, value: &str) -> Expr {
 /// The indicator expression of figure `f` (index into FIGURES) for a period.
 fn figure_expr(f: &str, p: Period, closing_days: i64) -> Expr {
     let e = day(p.end);
-    let n = closing_days as i32;
+    let n = closing_days.clamp(0, i32::MAX as i64) as i32;
     match f {
         "found" => ind(within("found", p)),
         "filed" => ind(within("filed", p)),
@@ -216,16 +216,17 @@ fn sums(periods: usize) -> Vec<Expr> {
     v
 }
 
-fn read_f64(df: &DataFrame, name: &str, row: usize) -> PolarsResult<f64> {
-    let c = df.column(name)?.cast(&DataType::Float64)?;
-    Ok(c.f64()?.get(row).unwrap_or(0.0))
-}
-
-fn read_row(df: &DataFrame, row: usize, periods: usize) -> PolarsResult<PeriodSums> {
-    let mut out = vec![[0.0; N_FIGURES]; periods];
-    for (p, arr) in out.iter_mut().enumerate() {
-        for (f, v) in arr.iter_mut().enumerate() {
-            *v = read_f64(df, &name(f, p), row)?;
+/// Every (figure, period) column of an aggregated frame as f64 values.
+fn read_all(df: &DataFrame, periods: usize) -> PolarsResult<Vec<PeriodSums>> {
+    let h = df.height();
+    let mut out = vec![vec![[0.0; N_FIGURES]; periods]; h];
+    for p in 0..periods {
+        for f in 0..N_FIGURES {
+            let c = df.column(&name(f, p))?.cast(&DataType::Float64)?;
+            let ca = c.f64()?;
+            for (row, v) in out.iter_mut().enumerate() {
+                v[p][f] = ca.get(row).unwrap_or(0.0);
+            }
         }
     }
     Ok(out)
@@ -234,10 +235,10 @@ fn read_row(df: &DataFrame, row: usize, periods: usize) -> PolarsResult<PeriodSu
 /// Totals over all cases, per period.
 pub fn totals(lf: &LazyFrame, periods: usize) -> PolarsResult<PeriodSums> {
     let df = lf.clone().select(sums(periods)).collect()?;
-    if df.height() == 0 {
-        return Ok(vec![[0.0; N_FIGURES]; periods]);
-    }
-    read_row(&df, 0, periods)
+    Ok(read_all(&df, periods)?
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| vec![[0.0; N_FIGURES]; periods]))
 }
 
 /// Sums per key value (keys absent from the data are absent here).
@@ -248,13 +249,12 @@ pub fn by_key(lf: &LazyFrame, key: Key, periods: usize) -> PolarsResult<Vec<(u32
         .agg(sums(periods))
         .collect()?;
     let keys = df.column(key.col())?.u32()?.clone();
-    let mut out = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
-        if let Some(k) = keys.get(i) {
-            out.push((k, read_row(&df, i, periods)?));
-        }
-    }
-    Ok(out)
+    let rows = read_all(&df, periods)?;
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| keys.get(i).map(|k| (k, r)))
+        .collect())
 }
 
 /// Quarter found counts per (region, violation type): figure 0 of period 0.

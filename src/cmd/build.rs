@@ -223,3 +223,50 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     );
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(
+            parse_formats("html,pdf").unwrap(),
+            vec![Format::Html, Format::Pdf]
+        );
+        assert_eq!(parse_formats(" PDF ，html,pdf").unwrap().len(), 2);
+        assert!(parse_formats("docx").is_err());
+    }
+
+    #[test]
+    fn issue_dates() {
+        let cfg = Config::embedded();
+        let q = Quarter { year: 2026, q: 3 };
+        assert_eq!(
+            issue_date(None, &cfg, q).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 10, 15).unwrap()
+        );
+        assert_eq!(
+            issue_date(Some("2026-10-20"), &cfg, q).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 10, 20).unwrap()
+        );
+        assert!(issue_date(Some("20 Oct"), &cfg, q).is_err());
+    }
+
+    #[test]
+    fn output_folder_names() {
+        let q = Quarter { year: 2026, q: 3 };
+        assert_eq!(
+            output_dir(Path::new("out"), q, Some("瑞安市")),
+            Path::new("out").join("2026Q3-瑞安市")
+        );
+        assert_eq!(
+            output_dir(Path::new("out"), q, None),
+            Path::new("out/2026Q3")
+        );
+        assert_eq!(
+            output_dir(Path::new("out"), q, Some("../x")),
+            Path::new("out").join("2026Q3-.._x")
+        );
+    }
+}
