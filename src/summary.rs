@@ -19,9 +19,14 @@ fn name(list: &[&str], i: u16) -> String {
         .unwrap_or_default()
 }
 
-/// The summary.json value. `assessment` holds empty lists until the
-/// assessment stage fills it.
-pub fn summary(a: &Analysis, ds: &Dataset, cfg: &Config, issue_date: NaiveDate) -> Value {
+/// The summary.json value.
+pub fn summary(
+    a: &Analysis,
+    ds: &Dataset,
+    cfg: &Config,
+    issue_date: NaiveDate,
+    assessment: &crate::assess::Assessment,
+) -> Value {
     let units = cfg.unit_names();
     let regions = cfg.region_names();
     let t = ds.totals();
@@ -77,11 +82,7 @@ pub fn summary(a: &Analysis, ds: &Dataset, cfg: &Config, issue_date: NaiveDate) 
             "recurred_sites": a.recurrence.recurred_sites,
             "recurrences": recurrences,
         },
-        "assessment": {
-            "units": [],
-            "regions": [],
-            "accountability": [],
-        },
+        "assessment": assessment,
     });
     normalise(v)
 }

@@ -12,6 +12,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::analysis;
+use crate::assess::{self, RecurrenceHit};
+use crate::render::html::{self, HtmlRenderer};
+use crate::report::briefing::{BriefingDoc, BriefingText};
+use crate::report::{AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -53,10 +57,26 @@ pub fn parse_formats(s: &str) -> Result<Vec<Format>> {
     Ok(out)
 }
 
-/// The issue date: `--issue-date`, else the config's, else the 15th of the
-/// month after the quarter.
-pub fn issue_date(arg: Option<&str>, cfg: &Config, q: Quarter) -> Result<NaiveDate> {
+/// The issue date: `--issue-date`, else the one in the quarter folder's
+/// `briefing.toml`, else the config's, else the 15th of the month after the
+/// quarter.
+pub fn issue_date(
+    arg: Option<&str>,
+    folder: Option<&str>,
+    cfg: &Config,
+    q: Quarter,
+) -> Result<NaiveDate> {
     let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    if let Some(s) = folder {
+        if arg.is_none() {
+            return parse(s).ok_or_else(|| {
+                Error::usage(
+                    format!("briefing.toml 中的成文日期“{s}”格式应为 YYYY-MM-DD"),
+                    format!("issue_date “{s}” in briefing.toml: expected YYYY-MM-DD"),
+                )
+            });
+        }
+    }
     if let Some(s) = arg {
         return parse(s).ok_or_else(|| {
             Error::usage(
@@ -151,11 +171,107 @@ pub fn output_dir(out: &Path, quarter: Quarter, scope: Option<&str>) -> PathBuf 
     }
 }
 
+/// Build every document context of a run.
+fn documents(
+    ds: &Dataset,
+    cfg: &Config,
+    a: &analysis::Analysis,
+    assessment: &assess::Assessment,
+    issued: NaiveDate,
+    text: &BriefingText,
+    formats: &[Format],
+) -> Result<DocSet> {
+    let q = a.quarter;
+    let scope_name = a.scope_id.map(|_| a.scope.as_str());
+    let title = |t: &str| Masthead::new(cfg, q, issued, t, scope_name);
+    let briefing = BriefingDoc::new(
+        cfg,
+        title("联席会议通报"),
+        a,
+        ds,
+        Some(assessment),
+        text,
+    );
+    let assessment_doc = AssessmentDoc::new(cfg, title("考核通报"), assessment);
+    let mut regions = Vec::new();
+    if a.scope_id.is_none() {
+        for (i, r) in cfg.regions.iter().enumerate() {
+            let ra = analysis::try_analyse(ds, cfg, q, Some(i as u16))?;
+            let m = Masthead::new(cfg, q, issued, "县市区报告", Some(&r.name));
+            let doc = BriefingDoc::new(cfg, m, &ra, ds, Some(assessment), text);
+            regions.push((output::sanitize_name(&r.name), doc));
+        }
+    }
+    let ext: Vec<&str> = formats
+        .iter()
+        .map(|f| match f {
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+        })
+        .collect();
+    let link = |stem: &str, title: &str, note: &str| Link {
+        href: format!("{stem}.html"),
+        title: title.to_string(),
+        note: format!("{note}（{}）", ext.join("、")),
+    };
+    let documents = vec![
+        link("briefing", "联席会议通报", "季度联席会议通报：总体情况、各地情况、部门履职、跟踪监管、存在问题、下步工作"),
+        link("assessment", "考核通报", "成员单位和县（市、区）考核得分、等次、约谈名单及评分说明"),
+        Link {
+            href: "summary.json".into(),
+            title: "summary.json".into(),
+            note: "全部数据（机器可读）".into(),
+        },
+        Link {
+            href: "rejects.csv".into(),
+            title: "rejects.csv".into(),
+            note: "被拒行清单（可用 Excel 打开）".into(),
+        },
+    ];
+    let region_links = regions
+        .iter()
+        .map(|(stem, doc)| Link {
+            href: format!("regions/{stem}.html"),
+            title: doc.masthead.scope.clone(),
+            note: String::new(),
+        })
+        .collect();
+    let data = tables::tables(a, cfg)
+        .into_iter()
+        .map(|(name, _)| Link {
+            href: format!("tables/{name}"),
+            title: name,
+            note: String::new(),
+        })
+        .collect();
+    let index = IndexDoc::new(title("材料目录"), ds, documents, region_links, data);
+    Ok(DocSet {
+        index,
+        briefing,
+        assessment: assessment_doc,
+        regions,
+    })
+}
+
 pub fn run(args: BuildArgs) -> Result<i32> {
     let quarter = super::parse_quarter(&args.quarter)?;
-    let _formats = parse_formats(&args.format)?;
+    let formats = parse_formats(&args.format)?;
     let cfg = super::load_config(args.config.as_deref(), &args.data)?;
-    let issued = issue_date(args.issue_date.as_deref(), &cfg, quarter)?;
+    let folder = ingest::quarter_folders(&args.data, Some(quarter))?
+        .into_iter()
+        .rev()
+        .find(|(q, _)| *q == quarter)
+        .map(|(_, name)| args.data.join(name));
+    let text = match &folder {
+        Some(f) => BriefingText::load(f)?,
+        None => BriefingText::default(),
+    };
+    let issued = issue_date(
+        args.issue_date.as_deref(),
+        text.issue_date.as_deref(),
+        &cfg,
+        quarter,
+    )?;
     let resolver = Resolver::new(&cfg);
     let scope = match args.scope.as_deref() {
         None => None,
@@ -175,7 +291,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         })?),
     };
 
-    let pb = progress(4);
+    let pb = progress(5);
     pb.set_message("读取数据 / reading");
     let ds = ingest::load(&args.data, &cfg, Some(quarter))?;
     if !ds.quarters.contains(&quarter) {
@@ -186,14 +302,39 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     pb.inc(1);
     pb.set_message("分析 / analysing");
     let a = analysis::try_analyse(&ds, &cfg, quarter, scope)?;
+    let hits: Vec<RecurrenceHit> = a
+        .recurrence
+        .recurrences
+        .iter()
+        .map(|p| RecurrenceHit {
+            region: p.region,
+            closed_unit: p.closed_unit,
+            recurred_unit: p.recurred_unit,
+            recurred_case: p.recurred_case.clone(),
+            found_date: p.found_date,
+        })
+        .collect();
+    let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
     pb.inc(1);
-    pb.set_message("写出 / writing");
+    pb.set_message("生成文件 / documents");
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     files.push((
         "summary.json".into(),
-        summary::to_bytes(&summary::summary(&a, &ds, &cfg, issued)),
+        summary::to_bytes(&summary::summary(&a, &ds, &cfg, issued, &assessment)),
     ));
+    if formats.contains(&Format::Html) || formats.contains(&Format::Pdf) {
+        let docs = documents(&ds, &cfg, &a, &assessment, issued, &text, &formats)?;
+        if formats.contains(&Format::Html) {
+            let renderer = HtmlRenderer::new(cfg.output.templates_dir.as_deref())?;
+            files.extend(html::render_docs(&renderer, &docs)?);
+        }
+        if formats.contains(&Format::Pdf) {
+            eprintln!("提示：PDF 输出尚未实现，本次只生成 HTML / note: PDF output is not implemented yet; HTML only");
+        }
+    }
+    pb.inc(1);
+    pb.set_message("写出 / writing");
     for (name, bytes) in tables::tables(&a, &cfg) {
         files.push((format!("tables/{name}"), bytes));
     }
@@ -243,14 +384,18 @@ mod tests {
         let cfg = Config::embedded();
         let q = Quarter { year: 2026, q: 3 };
         assert_eq!(
-            issue_date(None, &cfg, q).unwrap(),
+            issue_date(None, None, &cfg, q).unwrap(),
             NaiveDate::from_ymd_opt(2026, 10, 15).unwrap()
         );
         assert_eq!(
-            issue_date(Some("2026-10-20"), &cfg, q).unwrap(),
+            issue_date(Some("2026-10-20"), Some("2026-10-18"), &cfg, q).unwrap(),
             NaiveDate::from_ymd_opt(2026, 10, 20).unwrap()
         );
-        assert!(issue_date(Some("20 Oct"), &cfg, q).is_err());
+        assert_eq!(
+            issue_date(None, Some("2026-10-18"), &cfg, q).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 10, 18).unwrap()
+        );
+        assert!(issue_date(Some("20 Oct"), None, &cfg, q).is_err());
     }
 
     #[test]

@@ -453,34 +453,3 @@ pub struct DocSet {
     /// (file stem, local report), city scope only.
     pub regions: Vec<(String, briefing::BriefingDoc)>,
 }
-
-/// A name made safe as one path component: no separators, no `..`, no
-/// control characters, never empty.
-pub fn safe_file_stem(name: &str) -> String {
-    let mut s: String = name
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
-    s = s.trim().trim_matches('.').to_string();
-    if s.is_empty() {
-        s = "_".into();
-    }
-    s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_file_stem;
-
-    #[test]
-    fn stems_cannot_escape() {
-        assert_eq!(safe_file_stem("瑞安市"), "瑞安市");
-        assert_eq!(safe_file_stem("../etc/passwd"), "_etc_passwd");
-        assert_eq!(safe_file_stem(".."), "_");
-        assert_eq!(safe_file_stem("a\\b\0c"), "a_b_c");
-    }
-}
