@@ -1,9 +1,52 @@
 //! `minebrief sample`: write generated sample data.
 
+use std::time::Instant;
+
 use crate::cli::SampleArgs;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::sample::{generate, Options};
 
 pub fn run(args: SampleArgs) -> Result<i32> {
-    let _ = args;
-    Err(Error::Other("sample: not yet implemented".into()))
+    let last = super::parse_quarter(&args.last)?;
+    let opts = Options {
+        out: args.out,
+        quarters: args.quarters,
+        rows: args.rows,
+        seed: args.seed,
+        last,
+        clean: args.clean,
+    };
+    let started = Instant::now();
+    let report = generate(&opts)?;
+    let secs = started.elapsed().as_secs_f64();
+    let first = report.quarters.first().map(|q| q.to_string());
+    let last = report.quarters.last().map(|q| q.to_string());
+    let mb = report.bytes() as f64 / 1_000_000.0;
+    println!(
+        "已生成 / written: {} 个季度 quarters {}..{}, {} 个文件 files, {} 行案件 case rows ({} 起案件 cases), {:.1} MB, {:.2} s → {}",
+        report.quarters.len(),
+        first.unwrap_or_default(),
+        last.unwrap_or_default(),
+        report.files.len(),
+        report.case_rows,
+        report.cases,
+        mb,
+        secs,
+        opts.out.display()
+    );
+    if opts.clean {
+        println!("干净数据 / clean data: UTF-8, comma, canonical headers, no bad rows");
+    } else {
+        let total: u64 = report.planted.values().sum();
+        let list: Vec<String> = report
+            .planted
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        println!(
+            "故意制造的错误行 / planted bad rows: {total} ({})",
+            list.join(", ")
+        );
+    }
+    Ok(0)
 }
