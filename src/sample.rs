@@ -941,34 +941,74 @@ impl Recipe {
 // Writers
 // ---------------------------------------------------------------------------
 
-/// A text file written row by row in one encoding and delimiter.
-struct Out {
+/// Where the `csv` writer's bytes go: straight to the file for UTF-8, or
+/// collected and re-encoded a whole record at a time (on `flush`).
+struct Sink {
     w: BufWriter<File>,
+    enc: Enc,
+    pending: Vec<u8>,
+    encoded: Vec<u8>,
+    written: u64,
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.enc {
+            Enc::Utf8 | Enc::Utf8Bom => {
+                self.written += buf.len() as u64;
+                self.w.write_all(buf)?;
+            }
+            Enc::Gb18030 | Enc::Utf16Le => self.pending.extend_from_slice(buf),
+        }
+        Ok(buf.len())
+    }
+
+    /// Encode what was collected (whole records) and pass it on; the file
+    /// itself is flushed only when the writer is finished.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        // the csv writer was given UTF-8 text and copies it unchanged
+        let text = String::from_utf8_lossy(&self.pending);
+        self.encoded.clear();
+        match self.enc {
+            Enc::Gb18030 => {
+                let (b, _, _) = encoding_rs::GB18030.encode(&text);
+                self.encoded.extend_from_slice(&b);
+            }
+            _ => {
+                for u in text.encode_utf16() {
+                    self.encoded.extend_from_slice(&u.to_le_bytes());
+                }
+            }
+        }
+        self.pending.clear();
+        self.written += self.encoded.len() as u64;
+        self.w.write_all(&self.encoded)
+    }
+}
+
+/// A text file written row by row in one encoding and delimiter. Records
+/// are formatted by the `csv` crate (quoting only where needed).
+struct Out {
+    csv: csv::Writer<Sink>,
     path: PathBuf,
     rel: String,
-    enc: Enc,
-    delim: u8,
-    eol: &'static str,
-    line: String,
-    bytes: Vec<u8>,
+    /// Re-encoded files are flushed record by record.
+    reencode: bool,
     rows: u64,
-    written: u64,
 }
 
 impl Out {
     fn create(dir: &Path, rel: String, enc: Enc, delim: u8, crlf: bool) -> Result<Out> {
         let path = dir.join(&rel);
         let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
-        let mut out = Out {
+        let mut sink = Sink {
             w: BufWriter::with_capacity(1 << 16, f),
-            path,
-            rel,
             enc,
-            delim,
-            eol: if crlf { "\r\n" } else { "\n" },
-            line: String::with_capacity(1024),
-            bytes: Vec::with_capacity(2048),
-            rows: 0,
+            pending: Vec::new(),
+            encoded: Vec::new(),
             written: 0,
         };
         let bom: &[u8] = match enc {
@@ -976,71 +1016,35 @@ impl Out {
             Enc::Utf16Le => b"\xFF\xFE",
             _ => b"",
         };
-        if !bom.is_empty() {
-            out.put(bom)?;
-        }
-        Ok(out)
-    }
-
-    fn put(&mut self, b: &[u8]) -> Result<()> {
-        self.written += b.len() as u64;
-        self.w.write_all(b).map_err(|e| Error::io(&self.path, e))
-    }
-
-    fn push_cell(&mut self, first: bool, cell: &str) {
-        if !first {
-            self.line.push(self.delim as char);
-        }
-        let needs_quotes = cell
-            .bytes()
-            .any(|b| b == self.delim || b == b'"' || b == b'\n' || b == b'\r');
-        if needs_quotes {
-            self.line.push('"');
-            for c in cell.chars() {
-                if c == '"' {
-                    self.line.push('"');
-                }
-                self.line.push(c);
-            }
-            self.line.push('"');
-        } else {
-            self.line.push_str(cell);
-        }
-    }
-
-    /// Write the current `line` with the line end, in the file's encoding.
-    fn flush_line(&mut self) -> Result<()> {
-        self.line.push_str(self.eol);
-        let line = std::mem::take(&mut self.line);
-        let r = match self.enc {
-            Enc::Utf8 | Enc::Utf8Bom => self.put(line.as_bytes()),
-            Enc::Gb18030 => {
-                let (b, _, _) = encoding_rs::GB18030.encode(&line);
-                let b = b.into_owned();
-                self.put(&b)
-            }
-            Enc::Utf16Le => {
-                let mut bytes = std::mem::take(&mut self.bytes);
-                bytes.clear();
-                for u in line.encode_utf16() {
-                    bytes.extend_from_slice(&u.to_le_bytes());
-                }
-                let r = self.put(&bytes);
-                self.bytes = bytes;
-                r
-            }
-        };
-        self.line = line;
-        self.line.clear();
-        r
+        sink.written += bom.len() as u64;
+        sink.w.write_all(bom).map_err(|e| Error::io(&path, e))?;
+        let csv = csv::WriterBuilder::new()
+            .delimiter(delim)
+            .terminator(if crlf {
+                csv::Terminator::CRLF
+            } else {
+                csv::Terminator::Any(b'\n')
+            })
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_writer(sink);
+        Ok(Out {
+            csv,
+            path,
+            rel,
+            reencode: matches!(enc, Enc::Gb18030 | Enc::Utf16Le),
+            rows: 0,
+        })
     }
 
     fn record<'s>(&mut self, cells: impl IntoIterator<Item = &'s str>) -> Result<()> {
-        self.line.clear();
-        for (i, c) in cells.into_iter().enumerate() {
-            self.push_cell(i == 0, c);
+        let path = &self.path;
+        let io = |e: csv::Error| Error::io(path, std::io::Error::other(e.to_string()));
+        self.csv.write_record(cells).map_err(io)?;
+        if self.reencode {
+            self.csv.flush().map_err(|e| Error::io(path, e))?;
         }
-        self.flush_line()
+        Ok(())
     }
 
     /// A data record (counted in `rows`).
@@ -1050,11 +1054,16 @@ impl Out {
     }
 
     fn finish(mut self) -> Result<FileInfo> {
-        self.w.flush().map_err(|e| Error::io(&self.path, e))?;
+        self.csv.flush().map_err(|e| Error::io(&self.path, e))?;
+        let mut sink = self
+            .csv
+            .into_inner()
+            .map_err(|e| Error::io(&self.path, std::io::Error::other(e.to_string())))?;
+        sink.w.flush().map_err(|e| Error::io(&self.path, e))?;
         Ok(FileInfo {
             rel: self.rel,
             rows: self.rows,
-            bytes: self.written,
+            bytes: sink.written,
         })
     }
 }
@@ -1415,12 +1424,12 @@ impl Gen {
             Some(s) => s,
             None => {
                 let mut p = match rd.tier {
-                    Tier::A => 780,
-                    Tier::B => 600,
+                    Tier::A => 820,
+                    Tier::B => 620,
                     Tier::C => 380,
                 };
                 p = match ud.tier {
-                    Tier::A => p + 50,
+                    Tier::A => p + 80,
                     Tier::B => p,
                     Tier::C => p - 100,
                 };
@@ -1447,8 +1456,8 @@ impl Gen {
         let (_, rscale) = tier_fast(rd.tier);
         let fast = ufast * rscale / 1000;
         let (slow_close, never_close) = match (ud.tier, rd.tier) {
-            (Tier::A, Tier::A) => (20, 5),
-            (Tier::A, _) | (_, Tier::A) => (60, 15),
+            (Tier::A, Tier::A) => (10, 2),
+            (Tier::A, _) | (_, Tier::A) => (35, 8),
             (Tier::C, Tier::C) => (380, 120),
             (Tier::C, _) | (_, Tier::C) => (250, 70),
             _ => (120, 30),
