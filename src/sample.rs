@@ -467,11 +467,26 @@ const SITE_SUFFIX: [&[&str]; KINDS] = [
     &["砂石堆场", "加工点", "中转场", "路口", "厂房"],
 ];
 const EQUIPMENT: [&str; KINDS] = ["挖掘机", "挖砂机具", "抽砂泵", "破碎机"];
-const VILLAGE_A: &str = "东西南北上下前后新大小石岭溪坑垟岙头桥塘湖山洋龙凤金银坦岩田林竹梅";
-const VILLAGE_B: &str = "垟岙坑头底口山岭湾桥洋塘田埠岩坦";
-const SURNAMES: &str = "陈林黄王张李周郑吴潘徐叶金胡朱杨蔡刘谢戴池季项章孙";
-const GIVEN: &str = "建国伟明海华志强军平杰勇斌忠成晓丽芳红燕春秀德光荣文武安福庆东林超磊洪宇";
-const FIRM_MID: &str = "鑫宏盛顺鼎汇恒旺兴达诚昌瓯海";
+const VILLAGE_A: &[char] = &[
+    '东', '西', '南', '北', '上', '下', '前', '后', '新', '大', '小', '石', '岭', '溪', '坑', '垟',
+    '岙', '头', '桥', '塘', '湖', '山', '洋', '龙', '凤', '金', '银', '坦', '岩', '田', '林', '竹',
+    '梅',
+];
+const VILLAGE_B: &[char] = &[
+    '垟', '岙', '坑', '头', '底', '口', '山', '岭', '湾', '桥', '洋', '塘', '田', '埠', '岩', '坦',
+];
+const SURNAMES: &[char] = &[
+    '陈', '林', '黄', '王', '张', '李', '周', '郑', '吴', '潘', '徐', '叶', '金', '胡', '朱', '杨',
+    '蔡', '刘', '谢', '戴', '池', '季', '项', '章', '孙',
+];
+const GIVEN: &[char] = &[
+    '建', '国', '伟', '明', '海', '华', '志', '强', '军', '平', '杰', '勇', '斌', '忠', '成', '晓',
+    '丽', '芳', '红', '燕', '春', '秀', '德', '光', '荣', '文', '武', '安', '福', '庆', '东', '林',
+    '超', '磊', '洪', '宇',
+];
+const FIRM_MID: &[char] = &[
+    '鑫', '宏', '盛', '顺', '鼎', '汇', '恒', '旺', '兴', '达', '诚', '昌', '瓯', '海',
+];
 const FIRM_KIND: &[&str] = &[
     "建材",
     "矿业",
@@ -677,23 +692,23 @@ fn day_of(d: NaiveDate) -> Day {
     d.num_days_from_ce()
 }
 
-fn pick_weighted(rng: &mut ChaCha8Rng, weights: impl Iterator<Item = u32> + Clone) -> usize {
-    let total: u32 = weights.clone().sum();
+fn pick_weighted(rng: &mut ChaCha8Rng, weights: &[u32]) -> usize {
+    let mut total = 0;
+    for w in weights {
+        total += w;
+    }
     let mut x = rng.gen_range(0..total.max(1));
-    let mut last = 0;
-    for (i, w) in weights.enumerate() {
+    for (i, &w) in weights.iter().enumerate() {
         if x < w {
             return i;
         }
         x -= w;
-        last = i;
     }
-    last
+    weights.len().saturating_sub(1)
 }
 
-fn pick_char(rng: &mut ChaCha8Rng, s: &str) -> char {
-    let n = s.chars().count();
-    s.chars().nth(rng.gen_range(0..n)).unwrap_or('石')
+fn pick_char(rng: &mut ChaCha8Rng, s: &[char]) -> char {
+    s[rng.gen_range(0..s.len())]
 }
 
 /// Write micro-units (millionths) as a decimal with `places` places, trailing zeros kept.
@@ -1216,7 +1231,7 @@ impl Sites {
     }
 }
 
-fn chinese_num_list(rng: &mut ChaCha8Rng, n: usize, from: &str) -> String {
+fn chinese_num_list(rng: &mut ChaCha8Rng, n: usize, from: &[char]) -> String {
     let mut s = String::new();
     for _ in 0..n {
         s.push(pick_char(rng, from));
@@ -1224,8 +1239,38 @@ fn chinese_num_list(rng: &mut ChaCha8Rng, n: usize, from: &str) -> String {
     s
 }
 
+/// Weight tables for `pick_weighted`.
+struct Weights {
+    units: Vec<u32>,
+    /// Per unit: weights of its typical violation types.
+    types: Vec<Vec<u32>>,
+    regions: Vec<u32>,
+    /// Regions on the coast only (sea sand).
+    coastal: Vec<u32>,
+    patrols: Vec<u32>,
+}
+
+impl Weights {
+    fn new() -> Weights {
+        Weights {
+            units: UNITS.iter().map(|u| u.weight).collect(),
+            types: UNITS
+                .iter()
+                .map(|u| u.types.iter().map(|t| t.1).collect())
+                .collect(),
+            regions: REGIONS.iter().map(|r| r.weight).collect(),
+            coastal: REGIONS
+                .iter()
+                .map(|r| if r.coastal { r.weight } else { 0 })
+                .collect(),
+            patrols: UNITS.iter().map(|u| u.patrol_weight).collect(),
+        }
+    }
+}
+
 /// The generator state.
 struct Gen {
+    w: Weights,
     rng: ChaCha8Rng,
     /// Formatting choices of messy files (kept apart so content does not depend on --clean).
     frng: ChaCha8Rng,
@@ -1342,11 +1387,11 @@ impl Gen {
     fn make_case(&mut self, found: Day, spec: &Spec) -> Case {
         let unit = match spec.unit {
             Some(u) => u,
-            None => pick_weighted(&mut self.rng, UNITS.iter().map(|u| u.weight)),
+            None => pick_weighted(&mut self.rng, &self.w.units),
         };
         let ud = &UNITS[unit];
         let vtype = if self.rng.gen_bool(0.75) {
-            let i = pick_weighted(&mut self.rng, ud.types.iter().map(|t| t.1));
+            let i = pick_weighted(&mut self.rng, &self.w.types[unit]);
             type_index(ud.types[i].0)
         } else {
             // any type but 其他 mostly
@@ -1357,17 +1402,12 @@ impl Gen {
         let region = match spec.region {
             Some(r) => r,
             None => {
-                let coastal_only = kind == 2;
-                pick_weighted(
-                    &mut self.rng,
-                    REGIONS.iter().map(move |r| {
-                        if coastal_only && !r.coastal {
-                            0
-                        } else {
-                            r.weight
-                        }
-                    }),
-                )
+                let w = if kind == 2 {
+                    &self.w.coastal
+                } else {
+                    &self.w.regions
+                };
+                pick_weighted(&mut self.rng, w)
             }
         };
         let rd = &REGIONS[region];
@@ -1434,10 +1474,10 @@ impl Gen {
                     Tier::C => p - 100,
                 };
                 if self.rng.gen_range(0..1000) < p {
-                    [0, 1, 2][pick_weighted(&mut self.rng, [60, 20, 20].into_iter())]
+                    [0, 1, 2][pick_weighted(&mut self.rng, &[60, 20, 20])]
                 } else {
                     let media = if rd.tier == Tier::C { 4 } else { 1 };
-                    [3, 4, 5, 6, 7][pick_weighted(&mut self.rng, [35, 45, media, 8, 4].into_iter())]
+                    [3, 4, 5, 6, 7][pick_weighted(&mut self.rng, &[35, 45, media, 8, 4])]
                 }
             }
         };
@@ -1512,8 +1552,8 @@ impl Gen {
             _ => None,
         };
         let criminal = transferred && self.rng.gen_bool(0.65);
-        let persons = 1 + [0, 1, 2, 3, 4, 6, 9]
-            [pick_weighted(&mut self.rng, [40, 25, 14, 9, 6, 4, 2].into_iter())];
+        let persons =
+            1 + [0, 1, 2, 3, 4, 6, 9][pick_weighted(&mut self.rng, &[40, 25, 14, 9, 6, 4, 2])];
         let power_cut = self.rng.gen_range(0..100) < if ud.name == "电力" { 60 } else { 8 };
         let vessels = if (kind == 1 || kind == 2) && self.rng.gen_bool(0.35) {
             self.rng.gen_range(1..4)
@@ -1528,21 +1568,19 @@ impl Gen {
         let fine_yuan = if closed.is_some() && self.rng.gen_bool(0.85) {
             let base = [
                 2_000, 5_000, 10_000, 20_000, 30_000, 50_000, 100_000, 200_000, 500_000,
-            ][pick_weighted(&mut self.rng, [8, 14, 18, 16, 12, 10, 8, 4, 1].into_iter())];
+            ][pick_weighted(&mut self.rng, &[8, 14, 18, 16, 12, 10, 8, 4, 1])];
             base + 100 * self.rng.gen_range(0..base / 100)
         } else {
             0
         };
         let confiscated_cents = if closed.is_some() && self.rng.gen_bool(0.3) {
-            let mag = [100_000, 1_000_000, 10_000_000]
-                [pick_weighted(&mut self.rng, [5, 4, 1].into_iter())];
+            let mag = [100_000, 1_000_000, 10_000_000][pick_weighted(&mut self.rng, &[5, 4, 1])];
             self.rng.gen_range(mag..mag * 10)
         } else {
             0
         };
         let volume_dt = if self.rng.gen_bool(0.7) {
-            let mag = [100, 1_000, 10_000, 100_000]
-                [pick_weighted(&mut self.rng, [3, 5, 3, 1].into_iter())];
+            let mag = [100, 1_000, 10_000, 100_000][pick_weighted(&mut self.rng, &[3, 5, 3, 1])];
             self.rng.gen_range(mag..mag * 10)
         } else {
             0
@@ -1828,16 +1866,21 @@ impl Gen {
     fn write_vals(&mut self, qi: usize, unit: usize, extra: Option<&str>) -> Result<()> {
         let f = &mut self.files[qi][unit];
         let seq = if f.recipe.seq_col {
-            Some((f.out.rows + 1).to_string())
+            (f.out.rows + 1).to_string()
         } else {
-            None
+            String::new()
         };
         let vals = &self.vals;
-        let cells = seq
-            .as_deref()
-            .into_iter()
-            .chain(f.cols.iter().map(|&i| vals[i].as_str()))
-            .chain(extra);
+        let mut cells: Vec<&str> = Vec::with_capacity(NFIELDS + 2);
+        if f.recipe.seq_col {
+            cells.push(&seq);
+        }
+        for &i in &f.cols {
+            cells.push(&vals[i]);
+        }
+        if let Some(x) = extra {
+            cells.push(x);
+        }
         f.out.row(cells)?;
         self.case_rows += 1;
         Ok(())
@@ -2056,6 +2099,7 @@ pub fn generate(opts: &Options) -> Result<Report> {
     }
 
     let mut g = Gen {
+        w: Weights::new(),
         rng,
         frng,
         clean: opts.clean,
@@ -2435,18 +2479,15 @@ fn write_quarter_extras(g: &mut Gen, opts: &Options, qi: usize) -> Result<Vec<Fi
     let events = (target_q / 8).max(40);
     for _ in 0..events {
         let day = g.rng.gen_range(s..=e);
-        let r = pick_weighted(&mut g.rng, REGIONS.iter().map(|r| r.weight));
+        let r = pick_weighted(&mut g.rng, &g.w.regions);
         let rd = &REGIONS[r];
         let t = rd.townships[g.rng.gen_range(0..rd.townships.len())];
         let joint = g.rng.gen_bool(0.25);
-        let mut units = vec![pick_weighted(
-            &mut g.rng,
-            UNITS.iter().map(|u| u.patrol_weight),
-        )];
+        let mut units = vec![pick_weighted(&mut g.rng, &g.w.patrols)];
         if joint {
             let extra = g.rng.gen_range(1..=2);
             while units.len() < 1 + extra {
-                let u = pick_weighted(&mut g.rng, UNITS.iter().map(|u| u.patrol_weight));
+                let u = pick_weighted(&mut g.rng, &g.w.patrols);
                 if !units.contains(&u) {
                     units.push(u);
                 }

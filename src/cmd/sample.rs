@@ -1,5 +1,6 @@
 //! `minebrief sample`: write generated sample data.
 
+use std::io::Write;
 use std::time::Instant;
 
 use crate::cli::SampleArgs;
@@ -22,7 +23,10 @@ pub fn run(args: SampleArgs) -> Result<i32> {
     let first = report.quarters.first().map(|q| q.to_string());
     let last = report.quarters.last().map(|q| q.to_string());
     let mb = report.bytes() as f64 / 1_000_000.0;
-    println!(
+    // A closed standard output (`| head`) is not an error of the generator.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
         "已生成 / written: {} 个季度 quarters {}..{}, {} 个文件 files, {} 行案件 case rows ({} 起案件 cases), {:.1} MB, {:.2} s → {}",
         report.quarters.len(),
         first.unwrap_or_default(),
@@ -35,7 +39,10 @@ pub fn run(args: SampleArgs) -> Result<i32> {
         opts.out.display()
     );
     if opts.clean {
-        println!("干净数据 / clean data: UTF-8, comma, canonical headers, no bad rows");
+        let _ = writeln!(
+            out,
+            "干净数据 / clean data: UTF-8, comma, canonical headers, no bad rows"
+        );
     } else {
         let total: u64 = report.planted.values().sum();
         let list: Vec<String> = report
@@ -43,7 +50,8 @@ pub fn run(args: SampleArgs) -> Result<i32> {
             .iter()
             .map(|(code, n)| format!("{code} {n}"))
             .collect();
-        println!(
+        let _ = writeln!(
+            out,
             "故意制造的错误行 / planted bad rows: {total} ({})",
             list.join(", ")
         );
