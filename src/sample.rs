@@ -39,6 +39,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
+use crate::ingest;
 use crate::ingest::headers::CASE_FIELDS;
 use crate::quarter::Quarter;
 
@@ -75,6 +76,9 @@ pub struct Report {
     pub cases: u64,
     /// Planted rejections by reason code (empty with `--clean`).
     pub planted: BTreeMap<&'static str, u64>,
+    /// Quarter folders already in the output folder that this run did not
+    /// write (they will be read with the new data).
+    pub other_quarter_folders: Vec<String>,
 }
 
 impl Report {
@@ -1985,12 +1989,22 @@ impl Gen {
 // The run
 // ---------------------------------------------------------------------------
 
+/// At most this many quarter folders (ten years).
+pub const MAX_QUARTERS: u32 = 40;
+
 /// Generate a data folder.
 pub fn generate(opts: &Options) -> Result<Report> {
-    if opts.quarters == 0 || opts.quarters > 400 {
+    // every case file of every quarter is open at once (12 files a quarter)
+    if opts.quarters == 0 || opts.quarters > MAX_QUARTERS {
         return Err(Error::usage(
-            format!("--quarters 应在 1 到 400 之间（现为 {}）", opts.quarters),
-            format!("--quarters must be 1..=400 (got {})", opts.quarters),
+            format!(
+                "--quarters 应在 1 到 {MAX_QUARTERS} 之间（现为 {}）",
+                opts.quarters
+            ),
+            format!(
+                "--quarters must be 1..={MAX_QUARTERS} (got {})",
+                opts.quarters
+            ),
         ));
     }
     if opts.rows == 0 {
@@ -2184,6 +2198,12 @@ pub fn generate(opts: &Options) -> Result<Report> {
     report
         .files
         .sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
+    let written: BTreeSet<String> = quarters.iter().map(|q| q.to_string()).collect();
+    report.other_quarter_folders = ingest::quarter_folders(&opts.out, None)?
+        .into_iter()
+        .map(|(_, name)| name)
+        .filter(|name| !written.contains(name))
+        .collect();
     Ok(report)
 }
 

@@ -170,6 +170,8 @@ fn messy_data_rejects_exactly_the_planted_rows() {
         "合计",
         "罚款金额(万元)",
         "国土资源局",
+        "安监局",
+        "环保局",
         "\t",
         "案号",
         "县(市、区)",
@@ -178,6 +180,30 @@ fn messy_data_rejects_exactly_the_planted_rows() {
         "瑞按市",
     ] {
         assert!(any(s), "no UTF-8 file contains {s:?}");
+    }
+}
+
+#[test]
+fn planted_rejects_do_not_depend_on_size_or_seed() {
+    let want: BTreeMap<String, u64> = PLANTED.iter().map(|c| (c.to_string(), 2)).collect();
+    for args in [
+        &["--quarters", "1", "--rows", "20", "--seed", "4"][..],
+        &[
+            "--quarters",
+            "2",
+            "--rows",
+            "400",
+            "--seed",
+            "5",
+            "--last",
+            "2027Q1",
+        ][..],
+        &["--quarters", "9", "--rows", "2000", "--seed", "6"][..],
+    ] {
+        let d = tmp();
+        sample(d.path(), args);
+        let (_, codes) = validate(d.path());
+        assert_eq!(codes, want, "{args:?}");
     }
 }
 
