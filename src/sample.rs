@@ -11,10 +11,10 @@
 //!   (its found quarter and every later quarter it is still open at the
 //!   start of), with its state at that quarter's end. Only the file writers
 //!   are held open; no row text is kept, so `--rows 10000000` streams.
-//! * Everything comes from one `ChaCha8Rng` seeded with `--seed` (the case
-//!   content) and a second one for the messy formatting, so the cases of a
-//!   seed are the same with and without `--clean`. No hash-map order and no
-//!   floating-point library function reaches the output: amounts and
+//! * Everything comes from two `ChaCha8Rng`s seeded from `--seed`: one for
+//!   the content, one for per-cell formatting choices of messy files. The
+//!   same seed and options give byte-identical files. No hash-map order and
+//!   no floating-point library function reaches the output: amounts and
 //!   coordinates are integers formatted by hand.
 //! * Units and regions have a quality tier (timely filing, closing within 90
 //!   days, proactive discovery, replies to referral letters, meeting
@@ -1276,7 +1276,7 @@ impl Weights {
 struct Gen {
     w: Weights,
     rng: ChaCha8Rng,
-    /// Formatting choices of messy files (kept apart so content does not depend on --clean).
+    /// Per-cell formatting choices of messy files (mixed date forms, aliases).
     frng: ChaCha8Rng,
     clean: bool,
     quarters: Vec<Quarter>,
@@ -1311,8 +1311,9 @@ fn type_index(name: &str) -> usize {
         .unwrap_or(TYPES.len() - 1)
 }
 
+/// Filing within 7 days, per mille: (the rate of a unit of this tier, the
+/// factor a region of this tier multiplies it by).
 fn tier_fast(t: Tier) -> (u32, u32) {
-    // (filed within 7 days, per mille) for units; regions scale it
     match t {
         Tier::A => (960, 1000),
         Tier::B => (820, 940),
