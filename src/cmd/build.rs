@@ -3,7 +3,7 @@
 //! read (ingest) → analyse → summary.json, tables/*.csv, rejects.csv,
 //! manifest.json, written into a temporary sibling folder and swapped in.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -13,9 +13,6 @@ use sha2::{Digest, Sha256};
 
 use crate::analysis;
 use crate::assess::{self, RecurrenceHit};
-use crate::render::html::{self, HtmlRenderer};
-use crate::report::briefing::{BriefingDoc, BriefingText};
-use crate::report::{AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
 use crate::cli::BuildArgs;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -24,6 +21,9 @@ use crate::model::Dataset;
 use crate::names::Resolver;
 use crate::output;
 use crate::quarter::Quarter;
+use crate::render::html::{self, HtmlRenderer};
+use crate::report::briefing::{BriefingDoc, BriefingText};
+use crate::report::{AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
 use crate::summary;
 use crate::tables;
 
@@ -184,14 +184,7 @@ fn documents(
     let q = a.quarter;
     let scope_name = a.scope_id.map(|_| a.scope.as_str());
     let title = |t: &str| Masthead::new(cfg, q, issued, t, scope_name);
-    let briefing = BriefingDoc::new(
-        cfg,
-        title("联席会议通报"),
-        a,
-        ds,
-        Some(assessment),
-        text,
-    );
+    let briefing = BriefingDoc::new(cfg, title("联席会议通报"), a, ds, Some(assessment), text);
     let assessment_doc = AssessmentDoc::new(cfg, title("考核通报"), assessment);
     let mut regions = Vec::new();
     if a.scope_id.is_none() {
@@ -215,8 +208,16 @@ fn documents(
         note: format!("{note}（{}）", ext.join("、")),
     };
     let documents = vec![
-        link("briefing", "联席会议通报", "季度联席会议通报：总体情况、各地情况、部门履职、跟踪监管、存在问题、下步工作"),
-        link("assessment", "考核通报", "成员单位和县（市、区）考核得分、等次、约谈名单及评分说明"),
+        link(
+            "briefing",
+            "联席会议通报",
+            "季度联席会议通报：总体情况、各地情况、部门履职、跟踪监管、存在问题、下步工作",
+        ),
+        link(
+            "assessment",
+            "考核通报",
+            "成员单位和县（市、区）考核得分、等次、约谈名单及评分说明",
+        ),
         Link {
             href: "summary.json".into(),
             title: "summary.json".into(),
@@ -356,7 +357,8 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     })?;
     pb.inc(1);
     pb.finish_and_clear();
-    println!(
+    let _ = writeln!(
+        std::io::stdout().lock(),
         "已写入 / written: {}（{} 个文件 / files；被拒行 / rejected rows: {}）",
         dest.display(),
         files.len(),

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use crate::cli::ValidateArgs;
 use crate::error::Result;
@@ -17,10 +18,16 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
         .map(super::parse_quarter)
         .transpose()?;
     let ds = ingest::load(&args.data, &cfg, upto)?;
-    print!("{}", report(&ds));
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(report(&ds).as_bytes());
     if let Some(p) = &args.rejects {
         crate::output::write_atomic(p, &crate::output::rejects_csv(&ds.rejects))?;
-        println!("被拒行已写入 / rejected rows written to {}", p.display());
+        let _ = writeln!(
+            out,
+            "被拒行已写入 / rejected rows written to {}",
+            p.display()
+        );
     }
     let any_rejected = ds
         .files

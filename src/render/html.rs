@@ -14,8 +14,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
-    ("assessment.html", include_str!("../../templates/assessment.html")),
-    ("briefing.html", include_str!("../../templates/briefing.html")),
+    (
+        "assessment.html",
+        include_str!("../../templates/assessment.html"),
+    ),
+    (
+        "briefing.html",
+        include_str!("../../templates/briefing.html"),
+    ),
     ("region.html", include_str!("../../templates/region.html")),
 ];
 
