@@ -228,3 +228,66 @@ pub fn tables(a: &Analysis, cfg: &Config) -> Vec<(String, Vec<u8>)> {
     put("recurrences", rc.into_bytes());
     t
 }
+
+/// Score tables for Excel: one per kind (units, regions), one row per
+/// entity with every indicator's rate and points, the deductions, the
+/// adjustments, the score, rank and grade.
+pub fn score_tables(a: &crate::assess::Assessment) -> Vec<(String, Vec<u8>)> {
+    let one = |list: &[crate::assess::Scored], who: &str| -> Vec<u8> {
+        let mut header: Vec<String> = vec!["名次".into(), who.into()];
+        if let Some(first) = list.first() {
+            for i in &first.indicators {
+                header.push(format!("{}分子", i.name));
+                header.push(format!("{}分母", i.name));
+                header.push(format!("{}完成率", i.name));
+                header.push(format!("{}得分", i.name));
+            }
+            for d in &first.deductions {
+                header.push(format!("{}次数", d.name));
+                header.push(format!("{}扣分", d.name));
+                header.push(format!("{}案件编号", d.name));
+            }
+        }
+        for h in ["加减分", "加减分事由", "总分", "等次"] {
+            header.push(h.into());
+        }
+        let refs: Vec<&str> = header.iter().map(|s| s.as_str()).collect();
+        let mut out = CsvOut::new(&refs);
+        let mut sorted: Vec<&crate::assess::Scored> = list.iter().collect();
+        sorted.sort_by_key(|s| s.rank);
+        for s in sorted {
+            let ids: Vec<String> = s.deductions.iter().map(|d| d.case_ids.join("、")).collect();
+            let reasons: String = s
+                .adjustments
+                .iter()
+                .map(|a| format!("{}（{}）", a.reason, crate::output::fmt_num(a.points)))
+                .collect::<Vec<_>>()
+                .join("；");
+            let mut cells: Vec<Cell> = vec![Cell::Int(s.rank as i64), Cell::Text(&s.name)];
+            for i in &s.indicators {
+                cells.push(Cell::Num(i.numerator));
+                cells.push(Cell::Num(i.denominator));
+                cells.push(match i.rate {
+                    Some(r) => Cell::Num(r),
+                    None => Cell::Own(""),
+                });
+                cells.push(Cell::Num(i.points));
+            }
+            for (d, ids) in s.deductions.iter().zip(&ids) {
+                cells.push(Cell::Int(d.count as i64));
+                cells.push(Cell::Num(d.points));
+                cells.push(Cell::Text(ids));
+            }
+            cells.push(Cell::Num(s.adjustment_points));
+            cells.push(Cell::Text(&reasons));
+            cells.push(Cell::Num(s.score));
+            cells.push(Cell::Own(&s.grade));
+            out.row(&cells);
+        }
+        out.into_bytes()
+    };
+    vec![
+        ("scores_units.csv".to_string(), one(&a.units, "单位")),
+        ("scores_regions.csv".to_string(), one(&a.regions, "县市区")),
+    ]
+}

@@ -517,9 +517,10 @@ fn fig_of(cases: &[&Case], p: Period, closing_days: i64) -> Figures {
         f.filed += p.contains_opt(c.filed_date) as u64;
         f.closed += closed as u64;
         if closed {
-            fine += c.fine_yuan;
-            conf += c.confiscated_yuan;
-            vol += c.volume_t;
+            // exact sums in fen / hundredths of a tonne
+            fine += (c.fine_yuan * 100.0).round();
+            conf += (c.confiscated_yuan * 100.0).round();
+            vol += (c.volume_t * 100.0).round();
         }
         let tday = c.transfer_date.or(c.filed_date).unwrap_or(c.found_date);
         f.transferred += (c.transferred && p.contains(tday)) as u64;
@@ -542,9 +543,9 @@ fn fig_of(cases: &[&Case], p: Period, closing_days: i64) -> Figures {
             }
         }
     }
-    f.fine_yuan = analysis::figures::round_half_away(fine, 2);
-    f.confiscated_yuan = analysis::figures::round_half_away(conf, 2);
-    f.volume_t = analysis::figures::round_half_away(vol, 2);
+    f.fine_yuan = analysis::figures::round_half_away(fine / 100.0, 2);
+    f.confiscated_yuan = analysis::figures::round_half_away(conf / 100.0, 2);
+    f.volume_t = analysis::figures::round_half_away(vol / 100.0, 2);
     f
 }
 
@@ -846,7 +847,8 @@ fn build_is_deterministic_and_replaces_the_folder() {
         s["recurrence"]["recurrences"][0]["found_date"],
         "2024-07-01"
     );
-    assert_eq!(s["assessment"]["units"], serde_json::json!([]));
+    assert_eq!(s["assessment"]["units"].as_array().unwrap().len(), 11);
+    assert_eq!(s["assessment"]["regions"].as_array().unwrap().len(), 12);
     let m: serde_json::Value = serde_json::from_slice(&f1["manifest.json"]).unwrap();
     assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(m["inputs"][0]["sha256"].as_str().unwrap().len(), 64);

@@ -96,9 +96,11 @@ pub fn frame(cases: &[&Case], town_of: impl Fn(&Case) -> u32) -> PolarsResult<Da
         filed.push(c.filed_date.map(day));
         closed.push(c.closed_date.map(day));
         tday.push(day(c.transfer_day()));
-        fine.push(c.fine_yuan);
-        conf.push(c.confiscated_yuan);
-        vol.push(c.volume_t);
+        // Money in fen and tonnage in hundredths, as whole numbers: their
+        // sums are exact whatever order the engine adds them in.
+        fine.push(hundredths(c.fine_yuan));
+        conf.push(hundredths(c.confiscated_yuan));
+        vol.push(hundredths(c.volume_t));
         transferred.push(c.transferred);
         criminal.push(c.criminal_filed);
         site_closed.push(c.site_closed);
@@ -135,6 +137,23 @@ pub fn frame(cases: &[&Case], town_of: impl Fn(&Case) -> u32) -> PolarsResult<Da
         Series::new("cq".into(), cq).into(),
     ];
     DataFrame::new(n, cols)
+}
+
+/// A value in hundredths, as a whole number (exact in f64 up to 2^53).
+pub fn hundredths(x: f64) -> f64 {
+    if x.is_finite() {
+        (x * 100.0).round()
+    } else {
+        0.0
+    }
+}
+
+/// Figures held in hundredths in the frame (money, tonnage).
+fn scale_of(f: usize) -> f64 {
+    match FIGURES[f].0 {
+        "fine_yuan" | "confiscated_yuan" | "volume_t" => 100.0,
+        _ => 1.0,
+    }
 }
 
 /// `s <= c <= e`, false when c is null.
@@ -224,8 +243,9 @@ fn read_all(df: &DataFrame, periods: usize) -> PolarsResult<Vec<PeriodSums>> {
         for f in 0..N_FIGURES {
             let c = df.column(&name(f, p))?.cast(&DataType::Float64)?;
             let ca = c.f64()?;
+            let scale = scale_of(f);
             for (row, v) in out.iter_mut().enumerate() {
-                v[p][f] = ca.get(row).unwrap_or(0.0);
+                v[p][f] = ca.get(row).unwrap_or(0.0) / scale;
             }
         }
     }

@@ -40,7 +40,7 @@ pub fn parse_formats(s: &str) -> Result<Vec<Format>> {
     for part in s.split([',', '，']) {
         let p = part.trim().to_ascii_lowercase();
         let f = match p.as_str() {
-            "" => continue,
+            "" | "none" => continue,
             "html" => Format::Html,
             "pdf" => Format::Pdf,
             _ => {
@@ -172,6 +172,7 @@ pub fn output_dir(out: &Path, quarter: Quarter, scope: Option<&str>) -> PathBuf 
 }
 
 /// Build every document context of a run.
+#[allow(clippy::too_many_arguments)]
 fn documents(
     ds: &Dataset,
     cfg: &Config,
@@ -180,6 +181,7 @@ fn documents(
     issued: NaiveDate,
     text: &BriefingText,
     formats: &[Format],
+    table_names: &[String],
 ) -> Result<DocSet> {
     let q = a.quarter;
     let scope_name = a.scope_id.map(|_| a.scope.as_str());
@@ -237,11 +239,11 @@ fn documents(
             note: String::new(),
         })
         .collect();
-    let data = tables::tables(a, cfg)
-        .into_iter()
-        .map(|(name, _)| Link {
+    let data = table_names
+        .iter()
+        .map(|name| Link {
             href: format!("tables/{name}"),
-            title: name,
+            title: name.clone(),
             note: String::new(),
         })
         .collect();
@@ -324,8 +326,22 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         "summary.json".into(),
         summary::to_bytes(&summary::summary(&a, &ds, &cfg, issued, &assessment)),
     ));
+    let table_files: Vec<(String, Vec<u8>)> = tables::tables(&a, &cfg)
+        .into_iter()
+        .chain(tables::score_tables(&assessment))
+        .collect();
+    let table_names: Vec<String> = table_files.iter().map(|(n, _)| n.clone()).collect();
     if formats.contains(&Format::Html) || formats.contains(&Format::Pdf) {
-        let docs = documents(&ds, &cfg, &a, &assessment, issued, &text, &formats)?;
+        let docs = documents(
+            &ds,
+            &cfg,
+            &a,
+            &assessment,
+            issued,
+            &text,
+            &formats,
+            &table_names,
+        )?;
         if formats.contains(&Format::Html) {
             let renderer = HtmlRenderer::new(cfg.output.templates_dir.as_deref())?;
             files.extend(html::render_docs(&renderer, &docs)?);
@@ -336,7 +352,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     }
     pb.inc(1);
     pb.set_message("写出 / writing");
-    for (name, bytes) in tables::tables(&a, &cfg) {
+    for (name, bytes) in table_files {
         files.push((format!("tables/{name}"), bytes));
     }
     files.push(("rejects.csv".into(), output::rejects_csv(&ds.rejects)));
