@@ -351,6 +351,126 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     Ok(settle(folders.iter().map(|f| f.0).collect(), outcomes))
 }
 
+/// A record identified across quarter folders (cases by (unit, 案件编号),
+/// referrals by 函告编号).
+trait Keyed {
+    type Key: std::hash::Hash + Eq;
+    fn key(&self) -> Self::Key;
+    fn origin(&self) -> Origin;
+    /// Field name and value for a duplicate's rejection.
+    fn id_field(&self) -> (&'static str, &str);
+    /// (Chinese, English) message for a duplicate of a record first seen at `first`.
+    fn duplicate_message(&self, first: &str, line: u64) -> (String, String);
+}
+
+impl Keyed for Case {
+    type Key = (UnitId, String);
+    fn key(&self) -> Self::Key {
+        (self.unit, self.case_id.clone())
+    }
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+    fn id_field(&self) -> (&'static str, &str) {
+        ("case_id", &self.case_id)
+    }
+    fn duplicate_message(&self, first: &str, line: u64) -> (String, String) {
+        (
+            format!(
+                "案件编号重复：同一季度文件夹中已有该单位的案件“{}”（{first} 第{line}行）",
+                self.case_id
+            ),
+            format!(
+                "duplicate case {} in the same quarter folder (first at {first} line {line})",
+                self.case_id
+            ),
+        )
+    }
+}
+
+impl Keyed for Referral {
+    type Key = String;
+    fn key(&self) -> Self::Key {
+        self.ref_id.clone()
+    }
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+    fn id_field(&self) -> (&'static str, &str) {
+        ("ref_id", &self.ref_id)
+    }
+    fn duplicate_message(&self, first: &str, line: u64) -> (String, String) {
+        (
+            format!(
+                "函告编号重复：同一季度文件夹中已有“{}”（{first} 第{line}行）",
+                self.ref_id
+            ),
+            format!(
+                "duplicate referral {} in the same quarter folder (first at {first} line {line})",
+                self.ref_id
+            ),
+        )
+    }
+}
+
+/// The latest accepted record per key, fed in file-path (and so quarter) order.
+struct Ledger<T: Keyed> {
+    slots: Vec<Option<T>>,
+    index: HashMap<T::Key, usize>,
+}
+
+impl<T: Keyed> Ledger<T> {
+    fn new() -> Self {
+        Ledger {
+            slots: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// Take an accepted record of file `fi`: a second copy in the same quarter
+    /// folder is rejected; a copy from a later folder supersedes the earlier.
+    fn add(&mut self, rec: T, fi: usize, files: &mut [InputFile], rejects: &mut Vec<Reject>) {
+        let key = rec.key();
+        let Some(&slot) = self.index.get(&key) else {
+            self.index.insert(key, self.slots.len());
+            self.slots.push(Some(rec));
+            return;
+        };
+        let Some(prev) = self.slots[slot].as_ref() else {
+            return; // unreachable: indexed slots are live
+        };
+        let (po, o) = (prev.origin(), rec.origin());
+        let pf = po.file as usize;
+        if po.quarter == o.quarter {
+            let (zh, en) = rec.duplicate_message(&files[pf].path, po.line);
+            let (field, value) = rec.id_field();
+            let f = &mut files[fi];
+            f.counts.accepted -= 1;
+            f.counts.rejected += 1;
+            rejects.push(Reject {
+                file: f.path.clone(),
+                line: o.line,
+                field: field.into(),
+                value: value.to_string(),
+                code: codes::DUPLICATE,
+                message: zh,
+                message_en: en,
+            });
+        } else {
+            let f = &mut files[pf];
+            f.counts.accepted -= 1;
+            f.counts.superseded += 1;
+            self.slots[slot] = None;
+            self.index.insert(key, self.slots.len());
+            self.slots.push(Some(rec));
+        }
+    }
+
+    fn into_records(self) -> Vec<T> {
+        self.slots.into_iter().flatten().collect()
+    }
+}
+
 /// Settle duplicates within a quarter folder (the later row by path, then
 /// line, is rejected) and superseding across folders (the latest quarter's
 /// record wins), keeping every file's counts balanced. `outcomes` are in
@@ -362,112 +482,45 @@ pub fn settle(mut quarters: Vec<Quarter>, outcomes: Vec<FileOutcome>) -> Dataset
         ..Default::default()
     };
     let mut rejects = Vec::new();
-    // Cases: (unit, case_id) -> index into ds.cases (None when superseded slot)
-    let mut case_slots: Vec<Option<Case>> = Vec::new();
-    let mut case_index: HashMap<(UnitId, String), usize> = HashMap::new();
-    let mut ref_slots: Vec<Option<Referral>> = Vec::new();
-    let mut ref_index: HashMap<String, usize> = HashMap::new();
+    let mut cases: Ledger<Case> = Ledger::new();
+    let mut refs: Ledger<Referral> = Ledger::new();
     let mut files: Vec<InputFile> = Vec::with_capacity(outcomes.len());
-    let mut outcomes_rest = Vec::with_capacity(outcomes.len());
-    for (fi, mut o) in outcomes.into_iter().enumerate() {
-        files.push(o.file.take().expect("file info present"));
-        let cases = std::mem::take(&mut o.cases);
-        let refs = std::mem::take(&mut o.referrals);
-        rejects.append(&mut o.rejects);
-        for c in cases {
-            let key = (c.unit, c.case_id.clone());
-            match case_index.get(&key) {
-                Some(&slot) => {
-                    let prev = case_slots[slot].as_ref().expect("live slot");
-                    let pf = prev.origin.file as usize;
-                    if prev.origin.quarter == c.origin.quarter {
-                        // duplicate within the folder: this later row is rejected
-                        let f = &mut files[fi];
-                        f.counts.accepted -= 1;
-                        f.counts.rejected += 1;
-                        rejects.push(Reject {
-                            file: f.path.clone(),
-                            line: c.origin.line,
-                            field: "case_id".into(),
-                            value: c.case_id.clone(),
-                            code: codes::DUPLICATE,
-                            message: format!(
-                                "案件编号重复：同一季度文件夹中已有该单位的案件“{}”（{} 第{}行）",
-                                c.case_id, files[pf].path, prev.origin.line
-                            ),
-                            message_en: format!(
-                                "duplicate case {} in the same quarter folder (first at {} line {})",
-                                c.case_id, files[pf].path, prev.origin.line
-                            ),
-                        });
-                    } else {
-                        // a later quarter's record supersedes the earlier one
-                        let f = &mut files[pf];
-                        f.counts.accepted -= 1;
-                        f.counts.superseded += 1;
-                        case_slots[slot] = None;
-                        let new_slot = case_slots.len();
-                        case_slots.push(Some(c));
-                        case_index.insert(key, new_slot);
-                    }
-                }
-                None => {
-                    case_index.insert(key, case_slots.len());
-                    case_slots.push(Some(c));
-                }
-            }
+    for (fi, o) in outcomes.into_iter().enumerate() {
+        let FileOutcome {
+            file,
+            cases: file_cases,
+            referrals,
+            patrols,
+            meetings,
+            adjustments,
+            rejects: mut file_rejects,
+        } = o;
+        files.push(file.unwrap_or_else(|| InputFile {
+            path: String::new(),
+            kind: FileKind::Cases,
+            unit: None,
+            encoding: None,
+            sha256: String::new(),
+            bytes: 0,
+            quarter: None,
+            counts: Counts::default(),
+            error: None,
+        }));
+        rejects.append(&mut file_rejects);
+        for c in file_cases {
+            cases.add(c, fi, &mut files, &mut rejects);
         }
-        for r in refs {
-            let key = r.ref_id.clone();
-            match ref_index.get(&key) {
-                Some(&slot) => {
-                    let prev = ref_slots[slot].as_ref().expect("live slot");
-                    let pf = prev.origin.file as usize;
-                    if prev.origin.quarter == r.origin.quarter {
-                        let f = &mut files[fi];
-                        f.counts.accepted -= 1;
-                        f.counts.rejected += 1;
-                        rejects.push(Reject {
-                            file: f.path.clone(),
-                            line: r.origin.line,
-                            field: "ref_id".into(),
-                            value: r.ref_id.clone(),
-                            code: codes::DUPLICATE,
-                            message: format!(
-                                "函告编号重复：同一季度文件夹中已有“{}”（{} 第{}行）",
-                                r.ref_id, files[pf].path, prev.origin.line
-                            ),
-                            message_en: format!(
-                                "duplicate referral {} in the same quarter folder (first at {} line {})",
-                                r.ref_id, files[pf].path, prev.origin.line
-                            ),
-                        });
-                    } else {
-                        let f = &mut files[pf];
-                        f.counts.accepted -= 1;
-                        f.counts.superseded += 1;
-                        ref_slots[slot] = None;
-                        ref_index.insert(key, ref_slots.len());
-                        ref_slots.push(Some(r));
-                    }
-                }
-                None => {
-                    ref_index.insert(key, ref_slots.len());
-                    ref_slots.push(Some(r));
-                }
-            }
+        for r in referrals {
+            refs.add(r, fi, &mut files, &mut rejects);
         }
-        outcomes_rest.push(o);
+        ds.patrols.extend(patrols);
+        ds.meetings.extend(meetings);
+        ds.adjustments.extend(adjustments);
     }
-    for o in outcomes_rest {
-        ds.patrols.extend(o.patrols);
-        ds.meetings.extend(o.meetings);
-        ds.adjustments.extend(o.adjustments);
-    }
-    ds.cases = case_slots.into_iter().flatten().collect();
+    ds.cases = cases.into_records();
     ds.cases
         .sort_by(|a, b| a.unit.cmp(&b.unit).then_with(|| a.case_id.cmp(&b.case_id)));
-    ds.referrals = ref_slots.into_iter().flatten().collect();
+    ds.referrals = refs.into_records();
     ds.referrals.sort_by(|a, b| a.ref_id.cmp(&b.ref_id));
     rejects.sort_by(|a, b| {
         a.file

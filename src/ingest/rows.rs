@@ -44,6 +44,15 @@ pub mod codes {
     pub const UNKNOWN_TARGET: &str = "unknown_target";
 }
 
+/// The alias table a value is looked up in.
+#[derive(Clone, Copy)]
+enum NameKind {
+    Unit,
+    Region,
+    Type,
+    Source,
+}
+
 /// What every row of a file shares.
 pub struct RowCtx<'a> {
     pub resolver: &'a Resolver,
@@ -351,80 +360,64 @@ impl<'a, 'r> Row<'a, 'r> {
         )
     }
 
-    pub fn unit(&self, field: usize) -> Result<Option<UnitId>, RowError> {
+    /// A name looked up in one of the alias tables; blank is `None` (or
+    /// missing when the field is required), unknown is a rejection naming
+    /// the nearest known value.
+    fn named(&self, field: usize, kind: NameKind, required: bool) -> Result<Option<u16>, RowError> {
         let v = self.raw(field);
         if v.is_empty() {
-            if self.spec(field).required {
+            if required || self.spec(field).required {
                 return Err(self.missing(field));
             }
             return Ok(None);
         }
         let r = self.ctx.resolver;
-        match r.unit(v) {
-            Some(u) => Ok(Some(u)),
-            None => Err(self.unknown(
-                field,
-                codes::UNKNOWN_UNIT,
-                "单位",
-                "unit",
-                r.units.suggest(v),
-            )),
-        }
-    }
-
-    pub fn region(&self, field: usize) -> Result<Option<RegionId>, RowError> {
-        let v = self.raw(field);
-        if v.is_empty() {
-            if self.spec(field).required {
-                return Err(self.missing(field));
-            }
-            return Ok(None);
-        }
-        let r = self.ctx.resolver;
-        match r.region(v) {
-            Some(u) => Ok(Some(u)),
-            None => Err(self.unknown(
-                field,
+        let (found, table, code, zh, en) = match kind {
+            NameKind::Unit => (r.unit(v), &r.units, codes::UNKNOWN_UNIT, "单位", "unit"),
+            NameKind::Region => (
+                r.region(v),
+                &r.regions,
                 codes::UNKNOWN_REGION,
                 "县市区",
                 "region",
-                r.regions.suggest(v),
-            )),
-        }
-    }
-
-    pub fn violation_type(&self, field: usize) -> Result<TypeId, RowError> {
-        let v = self.raw(field);
-        if v.is_empty() {
-            return Err(self.missing(field));
-        }
-        let r = self.ctx.resolver;
-        r.violation_type(v).ok_or_else(|| {
-            self.unknown(
-                field,
+            ),
+            NameKind::Type => (
+                r.violation_type(v),
+                &r.violation_types,
                 codes::UNKNOWN_TYPE,
                 "违法类型",
                 "violation type",
-                r.violation_types.suggest(v),
-            )
-        })
-    }
-
-    pub fn source(&self, field: usize) -> Result<SourceId, RowError> {
-        let v = self.raw(field);
-        if v.is_empty() {
-            return Err(self.missing(field));
-        }
-        let r = self.ctx.resolver;
-        r.source(v).ok_or_else(|| {
-            self.unknown(
-                field,
+            ),
+            NameKind::Source => (
+                r.source(v),
+                &r.sources,
                 codes::UNKNOWN_SOURCE,
                 "线索来源",
                 "lead source",
-                r.sources.suggest(v),
-            )
-        })
+            ),
+        };
+        match found {
+            Some(i) => Ok(Some(i)),
+            None => Err(self.unknown(field, code, zh, en, table.suggest(v))),
+        }
+    }
+
+    pub fn unit(&self, field: usize) -> Result<Option<UnitId>, RowError> {
+        self.named(field, NameKind::Unit, false)
+    }
+
+    pub fn region(&self, field: usize) -> Result<Option<RegionId>, RowError> {
+        self.named(field, NameKind::Region, false)
+    }
+
+    pub fn violation_type(&self, field: usize) -> Result<TypeId, RowError> {
+        self.named(field, NameKind::Type, true)
+            .map(|v| v.unwrap_or_default())
+    }
+
+    pub fn source(&self, field: usize) -> Result<SourceId, RowError> {
+        self.named(field, NameKind::Source, true)
+            .map(|v| v.unwrap_or_default())
     }
 
     pub fn origin(&self) -> Origin {

@@ -204,6 +204,26 @@ fn share(part: u64, whole: u64) -> String {
     }
 }
 
+/// 瑞安市2起、永嘉县1起: counts per region, in configuration order.
+fn count_by_region(cfg: &Config, regions: impl Iterator<Item = u16>) -> String {
+    let mut by_region: std::collections::BTreeMap<u16, u64> = Default::default();
+    for r in regions {
+        *by_region.entry(r).or_default() += 1;
+    }
+    by_region
+        .iter()
+        .map(|(r, n)| {
+            let name = cfg
+                .regions
+                .get(*r as usize)
+                .map(|x| x.name.as_str())
+                .unwrap_or("");
+            format!("{name}{}", qi(*n))
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 /// 1—9月 for the year to date of a quarter.
 fn ytd_label(a: &Analysis) -> String {
     format!("1—{}月", a.quarter.q as u32 * 3)
@@ -574,15 +594,8 @@ fn tracking(a: &Analysis, cfg: &Config) -> (Vec<String>, Table) {
         r.recurred_sites
     )];
     if !r.recurrences.is_empty() {
-        let mut by_region: std::collections::BTreeMap<u16, u64> = Default::default();
-        for p in &r.recurrences {
-            *by_region.entry(p.region).or_default() += 1;
-        }
-        let parts: Vec<String> = by_region
-            .iter()
-            .map(|(rg, n)| format!("{}{}", cfg.regions[*rg as usize].name, qi(*n)))
-            .collect();
-        v.push(format!("反弹案件分布在{}。", parts.join("、")));
+        let parts = count_by_region(cfg, r.recurrences.iter().map(|p| p.region));
+        v.push(format!("反弹案件分布在{parts}。"));
     }
     let rows = r
         .recurrences
@@ -658,18 +671,11 @@ fn problems(
         })
         .collect();
     if !media.is_empty() {
-        let mut by_region: std::collections::BTreeMap<u16, u64> = Default::default();
-        for c in &media {
-            *by_region.entry(c.region).or_default() += 1;
-        }
-        let parts: Vec<String> = by_region
-            .iter()
-            .map(|(r, n)| format!("{}{}", cfg.regions[*r as usize].name, qi(*n)))
-            .collect();
+        let parts = count_by_region(cfg, media.iter().map(|c| c.region));
         v.push(format!(
             "媒体曝光问题仍有发生。本季度经媒体曝光发现非法采矿行为{}（{}），反映出日常巡查仍有盲区。",
             qi(media.len() as u64),
-            parts.join("、")
+            parts
         ));
     }
     if a.totals.overdue > 0 {
