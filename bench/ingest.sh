@@ -17,8 +17,10 @@ SIZES="${SIZES:-100k 1M}"
 REPEAT="${REPEAT:-3}"
 [ -x /usr/bin/time ] || { echo "need GNU time: apt-get install -y time" >&2; exit 2; }
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/minebrief-target}"
-cargo build --release --quiet
-BIN="$CARGO_TARGET_DIR/release/minebrief"
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN="$CARGO_TARGET_DIR/release/minebrief"
+fi
 
 rows_of() { case "$1" in *k) echo $(( ${1%k} * 1000 ));; *M) echo $(( ${1%M} * 1000000 ));; *) echo "$1";; esac; }
 

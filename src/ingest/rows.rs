@@ -42,6 +42,34 @@ pub mod codes {
     pub const NO_HEADER: &str = "no_header";
     pub const BAD_RECORD: &str = "bad_record";
     pub const UNKNOWN_TARGET: &str = "unknown_target";
+
+    /// The Chinese name of a reason code, for reports.
+    pub fn label(code: &str) -> &'static str {
+        match code {
+            MISSING => "必填项为空",
+            BAD_DATE => "日期无法识别",
+            DATE_AFTER_PERIOD => "日期晚于季度末",
+            DATE_TOO_EARLY => "日期早于2000年",
+            DATE_ORDER => "日期先后有误",
+            UNKNOWN_UNIT => "单位无法识别",
+            UNKNOWN_REGION => "县市区无法识别",
+            UNKNOWN_TYPE => "违法类型无法识别",
+            UNKNOWN_SOURCE => "线索来源无法识别",
+            UNKNOWN_VALUE => "取值无法识别",
+            NEGATIVE => "数值为负",
+            BAD_NUMBER => "数值无法识别",
+            BAD_YES_NO => "是/否无法识别",
+            BAD_COORDINATE => "坐标无效",
+            FIELD_COUNT => "列数与表头不符",
+            DUPLICATE => "编号重复",
+            NO_UNIT => "无法确定填报单位",
+            UNREADABLE => "文件无法读取",
+            NO_HEADER => "找不到表头",
+            BAD_RECORD => "行无法解析",
+            UNKNOWN_TARGET => "考核对象无法识别",
+            _ => "其他",
+        }
+    }
 }
 
 /// The alias table a value is looked up in.

@@ -428,7 +428,12 @@ impl IndexDoc {
         }
         let mut top: Vec<(String, usize)> = reasons
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, v)| {
+                (
+                    format!("{}（{k}）", crate::ingest::rows::codes::label(k)),
+                    v,
+                )
+            })
             .collect();
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         IndexDoc {
