@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod model;
 pub mod names;
 pub mod output;
+pub mod privacy;
 pub mod quarter;
 pub mod render;
 pub mod report;

@@ -84,7 +84,7 @@ pub fn replace_dir(dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Resul
             .open(&lock_path)
             .map_err(|e| Error::io(&lock_path, e))?;
         f.lock_exclusive().map_err(|e| Error::io(&lock_path, e))?;
-        if lock_path.exists() {
+        if same_file(&f, &lock_path) {
             break f;
         }
     };
@@ -135,6 +135,12 @@ fn swap_locked(
         return Err(e);
     }
     let had_old = std::fs::symlink_metadata(dest).is_ok();
+    // Where the system can, swap the two folders in one step, so that there
+    // is no moment without `dest` even if the run is killed here.
+    if had_old && exchange(&tmp, dest) {
+        remove_any(&tmp)?;
+        return Ok(());
+    }
     if had_old {
         if let Err(e) = std::fs::rename(dest, &old) {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -152,6 +158,57 @@ fn swap_locked(
         remove_any(&old)?;
     }
     Ok(())
+}
+
+/// Whether the open file `f` is still the file at `path` (a waiter may
+/// have locked a lock file that its holder removed meanwhile; another run
+/// may already hold a fresh one at the same path).
+fn same_file(f: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (f.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = f;
+        path.exists()
+    }
+}
+
+/// Atomically exchange two paths (Linux `renameat2` with `RENAME_EXCHANGE`).
+/// False when the system or file system cannot; nothing has changed then.
+fn exchange(a: &Path, b: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let (Ok(ca), Ok(cb)) = (
+            CString::new(a.as_os_str().as_bytes()),
+            CString::new(b.as_os_str().as_bytes()),
+        ) else {
+            return false;
+        };
+        // SAFETY: both are valid NUL-terminated paths; renameat2 only reads them.
+        let r = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                ca.as_ptr(),
+                libc::AT_FDCWD,
+                cb.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        r == 0
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        false
+    }
 }
 
 fn remove_any(p: &Path) -> Result<()> {

@@ -148,6 +148,9 @@ pub struct Accountability {
     pub recurrences: Option<u32>,
 }
 
+/// Most entries in a list of names (units, regions, violation types, sources).
+pub const MAX_NAMES: usize = 10_000;
+
 impl Config {
     /// The embedded defaults.
     pub fn embedded() -> Config {
@@ -232,6 +235,13 @@ impl Config {
         ] {
             if list.is_empty() {
                 return err(key, "列表不能为空 / the list must not be empty");
+            }
+            // Names are numbered with u16 ids.
+            if list.len() > MAX_NAMES {
+                return Err((
+                    key.to_string(),
+                    format!("最多 {MAX_NAMES} 项 / at most {MAX_NAMES} entries"),
+                ));
             }
             let mut seen = std::collections::HashSet::new();
             for n in &list {

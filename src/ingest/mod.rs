@@ -129,22 +129,58 @@ pub fn unit_from_file_name(resolver: &Resolver, file_name: &str) -> Option<UnitI
     resolver.unit_in_text(&stem)
 }
 
+/// Longest offending value (in characters) copied into rejects.csv; a longer
+/// one is cut and marked with `…` (a 50 MB cell must not be copied whole).
+pub const MAX_REJECT_VALUE: usize = 200;
+
+/// `s` cut to at most `max` characters, with `…` when cut.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", &s[..i]),
+    }
+}
+
 fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
+    // Personal data is never copied out, even when it is the offending value.
+    let value = if matches!(e.field, "party" | "party_id") && !e.value.is_empty() {
+        clip(&crate::privacy::mask_id(&e.value), MAX_REJECT_VALUE)
+    } else {
+        clip(&e.value, MAX_REJECT_VALUE)
+    };
     Reject {
         file: rel.to_string(),
         line,
         field: e.field.to_string(),
-        value: e.value,
+        value,
         code: e.code,
-        message: e.message,
-        message_en: e.message_en,
+        message: clip(&e.message, 4 * MAX_REJECT_VALUE),
+        message_en: clip(&e.message_en, 4 * MAX_REJECT_VALUE),
     }
 }
 
 /// Read one file completely. Never fails: problems become rejections or a file error.
 pub fn read_file(entry: &FileEntry, index: u32, resolver: &Resolver) -> FileOutcome {
-    let mut out = FileOutcome::default();
-    let mut file = InputFile {
+    match std::fs::read(&entry.abs) {
+        Ok(bytes) => read_bytes(entry, &bytes, index, resolver),
+        Err(e) => {
+            let mut out = FileOutcome::default();
+            let mut file = blank_input(entry);
+            fail(
+                &mut file,
+                &mut out,
+                codes::UNREADABLE,
+                format!("无法读取文件：{e}"),
+                format!("cannot read the file: {e}"),
+            );
+            out.file = Some(file);
+            out
+        }
+    }
+}
+
+fn blank_input(entry: &FileEntry) -> InputFile {
+    InputFile {
         path: entry.rel.clone(),
         kind: entry.kind,
         unit: None,
@@ -154,39 +190,29 @@ pub fn read_file(entry: &FileEntry, index: u32, resolver: &Resolver) -> FileOutc
         quarter: Some(entry.quarter),
         counts: Counts::default(),
         error: None,
-    };
-    let fail = |file: &mut InputFile,
-                out: &mut FileOutcome,
-                code: &'static str,
-                zh: String,
-                en: String| {
-        file.error = Some(format!("{zh} / {en}"));
-        out.rejects.push(Reject {
-            file: file.path.clone(),
-            line: 0,
-            field: String::new(),
-            value: String::new(),
-            code,
-            message: zh,
-            message_en: en,
-        });
-    };
-    let bytes = match std::fs::read(&entry.abs) {
-        Ok(b) => b,
-        Err(e) => {
-            fail(
-                &mut file,
-                &mut out,
-                codes::UNREADABLE,
-                format!("无法读取文件：{e}"),
-                format!("cannot read the file: {e}"),
-            );
-            out.file = Some(file);
-            return out;
-        }
-    };
+    }
+}
+
+fn fail(file: &mut InputFile, out: &mut FileOutcome, code: &'static str, zh: String, en: String) {
+    file.error = Some(format!("{zh} / {en}"));
+    out.rejects.push(Reject {
+        file: file.path.clone(),
+        line: 0,
+        field: String::new(),
+        value: String::new(),
+        code,
+        message: zh,
+        message_en: en,
+    });
+}
+
+/// Read the contents of one file (`entry.abs` is not used). Never fails:
+/// problems become rejections or a file error.
+pub fn read_bytes(entry: &FileEntry, bytes: &[u8], index: u32, resolver: &Resolver) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let mut file = blank_input(entry);
     file.bytes = bytes.len() as u64;
-    file.sha256 = hex::encode(Sha256::digest(&bytes));
+    file.sha256 = hex::encode(Sha256::digest(bytes));
     let ext = Path::new(&entry.rel)
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -205,9 +231,9 @@ pub fn read_file(entry: &FileEntry, index: u32, resolver: &Resolver) -> FileOutc
         out.file = Some(file);
         return out;
     }
-    let decoded = decode::decode(&bytes);
+    let decoded = decode::decode(bytes);
     file.encoding = Some(decoded.encoding.as_str().to_string());
-    if decode::looks_binary(&bytes, decoded.encoding) {
+    if decode::looks_binary(bytes, decoded.encoding) {
         fail(
             &mut file,
             &mut out,

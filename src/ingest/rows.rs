@@ -19,6 +19,13 @@ pub struct RowError {
     pub message_en: String,
 }
 
+/// Largest amount of money (yuan) or tonnage accepted: larger values (1e308,
+/// a value that overflows when scaled by 万) are rejected as not a sensible
+/// number rather than summed into infinities.
+pub const MAX_AMOUNT: f64 = 1e12;
+/// Largest adjustment (points, either sign) accepted.
+pub const MAX_POINTS: f64 = 1e4;
+
 /// Reason codes (stable, machine-readable).
 pub mod codes {
     pub const MISSING: &str = "missing_required";
@@ -275,8 +282,19 @@ impl<'a, 'r> Row<'a, 'r> {
                 format!("{}: “{v}” is negative", self.spec(field).id),
             )),
             // A unit in the cell (200元) overrides the header's (罚款金额(万元)).
-            Some((x, true)) => Ok(x + 0.0),
-            Some((x, false)) => Ok(x * self.scale(field) + 0.0),
+            Some((x, explicit)) => {
+                let x = if explicit { x } else { x * self.scale(field) } + 0.0;
+                if x.is_finite() && x <= MAX_AMOUNT {
+                    Ok(x)
+                } else {
+                    Err(self.err(
+                        field,
+                        codes::BAD_NUMBER,
+                        format!("“{label}”的值“{v}”过大"),
+                        format!("{}: “{v}” is too large", self.spec(field).id),
+                    ))
+                }
+            }
         }
     }
 
@@ -288,14 +306,17 @@ impl<'a, 'r> Row<'a, 'r> {
         }
         let label = self.label(field);
         let t = v.trim_end_matches('分');
-        parse::amount(t).ok_or_else(|| {
-            self.err(
-                field,
-                codes::BAD_NUMBER,
-                format!("“{label}”的值“{v}”不是数字"),
-                format!("{}: “{v}” is not a number", self.spec(field).id),
-            )
-        })
+        parse::amount(t)
+            .filter(|x| x.abs() <= MAX_POINTS)
+            .map(|x| x + 0.0)
+            .ok_or_else(|| {
+                self.err(
+                    field,
+                    codes::BAD_NUMBER,
+                    format!("“{label}”的值“{v}”不是数字"),
+                    format!("{}: “{v}” is not a number", self.spec(field).id),
+                )
+            })
     }
 
     pub fn count(&self, field: usize) -> Result<u32, RowError> {
