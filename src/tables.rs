@@ -314,7 +314,11 @@ pub fn data_tables(a: &Analysis, cfg: &Config) -> Vec<DataTable> {
         &a.patrols.by_region,
     ));
 
-    let mut m = DataTable::new("meetings", "联席会议出席", &["单位", "出席次数", "会议次数"]);
+    let mut m = DataTable::new(
+        "meetings",
+        "联席会议出席",
+        &["单位", "出席次数", "会议次数"],
+    );
     for r in &a.meetings.by_unit {
         m.row(vec![
             Value::text(&r.key),
@@ -359,7 +363,10 @@ pub fn data_tables(a: &Analysis, cfg: &Config) -> Vec<DataTable> {
 
 /// Every table as (file name, bytes), in a fixed order.
 pub fn tables(a: &Analysis, cfg: &Config) -> Vec<(String, Vec<u8>)> {
-    data_tables(a, cfg).iter().map(DataTable::csv_file).collect()
+    data_tables(a, cfg)
+        .iter()
+        .map(DataTable::csv_file)
+        .collect()
 }
 
 /// Score tables: one per kind (units, regions), one row per entity with

@@ -349,8 +349,10 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         .into_iter()
         .chain(tables::score_data(&assessment))
         .collect();
-    let table_files: Vec<(String, Vec<u8>)> =
-        data_tables.iter().map(tables::DataTable::csv_file).collect();
+    let table_files: Vec<(String, Vec<u8>)> = data_tables
+        .iter()
+        .map(tables::DataTable::csv_file)
+        .collect();
     let table_names: Vec<String> = table_files.iter().map(|(n, _)| n.clone()).collect();
     if formats.contains(&Format::Xlsx) {
         let mut all = data_tables;

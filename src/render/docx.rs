@@ -19,9 +19,9 @@ use std::io::Write as _;
 use chrono::{Datelike, NaiveDate};
 use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, InstrPAGE, InstrText,
-    LineSpacing, LineSpacingType, Paragraph, ParagraphBorder, ParagraphBorderPosition, Pic, Run,
-    RunFonts, Shading, SpecialIndentType, Style, StyleType, Table, TableCell, TableLayoutType,
-    TableRow, WidthType,
+    LineSpacing, LineSpacingType, Paragraph, ParagraphBorder, ParagraphBorderPosition,
+    ParagraphBorders, Pic, Run, RunFonts, Shading, SpecialIndentType, Style, StyleType, Table,
+    TableCell, TableLayoutType, TableRow, WidthType,
 };
 
 use crate::error::{Error, Result};
@@ -142,7 +142,11 @@ fn styles(d: Docx) -> Docx {
                 .based_on("Normal")
                 .fonts(fonts(FONT_BODY))
                 .size(21)
-                .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240))
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Auto)
+                        .line(240),
+                )
                 .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
                 .align(AlignmentType::Left),
         )
@@ -158,20 +162,33 @@ fn styles(d: Docx) -> Docx {
                 .name("注释")
                 .based_on("Normal")
                 .size(24)
-                .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(300)),
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Auto)
+                        .line(300),
+                ),
         )
         .add_style(
             Style::new("Signature", StyleType::Paragraph)
                 .name("落款")
                 .based_on("Normal")
-                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), Some(1280), None)
+                .indent(
+                    Some(0),
+                    Some(SpecialIndentType::FirstLine(0)),
+                    Some(1280),
+                    None,
+                )
                 .align(AlignmentType::Right),
         )
         .add_style(
             Style::new("Figure", StyleType::Paragraph)
                 .name("图")
                 .based_on("Normal")
-                .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240))
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Auto)
+                        .line(240),
+                )
                 .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
                 .align(AlignmentType::Center),
         )
@@ -231,7 +248,7 @@ impl<'a> Doc<'a> {
                 left: mm(28.0),
                 right: mm(26.0),
                 header: mm(15.0),
-                footer: mm(20.0),
+                footer: mm(26.0),
                 gutter: 0,
             })
             .footer(page_footer(AlignmentType::Right))
@@ -249,15 +266,20 @@ impl<'a> Doc<'a> {
                 .add_run(Run::new().add_text(&m.office)),
         );
         // The red rule under the issuing office.
-        let mut rule = Paragraph::new()
-            .style("Masthead")
-            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(20).after(480));
-        rule.property = rule.property.set_border(
-            ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-                .val(BorderType::Single)
-                .size(16)
-                .space(0)
-                .color(RED),
+        let mut rule = Paragraph::new().style("Masthead").line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(20)
+                .after(480),
+        );
+        rule.property = rule.property.set_borders(
+            ParagraphBorders::with_empty().set(
+                ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                    .val(BorderType::Single)
+                    .size(16)
+                    .space(0)
+                    .color(RED),
+            ),
         );
         d.push(rule);
         d
@@ -268,7 +290,11 @@ impl<'a> Doc<'a> {
     }
 
     fn styled(&mut self, style: &str, text: &str) {
-        self.push(Paragraph::new().style(style).add_run(Run::new().add_text(text)));
+        self.push(
+            Paragraph::new()
+                .style(style)
+                .add_run(Run::new().add_text(text)),
+        );
     }
 
     fn title(&mut self, text: &str) {
@@ -338,18 +364,21 @@ impl<'a> Doc<'a> {
                     .add_run(Run::new().add_text(caption)),
             );
         }
-        let cols = head.len().max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
+        let cols = head
+            .len()
+            .max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
         // Column widths in proportion to the widest text, at least 4 units.
         let mut want: Vec<usize> = (0..cols)
             .map(|c| {
-                let h = head.get(c).map(|s| text_width(s)).unwrap_or(0);
+                // A header may wrap onto two lines; body cells should not.
+                let h = head.get(c).map(|s| text_width(s).div_ceil(2)).unwrap_or(0);
                 let b = rows
                     .iter()
                     .filter_map(|r| r.get(c))
                     .map(|s| text_width(s))
                     .max()
                     .unwrap_or(0);
-                h.max(b).clamp(4, 40)
+                h.max(b).clamp(3, 40)
             })
             .collect();
         if want.is_empty() {
@@ -358,16 +387,14 @@ impl<'a> Doc<'a> {
         let total_w = mm(TEXT_WIDTH_MM) as usize;
         let sum: usize = want.iter().sum();
         let grid: Vec<usize> = want.iter().map(|w| w * total_w / sum.max(1)).collect();
+        let small = cols > 8;
         let cell = |text: &str, style: &str, align: AlignmentType, w: usize| {
+            let run = Run::new().add_text(text);
+            let run = if small { run.size(18) } else { run };
             TableCell::new()
                 .width(w, WidthType::Dxa)
                 .vertical_align(docx_rs::VAlignType::Center)
-                .add_paragraph(
-                    Paragraph::new()
-                        .style(style)
-                        .align(align)
-                        .add_run(Run::new().add_text(text)),
-                )
+                .add_paragraph(Paragraph::new().style(style).align(align).add_run(run))
         };
         let mut trs = Vec::with_capacity(rows.len() + 1);
         trs.push(
@@ -415,9 +442,11 @@ impl<'a> Doc<'a> {
         self.docx = std::mem::take(&mut self.docx).add_table(t);
         // An empty paragraph keeps two tables apart.
         self.push(
-            Paragraph::new()
-                .style("TableText")
-                .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(160)),
+            Paragraph::new().style("TableText").line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Exact)
+                    .line(160),
+            ),
         );
     }
 
@@ -432,9 +461,7 @@ impl<'a> Doc<'a> {
                 v
             })
             .collect();
-        let numeric: Vec<bool> = (0..head.len().max(1))
-            .map(|i| t.numeric && i > 0)
-            .collect();
+        let numeric: Vec<bool> = (0..head.len().max(1)).map(|i| t.numeric && i > 0).collect();
         self.table(&t.caption, &head, &rows, &numeric);
     }
 
@@ -591,7 +618,11 @@ pub fn briefing(
 }
 
 /// 考核通报.
-pub fn assessment(doc: &AssessmentDoc, issued: NaiveDate, font: Option<&ChartFont>) -> Result<Vec<u8>> {
+pub fn assessment(
+    doc: &AssessmentDoc,
+    issued: NaiveDate,
+    font: Option<&ChartFont>,
+) -> Result<Vec<u8>> {
     let m = &doc.masthead;
     let mut d = Doc::new(m, font, issued);
     d.title(&format!("{}{}打击非法采矿工作考核通报", m.quarter, m.scope));
@@ -626,7 +657,10 @@ pub fn assessment(doc: &AssessmentDoc, issued: NaiveDate, font: Option<&ChartFon
                 ]
             })
             .collect();
-        let head: Vec<String> = ["类别", "名称", "列入原因"].iter().map(|s| s.to_string()).collect();
+        let head: Vec<String> = ["类别", "名称", "列入原因"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         d.table("", &head, &rows, &[false, false, false]);
         d.para("请列入约谈名单的单位和地区认真分析原因，于下季度联席会议前书面报告整改措施。");
     }
