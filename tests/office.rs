@@ -123,6 +123,11 @@ fn briefing_docx_has_official_layout_and_figures() {
         ("Heading2", "楷体_GB2312", "32"),
         ("PageNumber", "宋体", "28"),
     ] {
+        assert_eq!(
+            styles.matches(&format!(r#"w:styleId="{id}""#)).count(),
+            1,
+            "one {id} style"
+        );
         let start = styles
             .find(&format!(r#"w:styleId="{id}""#))
             .unwrap_or_else(|| panic!("style {id}"));

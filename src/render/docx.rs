@@ -61,7 +61,26 @@ fn exact(pt: f64) -> LineSpacing {
         .line((pt * 20.0).round() as i32)
 }
 
-fn styles(d: Docx) -> Docx {
+fn styles(mut d: Docx) -> Docx {
+    // docx-rs starts with an empty `Normal`; ours replaces it (one
+    // definition per style id).
+    let ours = [
+        "Normal",
+        "Title",
+        "Heading1",
+        "Heading2",
+        "Masthead",
+        "TableCaption",
+        "TableText",
+        "TableHead",
+        "Note",
+        "Signature",
+        "Figure",
+        "PageNumber",
+    ];
+    d.styles
+        .styles
+        .retain(|s| !ours.contains(&s.style_id.as_str()));
     let body_line = exact(28.95);
     let indent2 = Some(SpecialIndentType::FirstLine(640));
     d.default_fonts(fonts(FONT_BODY))
