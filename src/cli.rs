@@ -43,8 +43,8 @@ pub struct BuildArgs {
     /// 仅某县市区 / restrict to one region (its report, by township)
     #[arg(long)]
     pub scope: Option<String>,
-    /// 输出格式 / formats, comma separated: html,pdf
-    #[arg(long, default_value = "html,pdf")]
+    /// 输出格式 / formats, any of html,pdf,docx,xlsx, comma separated
+    #[arg(long, default_value = "html,pdf,xlsx")]
     pub format: String,
     /// 配置文件 / configuration file (default: DATA/minebrief.toml, else embedded)
     #[arg(long)]

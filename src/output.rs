@@ -261,6 +261,11 @@ impl CsvOut {
         let _ = self.w.write_record(&rec);
     }
 
+    /// A record of cells already rendered as text.
+    pub fn record(&mut self, cells: &[String]) {
+        let _ = self.w.write_record(cells);
+    }
+
     pub fn into_bytes(self) -> Vec<u8> {
         self.w.into_inner().unwrap_or_default()
     }
@@ -279,27 +284,7 @@ pub fn fmt_num(x: f64) -> String {
 
 /// rejects.csv: file, line, field, value, code, message, message_en.
 pub fn rejects_csv(rejects: &[Reject]) -> Vec<u8> {
-    let mut out = CsvOut::new(&[
-        "file",
-        "line",
-        "field",
-        "value",
-        "code",
-        "message",
-        "message_en",
-    ]);
-    for r in rejects {
-        out.row(&[
-            Cell::Text(&r.file),
-            Cell::Int(r.line as i64),
-            Cell::Own(&r.field),
-            Cell::Text(&r.value),
-            Cell::Own(r.code),
-            Cell::Text(&r.message),
-            Cell::Text(&r.message_en),
-        ]);
-    }
-    out.into_bytes()
+    crate::tables::rejects_table(rejects).to_csv()
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! `tables/*.csv`: the aggregate tables for Excel (UTF-8 with BOM, Chinese
-//! headers, one file per table).
+//! headers, one file per table) and the same tables as sheets of
+//! `tables.xlsx`. Each table is built once as a typed [`DataTable`] (header
+//! and rows of [`Value`]s) that both writers draw from.
 //!
 //! | file | rows |
 //! |---|---|
@@ -16,32 +18,130 @@
 use crate::analysis::activity::PatrolRow;
 use crate::analysis::{township_name, Analysis, Figures, GroupRow, FIGURES};
 use crate::config::Config;
-use crate::output::{Cell, CsvOut};
+use crate::ingest::text::csv_safe;
+use crate::model::Reject;
+use crate::output::{fmt_num, CsvOut};
 
 const PERIOD_LABELS: [&str; 4] = ["本季度", "上季度", "去年同期", "年初至今"];
 
-fn num_cells(f: &Figures) -> Vec<Cell<'static>> {
-    f.values().into_iter().map(Cell::Num).collect()
+/// One cell of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Text copied from input: neutralised (`'` prefix) in CSV when it
+    /// starts with = + - @; written as a plain string in xlsx.
+    Text(String),
+    /// Text the tool made itself (labels, codes, dates).
+    Label(String),
+    Int(i64),
+    Num(f64),
+    /// Money in 元.
+    Yuan(f64),
+    /// A percentage given in percent (12.3 means 12.3 %), e.g. 同比.
+    Percent(f64),
+    /// A rate given as a fraction (0.8333 means 83.33 %).
+    Rate(f64),
+    /// No value (a change against a zero base, a rate without base).
+    Empty,
 }
 
-fn opt(x: Option<f64>) -> Cell<'static> {
-    match x {
-        Some(v) => Cell::Num(v),
-        None => Cell::Own(""),
+impl Value {
+    fn text(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+    fn label(s: &str) -> Value {
+        Value::Label(s.to_string())
+    }
+    fn int(n: impl TryInto<i64>) -> Value {
+        Value::Int(n.try_into().unwrap_or(i64::MAX))
+    }
+    fn opt_percent(x: Option<f64>) -> Value {
+        x.map(Value::Percent).unwrap_or(Value::Empty)
+    }
+
+    /// The cell as CSV text (numbers plain, as [`fmt_num`]).
+    pub fn csv(&self) -> String {
+        match self {
+            Value::Text(s) => csv_safe(s).into_owned(),
+            Value::Label(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Num(x) | Value::Yuan(x) | Value::Percent(x) | Value::Rate(x) => fmt_num(*x),
+            Value::Empty => String::new(),
+        }
     }
 }
 
-/// totals.csv: one row per figure with the comparisons.
-fn totals(a: &Analysis) -> Vec<u8> {
-    let mut out = CsvOut::new(&[
-        "指标",
-        "本季度",
-        "上季度",
-        "环比(%)",
-        "去年同期",
-        "同比(%)",
-        "年初至今",
-    ]);
+/// A table: file stem (`totals`), sheet name (`总体情况`), header, rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataTable {
+    /// File stem of the CSV (`tables/<stem>.csv`).
+    pub stem: String,
+    /// Chinese sheet name (at most 31 characters, no `[]:*?/\`).
+    pub sheet: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl DataTable {
+    fn new(stem: &str, sheet: &str, header: &[&str]) -> DataTable {
+        DataTable {
+            stem: stem.to_string(),
+            sheet: sheet.to_string(),
+            header: header.iter().map(|s| s.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn row(&mut self, cells: Vec<Value>) {
+        self.rows.push(cells);
+    }
+
+    /// UTF-8 CSV with BOM and CRLF line ends.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let header: Vec<&str> = self.header.iter().map(|s| s.as_str()).collect();
+        let mut out = CsvOut::new(&header);
+        for r in &self.rows {
+            let rec: Vec<String> = r.iter().map(Value::csv).collect();
+            out.record(&rec);
+        }
+        out.into_bytes()
+    }
+
+    /// `(stem.csv, bytes)`.
+    pub fn csv_file(&self) -> (String, Vec<u8>) {
+        (format!("{}.csv", self.stem), self.to_csv())
+    }
+}
+
+/// The money figures (罚款, 没收) are 元.
+fn figure_cells(f: &Figures) -> Vec<Value> {
+    f.values()
+        .into_iter()
+        .zip(FIGURES)
+        .map(|(v, (name, _))| {
+            if name.ends_with("_yuan") {
+                Value::Yuan(v)
+            } else {
+                Value::Num(v)
+            }
+        })
+        .collect()
+}
+
+/// totals: one row per figure with the comparisons.
+fn totals(a: &Analysis) -> DataTable {
+    let mut t = DataTable::new(
+        "totals",
+        "总体情况",
+        &[
+            "指标",
+            "本季度",
+            "上季度",
+            "环比(%)",
+            "去年同期",
+            "同比(%)",
+            "年初至今",
+        ],
+    );
     let (q, p, s, y) = (
         a.totals.values(),
         a.previous_quarter.values(),
@@ -52,188 +152,228 @@ fn totals(a: &Analysis) -> Vec<u8> {
         a.change_pct.previous_quarter.values(),
         a.change_pct.same_quarter_last_year.values(),
     );
-    for (i, (_, zh)) in FIGURES.iter().enumerate() {
-        out.row(&[
-            Cell::Own(zh),
-            Cell::Num(q[i]),
-            Cell::Num(p[i]),
-            opt(cp[i]),
-            Cell::Num(s[i]),
-            opt(cs[i]),
-            Cell::Num(y[i]),
+    for (i, (name, zh)) in FIGURES.iter().enumerate() {
+        let v = |x: f64| {
+            if name.ends_with("_yuan") {
+                Value::Yuan(x)
+            } else {
+                Value::Num(x)
+            }
+        };
+        t.row(vec![
+            Value::label(zh),
+            v(q[i]),
+            v(p[i]),
+            Value::opt_percent(cp[i]),
+            v(s[i]),
+            Value::opt_percent(cs[i]),
+            v(y[i]),
         ]);
     }
-    out.into_bytes()
+    t
 }
 
-/// by_*.csv: one row per group and period, every figure as a column.
-fn grouped(first: &str, rows: &[GroupRow]) -> Vec<u8> {
+/// by_*: one row per group and period, every figure as a column.
+fn grouped(stem: &str, sheet: &str, first: &str, rows: &[GroupRow]) -> DataTable {
     let mut header = vec![first, "期间"];
     header.extend(FIGURES.iter().map(|f| f.1));
-    let mut out = CsvOut::new(&header);
+    let mut t = DataTable::new(stem, sheet, &header);
     for r in rows {
         for (label, f) in PERIOD_LABELS.iter().zip(r.periods()) {
-            let mut cells = vec![Cell::Text(&r.key), Cell::Own(label)];
-            cells.extend(num_cells(f));
-            out.row(&cells);
+            let mut cells = vec![Value::text(&r.key), Value::label(label)];
+            cells.extend(figure_cells(f));
+            t.row(cells);
         }
     }
-    out.into_bytes()
+    t
 }
 
-fn patrol_table(first: &str, rows: &[PatrolRow]) -> Vec<u8> {
-    let mut out = CsvOut::new(&[first, "巡查次数", "联合巡查", "出动人次", "发现问题数"]);
-    for r in rows {
-        out.row(&[
-            Cell::Text(&r.key),
-            Cell::Int(r.count as i64),
-            Cell::Int(r.joint as i64),
-            Cell::Int(r.person_times as i64),
-            Cell::Int(r.issues_found as i64),
-        ]);
-    }
-    out.into_bytes()
-}
-
-/// Every table as (file name, bytes), in a fixed order.
-pub fn tables(a: &Analysis, cfg: &Config) -> Vec<(String, Vec<u8>)> {
-    let mut t: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut put = |name: &str, b: Vec<u8>| t.push((format!("{name}.csv"), b));
-    put("totals", totals(a));
-    put("by_unit", grouped("单位", &a.by_unit));
-    put("by_region", grouped("县市区", &a.by_region));
-    if a.scope_id.is_some() {
-        put("by_township", grouped("乡镇街道", &a.by_township));
-    }
-    put(
-        "by_violation_type",
-        grouped("违法类型", &a.by_violation_type),
+fn patrol_table(stem: &str, sheet: &str, first: &str, rows: &[PatrolRow]) -> DataTable {
+    let mut t = DataTable::new(
+        stem,
+        sheet,
+        &[first, "巡查次数", "联合巡查", "出动人次", "发现问题数"],
     );
-
-    let mut s = CsvOut::new(&["线索来源", "主动发现", "发现"]);
-    for r in &a.by_source {
-        s.row(&[
-            Cell::Text(&r.key),
-            Cell::Own(if r.proactive { "是" } else { "否" }),
-            Cell::Int(r.found as i64),
+    for r in rows {
+        t.row(vec![
+            Value::text(&r.key),
+            Value::int(r.count),
+            Value::int(r.joint),
+            Value::int(r.person_times),
+            Value::int(r.issues_found),
         ]);
     }
-    put("by_source", s.into_bytes());
+    t
+}
+
+/// Every aggregate table, in a fixed order.
+pub fn data_tables(a: &Analysis, cfg: &Config) -> Vec<DataTable> {
+    let mut out: Vec<DataTable> = Vec::new();
+    out.push(totals(a));
+    out.push(grouped("by_unit", "分单位", "单位", &a.by_unit));
+    out.push(grouped("by_region", "分县市区", "县市区", &a.by_region));
+    if a.scope_id.is_some() {
+        out.push(grouped(
+            "by_township",
+            "分乡镇街道",
+            "乡镇街道",
+            &a.by_township,
+        ));
+    }
+    out.push(grouped(
+        "by_violation_type",
+        "分违法类型",
+        "违法类型",
+        &a.by_violation_type,
+    ));
+
+    let mut s = DataTable::new("by_source", "线索来源", &["线索来源", "主动发现", "发现"]);
+    for r in &a.by_source {
+        s.row(vec![
+            Value::text(&r.key),
+            Value::label(if r.proactive { "是" } else { "否" }),
+            Value::int(r.found),
+        ]);
+    }
+    out.push(s);
 
     let ct = &a.region_type;
     let mut header: Vec<&str> = vec!["县市区"];
     header.extend(ct.types.iter().map(|s| s.as_str()));
     header.push("合计");
-    let mut x = CsvOut::new(&header);
+    let mut x = DataTable::new("region_type", "县市区×违法类型", &header);
     let mut col_tot = vec![0u64; ct.types.len()];
     for (r, counts) in ct.regions.iter().zip(&ct.counts) {
-        let mut cells = vec![Cell::Text(r)];
-        cells.extend(counts.iter().map(|n| Cell::Int(*n as i64)));
-        cells.push(Cell::Int(counts.iter().sum::<u64>() as i64));
+        let mut cells = vec![Value::text(r)];
+        cells.extend(counts.iter().map(|n| Value::int(*n)));
+        cells.push(Value::int(counts.iter().sum::<u64>()));
         for (c, n) in col_tot.iter_mut().zip(counts) {
             *c += n;
         }
-        x.row(&cells);
+        x.row(cells);
     }
-    let mut cells = vec![Cell::Own("合计")];
-    cells.extend(col_tot.iter().map(|n| Cell::Int(*n as i64)));
-    cells.push(Cell::Int(col_tot.iter().sum::<u64>() as i64));
-    x.row(&cells);
-    put("region_type", x.into_bytes());
+    let mut cells = vec![Value::label("合计")];
+    cells.extend(col_tot.iter().map(|n| Value::int(*n)));
+    cells.push(Value::int(col_tot.iter().sum::<u64>()));
+    x.row(cells);
+    out.push(x);
 
-    let mut tr = CsvOut::new(&["季度", "发现", "立案", "结案"]);
+    let mut tr = DataTable::new("trend", "近八个季度", &["季度", "发现", "立案", "结案"]);
     for p in &a.trend {
-        let q = p.quarter.to_string();
-        tr.row(&[
-            Cell::Own(&q),
-            Cell::Int(p.found as i64),
-            Cell::Int(p.filed as i64),
-            Cell::Int(p.closed as i64),
+        tr.row(vec![
+            Value::Label(p.quarter.to_string()),
+            Value::int(p.found),
+            Value::int(p.filed),
+            Value::int(p.closed),
         ]);
     }
-    put("trend", tr.into_bytes());
+    out.push(tr);
 
-    let mut ru = CsvOut::new(&["单位", "发函", "收函", "已回复", "按时回复"]);
-    for r in &a.referrals.by_unit {
-        ru.row(&[
-            Cell::Text(&r.key),
-            Cell::Int(r.sent as i64),
-            Cell::Int(r.received as i64),
-            Cell::Int(r.replied as i64),
-            Cell::Int(r.replied_on_time as i64),
-        ]);
-    }
-    put("referrals_by_unit", ru.into_bytes());
-
-    let mut ro = CsvOut::new(&["函告编号", "发函单位", "收函单位", "发函日期", "已过天数"]);
-    for r in &a.referrals.overdue {
-        let d = r.sent_date.to_string();
-        ro.row(&[
-            Cell::Text(&r.ref_id),
-            Cell::Text(&r.from_unit),
-            Cell::Text(&r.to_unit),
-            Cell::Own(&d),
-            Cell::Int(r.days),
-        ]);
-    }
-    put("referrals_overdue", ro.into_bytes());
-
-    put("patrols_by_unit", patrol_table("单位", &a.patrols.by_unit));
-    put(
-        "patrols_by_region",
-        patrol_table("县市区", &a.patrols.by_region),
+    let mut ru = DataTable::new(
+        "referrals_by_unit",
+        "函告分单位",
+        &["单位", "发函", "收函", "已回复", "按时回复"],
     );
-
-    let mut m = CsvOut::new(&["单位", "出席次数", "会议次数"]);
-    for r in &a.meetings.by_unit {
-        m.row(&[
-            Cell::Text(&r.key),
-            Cell::Int(r.attended as i64),
-            Cell::Int(a.meetings.held as i64),
+    for r in &a.referrals.by_unit {
+        ru.row(vec![
+            Value::text(&r.key),
+            Value::int(r.sent),
+            Value::int(r.received),
+            Value::int(r.replied),
+            Value::int(r.replied_on_time),
         ]);
     }
-    put("meetings", m.into_bytes());
+    out.push(ru);
+
+    let mut ro = DataTable::new(
+        "referrals_overdue",
+        "逾期未回复函告",
+        &["函告编号", "发函单位", "收函单位", "发函日期", "已过天数"],
+    );
+    for r in &a.referrals.overdue {
+        ro.row(vec![
+            Value::text(&r.ref_id),
+            Value::text(&r.from_unit),
+            Value::text(&r.to_unit),
+            Value::Label(r.sent_date.to_string()),
+            Value::int(r.days),
+        ]);
+    }
+    out.push(ro);
+
+    out.push(patrol_table(
+        "patrols_by_unit",
+        "巡查分单位",
+        "单位",
+        &a.patrols.by_unit,
+    ));
+    out.push(patrol_table(
+        "patrols_by_region",
+        "巡查分县市区",
+        "县市区",
+        &a.patrols.by_region,
+    ));
+
+    let mut m = DataTable::new(
+        "meetings",
+        "联席会议出席",
+        &["单位", "出席次数", "会议次数"],
+    );
+    for r in &a.meetings.by_unit {
+        m.row(vec![
+            Value::text(&r.key),
+            Value::int(r.attended),
+            Value::int(a.meetings.held),
+        ]);
+    }
+    out.push(m);
 
     let units = cfg.unit_names();
     let regions = cfg.region_names();
     let nm = |l: &[&str], i: u16| l.get(i as usize).map(|s| s.to_string()).unwrap_or_default();
-    let mut rc = CsvOut::new(&[
-        "县市区",
-        "乡镇街道",
-        "点位名称",
-        "取缔单位",
-        "取缔案件编号",
-        "反弹单位",
-        "反弹案件编号",
-        "发现日期",
-    ]);
+    let mut rc = DataTable::new(
+        "recurrences",
+        "反弹点位",
+        &[
+            "县市区",
+            "乡镇街道",
+            "点位名称",
+            "取缔单位",
+            "取缔案件编号",
+            "反弹单位",
+            "反弹案件编号",
+            "发现日期",
+        ],
+    );
     for p in &a.recurrence.recurrences {
-        let (r, cu, ru, d) = (
-            nm(&regions, p.region),
-            nm(&units, p.closed_unit),
-            nm(&units, p.recurred_unit),
-            p.found_date.to_string(),
-        );
-        rc.row(&[
-            Cell::Text(&r),
-            Cell::Text(township_name(&p.township)),
-            Cell::Text(&p.site),
-            Cell::Text(&cu),
-            Cell::Text(&p.closed_case),
-            Cell::Text(&ru),
-            Cell::Text(&p.recurred_case),
-            Cell::Own(&d),
+        rc.row(vec![
+            Value::Text(nm(&regions, p.region)),
+            Value::text(township_name(&p.township)),
+            Value::text(&p.site),
+            Value::Text(nm(&units, p.closed_unit)),
+            Value::text(&p.closed_case),
+            Value::Text(nm(&units, p.recurred_unit)),
+            Value::text(&p.recurred_case),
+            Value::Label(p.found_date.to_string()),
         ]);
     }
-    put("recurrences", rc.into_bytes());
-    t
+    out.push(rc);
+    out
 }
 
-/// Score tables for Excel: one per kind (units, regions), one row per
-/// entity with every indicator's rate and points, the deductions, the
-/// adjustments, the score, rank and grade.
-pub fn score_tables(a: &crate::assess::Assessment) -> Vec<(String, Vec<u8>)> {
-    let one = |list: &[crate::assess::Scored], who: &str| -> Vec<u8> {
+/// Every table as (file name, bytes), in a fixed order.
+pub fn tables(a: &Analysis, cfg: &Config) -> Vec<(String, Vec<u8>)> {
+    data_tables(a, cfg)
+        .iter()
+        .map(DataTable::csv_file)
+        .collect()
+}
+
+/// Score tables: one per kind (units, regions), one row per entity with
+/// every indicator's rate and points, the deductions, the adjustments, the
+/// score, rank and grade.
+pub fn score_data(a: &crate::assess::Assessment) -> Vec<DataTable> {
+    let one = |list: &[crate::assess::Scored], who: &str, stem: &str, sheet: &str| {
         let mut header: Vec<String> = vec!["名次".into(), who.into()];
         if let Some(first) = list.first() {
             for i in &first.indicators {
@@ -251,43 +391,77 @@ pub fn score_tables(a: &crate::assess::Assessment) -> Vec<(String, Vec<u8>)> {
         for h in ["加减分", "加减分事由", "总分", "等次"] {
             header.push(h.into());
         }
-        let refs: Vec<&str> = header.iter().map(|s| s.as_str()).collect();
-        let mut out = CsvOut::new(&refs);
+        let mut t = DataTable {
+            stem: stem.to_string(),
+            sheet: sheet.to_string(),
+            header,
+            rows: Vec::new(),
+        };
         let mut sorted: Vec<&crate::assess::Scored> = list.iter().collect();
         sorted.sort_by_key(|s| s.rank);
         for s in sorted {
-            let ids: Vec<String> = s.deductions.iter().map(|d| d.case_ids.join("、")).collect();
             let reasons: String = s
                 .adjustments
                 .iter()
-                .map(|a| format!("{}（{}）", a.reason, crate::output::fmt_num(a.points)))
+                .map(|a| format!("{}（{}）", a.reason, fmt_num(a.points)))
                 .collect::<Vec<_>>()
                 .join("；");
-            let mut cells: Vec<Cell> = vec![Cell::Int(s.rank as i64), Cell::Text(&s.name)];
+            let mut cells: Vec<Value> = vec![Value::int(s.rank), Value::text(&s.name)];
             for i in &s.indicators {
-                cells.push(Cell::Num(i.numerator));
-                cells.push(Cell::Num(i.denominator));
-                cells.push(match i.rate {
-                    Some(r) => Cell::Num(r),
-                    None => Cell::Own(""),
-                });
-                cells.push(Cell::Num(i.points));
+                cells.push(Value::Num(i.numerator));
+                cells.push(Value::Num(i.denominator));
+                cells.push(i.rate.map(Value::Rate).unwrap_or(Value::Empty));
+                cells.push(Value::Num(i.points));
             }
-            for (d, ids) in s.deductions.iter().zip(&ids) {
-                cells.push(Cell::Int(d.count as i64));
-                cells.push(Cell::Num(d.points));
-                cells.push(Cell::Text(ids));
+            for d in &s.deductions {
+                cells.push(Value::int(d.count));
+                cells.push(Value::Num(d.points));
+                cells.push(Value::Text(d.case_ids.join("、")));
             }
-            cells.push(Cell::Num(s.adjustment_points));
-            cells.push(Cell::Text(&reasons));
-            cells.push(Cell::Num(s.score));
-            cells.push(Cell::Own(&s.grade));
-            out.row(&cells);
+            cells.push(Value::Num(s.adjustment_points));
+            cells.push(Value::Text(reasons));
+            cells.push(Value::Num(s.score));
+            cells.push(Value::label(&s.grade));
+            t.row(cells);
         }
-        out.into_bytes()
+        t
     };
     vec![
-        ("scores_units.csv".to_string(), one(&a.units, "单位")),
-        ("scores_regions.csv".to_string(), one(&a.regions, "县市区")),
+        one(&a.units, "单位", "scores_units", "成员单位考核得分"),
+        one(&a.regions, "县市区", "scores_regions", "县市区考核得分"),
     ]
+}
+
+/// Score tables as CSV files.
+pub fn score_tables(a: &crate::assess::Assessment) -> Vec<(String, Vec<u8>)> {
+    score_data(a).iter().map(DataTable::csv_file).collect()
+}
+
+/// rejects: file, line, field, value, code, message, message_en.
+pub fn rejects_table(rejects: &[Reject]) -> DataTable {
+    let mut t = DataTable::new(
+        "rejects",
+        "被拒行",
+        &[
+            "file",
+            "line",
+            "field",
+            "value",
+            "code",
+            "message",
+            "message_en",
+        ],
+    );
+    for r in rejects {
+        t.row(vec![
+            Value::text(&r.file),
+            Value::int(r.line),
+            Value::label(&r.field),
+            Value::text(&r.value),
+            Value::label(r.code),
+            Value::text(&r.message),
+            Value::text(&r.message_en),
+        ]);
+    }
+    t
 }

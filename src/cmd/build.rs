@@ -22,6 +22,8 @@ use crate::names::Resolver;
 use crate::output;
 use crate::quarter::Quarter;
 use crate::render::html::{self, HtmlRenderer};
+use crate::render::raster::ChartFont;
+use crate::render::{docx, xlsx};
 use crate::report::briefing::{BriefingDoc, BriefingText};
 use crate::report::{AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
 use crate::summary;
@@ -32,9 +34,11 @@ use crate::tables;
 pub enum Format {
     Html,
     Pdf,
+    Docx,
+    Xlsx,
 }
 
-/// Parse `--format html,pdf`.
+/// Parse `--format html,pdf,docx,xlsx` (any combination).
 pub fn parse_formats(s: &str) -> Result<Vec<Format>> {
     let mut out = Vec::new();
     for part in s.split([',', '，']) {
@@ -43,10 +47,18 @@ pub fn parse_formats(s: &str) -> Result<Vec<Format>> {
             "" | "none" => continue,
             "html" => Format::Html,
             "pdf" => Format::Pdf,
+            "docx" | "word" => Format::Docx,
+            "xlsx" | "excel" => Format::Xlsx,
             _ => {
                 return Err(Error::usage(
-                    format!("未知的输出格式“{}”，可用 html、pdf", part.trim()),
-                    format!("unknown format “{}”: use html, pdf", part.trim()),
+                    format!(
+                        "未知的输出格式“{}”，可用 html、pdf、docx、xlsx",
+                        part.trim()
+                    ),
+                    format!(
+                        "unknown format “{}”: use html, pdf, docx, xlsx",
+                        part.trim()
+                    ),
                 ))
             }
         };
@@ -199,9 +211,11 @@ fn documents(
     }
     let ext: Vec<&str> = formats
         .iter()
-        .map(|f| match f {
-            Format::Html => "html",
-            Format::Pdf => "pdf",
+        .filter_map(|f| match f {
+            Format::Html => Some("html"),
+            Format::Pdf => Some("pdf"),
+            Format::Docx => Some("docx"),
+            Format::Xlsx => None,
         })
         .collect();
     let link = |stem: &str, title: &str, note: &str| Link {
@@ -224,6 +238,11 @@ fn documents(
             href: "summary.json".into(),
             title: "summary.json".into(),
             note: "全部数据（机器可读）".into(),
+        },
+        Link {
+            href: "tables.xlsx".into(),
+            title: "tables.xlsx".into(),
+            note: "全部汇总表、考核得分和被拒行（Excel 工作簿）".into(),
         },
         Link {
             href: "rejects.csv".into(),
@@ -326,12 +345,25 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         "summary.json".into(),
         summary::to_bytes(&summary::summary(&a, &ds, &cfg, issued, &assessment)),
     ));
-    let table_files: Vec<(String, Vec<u8>)> = tables::tables(&a, &cfg)
+    let data_tables: Vec<tables::DataTable> = tables::data_tables(&a, &cfg)
         .into_iter()
-        .chain(tables::score_tables(&assessment))
+        .chain(tables::score_data(&assessment))
+        .collect();
+    let table_files: Vec<(String, Vec<u8>)> = data_tables
+        .iter()
+        .map(tables::DataTable::csv_file)
         .collect();
     let table_names: Vec<String> = table_files.iter().map(|(n, _)| n.clone()).collect();
-    if formats.contains(&Format::Html) || formats.contains(&Format::Pdf) {
+    if formats.contains(&Format::Xlsx) {
+        let mut all = data_tables;
+        all.push(tables::rejects_table(&ds.rejects));
+        let title = format!("{}{}打击非法采矿工作数据表", quarter.chinese(), a.scope);
+        files.push(("tables.xlsx".into(), xlsx::workbook(&all, &title, issued)?));
+    }
+    if formats
+        .iter()
+        .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx))
+    {
         let docs = documents(
             &ds,
             &cfg,
@@ -345,6 +377,13 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         if formats.contains(&Format::Html) {
             let renderer = HtmlRenderer::new(cfg.output.templates_dir.as_deref())?;
             files.extend(html::render_docs(&renderer, &docs)?);
+        }
+        if formats.contains(&Format::Docx) {
+            let font = ChartFont::find(&cfg);
+            if font.is_none() {
+                eprintln!("提示：未找到中文图表字体，Word 文档中的图表以说明文字代替 / note: no CJK chart font found; charts in the Word documents are replaced by a note");
+            }
+            files.extend(docx::render_docs(&docs, issued, font.as_ref())?);
         }
         if formats.contains(&Format::Pdf) {
             eprintln!("提示：PDF 输出尚未实现，本次只生成 HTML / note: PDF output is not implemented yet; HTML only");
@@ -394,7 +433,11 @@ mod tests {
             vec![Format::Html, Format::Pdf]
         );
         assert_eq!(parse_formats(" PDF ，html,pdf").unwrap().len(), 2);
-        assert!(parse_formats("docx").is_err());
+        assert_eq!(
+            parse_formats("xlsx,docx").unwrap(),
+            vec![Format::Xlsx, Format::Docx]
+        );
+        assert!(parse_formats("odt").is_err());
     }
 
     #[test]

@@ -5,4 +5,7 @@
 //! ([`chart::to_svg`]), the PDF renderer draws the same primitives.
 
 pub mod chart;
+pub mod docx;
 pub mod html;
+pub mod raster;
+pub mod xlsx;

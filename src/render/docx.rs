@@ -1,0 +1,858 @@
+//! Word documents (`briefing.docx`, `assessment.docx`, `regions/*.docx`)
+//! drawn from the same report contexts as the HTML.
+//!
+//! GB/T 9704 layout: A4, margins top 37 mm, bottom 35 mm, left 28 mm,
+//! right 26 mm; Word styles `Normal` (正文: 仿宋_GB2312 16 pt, first line
+//! indented two characters, exact 28.95 pt line spacing), `Title` (标题:
+//! 方正小标宋简体 22 pt), `Heading1` (标题 1: 黑体 16 pt), `Heading2`
+//! (标题 2: 楷体_GB2312 16 pt), plus the red issuing-office line with a red
+//! rule, tables with a repeating header row and right-aligned numbers,
+//! charts as PNG images, and page numbers “— 1 —” (宋体 14 pt) in the
+//! footer, right on odd pages and left on even pages.
+//!
+//! docx-rs builds the XML parts; this module zips them itself so that the
+//! archive is deterministic (fixed entry timestamps from the issue date) and
+//! adds what docx-rs cannot express (`w:tblHeader`, unique drawing ids).
+
+use std::io::Write as _;
+
+use chrono::{Datelike, NaiveDate};
+use docx_rs::{
+    AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, InstrPAGE, InstrText,
+    LineSpacing, LineSpacingType, Paragraph, ParagraphBorder, ParagraphBorderPosition,
+    ParagraphBorders, Pic, Run, RunFonts, Shading, SpecialIndentType, Style, StyleType, Table,
+    TableCell, TableLayoutType, TableRow, WidthType,
+};
+
+use crate::error::{Error, Result};
+use crate::render::chart::{self, Chart};
+use crate::render::raster::ChartFont;
+use crate::report::briefing::{BriefingDoc, Table as DocTable};
+use crate::report::{AssessmentDoc, DocSet, Masthead, ScoreRow};
+
+/// Font names as Word knows them.
+pub const FONT_BODY: &str = "仿宋_GB2312";
+pub const FONT_TITLE: &str = "方正小标宋简体";
+pub const FONT_HEI: &str = "黑体";
+pub const FONT_KAI: &str = "楷体_GB2312";
+pub const FONT_SONG: &str = "宋体";
+const FONT_LATIN: &str = "Times New Roman";
+
+/// 1 mm in twentieths of a point.
+fn mm(v: f64) -> i32 {
+    (v * 1440.0 / 25.4).round() as i32
+}
+
+/// Text block width: 210 − 28 − 26 = 156 mm.
+const TEXT_WIDTH_MM: f64 = 156.0;
+const RED: &str = "C00000";
+
+fn fonts(east_asia: &str) -> RunFonts {
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii(FONT_LATIN)
+        .hi_ansi(FONT_LATIN)
+        .cs(FONT_LATIN)
+}
+
+fn exact(pt: f64) -> LineSpacing {
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line((pt * 20.0).round() as i32)
+}
+
+fn styles(mut d: Docx) -> Docx {
+    // docx-rs starts with an empty `Normal`; ours replaces it (one
+    // definition per style id).
+    let ours = [
+        "Normal",
+        "Title",
+        "Heading1",
+        "Heading2",
+        "Masthead",
+        "TableCaption",
+        "TableText",
+        "TableHead",
+        "Note",
+        "Signature",
+        "Figure",
+        "PageNumber",
+    ];
+    d.styles
+        .styles
+        .retain(|s| !ours.contains(&s.style_id.as_str()));
+    let body_line = exact(28.95);
+    let indent2 = Some(SpecialIndentType::FirstLine(640));
+    d.default_fonts(fonts(FONT_BODY))
+        .default_size(32)
+        .add_style(
+            Style::new("Normal", StyleType::Paragraph)
+                .name("Normal")
+                .fonts(fonts(FONT_BODY))
+                .size(32)
+                .line_spacing(body_line.clone())
+                .indent(None, indent2, None, None)
+                .align(AlignmentType::Both)
+                .q_format(true),
+        )
+        .add_style(
+            Style::new("Title", StyleType::Paragraph)
+                .name("Title")
+                .based_on("Normal")
+                .next("Normal")
+                .fonts(fonts(FONT_TITLE))
+                .size(44)
+                .line_spacing(exact(36.0).before(0).after(580))
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                .align(AlignmentType::Center)
+                .outline_lvl(0)
+                .q_format(true),
+        )
+        .add_style(
+            Style::new("Heading1", StyleType::Paragraph)
+                .name("heading 1")
+                .based_on("Normal")
+                .next("Normal")
+                .fonts(fonts(FONT_HEI))
+                .size(32)
+                .line_spacing(body_line.clone())
+                .indent(None, indent2, None, None)
+                .outline_lvl(0)
+                .q_format(true),
+        )
+        .add_style(
+            Style::new("Heading2", StyleType::Paragraph)
+                .name("heading 2")
+                .based_on("Normal")
+                .next("Normal")
+                .fonts(fonts(FONT_KAI))
+                .size(32)
+                .line_spacing(body_line.clone())
+                .indent(None, indent2, None, None)
+                .outline_lvl(1)
+                .q_format(true),
+        )
+        .add_style(
+            Style::new("Masthead", StyleType::Paragraph)
+                .name("发文机关标志")
+                .based_on("Normal")
+                .next("Normal")
+                .fonts(fonts(FONT_TITLE))
+                .size(36)
+                .color(RED)
+                .line_spacing(LineSpacing::new().before(0).after(560))
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                .align(AlignmentType::Center),
+        )
+        .add_style(
+            Style::new("TableCaption", StyleType::Paragraph)
+                .name("表题")
+                .based_on("Normal")
+                .next("Normal")
+                .fonts(fonts(FONT_HEI))
+                .size(24)
+                .line_spacing(LineSpacing::new().before(120).after(60))
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                .align(AlignmentType::Center),
+        )
+        .add_style(
+            Style::new("TableText", StyleType::Paragraph)
+                .name("表格文字")
+                .based_on("Normal")
+                .fonts(fonts(FONT_BODY))
+                .size(21)
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Auto)
+                        .line(240),
+                )
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                .align(AlignmentType::Left),
+        )
+        .add_style(
+            Style::new("TableHead", StyleType::Paragraph)
+                .name("表头")
+                .based_on("TableText")
+                .fonts(fonts(FONT_HEI))
+                .align(AlignmentType::Center),
+        )
+        .add_style(
+            Style::new("Note", StyleType::Paragraph)
+                .name("注释")
+                .based_on("Normal")
+                .size(24)
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Auto)
+                        .line(300),
+                ),
+        )
+        .add_style(
+            Style::new("Signature", StyleType::Paragraph)
+                .name("落款")
+                .based_on("Normal")
+                .indent(
+                    Some(0),
+                    Some(SpecialIndentType::FirstLine(0)),
+                    Some(1280),
+                    None,
+                )
+                .align(AlignmentType::Right),
+        )
+        .add_style(
+            Style::new("Figure", StyleType::Paragraph)
+                .name("图")
+                .based_on("Normal")
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Auto)
+                        .line(240),
+                )
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                .align(AlignmentType::Center),
+        )
+        .add_style(
+            Style::new("PageNumber", StyleType::Paragraph)
+                .name("页码")
+                .fonts(fonts(FONT_SONG))
+                .size(28)
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None),
+        )
+}
+
+/// “— 1 —”, right on odd pages and left on even pages, one character in.
+fn page_footer(align: AlignmentType) -> Footer {
+    let (left, right) = match align {
+        AlignmentType::Left => (Some(280), None),
+        _ => (None, Some(280)),
+    };
+    let p = Paragraph::new()
+        .style("PageNumber")
+        .align(align)
+        .indent(left, Some(SpecialIndentType::FirstLine(0)), right, None)
+        .add_run(Run::new().add_text("— "))
+        .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
+        .add_run(Run::new().add_instr_text(InstrText::PAGE(InstrPAGE::new())))
+        .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
+        .add_run(Run::new().add_text("1"))
+        .add_run(Run::new().add_field_char(FieldCharType::End, false))
+        .add_run(Run::new().add_text(" —"));
+    Footer::new().add_paragraph(p)
+}
+
+/// A document under construction.
+struct Doc<'a> {
+    docx: Docx,
+    images: usize,
+    font: Option<&'a ChartFont>,
+}
+
+fn text_width(s: &str) -> usize {
+    crate::render::xlsx::text_width(s)
+}
+
+impl<'a> Doc<'a> {
+    fn new(m: &Masthead, font: Option<&'a ChartFont>, issued: NaiveDate) -> Doc<'a> {
+        let date = format!(
+            "{:04}-{:02}-{:02}T00:00:00Z",
+            issued.year(),
+            issued.month(),
+            issued.day()
+        );
+        let docx = styles(Docx::new())
+            .page_size(11906, 16838)
+            .page_margin(docx_rs::PageMargin {
+                top: mm(37.0),
+                bottom: mm(35.0),
+                left: mm(28.0),
+                right: mm(26.0),
+                header: mm(15.0),
+                footer: mm(26.0),
+                gutter: 0,
+            })
+            .footer(page_footer(AlignmentType::Right))
+            .even_footer(page_footer(AlignmentType::Left))
+            .created_at(&date)
+            .updated_at(&date);
+        let mut d = Doc {
+            docx,
+            images: 0,
+            font,
+        };
+        d.docx = std::mem::take(&mut d.docx).add_paragraph(
+            Paragraph::new()
+                .style("Masthead")
+                .add_run(Run::new().add_text(&m.office)),
+        );
+        // The red rule under the issuing office.
+        let mut rule = Paragraph::new().style("Masthead").line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(20)
+                .after(480),
+        );
+        rule.property = rule.property.set_borders(
+            ParagraphBorders::with_empty().set(
+                ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                    .val(BorderType::Single)
+                    .size(16)
+                    .space(0)
+                    .color(RED),
+            ),
+        );
+        d.push(rule);
+        d
+    }
+
+    fn push(&mut self, p: Paragraph) {
+        self.docx = std::mem::take(&mut self.docx).add_paragraph(p);
+    }
+
+    fn styled(&mut self, style: &str, text: &str) {
+        self.push(
+            Paragraph::new()
+                .style(style)
+                .add_run(Run::new().add_text(text)),
+        );
+    }
+
+    fn title(&mut self, text: &str) {
+        self.styled("Title", text);
+    }
+    fn h1(&mut self, text: &str) {
+        self.push(
+            Paragraph::new()
+                .style("Heading1")
+                .keep_next(true)
+                .add_run(Run::new().add_text(text)),
+        );
+    }
+    fn h2(&mut self, text: &str) {
+        self.push(
+            Paragraph::new()
+                .style("Heading2")
+                .keep_next(true)
+                .add_run(Run::new().add_text(text)),
+        );
+    }
+    fn para(&mut self, text: &str) {
+        self.styled("Normal", text);
+    }
+    fn paras(&mut self, lines: &[String]) {
+        for l in lines {
+            self.para(l);
+        }
+    }
+    fn centred(&mut self, text: &str) {
+        self.push(
+            Paragraph::new()
+                .style("Normal")
+                .align(AlignmentType::Center)
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                .add_run(Run::new().add_text(text)),
+        );
+    }
+    fn signature(&mut self, m: &Masthead) {
+        self.push(Paragraph::new().style("Normal"));
+        self.styled("Signature", &m.office);
+        self.styled("Signature", &m.issue_date);
+    }
+    fn appendix(&mut self, title: &str) {
+        self.push(
+            Paragraph::new()
+                .style("Normal")
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                .fonts(fonts(FONT_HEI))
+                .add_run(Run::new().add_break(BreakType::Page))
+                .add_run(Run::new().fonts(fonts(FONT_HEI)).add_text("附件")),
+        );
+        self.title(title);
+    }
+
+    /// A Word table: header row (repeated on every page), the key column
+    /// left, the rest right-aligned when numeric.
+    fn table(&mut self, caption: &str, head: &[String], rows: &[Vec<String>], numeric: &[bool]) {
+        if rows.is_empty() {
+            return;
+        }
+        if !caption.is_empty() {
+            self.push(
+                Paragraph::new()
+                    .style("TableCaption")
+                    .keep_next(true)
+                    .add_run(Run::new().add_text(caption)),
+            );
+        }
+        let cols = head
+            .len()
+            .max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
+        // Column widths in proportion to the widest text, at least 4 units.
+        let mut want: Vec<usize> = (0..cols)
+            .map(|c| {
+                // A header may wrap onto two lines; body cells should not.
+                let h = head.get(c).map(|s| text_width(s).div_ceil(2)).unwrap_or(0);
+                let b = rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|s| text_width(s))
+                    .max()
+                    .unwrap_or(0);
+                h.max(b).clamp(3, 40)
+            })
+            .collect();
+        if want.is_empty() {
+            want.push(4);
+        }
+        let total_w = mm(TEXT_WIDTH_MM) as usize;
+        let sum: usize = want.iter().sum();
+        let grid: Vec<usize> = want.iter().map(|w| w * total_w / sum.max(1)).collect();
+        let small = cols > 8;
+        let cell = |text: &str, style: &str, align: AlignmentType, w: usize| {
+            let run = Run::new().add_text(text);
+            let run = if small { run.size(18) } else { run };
+            TableCell::new()
+                .width(w, WidthType::Dxa)
+                .vertical_align(docx_rs::VAlignType::Center)
+                .add_paragraph(Paragraph::new().style(style).align(align).add_run(run))
+        };
+        let mut trs = Vec::with_capacity(rows.len() + 1);
+        trs.push(
+            TableRow::new(
+                (0..cols)
+                    .map(|c| {
+                        cell(
+                            head.get(c).map(|s| s.as_str()).unwrap_or(""),
+                            "TableHead",
+                            AlignmentType::Center,
+                            grid[c],
+                        )
+                        .shading(Shading::new().fill("F2F2F2"))
+                    })
+                    .collect(),
+            )
+            .cant_split(),
+        );
+        for r in rows {
+            trs.push(
+                TableRow::new(
+                    (0..cols)
+                        .map(|c| {
+                            let num = numeric.get(c).copied().unwrap_or(false);
+                            cell(
+                                r.get(c).map(|s| s.as_str()).unwrap_or(""),
+                                "TableText",
+                                if num {
+                                    AlignmentType::Right
+                                } else {
+                                    AlignmentType::Left
+                                },
+                                grid[c],
+                            )
+                        })
+                        .collect(),
+                )
+                .cant_split(),
+            );
+        }
+        let t = Table::new(trs)
+            .set_grid(grid)
+            .width(total_w, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed);
+        self.docx = std::mem::take(&mut self.docx).add_table(t);
+        // An empty paragraph keeps two tables apart.
+        self.push(
+            Paragraph::new().style("TableText").line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Exact)
+                    .line(160),
+            ),
+        );
+    }
+
+    fn doc_table(&mut self, t: &DocTable) {
+        let head = t.head.clone();
+        let rows: Vec<Vec<String>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                let mut v = vec![r.key.clone()];
+                v.extend(r.cells.iter().cloned());
+                v
+            })
+            .collect();
+        let numeric: Vec<bool> = (0..head.len().max(1)).map(|i| t.numeric && i > 0).collect();
+        self.table(&t.caption, &head, &rows, &numeric);
+    }
+
+    fn score_table(&mut self, rows: &[ScoreRow], caption: &str, who: &str) {
+        let head: Vec<String> = ["名次", who, "指标得分", "扣分", "加减分", "总分", "等次"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let body: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.rank.to_string(),
+                    r.name.clone(),
+                    r.indicator_points.clone(),
+                    r.deduction_points.clone(),
+                    r.adjustment_points.clone(),
+                    r.score.clone(),
+                    r.grade.clone(),
+                ]
+            })
+            .collect();
+        self.table(
+            caption,
+            &head,
+            &body,
+            &[false, false, true, true, true, true, false],
+        );
+    }
+
+    /// A chart as an embedded PNG, 150 mm wide at most; without a font, a
+    /// note says where the chart would be.
+    fn chart(&mut self, c: &Option<Chart>) {
+        let Some(c) = c else { return };
+        let Some(font) = self.font else {
+            let title = match c {
+                Chart::Bar(b) => b.title.clone(),
+                Chart::Line(l) => l.title.clone(),
+            };
+            self.push(
+                Paragraph::new()
+                    .style("Note")
+                    .add_run(Run::new().add_text(format!(
+                        "（图“{title}”未生成：未找到图表字体，请在配置 [fonts] 中指定字体文件）"
+                    ))),
+            );
+            return;
+        };
+        let scene = chart::layout(c, &|s: &str, size: f32| font.measure(s, size));
+        let scale = 3.0f32;
+        let Some(png) = font.render_png(&scene, scale) else {
+            return;
+        };
+        self.images += 1;
+        let (wpx, hpx) = (
+            (scene.width * scale).ceil() as u32,
+            (scene.height * scale).ceil() as u32,
+        );
+        // Size in EMU: points × 12700, at most the text width.
+        let max_w = (150.0 / 25.4 * 914400.0) as f64;
+        let mut w = scene.width as f64 * 12700.0;
+        let mut h = scene.height as f64 * 12700.0;
+        if w > max_w {
+            h *= max_w / w;
+            w = max_w;
+        }
+        let pic = Pic::new_with_dimensions(png, wpx, hpx)
+            .id(format!("rIdImage{}", self.images))
+            .size(w as u32, h as u32);
+        self.push(
+            Paragraph::new()
+                .style("Figure")
+                .keep_lines(true)
+                .add_run(Run::new().add_image(pic)),
+        );
+    }
+
+    fn finish(self, issued: NaiveDate) -> Result<Vec<u8>> {
+        pack(self.docx, issued)
+    }
+}
+
+fn numbered(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{}. {l}", i + 1))
+        .collect()
+}
+
+/// 联席会议通报 (or, with `region`, a region's report, as `region.html`).
+pub fn briefing(
+    doc: &BriefingDoc,
+    region: bool,
+    issued: NaiveDate,
+    font: Option<&ChartFont>,
+) -> Result<Vec<u8>> {
+    let m = &doc.masthead;
+    let mut d = Doc::new(m, font, issued);
+    if !region {
+        if let Some(n) = &doc.doc_number {
+            d.centred(n);
+        }
+        d.title(&format!(
+            "关于{}{}打击非法采矿工作情况的通报",
+            m.quarter, m.scope
+        ));
+    } else {
+        d.title(&format!("{}{}打击非法采矿工作情况", m.scope, m.quarter));
+    }
+    d.para(&doc.foreword);
+    d.h1("一、总体情况");
+    d.paras(&doc.overview);
+    if region {
+        d.paras(&doc.standing);
+    }
+    d.doc_table(&doc.totals_table);
+    d.chart(&doc.charts.trend);
+    d.h1(&format!("二、{}情况", doc.area_label));
+    d.paras(&doc.areas_text);
+    d.chart(&doc.charts.areas);
+    d.doc_table(&doc.areas_table);
+    d.paras(&doc.types_text);
+    if !region {
+        d.chart(&doc.charts.types);
+    }
+    d.doc_table(&doc.types_table);
+    if region {
+        d.h1("三、部门查处情况");
+        d.doc_table(&doc.units_table);
+    } else {
+        d.h1("三、部门履职情况");
+        d.paras(&doc.units_text);
+        d.doc_table(&doc.units_table);
+        d.doc_table(&doc.referrals_table);
+        d.doc_table(&doc.overdue_referrals);
+    }
+    d.h1("四、跟踪监管情况");
+    d.paras(&doc.tracking_text);
+    d.doc_table(&doc.recurrences_table);
+    d.h1("五、存在问题");
+    d.paras(&numbered(&doc.problems));
+    d.h1("六、下步工作");
+    d.paras(&numbered(&doc.next_steps));
+    d.signature(m);
+    if !doc.typical_cases.is_empty() {
+        d.appendix("典型案例");
+        for (i, c) in doc.typical_cases.iter().enumerate() {
+            d.h2(&format!("{}. {}", i + 1, c.title));
+            d.para(&c.text);
+        }
+    }
+    d.finish(issued)
+}
+
+/// 考核通报.
+pub fn assessment(
+    doc: &AssessmentDoc,
+    issued: NaiveDate,
+    font: Option<&ChartFont>,
+) -> Result<Vec<u8>> {
+    let m = &doc.masthead;
+    let mut d = Doc::new(m, font, issued);
+    d.title(&format!("{}{}打击非法采矿工作考核通报", m.quarter, m.scope));
+    d.para(&doc.intro);
+    d.h1("一、考核办法");
+    d.paras(&doc.rubric);
+    d.h1("二、考核结果");
+    d.paras(&doc.summary);
+    d.h2("（一）成员单位");
+    d.score_table(&doc.units, "表1　成员单位考核得分", "单位");
+    d.chart(&doc.unit_chart);
+    d.h2("（二）县（市、区）");
+    d.score_table(&doc.regions, "表2　县（市、区）考核得分", "县（市、区）");
+    d.chart(&doc.region_chart);
+    d.h1("三、约谈名单");
+    if doc.accountability.is_empty() {
+        d.para("本季度无单位和地区列入约谈名单。");
+    } else {
+        d.para("根据考核细则，以下单位和地区列入本季度约谈名单：");
+        let rows: Vec<Vec<String>> = doc
+            .accountability
+            .iter()
+            .map(|e| {
+                vec![
+                    if e.kind == "unit" {
+                        "成员单位".to_string()
+                    } else {
+                        "县（市、区）".to_string()
+                    },
+                    e.name.clone(),
+                    e.reasons.join("；"),
+                ]
+            })
+            .collect();
+        let head: Vec<String> = ["类别", "名称", "列入原因"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        d.table("", &head, &rows, &[false, false, false]);
+        d.para("请列入约谈名单的单位和地区认真分析原因，于下季度联席会议前书面报告整改措施。");
+    }
+    d.signature(m);
+    d.appendix("评分说明");
+    d.para("下表列出每项得分的计算依据：指标的分子、分母、完成率和得分，扣分项的次数和对应案件编号，以及加减分的事由和依据。");
+    for x in &doc.details {
+        d.h2(&format!(
+            "{}：{}（{}分，第{}名，{}）",
+            x.kind, x.name, x.score, x.rank, x.grade
+        ));
+        let head: Vec<String> = ["指标", "权重", "分子", "分母", "完成率", "得分"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut rows: Vec<Vec<String>> = x
+            .indicators
+            .iter()
+            .map(|i| {
+                vec![
+                    i.name.clone(),
+                    i.weight.clone(),
+                    i.numerator.clone(),
+                    i.denominator.clone(),
+                    i.rate.clone(),
+                    i.points.clone(),
+                ]
+            })
+            .collect();
+        for k in &x.deductions {
+            rows.push(vec![
+                format!("{}（{}）", k.name, k.rule),
+                String::new(),
+                format!("{}起", k.count),
+                String::new(),
+                k.case_ids.clone(),
+                k.points.clone(),
+            ]);
+        }
+        for a in &x.adjustments {
+            rows.push(vec![
+                format!("加减分：{}", a.reason),
+                String::new(),
+                String::new(),
+                String::new(),
+                a.basis.clone(),
+                a.points.clone(),
+            ]);
+        }
+        d.table("", &head, &rows, &[false, true, true, true, true, true]);
+        d.styled("Note", &x.sum);
+    }
+    d.finish(issued)
+}
+
+/// Every Word document of a run: `briefing.docx`, `assessment.docx` and
+/// `regions/<region>.docx`.
+pub fn render_docs(
+    docs: &DocSet,
+    issued: NaiveDate,
+    font: Option<&ChartFont>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = vec![
+        (
+            "briefing.docx".to_string(),
+            briefing(&docs.briefing, false, issued, font)?,
+        ),
+        (
+            "assessment.docx".to_string(),
+            assessment(&docs.assessment, issued, font)?,
+        ),
+    ];
+    for (stem, doc) in &docs.regions {
+        out.push((
+            format!("regions/{stem}.docx"),
+            briefing(doc, true, issued, font)?,
+        ));
+    }
+    Ok(out)
+}
+
+/// `w:tblHeader` on the first row of every table (docx-rs has no such
+/// property); unique `wp:docPr` ids for the images.
+fn patch_document(xml: &[u8]) -> Vec<u8> {
+    let s = String::from_utf8_lossy(xml);
+    let mut out = String::with_capacity(s.len() + 1024);
+    let mut rest: &str = &s;
+    // Every table's first row carries <w:cantSplit />: add tblHeader there.
+    while let Some(i) = rest.find("<w:tbl>") {
+        out.push_str(&rest[..i + 7]);
+        rest = &rest[i + 7..];
+        if let Some(j) = rest.find("<w:trPr>") {
+            out.push_str(&rest[..j + 8]);
+            out.push_str("<w:tblHeader />");
+            rest = &rest[j + 8..];
+        }
+    }
+    out.push_str(rest);
+    let mut n = 0;
+    let mut fixed = String::with_capacity(out.len());
+    let mut rest: &str = &out;
+    const DOCPR: &str = "<wp:docPr id=\"";
+    while let Some(i) = rest.find(DOCPR) {
+        fixed.push_str(&rest[..i]);
+        rest = &rest[i + DOCPR.len()..];
+        let end = rest.find('"').unwrap_or(0);
+        n += 1;
+        fixed.push_str(&format!("{DOCPR}{n}"));
+        rest = &rest[end..];
+    }
+    fixed.push_str(rest);
+    fixed.into_bytes()
+}
+
+fn zerr(e: zip::result::ZipError) -> Error {
+    Error::Other(format!(
+        "无法生成 Word 文档：{e} / cannot build the docx file: {e}"
+    ))
+}
+
+/// Zip the parts with deflate and a fixed timestamp (the issue date).
+fn pack(docx: Docx, issued: NaiveDate) -> Result<Vec<u8>> {
+    let x = docx.build();
+    let ts = zip::DateTime::from_date_and_time(
+        issued.year().clamp(1980, 2107) as u16,
+        issued.month() as u8,
+        issued.day() as u8,
+        0,
+        0,
+        0,
+    )
+    .unwrap_or_default();
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(ts)
+        .unix_permissions(0o644);
+    let mut parts: Vec<(String, Vec<u8>)> = vec![
+        ("[Content_Types].xml".into(), x.content_type),
+        ("_rels/.rels".into(), x.rels),
+        ("docProps/app.xml".into(), x.doc_props.app),
+        ("docProps/core.xml".into(), x.doc_props.core),
+        ("docProps/custom.xml".into(), x.doc_props.custom),
+        ("word/_rels/document.xml.rels".into(), x.document_rels),
+        ("word/document.xml".into(), patch_document(&x.document)),
+        ("word/styles.xml".into(), x.styles),
+        ("word/settings.xml".into(), x.settings),
+        ("word/fontTable.xml".into(), x.font_table),
+        ("word/comments.xml".into(), x.comments),
+        ("word/numbering.xml".into(), x.numberings),
+        ("word/commentsExtended.xml".into(), x.comments_extended),
+        ("word/footnotes.xml".into(), x.footnotes),
+    ];
+    for (i, h) in x.headers.into_iter().enumerate() {
+        parts.push((format!("word/header{}.xml", i + 1), h));
+    }
+    for (i, r) in x.header_rels.into_iter().enumerate() {
+        parts.push((format!("word/_rels/header{}.xml.rels", i + 1), r));
+    }
+    for (i, f) in x.footers.into_iter().enumerate() {
+        parts.push((format!("word/footer{}.xml", i + 1), f));
+    }
+    for (i, r) in x.footer_rels.into_iter().enumerate() {
+        parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), r));
+    }
+    for (id, bytes) in x.media {
+        parts.push((format!("word/media/{id}.png"), bytes));
+    }
+    let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in parts {
+        zw.start_file(name, opts).map_err(zerr)?;
+        zw.write_all(&bytes)
+            .map_err(|e| zerr(zip::result::ZipError::Io(e)))?;
+    }
+    let cur = zw.finish().map_err(zerr)?;
+    Ok(cur.into_inner())
+}
