@@ -22,6 +22,7 @@ use crate::names::Resolver;
 use crate::output;
 use crate::quarter::Quarter;
 use crate::render::html::{self, HtmlRenderer};
+use crate::render::pdf;
 use crate::report::briefing::{BriefingDoc, BriefingText};
 use crate::report::{AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
 use crate::summary;
@@ -347,7 +348,9 @@ pub fn run(args: BuildArgs) -> Result<i32> {
             files.extend(html::render_docs(&renderer, &docs)?);
         }
         if formats.contains(&Format::Pdf) {
-            eprintln!("提示：PDF 输出尚未实现，本次只生成 HTML / note: PDF output is not implemented yet; HTML only");
+            let renderer = pdf::PdfRenderer::new(&cfg.fonts)?;
+            let (pdfs, _missing) = pdf::render_docs(&renderer, &docs)?;
+            files.extend(pdfs);
         }
     }
     pb.inc(1);

@@ -2,7 +2,8 @@
 //!
 //! `chart` lays charts out into a [`chart::Scene`] of drawing primitives in
 //! points; the HTML renderer turns a scene into inline SVG
-//! ([`chart::to_svg`]), the PDF renderer draws the same primitives.
+//! ([`chart::to_svg`]), the PDF renderer ([`pdf`]) draws the same primitives.
 
 pub mod chart;
 pub mod html;
+pub mod pdf;
