@@ -149,9 +149,10 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
                 .insert(f.id.clone(), PdfFont::new(f.parsed()?.clone()));
         }
     }
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(meta.date)
-        .unwrap_or(printpdf::OffsetDateTime::UNIX_EPOCH);
     let info = &mut doc.metadata.info;
+    // printpdf's default is the Unix epoch, never the clock.
+    let date =
+        printpdf::OffsetDateTime::from_unix_timestamp(meta.date).unwrap_or(info.creation_date);
     info.author = meta.author.to_string();
     info.creator = "minebrief".into();
     info.producer = "minebrief (printpdf 0.12)".into();

@@ -352,7 +352,7 @@ impl<'a> Layout<'a> {
             }
             let natural = line_width(line, size);
             let gaps = line.len().saturating_sub(1) as f32;
-            let tc = if gaps > 0.0 && (justify && i + 1 < n || natural > avail) {
+            let tc = if gaps > 0.0 && ((justify && i + 1 < n) || natural > avail) {
                 let tc = (avail - natural) / gaps;
                 // A line broken early (long unbreakable run) stays ragged.
                 if tc > size * 0.5 {
