@@ -24,6 +24,7 @@ use crate::quarter::Quarter;
 use crate::render::html::{self, HtmlRenderer};
 use crate::render::raster::ChartFont;
 use crate::render::{docx, xlsx};
+use crate::render::pdf;
 use crate::report::briefing::{BriefingDoc, BriefingText};
 use crate::report::{AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
 use crate::summary;
@@ -386,7 +387,9 @@ pub fn run(args: BuildArgs) -> Result<i32> {
             files.extend(docx::render_docs(&docs, issued, font.as_ref())?);
         }
         if formats.contains(&Format::Pdf) {
-            eprintln!("提示：PDF 输出尚未实现，本次只生成 HTML / note: PDF output is not implemented yet; HTML only");
+            let renderer = pdf::PdfRenderer::new(&cfg.fonts)?;
+            let (pdfs, _missing) = pdf::render_docs(&renderer, &docs)?;
+            files.extend(pdfs);
         }
     }
     pb.inc(1);

@@ -2,10 +2,11 @@
 //!
 //! `chart` lays charts out into a [`chart::Scene`] of drawing primitives in
 //! points; the HTML renderer turns a scene into inline SVG
-//! ([`chart::to_svg`]), the PDF renderer draws the same primitives.
+//! ([`chart::to_svg`]), the PDF renderer ([`pdf`]) draws the same primitives.
 
 pub mod chart;
 pub mod docx;
 pub mod html;
+pub mod pdf;
 pub mod raster;
 pub mod xlsx;

@@ -1,0 +1,196 @@
+//! Laid-out pages to PDF bytes with printpdf: fonts registered under fixed
+//! resource names, metadata from the issue date, a trailer /ID derived from
+//! the content, so that the same input always gives the same bytes.
+
+use printpdf::{
+    Color, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
+    TextItem, TextMatrix, WindingOrder,
+};
+use sha2::{Digest, Sha256};
+
+use super::fonts::FontSet;
+use super::layout::{Item, Page, Rgb, PAGE_H};
+use crate::error::{Error, Result};
+
+/// Document information.
+pub struct Meta<'a> {
+    pub title: &'a str,
+    pub author: &'a str,
+    /// Seconds since the Unix epoch of the issue date (00:00 UTC).
+    pub date: i64,
+}
+
+fn color(c: Rgb) -> Color {
+    Color::Rgb(printpdf::Rgb::new(
+        f32::from(c.0) / 255.0,
+        f32::from(c.1) / 255.0,
+        f32::from(c.2) / 255.0,
+        None,
+    ))
+}
+
+fn pt(x: f32, y: f32) -> Point {
+    Point {
+        x: Pt(x),
+        y: Pt(PAGE_H - y),
+    }
+}
+
+fn ops(page: &Page, fonts: &FontSet) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(page.len() * 6);
+    for it in page {
+        match it {
+            Item::Text {
+                x,
+                y,
+                size,
+                face,
+                color: c,
+                tc,
+                rotate,
+                text,
+            } => {
+                // Clockwise on the page (y down) is negative in PDF space.
+                let a = (-rotate).to_radians();
+                let (s, co) = (a.sin(), a.cos());
+                ops.extend([
+                    Op::StartTextSection,
+                    Op::SetFillColor { col: color(*c) },
+                    Op::SetFont {
+                        font: PdfFontHandle::External(fonts.faces[*face].id.clone()),
+                        size: Pt(*size),
+                    },
+                    Op::SetCharacterSpacing { multiplier: *tc },
+                    Op::SetTextMatrix {
+                        matrix: TextMatrix::Raw([co, s, -s, co, *x, PAGE_H - y]),
+                    },
+                    Op::ShowText {
+                        items: vec![TextItem::Text(text.clone())],
+                    },
+                    Op::EndTextSection,
+                ]);
+            }
+            Item::Path {
+                points,
+                closed,
+                fill,
+                stroke,
+            } => {
+                if points.len() < 2 {
+                    continue;
+                }
+                let lp: Vec<LinePoint> = points
+                    .iter()
+                    .map(|(x, y)| LinePoint {
+                        p: pt(*x, *y),
+                        bezier: false,
+                    })
+                    .collect();
+                if let Some(f) = fill {
+                    ops.push(Op::SetFillColor { col: color(*f) });
+                }
+                if let Some((c, w, dash)) = stroke {
+                    ops.push(Op::SetOutlineColor { col: color(*c) });
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*w) });
+                    ops.push(Op::SetLineDashPattern {
+                        dash: if dash.is_empty() {
+                            LineDashPattern::solid()
+                        } else {
+                            LineDashPattern::new(0.0, dash)
+                        },
+                    });
+                }
+                if *closed || fill.is_some() {
+                    let mode = match (fill.is_some(), stroke.is_some()) {
+                        (true, true) => PaintMode::FillStroke,
+                        (true, false) => PaintMode::Fill,
+                        _ => PaintMode::Stroke,
+                    };
+                    ops.push(Op::DrawPolygon {
+                        polygon: Polygon {
+                            rings: vec![PolygonRing { points: lp }],
+                            mode,
+                            winding_order: WindingOrder::NonZero,
+                        },
+                    });
+                } else {
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: lp,
+                            is_closed: false,
+                        },
+                    });
+                }
+            }
+        }
+    }
+    ops
+}
+
+/// Serialize the pages.
+pub fn write(pages: &[Page], fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
+    let mut doc = PdfDocument::new(meta.title);
+    // Register the faces the pages use, under fixed names (F1, F2, …), not
+    // printpdf's counter-based ones.
+    let mut used = vec![false; fonts.faces.len()];
+    for p in pages {
+        for it in p {
+            if let Item::Text { face, .. } = it {
+                used[*face] = true;
+            }
+        }
+    }
+    for (i, f) in fonts.faces.iter().enumerate() {
+        if used[i] {
+            doc.resources
+                .fonts
+                .map
+                .insert(f.id.clone(), PdfFont::new(f.parsed()?.clone()));
+        }
+    }
+    let info = &mut doc.metadata.info;
+    // printpdf's default is the Unix epoch, never the clock.
+    let date =
+        printpdf::OffsetDateTime::from_unix_timestamp(meta.date).unwrap_or(info.creation_date);
+    info.author = meta.author.to_string();
+    info.creator = "minebrief".into();
+    info.producer = "minebrief (printpdf 0.12)".into();
+    info.creation_date = date;
+    info.modification_date = date;
+    info.metadata_date = date;
+    let pdf_pages: Vec<PdfPage> = pages
+        .iter()
+        .map(|p| PdfPage::new(Mm(210.0), Mm(297.0), ops(p, fonts)))
+        .collect();
+    doc.with_pages(pdf_pages);
+
+    let opts = PdfSaveOptions {
+        subset_fonts: true,
+        ..PdfSaveOptions::default()
+    };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    if let Some(w) = warnings
+        .iter()
+        .find(|w| w.severity == PdfParseErrorSeverity::Error)
+    {
+        return Err(Error::Other(format!(
+            "PDF 生成失败（{}）：{:?} / PDF generation failed ({}): {:?}",
+            meta.title, w.msg, meta.title, w.msg
+        )));
+    }
+    // A stable /ID: from the title, the author and the issue date.
+    let digest = Sha256::digest(format!("{}|{}|{}", meta.title, meta.author, meta.date));
+    let id = lopdf::Object::String(
+        hex::encode(&digest[..16]).into_bytes(),
+        lopdf::StringFormat::Literal,
+    );
+    lo.trailer
+        .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
+    lo.compress();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| Error::Other(format!("PDF 写出失败 / cannot write PDF: {e}")))?;
+    Ok(bytes)
+}

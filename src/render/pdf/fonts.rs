@@ -1,0 +1,252 @@
+//! Fonts for the PDF renderer: the shipped subset Noto CJK faces (embedded in
+//! the binary) and the user's font files named in `[fonts]`, one chain of
+//! faces per role. A character is drawn with the first face of its role's
+//! chain that has it; a user font therefore falls back to the shipped fonts
+//! character by character. Every file is read and parsed once per run.
+
+use std::cell::OnceCell;
+use std::path::Path;
+
+use printpdf::{FontId, ParsedFont};
+
+use crate::config::Fonts as FontCfg;
+use crate::error::{Error, Result};
+
+/// Noto Serif SC Regular (仿宋 / 宋体 roles: body, tables, page numbers).
+pub const SERIF: &[u8] = include_bytes!("../../../assets/fonts/NotoSerifSC-Regular-GBK.otf");
+/// Noto Sans SC Regular (黑体 role: level-1 headings, table heads, charts).
+pub const SANS: &[u8] = include_bytes!("../../../assets/fonts/NotoSansSC-Regular-GBK.otf");
+/// Noto Serif SC Bold (小标宋 role: issuing office, titles).
+pub const SERIF_BOLD: &[u8] = include_bytes!("../../../assets/fonts/NotoSerifSC-Bold-GBK.otf");
+
+const SHIPPED_SERIF: usize = 0;
+const SHIPPED_SANS: usize = 1;
+const SHIPPED_BOLD: usize = 2;
+
+/// What a piece of text is set in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Issuing office and titles (方正小标宋简体 in official use).
+    Title,
+    /// Level-1 headings, table captions and heads, charts (黑体).
+    Heading1,
+    /// Level-2 headings (楷体; the serif stands in).
+    Heading2,
+    /// Body text (仿宋_GB2312).
+    Body,
+    /// Table cells.
+    Table,
+    /// Page numbers (宋体): always the shipped serif.
+    PageNumber,
+}
+
+/// One font face: the bytes (for embedding), a ttf-parser face (for
+/// metrics and coverage) and the resource name it is registered under.
+pub struct Face {
+    pub id: FontId,
+    pub label: String,
+    data: &'static [u8],
+    index: u32,
+    face: ttf_parser::Face<'static>,
+    upem: f32,
+    parsed: OnceCell<Option<ParsedFont>>,
+}
+
+impl Face {
+    fn new(id: usize, label: String, data: &'static [u8], index: u32) -> Result<Face> {
+        let face = ttf_parser::Face::parse(data, index).map_err(|e| {
+            Error::Other(format!(
+                "字体文件 {label} 无法解析：{e} / cannot parse font {label}: {e}"
+            ))
+        })?;
+        let upem = f32::from(face.units_per_em().max(1));
+        Ok(Face {
+            id: FontId(format!("F{}", id + 1)),
+            label,
+            data,
+            index,
+            face,
+            upem,
+            parsed: OnceCell::new(),
+        })
+    }
+
+    /// Advance width of `c` in em, or `None` when the face lacks it.
+    pub fn advance(&self, c: char) -> Option<f32> {
+        let gid = self.face.glyph_index(c)?;
+        if gid.0 == 0 {
+            return None;
+        }
+        Some(f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) / self.upem)
+    }
+
+    /// Glyph id of `c` (0 = .notdef when absent).
+    pub fn glyph_id(&self, c: char) -> u16 {
+        self.face.glyph_index(c).map(|g| g.0).unwrap_or(0)
+    }
+
+    /// The printpdf font, parsed on first use and kept for the run.
+    pub fn parsed(&self) -> Result<&ParsedFont> {
+        self.parsed
+            .get_or_init(|| {
+                let mut warnings = Vec::new();
+                ParsedFont::from_bytes(self.data, self.index as usize, &mut warnings)
+            })
+            .as_ref()
+            .ok_or_else(|| {
+                Error::Other(format!(
+                    "printpdf 无法读取字体 {0} / printpdf cannot read font {0}",
+                    self.label
+                ))
+            })
+    }
+}
+
+/// A glyph placed by the layout: character, face and advance in em.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Glyph {
+    pub c: char,
+    pub face: usize,
+    pub adv: f32,
+}
+
+/// All faces of a run and the chain of each role.
+pub struct FontSet {
+    pub faces: Vec<Face>,
+    chains: [Vec<usize>; 6],
+}
+
+fn role_index(r: Role) -> usize {
+    match r {
+        Role::Title => 0,
+        Role::Heading1 => 1,
+        Role::Heading2 => 2,
+        Role::Body => 3,
+        Role::Table => 4,
+        Role::PageNumber => 5,
+    }
+}
+
+impl FontSet {
+    /// The shipped fonts only.
+    pub fn shipped() -> Result<FontSet> {
+        FontSet::new(&FontCfg::default())
+    }
+
+    /// The shipped fonts plus the user's font files of `cfg`, each read once
+    /// (a file named for several roles is loaded once). `.ttc` collections
+    /// use face 0.
+    pub fn new(cfg: &FontCfg) -> Result<FontSet> {
+        let mut faces = vec![
+            Face::new(0, "Noto Serif SC".into(), SERIF, 0)?,
+            Face::new(1, "Noto Sans SC".into(), SANS, 0)?,
+            Face::new(2, "Noto Serif SC Bold".into(), SERIF_BOLD, 0)?,
+        ];
+        let mut paths: Vec<std::path::PathBuf> = Vec::new();
+        let mut user =
+            |p: &Option<std::path::PathBuf>, faces: &mut Vec<Face>| -> Result<Option<usize>> {
+                let Some(p) = p else { return Ok(None) };
+                if let Some(i) = paths.iter().position(|q| q == p) {
+                    return Ok(Some(3 + i));
+                }
+                let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+                // Loaded once per run and used until the process ends.
+                let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                let face = Face::new(faces.len(), display(p), data, 0)?;
+                faces.push(face);
+                paths.push(p.clone());
+                Ok(Some(faces.len() - 1))
+            };
+        let title = user(&cfg.title, &mut faces)?;
+        let h1 = user(&cfg.heading1, &mut faces)?;
+        let h2 = user(&cfg.heading2, &mut faces)?;
+        let body = user(&cfg.body, &mut faces)?;
+        let table = user(&cfg.table, &mut faces)?;
+        let chain = |u: Option<usize>, rest: &[usize]| -> Vec<usize> {
+            let mut v: Vec<usize> = u.into_iter().collect();
+            for r in rest {
+                if !v.contains(r) {
+                    v.push(*r);
+                }
+            }
+            v
+        };
+        let all = [SHIPPED_SERIF, SHIPPED_SANS, SHIPPED_BOLD];
+        let chains = [
+            chain(title, &[SHIPPED_BOLD, SHIPPED_SERIF, SHIPPED_SANS]),
+            chain(h1, &[SHIPPED_SANS, SHIPPED_SERIF, SHIPPED_BOLD]),
+            chain(h2, &all),
+            chain(body, &all),
+            chain(table, &all),
+            chain(None, &all),
+        ];
+        Ok(FontSet { faces, chains })
+    }
+
+    pub fn chain(&self, role: Role) -> &[usize] {
+        &self.chains[role_index(role)]
+    }
+
+    /// The glyph for `c` in `role`, from the first face of the chain that
+    /// has it; `None` when no configured font has it.
+    pub fn glyph(&self, role: Role, c: char) -> Option<Glyph> {
+        // Controls and line separators are not drawn.
+        let c = if c.is_whitespace() { ' ' } else { c };
+        self.chain(role).iter().find_map(|&f| {
+            self.faces[f]
+                .advance(c)
+                .map(|adv| Glyph { c, face: f, adv })
+        })
+    }
+
+    /// Width of `s` in points at `size` (missing characters count as one em).
+    pub fn width(&self, role: Role, s: &str, size: f32) -> f32 {
+        s.chars()
+            .map(|c| self.glyph(role, c).map(|g| g.adv).unwrap_or(1.0))
+            .sum::<f32>()
+            * size
+    }
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_fonts_cover_place_names_and_punctuation() {
+        let f = FontSet::shipped().unwrap();
+        for role in [Role::Title, Role::Heading1, Role::Body, Role::Table] {
+            for c in "垟瓯鹿鳌，。、；：？！（）《》“”—①".chars() {
+                let g = f.glyph(role, c).unwrap_or_else(|| panic!("{c} missing"));
+                assert!(g.adv > 0.0);
+                assert_ne!(f.faces[g.face].glyph_id(c), 0);
+            }
+        }
+        // Full-width ideographs are one em.
+        let g = f.glyph(Role::Body, '中').unwrap();
+        assert!((g.adv - 1.0).abs() < 1e-3);
+        assert_eq!(f.chain(Role::Heading1)[0], SHIPPED_SANS);
+        assert_eq!(f.chain(Role::Title)[0], SHIPPED_BOLD);
+    }
+
+    #[test]
+    fn unknown_character_has_no_glyph() {
+        let f = FontSet::shipped().unwrap();
+        // U+2252 is the one GBK character Noto lacks; a private-use one too.
+        assert!(f.glyph(Role::Body, '\u{E000}').is_none());
+    }
+
+    #[test]
+    fn missing_user_font_is_an_io_error() {
+        let cfg = FontCfg {
+            body: Some("/nonexistent/FangSong_GB2312.ttf".into()),
+            ..FontCfg::default()
+        };
+        let e = FontSet::new(&cfg).err().unwrap();
+        assert!(e.to_string().contains("FangSong_GB2312"));
+    }
+}

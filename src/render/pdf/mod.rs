@@ -1,0 +1,109 @@
+//! PDF rendering: the report contexts drawn in GB/T 9704 official-document
+//! layout with embedded Chinese fonts, by a small layout engine of our own on
+//! printpdf's drawing operations (not a conversion of the HTML).
+//!
+//! - [`fonts`]: the shipped Noto CJK faces and the user's fonts per role;
+//! - [`linebreak`]: UAX #14 breaks plus the Chinese line-start/end rules;
+//! - [`layout`]: the document model ([`Block`]) and the page layout;
+//! - [`emit`]: pages to deterministic PDF bytes;
+//! - [`docs`]: briefing, local report and assessment as blocks, in the same
+//!   order as the HTML templates.
+
+pub mod docs;
+pub mod emit;
+pub mod fonts;
+pub mod layout;
+pub mod linebreak;
+
+pub use fonts::{FontSet, Role};
+pub use layout::{Align, Block, Cell, MissingGlyph, TableBlock};
+
+use crate::config::Fonts as FontCfg;
+use crate::error::Result;
+use crate::report::DocSet;
+
+/// A document to render: metadata and blocks.
+pub struct Document {
+    pub title: String,
+    pub author: String,
+    /// Issue date, for the PDF dates.
+    pub date: Option<chrono::NaiveDate>,
+    pub blocks: Vec<Block>,
+}
+
+/// The PDF renderer: fonts loaded once, any number of documents.
+pub struct PdfRenderer {
+    fonts: FontSet,
+}
+
+/// A rendered PDF and the characters no font could draw.
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    pub missing: Vec<MissingGlyph>,
+}
+
+impl PdfRenderer {
+    /// The shipped fonts, each role replaced by the user's file where `cfg`
+    /// names one.
+    pub fn new(cfg: &FontCfg) -> Result<PdfRenderer> {
+        Ok(PdfRenderer {
+            fonts: FontSet::new(cfg)?,
+        })
+    }
+
+    pub fn fonts(&self) -> &FontSet {
+        &self.fonts
+    }
+
+    /// Lay out and serialize one document; `name` (e.g. `briefing.pdf`) is
+    /// used in missing-glyph reports.
+    pub fn render(&self, doc: &Document, name: &str) -> Result<Rendered> {
+        let (pages, missing) = layout::Layout::new(&self.fonts, name).run(&doc.blocks);
+        let date = doc
+            .date
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp())
+            .unwrap_or(0);
+        let bytes = emit::write(
+            &pages,
+            &self.fonts,
+            &emit::Meta {
+                title: &doc.title,
+                author: &doc.author,
+                date,
+            },
+        )?;
+        Ok(Rendered {
+            bytes,
+            pages: pages.len(),
+            missing: missing.into_iter().collect(),
+        })
+    }
+}
+
+/// Render `briefing.pdf`, `assessment.pdf` and `regions/<region>.pdf`.
+/// Missing characters are reported on stderr (one line each) and returned.
+pub fn render_docs(
+    r: &PdfRenderer,
+    docs: &DocSet,
+) -> Result<(Vec<(String, Vec<u8>)>, Vec<MissingGlyph>)> {
+    let mut list: Vec<(String, Document)> = vec![
+        ("briefing.pdf".into(), docs::briefing(&docs.briefing, false)),
+        ("assessment.pdf".into(), docs::assessment(&docs.assessment)),
+    ];
+    for (stem, d) in &docs.regions {
+        list.push((format!("regions/{stem}.pdf"), docs::briefing(d, true)));
+    }
+    let mut files = Vec::new();
+    let mut missing = Vec::new();
+    for (name, doc) in list {
+        let out = r.render(&doc, &name)?;
+        for m in &out.missing {
+            eprintln!("{m}");
+        }
+        missing.extend(out.missing);
+        files.push((name, out.bytes));
+    }
+    Ok((files, missing))
+}
