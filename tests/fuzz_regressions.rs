@@ -11,7 +11,9 @@ use minebrief::names::Resolver;
 use minebrief::quarter::Quarter;
 
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz")
+        .join(target);
     let mut out: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
         .map(|rd| {
             rd.map(|e| e.unwrap().path())
@@ -50,7 +52,10 @@ fn ingest_one(data: &[u8], resolver: &Resolver) {
     let out = ingest::read_bytes(&entry, bytes, 0, resolver);
     let file = out.file.as_ref().unwrap();
     let c = &file.counts;
-    assert_eq!(c.rows_read, c.accepted + c.rejected + c.skipped + c.superseded);
+    assert_eq!(
+        c.rows_read,
+        c.accepted + c.rejected + c.skipped + c.superseded
+    );
     let records = out.cases.len()
         + out.referrals.len()
         + out.patrols.len()
@@ -59,7 +64,10 @@ fn ingest_one(data: &[u8], resolver: &Resolver) {
     assert_eq!(c.accepted as usize, records);
     for case in &out.cases {
         for x in [case.fine_yuan, case.confiscated_yuan, case.volume_t] {
-            assert!(x.is_finite() && x >= 0.0 && x <= ingest::rows::MAX_AMOUNT, "{x}");
+            assert!(
+                x.is_finite() && x >= 0.0 && x <= ingest::rows::MAX_AMOUNT,
+                "{x}"
+            );
         }
     }
     for a in &out.adjustments {
@@ -70,7 +78,10 @@ fn ingest_one(data: &[u8], resolver: &Resolver) {
     }
     let ds = ingest::settle(vec![quarter], vec![out]);
     let c = &ds.files[0].counts;
-    assert_eq!(c.rows_read, c.accepted + c.rejected + c.skipped + c.superseded);
+    assert_eq!(
+        c.rows_read,
+        c.accepted + c.rejected + c.skipped + c.superseded
+    );
 }
 
 #[test]
@@ -109,7 +120,9 @@ fn huge_amounts_are_rejected_not_summed_to_infinity() {
 #[test]
 fn parse_inputs() {
     for (_, b) in inputs("parse") {
-        let Ok(s) = std::str::from_utf8(&b) else { continue };
+        let Ok(s) = std::str::from_utf8(&b) else {
+            continue;
+        };
         let _ = parse::date(s);
         if let Some((v, _)) = parse::amount_with_unit(s) {
             assert!(v.is_finite());
@@ -123,9 +136,17 @@ fn parse_inputs() {
 #[test]
 fn header_inputs() {
     for (_, b) in inputs("headers") {
-        let Ok(s) = std::str::from_utf8(&b) else { continue };
+        let Ok(s) = std::str::from_utf8(&b) else {
+            continue;
+        };
         let cells: Vec<&str> = s.split([',', '\t']).collect();
-        for kind in [FileKind::Cases, FileKind::Referrals, FileKind::Patrols, FileKind::Meetings, FileKind::Adjustments] {
+        for kind in [
+            FileKind::Cases,
+            FileKind::Referrals,
+            FileKind::Patrols,
+            FileKind::Meetings,
+            FileKind::Adjustments,
+        ] {
             let _ = headers::map_header(kind, &cells);
         }
     }
@@ -134,7 +155,9 @@ fn header_inputs() {
 #[test]
 fn config_inputs() {
     for (_, b) in inputs("config") {
-        let Ok(s) = std::str::from_utf8(&b) else { continue };
+        let Ok(s) = std::str::from_utf8(&b) else {
+            continue;
+        };
         match Config::from_user_text(s) {
             Ok(cfg) => {
                 assert!(cfg.check().is_ok());
