@@ -756,7 +756,7 @@ fn push_grouped_cents(out: &mut String, cents: i64) {
     let int = (cents / 100).to_string();
     let bytes = int.as_bytes();
     for (i, b) in bytes.iter().enumerate() {
-        if i > 0 && (bytes.len() - i) % 3 == 0 {
+        if i > 0 && (bytes.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(*b as char);
@@ -2227,7 +2227,7 @@ fn case_file_plan(clean: bool, q: &Quarter, qi: usize, ui: usize, nq: usize) -> 
     let name = match recipe.unit_form {
         UnitForm::FileName => format!("{}_{qname}.{}", u.old_name, recipe.ext),
         UnitForm::Full => format!("{qname}{}案件.{}", u.full_name, recipe.ext),
-        _ if ui % 2 == 0 => format!("{}_{qname}.{}", u.name, recipe.ext),
+        _ if ui.is_multiple_of(2) => format!("{}_{qname}.{}", u.name, recipe.ext),
         _ => format!("{qname}-{}非法采矿案件台账.{}", u.name, recipe.ext),
     };
     (recipe, name)
@@ -2557,8 +2557,8 @@ fn write_quarter_extras(g: &mut Gen, opts: &Options, qi: usize) -> Result<Vec<Fi
     let last = qi + 1 == nq;
     for (ui, u) in UNITS.iter().enumerate() {
         let absent = match u.tier {
-            Tier::C => (qi + ui) % 2 == 0 || (last && ui != unit_index("海洋与渔业")),
-            Tier::B => (qi + ui) % 5 == 0,
+            Tier::C => (qi + ui).is_multiple_of(2) || (last && ui != unit_index("海洋与渔业")),
+            Tier::B => (qi + ui).is_multiple_of(5),
             Tier::A => false,
         };
         let yes = if opts.clean {

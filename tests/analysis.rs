@@ -917,7 +917,7 @@ fn build_scoped_and_usage_errors() {
         "--out",
         &out_s,
         "--format",
-        "docx",
+        "odt",
     ]);
     assert_eq!(o.status.code(), Some(2));
     // The formats renderers will handle are accepted.

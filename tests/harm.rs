@@ -23,7 +23,7 @@ const XSS: &[&str] = &[
 
 const CONFIG: &str = r#"
 [organisation]
-name = "<script>alert('org')</script>联合执法组"
+office = "<script>alert('org')</script>联合执法组"
 
 [[units]]
 name = "<script>alert('unit')</script>"

@@ -82,7 +82,7 @@ fn arbitrary_bytes_never_panic_and_stay_balanced() {
         for _ in 0..400 {
             let n = (rng.next() % 80) as usize;
             let mut bytes = Vec::new();
-            if rng.next() % 2 == 0 {
+            if rng.next().is_multiple_of(2) {
                 bytes.extend_from_slice(GOOD.as_bytes());
             }
             for _ in 0..n {

@@ -540,7 +540,7 @@ impl<'a> Doc<'a> {
             (scene.height * scale).ceil() as u32,
         );
         // Size in EMU: points × 12700, at most the text width.
-        let max_w = (150.0 / 25.4 * 914400.0) as f64;
+        let max_w = 150.0 / 25.4 * 914400.0_f64;
         let mut w = scene.width as f64 * 12700.0;
         let mut h = scene.height as f64 * 12700.0;
         if w > max_w {
@@ -824,7 +824,7 @@ fn pack(docx: Docx, issued: NaiveDate) -> Result<Vec<u8>> {
         ("docProps/custom.xml".into(), x.doc_props.custom),
         ("word/_rels/document.xml.rels".into(), x.document_rels),
         ("word/document.xml".into(), patch_document(&x.document)),
-        ("word/styles.xml".into(), x.styles),
+        ("word/styles.xml".into(), single_normal(&x.styles)),
         ("word/settings.xml".into(), x.settings),
         ("word/fontTable.xml".into(), x.font_table),
         ("word/comments.xml".into(), x.comments),
@@ -855,4 +855,32 @@ fn pack(docx: Docx, issued: NaiveDate) -> Result<Vec<u8>> {
     }
     let cur = zw.finish().map_err(zerr)?;
     Ok(cur.into_inner())
+}
+
+/// docx-rs always writes its own empty `Normal` style before ours; keep
+/// only the last definition of `Normal` (one definition per style id).
+fn single_normal(xml: &[u8]) -> Vec<u8> {
+    let Ok(styles) = std::str::from_utf8(xml) else {
+        return xml.to_vec();
+    };
+    let key = r#"w:styleId="Normal""#;
+    if styles.matches(key).count() < 2 {
+        return xml.to_vec();
+    }
+    let Some(at) = styles.find(key) else {
+        return xml.to_vec();
+    };
+    let Some(start) = styles[..at].rfind("<w:style ") else {
+        return xml.to_vec();
+    };
+    // the element ends at its own `/>` (empty) or `</w:style>`
+    let open_end = styles[start..].find('>').map(|i| start + i);
+    let end = match open_end {
+        Some(i) if styles[..i].ends_with('/') => i + 1,
+        _ => match styles[start..].find("</w:style>") {
+            Some(len) => start + len + "</w:style>".len(),
+            None => return xml.to_vec(),
+        },
+    };
+    format!("{}{}", &styles[..start], &styles[end..]).into_bytes()
 }

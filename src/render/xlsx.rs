@@ -206,6 +206,7 @@ mod tests {
     #[test]
     fn widths_count_cjk_double() {
         assert_eq!(text_width("abc"), 3);
-        assert_eq!(text_width("罚款(元)"), 7);
+        // 罚 款 元 count two each, the brackets one each
+        assert_eq!(text_width("罚款(元)"), 8);
     }
 }

@@ -59,6 +59,8 @@ pub fn break_lines(
         let avail = if lines.is_empty() { first } else { width };
         let mut w = 0.0;
         let mut end = n;
+        #[allow(clippy::needless_range_loop)]
+        // i also indexes `allowed` and bounds the break search
         for i in start..n {
             w += glyphs[i].adv * size;
             let gaps = (i - start) as f32;

@@ -82,12 +82,12 @@ impl PdfRenderer {
     }
 }
 
+/// Rendered files (path, bytes) and the characters no font could draw.
+pub type RenderedDocs = (Vec<(String, Vec<u8>)>, Vec<MissingGlyph>);
+
 /// Render `briefing.pdf`, `assessment.pdf` and `regions/<region>.pdf`.
 /// Missing characters are reported on stderr (one line each) and returned.
-pub fn render_docs(
-    r: &PdfRenderer,
-    docs: &DocSet,
-) -> Result<(Vec<(String, Vec<u8>)>, Vec<MissingGlyph>)> {
+pub fn render_docs(r: &PdfRenderer, docs: &DocSet) -> Result<RenderedDocs> {
     let mut list: Vec<(String, Document)> = vec![
         ("briefing.pdf".into(), docs::briefing(&docs.briefing, false)),
         ("assessment.pdf".into(), docs::assessment(&docs.assessment)),
