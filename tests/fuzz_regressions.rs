@@ -65,7 +65,7 @@ fn ingest_one(data: &[u8], resolver: &Resolver) {
     for case in &out.cases {
         for x in [case.fine_yuan, case.confiscated_yuan, case.volume_t] {
             assert!(
-                x.is_finite() && x >= 0.0 && x <= ingest::rows::MAX_AMOUNT,
+                x.is_finite() && (0.0..=ingest::rows::MAX_AMOUNT).contains(&x),
                 "{x}"
             );
         }
