@@ -59,27 +59,29 @@ impl ChartFont {
 
     /// The configured table or body font, else `assets/fonts/*` next to the
     /// working folder, else a system CJK font; `None` when there is none.
+    /// The chart font: the config's `[fonts] table` or `body` when it reads
+    /// and covers CJK, else the shipped Noto Sans SC embedded in the binary.
     pub fn find(cfg: &Config) -> Option<ChartFont> {
         let mut cands: Vec<PathBuf> = Vec::new();
         cands.extend(cfg.fonts.table.clone());
         cands.extend(cfg.fonts.body.clone());
-        if let Ok(rd) = std::fs::read_dir("assets/fonts") {
-            let mut v: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-            v.sort();
-            cands.extend(v.into_iter().filter(|p| {
-                p.extension()
-                    .map(|e| {
-                        let e = e.to_string_lossy().to_ascii_lowercase();
-                        e == "ttf" || e == "otf" || e == "ttc"
-                    })
-                    .unwrap_or(false)
-            }));
-        }
-        cands.extend(SYSTEM_FONTS.iter().map(PathBuf::from));
         cands
             .iter()
             .filter(|p| p.is_file())
             .find_map(|p| ChartFont::from_file(p))
+            .or_else(|| {
+                ChartFont::from_bytes(
+                    crate::render::pdf::fonts::SANS.to_vec(),
+                    "Noto Sans SC (embedded)",
+                )
+            })
+            .or_else(|| {
+                SYSTEM_FONTS
+                    .iter()
+                    .map(PathBuf::from)
+                    .filter(|p| p.is_file())
+                    .find_map(|p| ChartFont::from_file(&p))
+            })
     }
 
     fn em(&self) -> f32 {
