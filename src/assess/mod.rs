@@ -95,14 +95,14 @@ pub struct AccountabilityEntry {
 }
 
 /// Round half away from zero to `dp` decimals (tolerant of binary fractions like 2.675).
+/// Non-finite values count as 0 (the analysis' rounding, which keeps them).
 pub fn round_dp(x: f64, dp: i32) -> f64 {
-    if !x.is_finite() {
-        return 0.0;
+    let r = crate::analysis::figures::round_half_away(x, dp);
+    if r.is_finite() {
+        r + 0.0 // no negative zero
+    } else {
+        0.0
     }
-    let p = 10f64.powi(dp);
-    let y = x * p;
-    let r = (y + y.signum() * 1e-9 * y.abs().max(1.0)).round() / p;
-    r + 0.0 // no negative zero
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

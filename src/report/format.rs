@@ -38,11 +38,6 @@ pub fn num(x: f64) -> String {
     crate::output::fmt_num(crate::assess::round_dp(x, 2))
 }
 
-/// Percent change from `base` to `now`, one decimal (half away from zero); None when base is 0.
-pub fn pct_change(now: f64, base: f64) -> Option<f64> {
-    (base != 0.0).then(|| crate::assess::round_dp((now - base) / base * 100.0, 1))
-}
-
 pub use crate::privacy::{mask_id, mask_name};
 
 #[cfg(test)]
@@ -58,8 +53,10 @@ mod tests {
         assert_eq!(change(Some(0.0)), "持平");
         assert_eq!(change(None), "—");
         assert_eq!(rate(Some(0.58333)), "58.3%");
-        assert_eq!(pct_change(128.0, 114.0), Some(12.3));
-        assert_eq!(pct_change(1.0, 0.0), None);
+        assert_eq!(
+            crate::analysis::figures::change_pct(128.0, 114.0),
+            Some(12.3)
+        );
     }
 
     #[test]
