@@ -9,6 +9,9 @@ use serde::Serialize;
 
 use crate::quarter::Quarter;
 
+/// A string many records share (township, site, status): one copy, reference-counted.
+pub type Text = std::sync::Arc<str>;
+
 /// Index into `Config::units`.
 pub type UnitId = u16;
 /// Index into `Config::regions`.
@@ -35,8 +38,8 @@ pub struct Case {
     pub unit: UnitId,
     pub region: RegionId,
     /// Empty when not given (shown as （未填写）).
-    pub township: String,
-    pub site: String,
+    pub township: Text,
+    pub site: Text,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     pub found_date: NaiveDate,
@@ -45,7 +48,7 @@ pub struct Case {
     pub filed_date: Option<NaiveDate>,
     pub closed_date: Option<NaiveDate>,
     /// 办理状态 as written, or derived from the dates (已结案/办理中/未立案).
-    pub status: String,
+    pub status: Text,
     pub fine_yuan: f64,
     pub confiscated_yuan: f64,
     pub volume_t: f64,
@@ -58,7 +61,10 @@ pub struct Case {
     pub vessels_seized: u32,
     pub equipment_seized: u32,
     pub referred_by: Option<UnitId>,
-    /// Personal data: mask before it reaches a report.
+    /// Personal data: mask before it reaches a report. These three are kept
+    /// only for records of the report quarter's folder (the only ones a
+    /// report quotes: typical cases are closed in the report quarter); empty
+    /// for earlier folders, so memory does not grow with their free text.
     pub party: String,
     pub party_id: String,
     pub summary: String,
@@ -124,7 +130,7 @@ pub struct Patrol {
     pub date: NaiveDate,
     pub unit: UnitId,
     pub region: RegionId,
-    pub township: String,
+    pub township: Text,
     pub mode: PatrolMode,
     pub person_times: u32,
     pub issues_found: u32,

@@ -665,8 +665,8 @@ fn synthetic(n: usize, cfg: &Config) -> Dataset {
             case_id: format!("S{i:06}"),
             unit: next(cfg.units.len() as u64) as u16,
             region: next(4) as u16, // a few regions, so most are empty groups
-            township: towns[next(towns.len() as u64) as usize].to_string(),
-            site: sites[next(sites.len() as u64) as usize].to_string(),
+            township: towns[next(towns.len() as u64) as usize].into(),
+            site: sites[next(sites.len() as u64) as usize].into(),
             lon: has_xy.then(|| 120.6 + next(40) as f64 * 0.0005),
             lat: has_xy.then(|| 28.0 + next(40) as f64 * 0.0005),
             found_date: found,
@@ -674,7 +674,7 @@ fn synthetic(n: usize, cfg: &Config) -> Dataset {
             violation_type: next(6) as u16,
             filed_date: filed,
             closed_date: closed,
-            status: String::new(),
+            status: "".into(),
             fine_yuan: (next(100000) as f64) / 100.0,
             confiscated_yuan: (next(3) * 1000) as f64 + 0.1,
             volume_t: next(500) as f64 * 0.25,
@@ -733,6 +733,35 @@ fn independent_recount_sample_data() {
     };
     recount(&ds, &cfg, last, None);
     recount(&ds, &cfg, last, Some(4));
+}
+
+#[test]
+fn free_text_is_kept_for_the_report_quarter_only() {
+    // 当事人, 证件号 and 简要案情 are kept only for records of the report
+    // quarter's folder (memory); every figure is unchanged.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let cfg = Config::embedded();
+    for upto in ["2026Q3", "2026Q2"] {
+        let ds = ingest::load(&dir, &cfg, Some(q(upto))).unwrap();
+        let (mut kept, mut dropped) = (0, 0);
+        for c in &ds.cases {
+            let has = !(c.party.is_empty() && c.party_id.is_empty() && c.summary.is_empty());
+            if c.origin.quarter == q(upto) {
+                kept += usize::from(has);
+            } else {
+                assert!(
+                    !has,
+                    "{} from {} kept its text",
+                    c.case_id, c.origin.quarter
+                );
+                dropped += 1;
+            }
+        }
+        assert!(
+            kept > 100 && dropped > 100,
+            "{upto}: kept {kept}, dropped {dropped}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------

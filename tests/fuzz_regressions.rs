@@ -178,3 +178,13 @@ fn too_many_names_is_a_config_error() {
     let e = Config::from_user_text(&text).unwrap_err();
     assert!(e.contains("units") && !e.contains('\n'), "{e}");
 }
+
+#[test]
+fn a_name_with_a_line_break_is_quoted_escaped_on_one_line() {
+    // Found by the config fuzzer: a multi-line TOML string as a duplicate
+    // region name made a two-line error message.
+    let text = "[[regions]]\nname=\"\"\"rea\n\"\"\"\n[[regions]]\nname=\"\"\"rea\n\"\"\"\n";
+    let m = Config::from_user_text(text).expect_err("duplicate names");
+    assert!(!m.contains('\n'), "{m}");
+    assert!(m.contains("duplicate name “rea\\n”"), "{m}");
+}

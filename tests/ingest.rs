@@ -171,8 +171,8 @@ fn accepted_forms() {
     assert_eq!(c.transfer_date, Some(d("2026-08-04")));
     assert_eq!((c.persons, c.vessels_seized, c.equipment_seized), (3, 2, 0));
     assert_eq!((c.lon, c.lat), (Some(120.6501), Some(27.7801)));
-    assert_eq!(c.township, "塘下镇");
-    assert_eq!(c.status, "已结案");
+    assert_eq!(&*c.township, "塘下镇");
+    assert_eq!(&*c.status, "已结案");
     assert_eq!(c.origin.line, 4);
 
     // F-002: 市场监管局 stays 市场监管; full-width digits with dots; short region; blanks = 0 / no
@@ -184,16 +184,16 @@ fn accepted_forms() {
     assert_eq!(c.persons, 0);
     assert!(!c.transferred && !c.site_closed);
     assert_eq!(c.filed_date, None);
-    assert_eq!(c.status, "未立案");
+    assert_eq!(&*c.status, "未立案");
     assert_eq!((c.lon, c.lat), (None, None));
-    assert_eq!(c.township, "");
+    assert_eq!(&*c.township, "");
 
     // F-003: 安监局 → 应急管理; a time part; a quoted summary over two lines
     let c = case(&ds, &cfg, "应急管理", "F-003");
     assert_eq!(c.found_date, d("2026-07-03"));
     assert_eq!(c.summary, "第一行\n第二行");
     assert_eq!(c.origin.line, 7);
-    assert_eq!(c.status, "办理中");
+    assert_eq!(&*c.status, "办理中");
 
     // F-004: 供电公司 → 电力, on the quarter's last day; "200元" in a 万元 column: the cell's unit wins
     let c = case(&ds, &cfg, "电力", "F-004");
@@ -203,7 +203,7 @@ fn accepted_forms() {
 
     // Unit from the file name (GB18030), 垟 decoded
     let c = case(&ds, &cfg, "公安", "GA-002");
-    assert_eq!(c.township, "鳌江镇垟头村");
+    assert_eq!(&*c.township, "鳌江镇垟头村");
     assert_eq!(cfg.sources[c.source as usize].name, "媒体曝光");
     assert_eq!(
         cfg.regions[case(&ds, &cfg, "公安", "GA-001").region as usize].name,

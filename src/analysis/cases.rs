@@ -1,9 +1,14 @@
-//! The case figures with polars: one lazy plan with per-period indicator
-//! columns, then one aggregation per grouping key.
+//! The case figures with polars: one lazy plan that sums every figure for
+//! every period per cell — a distinct (unit, region, violation type, source,
+//! township) combination — in one group-by; totals and every grouping
+//! (unit, region, type, source, township, region × type, any region scope)
+//! are then roll-ups of the small cell table.
 //!
 //! Dates are stored as i32 day numbers (days from the common era), so no
 //! temporal polars features are needed; quarters as i32 quarter numbers
-//! (year × 4 + quarter − 1).
+//! (year × 4 + quarter − 1). Every figure is a whole number in the frame
+//! (money in fen, tonnage in hundredths): integer sums are exact and do not
+//! depend on the order the engine adds in.
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -37,32 +42,25 @@ fn qnum_of(d: NaiveDate) -> i32 {
 /// Sums of every figure for each of the periods, per group.
 pub type PeriodSums = Vec<[f64; N_FIGURES]>;
 
-/// Keys available for grouping.
-#[derive(Debug, Clone, Copy)]
+/// Integer sums of every figure for the four periods (money and tonnage in hundredths).
+pub type RawSums = [[i64; N_FIGURES]; 4];
+
+/// Keys of a cell, in `CELL_KEYS` order.
+pub const CELL_KEYS: [&str; 5] = ["unit", "region", "vtype", "source", "town"];
+
+/// A key of the cell table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
-    Unit,
-    Region,
-    Type,
-    Source,
+    Unit = 0,
+    Region = 1,
+    Type = 2,
+    Source = 3,
     /// Index into the township list given to `frame`.
-    Town,
+    Town = 4,
 }
 
-impl Key {
-    fn col(&self) -> &'static str {
-        match self {
-            Key::Unit => "unit",
-            Key::Region => "region",
-            Key::Type => "vtype",
-            Key::Source => "source",
-            Key::Town => "town",
-        }
-    }
-}
-
-/// The cases as a DataFrame. `towns` is the sorted list of township display
-/// names; each case's `town` column is its index there.
-pub fn frame(cases: &[&Case], town_of: impl Fn(&Case) -> u32) -> PolarsResult<DataFrame> {
+/// The cases as a DataFrame. `town_of` gives each case's township index.
+pub fn frame(cases: &[Case], town_of: impl Fn(&Case) -> u32) -> PolarsResult<DataFrame> {
     let n = cases.len();
     let mut unit = Vec::with_capacity(n);
     let mut region = Vec::with_capacity(n);
@@ -96,8 +94,6 @@ pub fn frame(cases: &[&Case], town_of: impl Fn(&Case) -> u32) -> PolarsResult<Da
         filed.push(c.filed_date.map(day));
         closed.push(c.closed_date.map(day));
         tday.push(day(c.transfer_day()));
-        // Money in fen and tonnage in hundredths, as whole numbers: their
-        // sums are exact whatever order the engine adds them in.
         fine.push(hundredths(c.fine_yuan));
         conf.push(hundredths(c.confiscated_yuan));
         vol.push(hundredths(c.volume_t));
@@ -105,9 +101,9 @@ pub fn frame(cases: &[&Case], town_of: impl Fn(&Case) -> u32) -> PolarsResult<Da
         criminal.push(c.criminal_filed);
         site_closed.push(c.site_closed);
         power_cut.push(c.power_cut);
-        vessels.push(c.vessels_seized as f64);
-        equipment.push(c.equipment_seized as f64);
-        persons.push(c.persons as f64);
+        vessels.push(c.vessels_seized as i64);
+        equipment.push(c.equipment_seized as i64);
+        persons.push(c.persons as i64);
         fq.push(qnum_of(c.found_date));
         fiq.push(c.filed_date.map(qnum_of));
         cq.push(c.closed_date.map(qnum_of));
@@ -139,12 +135,13 @@ pub fn frame(cases: &[&Case], town_of: impl Fn(&Case) -> u32) -> PolarsResult<Da
     DataFrame::new(n, cols)
 }
 
-/// A value in hundredths, as a whole number (exact in f64 up to 2^53).
-pub fn hundredths(x: f64) -> f64 {
+/// A value in hundredths, as a whole number. Accepted amounts are at most
+/// 1e12, so this never saturates on real input.
+pub fn hundredths(x: f64) -> i64 {
     if x.is_finite() {
-        (x * 100.0).round()
+        (x * 100.0).round() as i64
     } else {
-        0.0
+        0
     }
 }
 
@@ -156,6 +153,19 @@ fn scale_of(f: usize) -> f64 {
     }
 }
 
+/// Integer sums as figure values (money and tonnage back in 元 and 吨).
+pub fn to_values(s: &RawSums) -> PeriodSums {
+    s.iter()
+        .map(|p| {
+            let mut v = [0.0; N_FIGURES];
+            for (f, x) in v.iter_mut().enumerate() {
+                *x = p[f] as f64 / scale_of(f);
+            }
+            v
+        })
+        .collect()
+}
+
 /// `s <= c <= e`, false when c is null.
 fn within(c: &str, p: Period) -> Expr {
     col(c)
@@ -165,16 +175,16 @@ fn within(c: &str, p: Period) -> Expr {
 }
 
 fn ind(b: Expr) -> Expr {
-    b.fill_null(lit(false)).cast(DataType::Float64)
+    b.fill_null(lit(false)).cast(DataType::Int64)
 }
 
 fn sum_if(b: Expr, value: &str) -> Expr {
     when(b)
-        .then(col(value).cast(DataType::Float64))
-        .otherwise(lit(0.0))
+        .then(col(value).cast(DataType::Int64))
+        .otherwise(lit(0i64))
 }
 
-/// The indicator expression of figure `f` (index into FIGURES) for a period.
+/// The per-case value of figure `f` (index into FIGURES) for a period.
 fn figure_expr(f: &str, p: Period, closing_days: i64) -> Expr {
     let e = day(p.end);
     let n = closing_days.clamp(0, i32::MAX as i64) as i32;
@@ -198,7 +208,7 @@ fn figure_expr(f: &str, p: Period, closing_days: i64) -> Expr {
             let closed_late = within("closed", p).and((col("closed") - col("filed")).gt(lit(n)));
             ind(open_old) + ind(closed_late)
         }
-        _ => lit(0.0),
+        _ => lit(0i64),
     }
 }
 
@@ -213,108 +223,133 @@ fn name(f: usize, p: usize) -> String {
     format!("{}_{p}", FIGURES[f].0)
 }
 
-/// The lazy plan: the cases with one indicator column per (figure, period).
-pub fn plan(df: DataFrame, periods: &[Period], closing_days: i64) -> LazyFrame {
-    let mut exprs = Vec::with_capacity(N_FIGURES * periods.len());
+/// The cell table: every figure for every period, summed per cell.
+#[derive(Debug, Clone, Default)]
+pub struct Cells {
+    /// Cell keys in `CELL_KEYS` order.
+    pub keys: Vec<[u32; 5]>,
+    pub sums: Vec<RawSums>,
+    /// Cases found, filed and closed per (region, quarter number).
+    pub per_quarter: [Vec<(u32, i32, u64)>; 3],
+}
+
+/// One lazy plan per output: the cell sums, and the per-quarter counts.
+pub fn cells(df: DataFrame, periods: &[Period; 4], closing_days: i64) -> PolarsResult<Cells> {
+    let lf = df.lazy();
+    let mut aggs = Vec::with_capacity(N_FIGURES * 4);
     for (pi, p) in periods.iter().enumerate() {
         for (fi, (f, _)) in FIGURES.iter().enumerate() {
-            exprs.push(figure_expr(f, *p, closing_days).alias(name(fi, pi)));
+            aggs.push(figure_expr(f, *p, closing_days).sum().alias(name(fi, pi)));
         }
     }
-    df.lazy().with_columns(exprs)
-}
-
-fn sums(periods: usize) -> Vec<Expr> {
-    let mut v = Vec::with_capacity(N_FIGURES * periods);
-    for p in 0..periods {
-        for f in 0..N_FIGURES {
-            let n = name(f, p);
-            v.push(col(n.as_str()).sum().alias(n));
-        }
-    }
-    v
-}
-
-/// Every (figure, period) column of an aggregated frame as f64 values.
-fn read_all(df: &DataFrame, periods: usize) -> PolarsResult<Vec<PeriodSums>> {
+    let keys: Vec<Expr> = CELL_KEYS.iter().map(|k| col(*k)).collect();
+    let df = lf.clone().group_by(keys).agg(aggs).collect()?;
     let h = df.height();
-    let mut out = vec![vec![[0.0; N_FIGURES]; periods]; h];
-    for p in 0..periods {
+    let mut out = Cells {
+        keys: vec![[0; 5]; h],
+        sums: vec![[[0; N_FIGURES]; 4]; h],
+        per_quarter: Default::default(),
+    };
+    for (k, kname) in CELL_KEYS.iter().enumerate() {
+        let ca = df.column(kname)?.u32()?.clone();
+        for (row, key) in out.keys.iter_mut().enumerate() {
+            key[k] = ca.get(row).unwrap_or(0);
+        }
+    }
+    for p in 0..4 {
         for f in 0..N_FIGURES {
-            let c = df.column(&name(f, p))?.cast(&DataType::Float64)?;
-            let ca = c.f64()?;
-            let scale = scale_of(f);
-            for (row, v) in out.iter_mut().enumerate() {
-                v[p][f] = ca.get(row).unwrap_or(0.0) / scale;
+            let c = df.column(&name(f, p))?.cast(&DataType::Int64)?;
+            let ca = c.i64()?;
+            for (row, s) in out.sums.iter_mut().enumerate() {
+                s[p][f] = ca.get(row).unwrap_or(0);
             }
         }
     }
-    Ok(out)
-}
+    // Sort by key: the engine's group order is not deterministic.
+    let mut order: Vec<usize> = (0..h).collect();
+    order.sort_by_key(|&i| out.keys[i]);
+    out.keys = order.iter().map(|&i| out.keys[i]).collect();
+    out.sums = order.iter().map(|&i| out.sums[i]).collect();
 
-/// Totals over all cases, per period.
-pub fn totals(lf: &LazyFrame, periods: usize) -> PolarsResult<PeriodSums> {
-    let df = lf.clone().select(sums(periods)).collect()?;
-    Ok(read_all(&df, periods)?
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| vec![[0.0; N_FIGURES]; periods]))
-}
-
-/// Sums per key value (keys absent from the data are absent here).
-pub fn by_key(lf: &LazyFrame, key: Key, periods: usize) -> PolarsResult<Vec<(u32, PeriodSums)>> {
-    let df = lf
-        .clone()
-        .group_by([col(key.col())])
-        .agg(sums(periods))
-        .collect()?;
-    let keys = df.column(key.col())?.u32()?.clone();
-    let rows = read_all(&df, periods)?;
-    Ok(rows
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, r)| keys.get(i).map(|k| (k, r)))
-        .collect())
-}
-
-/// Quarter found counts per (region, violation type): figure 0 of period 0.
-pub fn cross(lf: &LazyFrame) -> PolarsResult<Vec<(u32, u32, u64)>> {
-    let n = name(0, 0);
-    let df = lf
-        .clone()
-        .group_by([col("region"), col("vtype")])
-        .agg([col(n.as_str()).sum().cast(DataType::Float64).alias("n")])
-        .collect()?;
-    let r = df.column("region")?.u32()?.clone();
-    let t = df.column("vtype")?.u32()?.clone();
-    let v = df.column("n")?.f64()?.clone();
-    let mut out = Vec::new();
-    for i in 0..df.height() {
-        if let (Some(r), Some(t), Some(v)) = (r.get(i), t.get(i), v.get(i)) {
-            out.push((r, t, v.round() as u64));
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-/// Counts of found, filed and closed per quarter number.
-pub fn per_quarter(lf: &LazyFrame) -> PolarsResult<[Vec<(i32, u64)>; 3]> {
-    let mut out: [Vec<(i32, u64)>; 3] = Default::default();
     for (i, c) in ["fq", "fiq", "cq"].iter().enumerate() {
         let df = lf
             .clone()
-            .group_by([col(*c)])
-            .agg([len().cast(DataType::Float64).alias("n")])
+            .group_by([col("region"), col(*c)])
+            .agg([len().cast(DataType::Int64).alias("n")])
             .collect()?;
+        let r = df.column("region")?.u32()?.clone();
         let k = df.column(c)?.i32()?.clone();
-        let v = df.column("n")?.f64()?.clone();
-        for r in 0..df.height() {
-            if let (Some(k), Some(v)) = (k.get(r), v.get(r)) {
-                out[i].push((k, v.round() as u64));
+        let v = df.column("n")?.i64()?.clone();
+        for row in 0..df.height() {
+            if let (Some(r), Some(k), Some(v)) = (r.get(row), k.get(row), v.get(row)) {
+                out.per_quarter[i].push((r, k, v.max(0) as u64));
             }
         }
-        out[i].sort();
+        out.per_quarter[i].sort_unstable();
     }
     Ok(out)
+}
+
+impl Cells {
+    /// Indices of the cells in scope (all, or one region's).
+    pub fn in_scope(&self, region: Option<u32>) -> impl Iterator<Item = usize> + '_ {
+        (0..self.keys.len()).filter(move |&i| region.is_none_or(|r| self.keys[i][1] == r))
+    }
+
+    /// Totals over the cells in scope.
+    pub fn totals(&self, region: Option<u32>) -> RawSums {
+        let mut t = [[0; N_FIGURES]; 4];
+        for i in self.in_scope(region) {
+            add(&mut t, &self.sums[i]);
+        }
+        t
+    }
+
+    /// Sums per key value for the cells in scope, indexed by key value
+    /// (`n` entries; values beyond are ignored).
+    pub fn by_key(&self, key: Key, region: Option<u32>, n: usize) -> Vec<Option<RawSums>> {
+        let mut out: Vec<Option<RawSums>> = vec![None; n];
+        for i in self.in_scope(region) {
+            let k = self.keys[i][key as usize] as usize;
+            if let Some(slot) = out.get_mut(k) {
+                add(slot.get_or_insert([[0; N_FIGURES]; 4]), &self.sums[i]);
+            }
+        }
+        out
+    }
+
+    /// Cases found in the quarter per (region, violation type), for the cells in scope.
+    pub fn cross(&self, region: Option<u32>) -> Vec<(u32, u32, u64)> {
+        let mut m: std::collections::BTreeMap<(u32, u32), i64> = Default::default();
+        for i in self.in_scope(region) {
+            let k = self.keys[i];
+            *m.entry((k[1], k[2])).or_default() += self.sums[i][0][0];
+        }
+        m.into_iter()
+            .map(|((r, t), n)| (r, t, n.max(0) as u64))
+            .collect()
+    }
+
+    /// Found, filed and closed per quarter number, for a scope.
+    pub fn per_quarter(&self, region: Option<u32>) -> [Vec<(i32, u64)>; 3] {
+        let mut out: [Vec<(i32, u64)>; 3] = Default::default();
+        for (i, list) in self.per_quarter.iter().enumerate() {
+            let mut m: std::collections::BTreeMap<i32, u64> = Default::default();
+            for &(r, k, n) in list {
+                if region.is_none_or(|s| s == r) {
+                    *m.entry(k).or_default() += n;
+                }
+            }
+            out[i] = m.into_iter().collect();
+        }
+        out
+    }
+}
+
+fn add(t: &mut RawSums, s: &RawSums) {
+    for (tp, sp) in t.iter_mut().zip(s) {
+        for (a, b) in tp.iter_mut().zip(sp) {
+            *a += b;
+        }
+    }
 }

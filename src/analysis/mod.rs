@@ -198,6 +198,42 @@ pub fn township_name(t: &str) -> &str {
     }
 }
 
+/// The case figures of a run, computed once and shared by the city-wide
+/// analysis and every region's: the cell table and the township names.
+#[derive(Debug, Clone, Default)]
+pub struct CaseCells {
+    cells: cases::Cells,
+    /// Township display names, sorted by bytes; a cell's town key indexes here.
+    towns: Vec<String>,
+}
+
+/// Sum the case figures of a dataset for the four periods of a quarter.
+pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Result<CaseCells> {
+    let pe =
+        |e: polars::error::PolarsError| Error::Other(format!("分析失败 / analysis failed: {e}"));
+    let mut names: Vec<&str> = ds
+        .cases
+        .iter()
+        .map(|c| township_name(&c.township))
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .collect();
+    names.sort_unstable();
+    let index: std::collections::HashMap<&str, u32> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (*n, i as u32))
+        .collect();
+    let town_of = |c: &Case| -> u32 { index.get(township_name(&c.township)).copied().unwrap_or(0) };
+    let df = cases::frame(&ds.cases, town_of).map_err(pe)?;
+    let cells =
+        cases::cells(df, &Periods::of(quarter).all(), cfg.rules.closing_days).map_err(pe)?;
+    Ok(CaseCells {
+        cells,
+        towns: names.into_iter().map(str::to_string).collect(),
+    })
+}
+
 /// Analyse a dataset for a quarter; `scope` keeps only that region's cases,
 /// patrols and referrals.
 pub fn try_analyse(
@@ -206,10 +242,20 @@ pub fn try_analyse(
     quarter: Quarter,
     scope: Option<RegionId>,
 ) -> Result<Analysis> {
-    let pe =
-        |e: polars::error::PolarsError| Error::Other(format!("分析失败 / analysis failed: {e}"));
+    let cc = case_cells(ds, cfg, quarter)?;
+    analyse_with(ds, cfg, quarter, scope, &cc)
+}
+
+/// `try_analyse` with the case figures already summed by `case_cells` for
+/// the same dataset, configuration and quarter.
+pub fn analyse_with(
+    ds: &Dataset,
+    cfg: &Config,
+    quarter: Quarter,
+    scope: Option<RegionId>,
+    cc: &CaseCells,
+) -> Result<Analysis> {
     let periods = Periods::of(quarter);
-    let all = periods.all();
     let units: Vec<String> = cfg.unit_names().iter().map(|s| s.to_string()).collect();
     let regions: Vec<String> = cfg.region_names().iter().map(|s| s.to_string()).collect();
     let types: Vec<String> = cfg
@@ -219,48 +265,31 @@ pub fn try_analyse(
         .collect();
 
     let in_scope = |r: RegionId| scope.is_none_or(|s| s == r);
-    let cases: Vec<&Case> = ds.cases.iter().filter(|c| in_scope(c.region)).collect();
+    let cells = &cc.cells;
+    let sc = scope.map(u32::from);
+    let figs = |s: &cases::RawSums| sums_to_figures(&cases::to_values(s));
+    let tot = figs(&cells.totals(sc));
 
-    // Townships: sorted display names, byte order.
-    let towns: Vec<String> = cases
-        .iter()
-        .map(|c| township_name(&c.township).to_string())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let town_of = |c: &Case| -> u32 {
-        towns
-            .binary_search_by(|t| t.as_str().cmp(township_name(&c.township)))
-            .map(|i| i as u32)
-            .unwrap_or(0)
-    };
-
-    let df = cases::frame(&cases, town_of).map_err(pe)?;
-    let lf = cases::plan(df, &all, cfg.rules.closing_days);
-
-    let tot = sums_to_figures(&cases::totals(&lf, 4).map_err(pe)?);
-
-    let grouped = |key: Key, names: &[String]| -> Result<Vec<GroupRow>> {
-        let mut rows: Vec<GroupRow> = names
+    let grouped = |key: Key, names: &[String]| -> Vec<GroupRow> {
+        let sums = cells.by_key(key, sc, names.len());
+        names
             .iter()
+            .zip(sums)
             .enumerate()
-            .map(|(i, n)| GroupRow::new(i as u16, n.clone(), [Figures::default(); 4]))
-            .collect();
-        for (k, s) in cases::by_key(&lf, key, 4).map_err(pe)? {
-            if let Some(r) = rows.get_mut(k as usize) {
-                *r = GroupRow::new(k as u16, r.key.clone(), sums_to_figures(&s));
-            }
-        }
-        Ok(rows)
+            .map(|(i, (n, s))| {
+                let f = s.map(|s| figs(&s)).unwrap_or([Figures::default(); 4]);
+                GroupRow::new(i as u16, n.clone(), f)
+            })
+            .collect()
     };
-    let by_unit = grouped(Key::Unit, &units)?;
-    let mut by_region = grouped(Key::Region, &regions)?;
+    let by_unit = grouped(Key::Unit, &units);
+    let mut by_region = grouped(Key::Region, &regions);
     if let Some(s) = scope {
         by_region.retain(|r| r.id == s);
     }
-    let by_violation_type = grouped(Key::Type, &types)?;
+    let by_violation_type = grouped(Key::Type, &types);
     let by_township = if scope.is_some() {
-        let mut rows = grouped(Key::Town, &towns)?;
+        let mut rows = grouped(Key::Town, &cc.towns);
         rows.retain(|r| r.periods().iter().any(|f| !f.is_zero()));
         rows
     } else {
@@ -277,9 +306,12 @@ pub fn try_analyse(
             proactive: s.proactive,
         })
         .collect();
-    for (k, s) in cases::by_key(&lf, Key::Source, 1).map_err(pe)? {
-        if let Some(r) = by_source.get_mut(k as usize) {
-            r.found = Figures::from_values(&s[0]).found;
+    for (r, s) in by_source
+        .iter_mut()
+        .zip(cells.by_key(Key::Source, sc, cfg.sources.len()))
+    {
+        if let Some(s) = s {
+            r.found = figs(&s)[0].found;
         }
     }
 
@@ -293,7 +325,7 @@ pub fn try_analyse(
         types: types.clone(),
         counts: vec![vec![0; types.len()]; cross_regions.len()],
     };
-    for (r, t, n) in cases::cross(&lf).map_err(pe)? {
+    for (r, t, n) in cells.cross(sc) {
         if let Some(ri) = cross_regions.iter().position(|&x| x == r as usize) {
             if let Some(c) = region_type.counts[ri].get_mut(t as usize) {
                 *c = n;
@@ -303,7 +335,7 @@ pub fn try_analyse(
 
     // Trend: quarter folders and quarters with any found/filed/closed, up to
     // the report quarter; the last eight.
-    let pq = cases::per_quarter(&lf).map_err(pe)?;
+    let pq = cells.per_quarter(sc);
     let qn = cases::qnum(quarter);
     let mut have: BTreeSet<i32> = ds.quarters.iter().map(|q| cases::qnum(*q)).collect();
     for list in &pq {
@@ -343,8 +375,8 @@ pub fn try_analyse(
     let recurrence = match scope {
         None => recurrence::detect(&ds.cases, periods.quarter, radius),
         Some(_) => {
-            let scoped: Vec<Case> = cases.iter().map(|c| (*c).clone()).collect();
-            recurrence::detect(&scoped, periods.quarter, radius)
+            let scoped: Vec<&Case> = ds.cases.iter().filter(|c| in_scope(c.region)).collect();
+            recurrence::detect_refs(&scoped, periods.quarter, radius)
         }
     };
 

@@ -112,7 +112,26 @@ fn cell(lon: f64, lat: f64, dlon: f64, dlat: f64) -> (i64, i64) {
 
 /// The register and the recurrences of cases found in `period`.
 pub fn detect(cases: &[Case], period: Period, radius_m: f64) -> Recurrence {
-    let names: Vec<String> = cases.iter().map(|c| norm_site(&c.site)).collect();
+    let refs: Vec<&Case> = cases.iter().collect();
+    detect_refs(&refs, period, radius_m)
+}
+
+/// `detect` over borrowed cases (a region's, say).
+pub fn detect_refs(cases: &[&Case], period: Period, radius_m: f64) -> Recurrence {
+    // Only register entries and cases found in the period are compared:
+    // the others' names are never looked at.
+    let names: Vec<String> = cases
+        .iter()
+        .map(|c| {
+            let relevant =
+                (c.site_closed && c.found_date <= period.end) || period.contains(c.found_date);
+            if relevant {
+                norm_site(&c.site)
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     // Register entries, earliest first (found_date, unit, case id); a
     // smaller rank is an earlier entry.
     let mut register: Vec<usize> = (0..cases.len())
@@ -127,7 +146,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64) -> Recurrence {
     });
     let closed_sites = register
         .iter()
-        .map(|&i| site_key(&cases[i], &names[i]))
+        .map(|&i| site_key(cases[i], &names[i]))
         .collect::<BTreeSet<_>>()
         .len();
 
@@ -185,7 +204,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64) -> Recurrence {
         let hit = cands.iter().map(|&rank| register[rank]).find(|&e| {
             e != i
                 && cases[e].found_date < c.found_date
-                && same_site(&cases[e], &names[e], c, &names[i], radius_m)
+                && same_site(cases[e], &names[e], c, &names[i], radius_m)
         });
         if let Some(e) = hit {
             let r = &cases[e];
@@ -272,7 +291,7 @@ mod tests {
             violation_type: 0,
             filed_date: None,
             closed_date: None,
-            status: String::new(),
+            status: "".into(),
             fine_yuan: 0.0,
             confiscated_yuan: 0.0,
             volume_t: 0.0,

@@ -126,7 +126,9 @@ struct Ctx<'a> {
     ds: &'a Dataset,
     period: Period,
     quarter: Quarter,
-    cases: Vec<&'a Case>,
+    /// The cases in scope of each unit and each region (indexed by id).
+    by_unit: Vec<Vec<&'a Case>>,
+    by_region: Vec<Vec<&'a Case>>,
     recurrences: &'a [RecurrenceHit],
     /// Distinct meeting dates in the quarter.
     meeting_days: BTreeSet<NaiveDate>,
@@ -142,7 +144,13 @@ impl Ctx<'_> {
     }
 
     fn entity_cases(&self, kind: Kind, id: u16) -> impl Iterator<Item = &&Case> + '_ {
-        self.cases.iter().filter(move |c| self.belongs(kind, id, c))
+        let lists = match kind {
+            Kind::Unit => &self.by_unit,
+            Kind::Region => &self.by_region,
+        };
+        let list = lists.get(id as usize).map(Vec::as_slice).unwrap_or(&[]);
+        debug_assert!(list.iter().all(|c| self.belongs(kind, id, c)));
+        list.iter()
     }
 
     fn source_set(&self, names: Option<&Vec<String>>, default: &[bool]) -> Vec<bool> {
@@ -435,11 +443,20 @@ pub fn assess(
     recurrences: &[RecurrenceHit],
 ) -> Assessment {
     let period = quarter.period();
-    let cases: Vec<&Case> = ds
+    let mut by_unit: Vec<Vec<&Case>> = vec![Vec::new(); cfg.units.len()];
+    let mut by_region: Vec<Vec<&Case>> = vec![Vec::new(); cfg.regions.len()];
+    for c in ds
         .cases
         .iter()
         .filter(|c| scope.is_none_or(|r| c.region == r))
-        .collect();
+    {
+        if let Some(v) = by_unit.get_mut(c.unit as usize) {
+            v.push(c);
+        }
+        if let Some(v) = by_region.get_mut(c.region as usize) {
+            v.push(c);
+        }
+    }
     let meeting_days: BTreeSet<NaiveDate> = ds
         .meetings
         .iter()
@@ -451,7 +468,8 @@ pub fn assess(
         ds,
         period,
         quarter,
-        cases,
+        by_unit,
+        by_region,
         recurrences,
         meeting_days,
         proactive: cfg.sources.iter().map(|s| s.proactive).collect(),
@@ -504,7 +522,7 @@ fn accountability(
     let p = ctx.period;
     let media = ctx.media_sources();
     let mut media_count: BTreeMap<RegionId, u32> = BTreeMap::new();
-    for c in &ctx.cases {
+    for c in ctx.by_region.iter().flatten() {
         if p.contains(c.found_date) && media.get(c.source as usize).copied().unwrap_or(false) {
             *media_count.entry(c.region).or_default() += 1;
         }

@@ -39,6 +39,25 @@ pub enum Format {
     Xlsx,
 }
 
+/// Stage timings on stderr when `MINEBRIEF_TIMINGS` is set (for benchmarks).
+struct Timer {
+    last: Option<std::time::Instant>,
+}
+
+impl Timer {
+    fn from_env() -> Timer {
+        Timer {
+            last: std::env::var_os("MINEBRIEF_TIMINGS").map(|_| std::time::Instant::now()),
+        }
+    }
+    fn stage(&mut self, name: &str) {
+        if let Some(t) = self.last {
+            eprintln!("timing {name}: {:.3} s", t.elapsed().as_secs_f64());
+            self.last = Some(std::time::Instant::now());
+        }
+    }
+}
+
 /// Parse `--format html,pdf,docx,xlsx` (any combination).
 pub fn parse_formats(s: &str) -> Result<Vec<Format>> {
     let mut out = Vec::new();
@@ -190,6 +209,7 @@ fn documents(
     ds: &Dataset,
     cfg: &Config,
     a: &analysis::Analysis,
+    cells: &analysis::CaseCells,
     assessment: &assess::Assessment,
     issued: NaiveDate,
     text: &BriefingText,
@@ -203,12 +223,18 @@ fn documents(
     let assessment_doc = AssessmentDoc::new(cfg, title("考核通报"), assessment);
     let mut regions = Vec::new();
     if a.scope_id.is_none() {
-        for (i, r) in cfg.regions.iter().enumerate() {
-            let ra = analysis::try_analyse(ds, cfg, q, Some(i as u16))?;
-            let m = Masthead::new(cfg, q, issued, "县市区报告", Some(&r.name));
-            let doc = BriefingDoc::new(cfg, m, &ra, ds, Some(assessment), text);
-            regions.push((output::sanitize_name(&r.name), doc));
-        }
+        use rayon::prelude::*;
+        regions = cfg
+            .regions
+            .par_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let ra = analysis::analyse_with(ds, cfg, q, Some(i as u16), cells)?;
+                let m = Masthead::new(cfg, q, issued, "县市区报告", Some(&r.name));
+                let doc = BriefingDoc::new(cfg, m, &ra, ds, Some(assessment), text);
+                Ok((output::sanitize_name(&r.name), doc))
+            })
+            .collect::<Result<Vec<_>>>()?;
     }
     let ext: Vec<&str> = formats
         .iter()
@@ -315,8 +341,10 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     };
 
     let pb = progress(5);
+    let mut timer = Timer::from_env();
     pb.set_message("读取数据 / reading");
     let ds = ingest::load(&args.data, &cfg, Some(quarter))?;
+    timer.stage("ingest");
     if !ds.quarters.contains(&quarter) {
         eprintln!(
             "提示：数据目录中没有 {quarter} 文件夹 / note: no {quarter} folder in the data folder"
@@ -324,7 +352,8 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     }
     pb.inc(1);
     pb.set_message("分析 / analysing");
-    let a = analysis::try_analyse(&ds, &cfg, quarter, scope)?;
+    let cells = analysis::case_cells(&ds, &cfg, quarter)?;
+    let a = analysis::analyse_with(&ds, &cfg, quarter, scope, &cells)?;
     let hits: Vec<RecurrenceHit> = a
         .recurrence
         .recurrences
@@ -338,6 +367,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         })
         .collect();
     let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
+    timer.stage("analysis + assessment");
     pb.inc(1);
     pb.set_message("生成文件 / documents");
 
@@ -355,6 +385,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         .map(tables::DataTable::csv_file)
         .collect();
     let table_names: Vec<String> = table_files.iter().map(|(n, _)| n.clone()).collect();
+    timer.stage("summary + tables");
     if formats.contains(&Format::Xlsx) {
         let mut all = data_tables;
         all.push(tables::rejects_table(&ds.rejects));
@@ -369,15 +400,18 @@ pub fn run(args: BuildArgs) -> Result<i32> {
             &ds,
             &cfg,
             &a,
+            &cells,
             &assessment,
             issued,
             &text,
             &formats,
             &table_names,
         )?;
+        timer.stage("report contexts");
         if formats.contains(&Format::Html) {
             let renderer = HtmlRenderer::new(cfg.output.templates_dir.as_deref())?;
             files.extend(html::render_docs(&renderer, &docs)?);
+            timer.stage("html");
         }
         if formats.contains(&Format::Docx) {
             let font = ChartFont::find(&cfg);
@@ -385,11 +419,13 @@ pub fn run(args: BuildArgs) -> Result<i32> {
                 eprintln!("提示：未找到中文图表字体，Word 文档中的图表以说明文字代替 / note: no CJK chart font found; charts in the Word documents are replaced by a note");
             }
             files.extend(docx::render_docs(&docs, issued, font.as_ref())?);
+            timer.stage("docx");
         }
         if formats.contains(&Format::Pdf) {
             let renderer = pdf::PdfRenderer::new(&cfg.fonts)?;
             let (pdfs, _missing) = pdf::render_docs(&renderer, &docs)?;
             files.extend(pdfs);
+            timer.stage("pdf");
         }
     }
     pb.inc(1);
@@ -413,6 +449,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         }
         Ok(())
     })?;
+    timer.stage("write");
     pb.inc(1);
     pb.finish_and_clear();
     let _ = writeln!(

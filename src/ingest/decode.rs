@@ -42,7 +42,7 @@ pub struct Decoded<'a> {
 
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
+        return match simdutf8::basic::from_utf8(rest) {
             Ok(s) => Decoded {
                 text: Cow::Borrowed(s),
                 encoding: Encoding::Utf8Bom,
@@ -76,7 +76,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             had_errors,
         };
     }
-    match std::str::from_utf8(bytes) {
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(s) => Decoded {
             text: Cow::Borrowed(s),
             encoding: Encoding::Utf8,

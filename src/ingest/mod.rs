@@ -159,10 +159,16 @@ fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
     }
 }
 
-/// Read one file completely. Never fails: problems become rejections or a file error.
-pub fn read_file(entry: &FileEntry, index: u32, resolver: &Resolver) -> FileOutcome {
+/// Read one file completely. Never fails: problems become rejections or a
+/// file error. `keep_text`: keep the cases' 当事人, 证件号 and 简要案情.
+pub fn read_file(
+    entry: &FileEntry,
+    index: u32,
+    resolver: &Resolver,
+    keep_text: bool,
+) -> FileOutcome {
     match std::fs::read(&entry.abs) {
-        Ok(bytes) => read_bytes(entry, &bytes, index, resolver),
+        Ok(bytes) => read_bytes_with(entry, &bytes, index, resolver, keep_text),
         Err(e) => {
             let mut out = FileOutcome::default();
             let mut file = blank_input(entry);
@@ -209,6 +215,17 @@ fn fail(file: &mut InputFile, out: &mut FileOutcome, code: &'static str, zh: Str
 /// Read the contents of one file (`entry.abs` is not used). Never fails:
 /// problems become rejections or a file error.
 pub fn read_bytes(entry: &FileEntry, bytes: &[u8], index: u32, resolver: &Resolver) -> FileOutcome {
+    read_bytes_with(entry, bytes, index, resolver, true)
+}
+
+/// `read_bytes`, keeping the cases' free text only when `keep_text`.
+pub fn read_bytes_with(
+    entry: &FileEntry,
+    bytes: &[u8],
+    index: u32,
+    resolver: &Resolver,
+    keep_text: bool,
+) -> FileOutcome {
     let mut out = FileOutcome::default();
     let mut file = blank_input(entry);
     file.bytes = bytes.len() as u64;
@@ -284,8 +301,15 @@ pub fn read_bytes(entry: &FileEntry, bytes: &[u8], index: u32, resolver: &Resolv
         quarter: entry.quarter,
         file: index,
         file_unit,
+        names: Default::default(),
+        strings: Default::default(),
+        keep_text,
     };
     let width = table.header.width;
+    if entry.kind == FileKind::Cases {
+        // About 300 bytes a row in a typical export.
+        out.cases.reserve(bytes.len() / 300);
+    }
     let mut records = table.records();
     let counts = &mut file.counts;
     while let Some(rec) = records.next_rec() {
@@ -369,12 +393,31 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     let folders = quarter_folders(data, upto)?;
     let files = list_files(data, &folders)?;
     let resolver = Resolver::new(cfg);
-    let outcomes: Vec<FileOutcome> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| read_file(f, i as u32, &resolver))
-        .collect();
-    Ok(settle(folders.iter().map(|f| f.0).collect(), outcomes))
+    // Free text is kept for the report quarter's records only.
+    let text_quarter = upto.or(folders.last().map(|f| f.0));
+    // One quarter folder at a time (its files in parallel), settled before
+    // the next is read: memory holds the ledger and one folder's records.
+    let mut settler = Settler::new(folders.iter().map(|f| f.0).collect());
+    let mut start = 0;
+    while start < files.len() {
+        let folder = &files[start].rel[..files[start].rel.find('/').unwrap_or(0)];
+        let len = files[start..]
+            .iter()
+            .take_while(|f| f.rel.starts_with(folder) && f.rel[folder.len()..].starts_with('/'))
+            .count()
+            .max(1);
+        let outcomes: Vec<FileOutcome> = files[start..start + len]
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let keep = Some(f.quarter) == text_quarter;
+                read_file(f, (start + i) as u32, &resolver, keep)
+            })
+            .collect();
+        settler.feed(outcomes);
+        start += len;
+    }
+    Ok(settler.finish())
 }
 
 /// A record identified across quarter folders (cases by (unit, 案件编号),
@@ -442,14 +485,14 @@ impl Keyed for Referral {
 /// The latest accepted record per key, fed in file-path (and so quarter) order.
 struct Ledger<T: Keyed> {
     slots: Vec<Option<T>>,
-    index: HashMap<T::Key, usize>,
+    index: HashMap<T::Key, usize, rows::FastHash>,
 }
 
 impl<T: Keyed> Ledger<T> {
     fn new() -> Self {
         Ledger {
             slots: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 
@@ -486,9 +529,9 @@ impl<T: Keyed> Ledger<T> {
             let f = &mut files[pf];
             f.counts.accepted -= 1;
             f.counts.superseded += 1;
-            self.slots[slot] = None;
-            self.index.insert(key, self.slots.len());
-            self.slots.push(Some(rec));
+            // Output order is fixed by sorting at the end, so the later
+            // record takes the earlier one's slot.
+            self.slots[slot] = Some(rec);
         }
     }
 
@@ -501,60 +544,93 @@ impl<T: Keyed> Ledger<T> {
 /// line, is rejected) and superseding across folders (the latest quarter's
 /// record wins), keeping every file's counts balanced. `outcomes` are in
 /// file-path order, which is also quarter order.
-pub fn settle(mut quarters: Vec<Quarter>, outcomes: Vec<FileOutcome>) -> Dataset {
-    quarters.dedup();
-    let mut ds = Dataset {
-        quarters,
-        ..Default::default()
-    };
-    let mut rejects = Vec::new();
-    let mut cases: Ledger<Case> = Ledger::new();
-    let mut refs: Ledger<Referral> = Ledger::new();
-    let mut files: Vec<InputFile> = Vec::with_capacity(outcomes.len());
-    for (fi, o) in outcomes.into_iter().enumerate() {
-        let FileOutcome {
-            file,
-            cases: file_cases,
-            referrals,
-            patrols,
-            meetings,
-            adjustments,
-            rejects: mut file_rejects,
-        } = o;
-        files.push(file.unwrap_or_else(|| InputFile {
-            path: String::new(),
-            kind: FileKind::Cases,
-            unit: None,
-            encoding: None,
-            sha256: String::new(),
-            bytes: 0,
-            quarter: None,
-            counts: Counts::default(),
-            error: None,
-        }));
-        rejects.append(&mut file_rejects);
-        for c in file_cases {
-            cases.add(c, fi, &mut files, &mut rejects);
+pub fn settle(quarters: Vec<Quarter>, outcomes: Vec<FileOutcome>) -> Dataset {
+    let mut s = Settler::new(quarters);
+    s.feed(outcomes);
+    s.finish()
+}
+
+/// `settle`, fed in batches (one quarter folder at a time): each batch in
+/// file-path order, batches in order. File indices of the records are
+/// positions in the whole sequence.
+pub struct Settler {
+    ds: Dataset,
+    rejects: Vec<Reject>,
+    cases: Ledger<Case>,
+    refs: Ledger<Referral>,
+}
+
+impl Settler {
+    pub fn new(mut quarters: Vec<Quarter>) -> Settler {
+        quarters.dedup();
+        Settler {
+            ds: Dataset {
+                quarters,
+                ..Default::default()
+            },
+            rejects: Vec::new(),
+            cases: Ledger::new(),
+            refs: Ledger::new(),
         }
-        for r in referrals {
-            refs.add(r, fi, &mut files, &mut rejects);
-        }
-        ds.patrols.extend(patrols);
-        ds.meetings.extend(meetings);
-        ds.adjustments.extend(adjustments);
     }
-    ds.cases = cases.into_records();
-    ds.cases
-        .sort_by(|a, b| a.unit.cmp(&b.unit).then_with(|| a.case_id.cmp(&b.case_id)));
-    ds.referrals = refs.into_records();
-    ds.referrals.sort_by(|a, b| a.ref_id.cmp(&b.ref_id));
-    rejects.sort_by(|a, b| {
-        a.file
-            .as_bytes()
-            .cmp(b.file.as_bytes())
-            .then(a.line.cmp(&b.line))
-    });
-    ds.rejects = rejects;
-    ds.files = files;
-    ds
+
+    pub fn feed(&mut self, outcomes: Vec<FileOutcome>) {
+        let files = &mut self.ds.files;
+        for o in outcomes {
+            let fi = files.len();
+            let FileOutcome {
+                file,
+                cases: file_cases,
+                referrals,
+                patrols,
+                meetings,
+                adjustments,
+                rejects: mut file_rejects,
+            } = o;
+            files.push(file.unwrap_or_else(|| InputFile {
+                path: String::new(),
+                kind: FileKind::Cases,
+                unit: None,
+                encoding: None,
+                sha256: String::new(),
+                bytes: 0,
+                quarter: None,
+                counts: Counts::default(),
+                error: None,
+            }));
+            self.rejects.append(&mut file_rejects);
+            for c in file_cases {
+                self.cases.add(c, fi, files, &mut self.rejects);
+            }
+            for r in referrals {
+                self.refs.add(r, fi, files, &mut self.rejects);
+            }
+            self.ds.patrols.extend(patrols);
+            self.ds.meetings.extend(meetings);
+            self.ds.adjustments.extend(adjustments);
+        }
+    }
+
+    pub fn finish(self) -> Dataset {
+        let Settler {
+            mut ds,
+            mut rejects,
+            cases,
+            refs,
+        } = self;
+        ds.cases = cases.into_records();
+        // Keys are unique, so an unstable sort is deterministic.
+        ds.cases
+            .sort_unstable_by(|a, b| a.unit.cmp(&b.unit).then_with(|| a.case_id.cmp(&b.case_id)));
+        ds.referrals = refs.into_records();
+        ds.referrals.sort_by(|a, b| a.ref_id.cmp(&b.ref_id));
+        rejects.sort_by(|a, b| {
+            a.file
+                .as_bytes()
+                .cmp(b.file.as_bytes())
+                .then(a.line.cmp(&b.line))
+        });
+        ds.rejects = rejects;
+        ds
+    }
 }

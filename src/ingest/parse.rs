@@ -5,12 +5,36 @@ use chrono::{Duration, NaiveDate};
 
 use super::text::fullwidth_to_ascii;
 
-fn ascii_fold(s: &str) -> String {
-    s.chars()
-        .map(fullwidth_to_ascii)
-        .collect::<String>()
-        .trim()
-        .to_string()
+/// Full-width forms folded to ASCII, trimmed; borrowed when nothing changes.
+fn ascii_fold(s: &str) -> std::borrow::Cow<'_, str> {
+    let t = s.trim();
+    if !t
+        .chars()
+        .any(|c| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}'))
+    {
+        return std::borrow::Cow::Borrowed(t);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(fullwidth_to_ascii)
+            .collect::<String>()
+            .trim()
+            .to_string(),
+    )
+}
+
+/// `YYYY-MM-DD` exactly (the usual export form), without the general parser.
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32)
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 /// Parse a date: `2026-07-03`, `2026/7/3`, `2026.7.3`, `2026年7月3日`,
@@ -20,6 +44,9 @@ pub fn date(s: &str) -> Option<NaiveDate> {
     let s = ascii_fold(s);
     if s.is_empty() {
         return None;
+    }
+    if let Some(d) = iso_date(&s) {
+        return Some(d);
     }
     // Excel serial: digits with an optional fraction, 1..=2958465 (9999-12-31).
     if s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
@@ -159,8 +186,13 @@ pub fn count(s: &str) -> Option<i64> {
 
 /// Parse yes/no: 是/否, Y/N, yes/no, true/false, 1/0, √/×; blank = no.
 pub fn yes_no(s: &str) -> Option<bool> {
-    let s = ascii_fold(s).to_lowercase();
-    match s.as_str() {
+    let s = ascii_fold(s);
+    let s = if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    } else {
+        s
+    };
+    match &*s {
         "" | "否" | "n" | "no" | "false" | "0" | "×" | "x" | "✗" | "✘" | "不" | "无" => {
             Some(false)
         }

@@ -1,5 +1,11 @@
 //! Turning one CSV record into a typed record, or a rejection with a reason.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+/// Hashing for the per-file caches (keys are short strings; no order is observable).
+pub type FastHash = foldhash::fast::RandomState;
+
 use chrono::NaiveDate;
 
 use super::headers::{FieldSpec, HeaderMap};
@@ -99,19 +105,38 @@ pub struct RowCtx<'a> {
     pub file: u32,
     /// The unit named by the file name, for case files without a unit column.
     pub file_unit: Option<UnitId>,
+    /// Names already resolved in this file, per `NameKind`.
+    pub names: [RefCell<HashMap<String, Option<u16>, FastHash>>; 4],
+    /// Strings repeated across rows (township, site, status), shared.
+    pub strings: RefCell<HashSet<Text, FastHash>>,
+    /// Keep 当事人, 证件号 and 简要案情 (only reports quote them, and only
+    /// for the report quarter's records).
+    pub keep_text: bool,
+}
+
+impl RowCtx<'_> {
+    /// One shared copy of a repeated string.
+    pub fn intern(&self, s: &str) -> Text {
+        if let Some(t) = self.strings.borrow().get(s) {
+            return t.clone();
+        }
+        let t: Text = s.into();
+        self.strings.borrow_mut().insert(t.clone());
+        t
+    }
 }
 
 /// One row being read.
 pub struct Row<'a, 'r> {
     ctx: &'a RowCtx<'a>,
-    cells: &'r csv::StringRecord,
+    cells: &'r csv::ByteRecord,
     pub line: u64,
 }
 
 const EARLIEST: (i32, u32, u32) = (2000, 1, 1);
 
 impl<'a, 'r> Row<'a, 'r> {
-    pub fn new(ctx: &'a RowCtx<'a>, cells: &'r csv::StringRecord, line: u64) -> Self {
+    pub fn new(ctx: &'a RowCtx<'a>, cells: &'r csv::ByteRecord, line: u64) -> Self {
         Row { ctx, cells, line }
     }
 
@@ -120,22 +145,26 @@ impl<'a, 'r> Row<'a, 'r> {
     }
 
     /// The header as written for a field (or its canonical header).
-    fn label(&self, field: usize) -> String {
-        match self.ctx.header.cols[field] {
-            Some((c, _)) => self
-                .ctx
+    fn label(&self, field: usize) -> &'a str {
+        let ctx: &'a RowCtx<'a> = self.ctx;
+        match ctx.header.cols[field] {
+            Some((c, _)) => ctx
                 .header_cells
                 .get(c)
-                .cloned()
-                .unwrap_or_else(|| self.spec(field).header.to_string()),
-            None => self.spec(field).header.to_string(),
+                .map(String::as_str)
+                .unwrap_or(ctx.specs[field].header),
+            None => ctx.specs[field].header,
         }
     }
 
     /// The trimmed cell of a field ("" when the column is absent).
     pub fn raw(&self, field: usize) -> &'r str {
         match self.ctx.header.cols[field] {
-            Some((c, _)) => self.cells.get(c).map(trim_cell).unwrap_or(""),
+            Some((c, _)) => self
+                .cells
+                .get(c)
+                .map(|b| trim_cell(super::table::cell(b)))
+                .unwrap_or(""),
             None => "",
         }
     }
@@ -197,8 +226,8 @@ impl<'a, 'r> Row<'a, 'r> {
             }
             return Ok(None);
         }
-        let label = self.label(field);
         let Some(d) = parse::date(v) else {
+            let label = self.label(field);
             return Err(self.err(
                 field,
                 codes::BAD_DATE,
@@ -208,6 +237,7 @@ impl<'a, 'r> Row<'a, 'r> {
         };
         let earliest = NaiveDate::from_ymd_opt(EARLIEST.0, EARLIEST.1, EARLIEST.2).expect("valid");
         if d < earliest {
+            let label = self.label(field);
             return Err(self.err(
                 field,
                 codes::DATE_TOO_EARLY,
@@ -217,6 +247,7 @@ impl<'a, 'r> Row<'a, 'r> {
         }
         let end = self.ctx.quarter.end();
         if d > end {
+            let label = self.label(field);
             return Err(self.err(
                 field,
                 codes::DATE_AFTER_PERIOD,
@@ -420,6 +451,11 @@ impl<'a, 'r> Row<'a, 'r> {
             }
             return Ok(None);
         }
+        // Most files repeat a handful of spellings: remember each one's answer.
+        let cache = &self.ctx.names[kind as usize];
+        if let Some(Some(i)) = cache.borrow().get(v) {
+            return Ok(Some(*i));
+        }
         let r = self.ctx.resolver;
         let (found, table, code, zh, en) = match kind {
             NameKind::Unit => (r.unit(v), &r.units, codes::UNKNOWN_UNIT, "单位", "unit"),
@@ -446,7 +482,10 @@ impl<'a, 'r> Row<'a, 'r> {
             ),
         };
         match found {
-            Some(i) => Ok(Some(i)),
+            Some(i) => {
+                cache.borrow_mut().insert(v.to_string(), Some(i));
+                Ok(Some(i))
+            }
             None => Err(self.unknown(field, code, zh, en, table.suggest(v))),
         }
     }
@@ -552,7 +591,7 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
     let vessels_seized = row.count(c::VESSELS)?;
     let equipment_seized = row.count(c::EQUIPMENT)?;
     let referred_by = row.unit(c::REFERRED_BY)?;
-    let mut status = row.text(c::STATUS);
+    let mut status = row.raw(c::STATUS);
     if status.is_empty() {
         status = if closed_date.is_some() {
             "已结案"
@@ -560,16 +599,23 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
             "办理中"
         } else {
             "未立案"
-        }
-        .to_string();
+        };
     }
+    let ctx = row.ctx;
+    let kept = |f: usize| {
+        if ctx.keep_text {
+            row.text(f)
+        } else {
+            String::new()
+        }
+    };
     Ok(Case {
         origin: row.origin(),
         case_id,
         unit,
         region,
-        township: row.text(c::TOWNSHIP),
-        site: row.text(c::SITE),
+        township: ctx.intern(row.raw(c::TOWNSHIP)),
+        site: ctx.intern(row.raw(c::SITE)),
         // A coordinate pair counts only when both halves are given.
         lon: lat.and(lon),
         lat: lon.and(lat),
@@ -578,7 +624,7 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         violation_type,
         filed_date,
         closed_date,
-        status,
+        status: ctx.intern(status),
         fine_yuan,
         confiscated_yuan,
         volume_t,
@@ -591,9 +637,9 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         vessels_seized,
         equipment_seized,
         referred_by,
-        party: row.text(c::PARTY),
-        party_id: row.text(c::PARTY_ID),
-        summary: row.text(c::SUMMARY),
+        party: kept(c::PARTY),
+        party_id: kept(c::PARTY_ID),
+        summary: kept(c::SUMMARY),
     })
 }
 
@@ -642,7 +688,7 @@ pub fn patrol(row: &Row) -> Result<Patrol, RowError> {
         date,
         unit,
         region,
-        township: row.text(3),
+        township: row.ctx.intern(row.raw(3)),
         mode,
         person_times: row.count(5)?,
         issues_found: row.count(6)?,

@@ -85,15 +85,15 @@ impl<'a> Table<'a> {
     /// empty lines are not records (the CSV reader skips them).
     pub fn records(&self) -> Records<'a> {
         let mut rdr = reader(self.text, self.delimiter);
-        let mut rec = csv::StringRecord::new();
+        let mut rec = csv::ByteRecord::new();
         for _ in 0..=self.header_record {
-            if !matches!(rdr.read_record(&mut rec), Ok(true)) {
+            if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
                 break;
             }
         }
         Records {
             rdr,
-            rec,
+            rec: csv::ByteRecord::new(),
             text: self.text.as_bytes(),
             counted_to: 0,
             line: 1,
@@ -103,7 +103,9 @@ impl<'a> Table<'a> {
 
 pub struct Records<'a> {
     rdr: csv::Reader<&'a [u8]>,
-    rec: csv::StringRecord,
+    /// Raw cells: the text is valid UTF-8 and the reader splits only at
+    /// ASCII bytes, so every cell is valid UTF-8 too (`cell` checks again).
+    rec: csv::ByteRecord,
     text: &'a [u8],
     /// Physical line numbers are counted from the record's byte offset (the
     /// CSV reader's own line counter does not count line breaks inside
@@ -116,7 +118,7 @@ pub struct Records<'a> {
 pub enum Rec<'r> {
     Row {
         line: u64,
-        cells: &'r csv::StringRecord,
+        cells: &'r csv::ByteRecord,
     },
     Error {
         line: u64,
@@ -146,7 +148,7 @@ impl Records<'_> {
 
     /// The next record, borrowing an internal buffer.
     pub fn next_rec(&mut self) -> Option<Rec<'_>> {
-        match self.rdr.read_record(&mut self.rec) {
+        match self.rdr.read_byte_record(&mut self.rec) {
             Ok(true) => {
                 let byte = self.rec.position().map(|p| p.byte()).unwrap_or(0);
                 let line = self.line_at(byte);
@@ -172,16 +174,28 @@ impl Records<'_> {
     }
 }
 
+/// A cell as text (fast UTF-8 check; a cell of the decoded text always passes).
+pub fn cell(b: &[u8]) -> &str {
+    simdutf8::basic::from_utf8(b).unwrap_or("\u{FFFD}")
+}
+
 /// A row of only empty cells (or spaces).
-pub fn is_blank(cells: &csv::StringRecord) -> bool {
-    cells.iter().all(|c| trim_cell(c).is_empty())
+pub fn is_blank(cells: &csv::ByteRecord) -> bool {
+    cells.iter().all(|c| trim_cell(cell(c)).is_empty())
 }
 
 /// A total row: the first non-empty cell is 合计, 小计 or 总计 (possibly spaced or followed by ：).
-pub fn is_total(cells: &csv::StringRecord) -> bool {
-    let Some(first) = cells.iter().map(trim_cell).find(|c| !c.is_empty()) else {
+pub fn is_total(cells: &csv::ByteRecord) -> bool {
+    let Some(first) = cells
+        .iter()
+        .map(|c| trim_cell(cell(c)))
+        .find(|c| !c.is_empty())
+    else {
         return false;
     };
+    if !first.starts_with(['合', '小', '总']) {
+        return false;
+    }
     let squashed: String = first.chars().filter(|c| !c.is_whitespace()).collect();
     ["合计", "小计", "总计"]
         .iter()
@@ -201,7 +215,7 @@ mod tests {
         match r.next_rec() {
             Some(Rec::Row { line, cells }) => {
                 assert_eq!(line, 4);
-                assert_eq!(&cells[0], "A1");
+                assert_eq!(&cells[0], b"A1");
             }
             _ => panic!("expected a row"),
         }
@@ -229,7 +243,7 @@ mod tests {
 
     #[test]
     fn totals_and_blanks() {
-        let r = |s: &[&str]| csv::StringRecord::from(s.to_vec());
+        let r = |s: &[&str]| csv::ByteRecord::from(s.to_vec());
         assert!(is_total(&r(&["", "合 计", "12"])));
         assert!(is_total(&r(&["总计：", "12"])));
         assert!(!is_total(&r(&["A1", "合计"])));

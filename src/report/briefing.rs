@@ -597,9 +597,17 @@ fn tracking(a: &Analysis, cfg: &Config) -> (Vec<String>, Table) {
         let parts = count_by_region(cfg, r.recurrences.iter().map(|p| p.region));
         v.push(format!("反弹案件分布在{parts}。"));
     }
+    let total = r.recurrences.len();
+    if total > crate::report::LIST_LIMIT {
+        v.push(format!(
+            "表7仅列发现日期最早的{}起，全部{total}起见数据表 tables/recurrences.csv。",
+            crate::report::LIST_LIMIT
+        ));
+    }
     let rows = r
         .recurrences
         .iter()
+        .take(crate::report::LIST_LIMIT)
         .map(|p| Row {
             key: cfg
                 .regions

@@ -14,6 +14,23 @@ use crate::model::{Dataset, InputFile};
 use crate::quarter::{chinese_date, Quarter};
 use crate::render::chart::{Band, BarChart, Chart};
 
+/// Longest list a document prints in full (recurrences, case numbers behind
+/// a deduction); the data tables always hold every entry.
+pub const LIST_LIMIT: usize = 30;
+
+/// Case numbers for a document: all of them up to `LIST_LIMIT`, else the
+/// first ones and how many in all.
+pub fn id_list(ids: &[String]) -> String {
+    if ids.len() <= LIST_LIMIT {
+        return ids.join("、");
+    }
+    format!(
+        "{}等{}起（全部见数据表）",
+        ids[..LIST_LIMIT].join("、"),
+        ids.len()
+    )
+}
+
 /// The head of every document: issuing office (红头), title, date.
 #[derive(Debug, Clone, Serialize)]
 pub struct Masthead {
@@ -210,7 +227,7 @@ fn detail(kind: &'static str, s: &Scored) -> ScoreDetail {
                 } else {
                     "0".into()
                 },
-                case_ids: d.case_ids.join("、"),
+                case_ids: id_list(&d.case_ids),
             })
             .collect(),
         adjustments: s
@@ -457,4 +474,19 @@ pub struct DocSet {
     pub assessment: AssessmentDoc,
     /// (file stem, local report), city scope only.
     pub regions: Vec<(String, briefing::BriefingDoc)>,
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn long_id_lists_are_cut_with_the_count() {
+        let ids: Vec<String> = (1..=31).map(|i| format!("A{i}")).collect();
+        let s = id_list(&ids);
+        assert!(s.starts_with("A1、A2、"), "{s}");
+        assert!(s.ends_with("A30等31起（全部见数据表）"), "{s}");
+        assert_eq!(id_list(&ids[..30]), ids[..30].join("、"));
+        assert_eq!(id_list(&[]), "");
+    }
 }
