@@ -52,7 +52,19 @@ impl Timer {
     }
     fn stage(&mut self, name: &str) {
         if let Some(t) = self.last {
-            eprintln!("timing {name}: {:.3} s", t.elapsed().as_secs_f64());
+            // Peak resident memory so far (Linux), to see which stage sets it.
+            let hwm = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .map(|l| l[6..].trim().to_string())
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "timing {name}: {:.3} s (peak RSS so far {hwm})",
+                t.elapsed().as_secs_f64()
+            );
             self.last = Some(std::time::Instant::now());
         }
     }

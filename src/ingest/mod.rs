@@ -398,6 +398,18 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // One quarter folder at a time (its files in parallel), settled before
     // the next is read: memory holds the ledger and one folder's records.
     let mut settler = Settler::new(folders.iter().map(|f| f.0).collect());
+    let case_bytes: u64 = files
+        .iter()
+        .filter(|f| f.kind == FileKind::Cases)
+        .filter_map(|f| std::fs::metadata(&f.abs).ok())
+        .map(|m| m.len())
+        .sum();
+    // At least ~300 bytes a row; the index is sized for every row at most.
+    settler.reserve_cases(
+        usize::try_from(case_bytes / 300)
+            .unwrap_or(0)
+            .min(50_000_000),
+    );
     let mut start = 0;
     while start < files.len() {
         let folder = &files[start].rel[..files[start].rel.find('/').unwrap_or(0)];
@@ -484,7 +496,7 @@ impl Keyed for Referral {
 
 /// The latest accepted record per key, fed in file-path (and so quarter) order.
 struct Ledger<T: Keyed> {
-    slots: Vec<Option<T>>,
+    slots: Vec<T>,
     index: HashMap<T::Key, usize, rows::FastHash>,
 }
 
@@ -502,12 +514,10 @@ impl<T: Keyed> Ledger<T> {
         let key = rec.key();
         let Some(&slot) = self.index.get(&key) else {
             self.index.insert(key, self.slots.len());
-            self.slots.push(Some(rec));
+            self.slots.push(rec);
             return;
         };
-        let Some(prev) = self.slots[slot].as_ref() else {
-            return; // unreachable: indexed slots are live
-        };
+        let prev = &self.slots[slot];
         let (po, o) = (prev.origin(), rec.origin());
         let pf = po.file as usize;
         if po.quarter == o.quarter {
@@ -531,12 +541,12 @@ impl<T: Keyed> Ledger<T> {
             f.counts.superseded += 1;
             // Output order is fixed by sorting at the end, so the later
             // record takes the earlier one's slot.
-            self.slots[slot] = Some(rec);
+            self.slots[slot] = rec;
         }
     }
 
     fn into_records(self) -> Vec<T> {
-        self.slots.into_iter().flatten().collect()
+        self.slots
     }
 }
 
@@ -572,6 +582,13 @@ impl Settler {
             cases: Ledger::new(),
             refs: Ledger::new(),
         }
+    }
+
+    /// Room for about `cases` distinct cases. Reserved but untouched memory
+    /// costs no RSS; growing by doubling would copy the whole ledger.
+    pub fn reserve_cases(&mut self, cases: usize) {
+        self.cases.slots.reserve(cases);
+        self.cases.index.reserve(cases);
     }
 
     pub fn feed(&mut self, outcomes: Vec<FileOutcome>) {
