@@ -61,16 +61,50 @@ pub struct Case {
     pub vessels_seized: u32,
     pub equipment_seized: u32,
     pub referred_by: Option<UnitId>,
-    /// Personal data: mask before it reaches a report. These three are kept
-    /// only for records of the report quarter's folder (the only ones a
-    /// report quotes: typical cases are closed in the report quarter); empty
-    /// for earlier folders, so memory does not grow with their free text.
+    /// 当事人, 证件号 and 简要案情 (personal data: mask before it reaches a
+    /// report). Kept only for records of the report quarter's folder (the
+    /// only ones a report quotes: typical cases are closed in the report
+    /// quarter) and only when one of them is given; `None` otherwise, so
+    /// memory does not grow with earlier folders' free text.
+    pub text: Option<Box<CaseText>>,
+}
+
+/// The free-text fields of a case.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseText {
     pub party: String,
     pub party_id: String,
     pub summary: String,
 }
 
+impl CaseText {
+    /// `None` when all three are empty.
+    pub fn new(party: String, party_id: String, summary: String) -> Option<Box<CaseText>> {
+        if party.is_empty() && party_id.is_empty() && summary.is_empty() {
+            return None;
+        }
+        Some(Box::new(CaseText {
+            party,
+            party_id,
+            summary,
+        }))
+    }
+}
+
 impl Case {
+    /// 当事人 ("" when not kept or not given).
+    pub fn party(&self) -> &str {
+        self.text.as_ref().map_or("", |t| t.party.as_str())
+    }
+    /// 当事人证件号 ("" when not kept or not given).
+    pub fn party_id(&self) -> &str {
+        self.text.as_ref().map_or("", |t| t.party_id.as_str())
+    }
+    /// 简要案情 ("" when not kept or not given).
+    pub fn summary(&self) -> &str {
+        self.text.as_ref().map_or("", |t| t.summary.as_str())
+    }
+
     /// Date a transfer to the judiciary counts on: transfer date, else filed, else found.
     pub fn transfer_day(&self) -> NaiveDate {
         self.transfer_date

@@ -19,34 +19,94 @@ fn name(list: &[&str], i: u16) -> String {
         .unwrap_or_default()
 }
 
-/// The summary.json value.
-pub fn summary(
+/// Placeholder for the recurrence list in the value `summary` returns;
+/// `to_bytes_with_recurrences` writes the list in its place, one entry at a
+/// time (the list can hold a million entries: as one JSON value tree it
+/// would take gigabytes).
+const RECURRENCES_SLOT: &str = "\u{0}minebrief:recurrences\u{0}";
+
+/// One recurrence as a JSON value.
+fn recurrence_value(
+    p: &crate::analysis::RecurrencePair,
+    units: &[&str],
+    regions: &[&str],
+) -> Value {
+    normalise(json!({
+        "region": name(regions, p.region),
+        "township": township_name(&p.township),
+        "site": p.site,
+        "closed_unit": name(units, p.closed_unit),
+        "closed_case": p.closed_case,
+        "recurred_unit": name(units, p.recurred_unit),
+        "recurred_case": p.recurred_case,
+        "found_date": p.found_date,
+    }))
+}
+
+/// summary.json as pretty JSON bytes with a final newline.
+pub fn summary_bytes(
     a: &Analysis,
     ds: &Dataset,
     cfg: &Config,
     issue_date: NaiveDate,
     assessment: &crate::assess::Assessment,
-) -> Value {
-    let units = cfg.unit_names();
-    let regions = cfg.region_names();
-    let t = ds.totals();
-    let recurrences: Vec<Value> = a
-        .recurrence
-        .recurrences
+) -> Vec<u8> {
+    let v = summary(a, ds, issue_date, assessment);
+    let text = to_bytes(&v);
+    let slot = serde_json::to_string(RECURRENCES_SLOT).unwrap_or_default();
+    let Some(at) = find(&text, slot.as_bytes()) else {
+        return text;
+    };
+    // The slot's indentation: the start of its line.
+    let line_start = text[..at]
         .iter()
-        .map(|p| {
-            json!({
-                "region": name(&regions, p.region),
-                "township": township_name(&p.township),
-                "site": p.site,
-                "closed_unit": name(&units, p.closed_unit),
-                "closed_case": p.closed_case,
-                "recurred_unit": name(&units, p.recurred_unit),
-                "recurred_case": p.recurred_case,
-                "found_date": p.found_date,
-            })
-        })
-        .collect();
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let indent = text[line_start..at]
+        .iter()
+        .take_while(|&&b| b == b' ')
+        .count();
+    let (units, regions) = (cfg.unit_names(), cfg.region_names());
+    let list = &a.recurrence.recurrences;
+    let mut out = Vec::with_capacity(text.len() + list.len() * 400);
+    out.extend_from_slice(&text[..at]);
+    if list.is_empty() {
+        out.extend_from_slice(b"[]");
+    } else {
+        let pad = " ".repeat(indent + 2);
+        out.extend_from_slice(b"[\n");
+        for (i, p) in list.iter().enumerate() {
+            let item = serde_json::to_string_pretty(&recurrence_value(p, &units, &regions))
+                .unwrap_or_default();
+            for (j, line) in item.lines().enumerate() {
+                if j > 0 {
+                    out.push(b'\n');
+                }
+                out.extend_from_slice(pad.as_bytes());
+                out.extend_from_slice(line.as_bytes());
+            }
+            out.extend_from_slice(if i + 1 < list.len() { b",\n" } else { b"\n" });
+        }
+        out.extend_from_slice(" ".repeat(indent).as_bytes());
+        out.push(b']');
+    }
+    out.extend_from_slice(&text[at + slot.len()..]);
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The summary.json value, with the recurrence list left as a placeholder
+/// (see `summary_bytes`, which writes the file).
+pub fn summary(
+    a: &Analysis,
+    ds: &Dataset,
+    issue_date: NaiveDate,
+    assessment: &crate::assess::Assessment,
+) -> Value {
+    let t = ds.totals();
     let v = json!({
         "schema": SCHEMA,
         "quarter": a.quarter,
@@ -80,7 +140,7 @@ pub fn summary(
         "recurrence": {
             "closed_sites": a.recurrence.closed_sites,
             "recurred_sites": a.recurrence.recurred_sites,
-            "recurrences": recurrences,
+            "recurrences": RECURRENCES_SLOT,
         },
         "assessment": assessment,
     });

@@ -191,7 +191,7 @@ fn accepted_forms() {
     // F-003: 安监局 → 应急管理; a time part; a quoted summary over two lines
     let c = case(&ds, &cfg, "应急管理", "F-003");
     assert_eq!(c.found_date, d("2026-07-03"));
-    assert_eq!(c.summary, "第一行\n第二行");
+    assert_eq!(c.summary(), "第一行\n第二行");
     assert_eq!(c.origin.line, 7);
     assert_eq!(&*c.status, "办理中");
 

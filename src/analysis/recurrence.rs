@@ -304,9 +304,7 @@ mod tests {
             vessels_seized: 0,
             equipment_seized: 0,
             referred_by: None,
-            party: String::new(),
-            party_id: String::new(),
-            summary: String::new(),
+            text: None,
         }
     }
 

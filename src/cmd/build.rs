@@ -386,7 +386,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     files.push((
         "summary.json".into(),
-        summary::to_bytes(&summary::summary(&a, &ds, &cfg, issued, &assessment)),
+        summary::summary_bytes(&a, &ds, &cfg, issued, &assessment),
     ));
     let data_tables: Vec<tables::DataTable> = tables::data_tables(&a, &cfg)
         .into_iter()

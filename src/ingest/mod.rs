@@ -395,8 +395,6 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     let resolver = Resolver::new(cfg);
     // Free text is kept for the report quarter's records only.
     let text_quarter = upto.or(folders.last().map(|f| f.0));
-    // One quarter folder at a time (its files in parallel), settled before
-    // the next is read: memory holds the ledger and one folder's records.
     let mut settler = Settler::new(folders.iter().map(|f| f.0).collect());
     let case_bytes: u64 = files
         .iter()
@@ -410,24 +408,21 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
             .unwrap_or(0)
             .min(50_000_000),
     );
-    let mut start = 0;
-    while start < files.len() {
-        let folder = &files[start].rel[..files[start].rel.find('/').unwrap_or(0)];
-        let len = files[start..]
-            .iter()
-            .take_while(|f| f.rel.starts_with(folder) && f.rel[folder.len()..].starts_with('/'))
-            .count()
-            .max(1);
-        let outcomes: Vec<FileOutcome> = files[start..start + len]
+    // A few files at a time (in parallel), settled in path order before the
+    // next are read: memory holds the ledger and a few files' records, not
+    // every row read. The order of settling, and so every result, is the
+    // same for any batch size.
+    let batch = (rayon::current_num_threads() * 2).max(2);
+    for (b, chunk) in files.chunks(batch).enumerate() {
+        let outcomes: Vec<FileOutcome> = chunk
             .par_iter()
             .enumerate()
             .map(|(i, f)| {
                 let keep = Some(f.quarter) == text_quarter;
-                read_file(f, (start + i) as u32, &resolver, keep)
+                read_file(f, (b * batch + i) as u32, &resolver, keep)
             })
             .collect();
         settler.feed(outcomes);
-        start += len;
     }
     Ok(settler.finish())
 }
@@ -584,11 +579,11 @@ impl Settler {
         }
     }
 
-    /// Room for about `cases` distinct cases. Reserved but untouched memory
-    /// costs no RSS; growing by doubling would copy the whole ledger.
+    /// Room for about `cases` distinct cases: reserved but untouched memory
+    /// costs no RSS, and growing by doubling would copy the whole ledger.
+    /// (The index is not reserved: a hash table touches all of its pages.)
     pub fn reserve_cases(&mut self, cases: usize) {
         self.cases.slots.reserve(cases);
-        self.cases.index.reserve(cases);
     }
 
     pub fn feed(&mut self, outcomes: Vec<FileOutcome>) {

@@ -637,9 +637,7 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         vessels_seized,
         equipment_seized,
         referred_by,
-        party: kept(c::PARTY),
-        party_id: kept(c::PARTY_ID),
-        summary: kept(c::SUMMARY),
+        text: CaseText::new(kept(c::PARTY), kept(c::PARTY_ID), kept(c::SUMMARY)),
     })
 }
 

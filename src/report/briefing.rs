@@ -751,14 +751,14 @@ fn typical_cases(cases: &[&Case], cfg: &Config, a: &Analysis, mask: bool) -> Vec
         .take(3)
         .map(|c| {
             let party = if mask {
-                mask_name(&c.party)
+                mask_name(c.party())
             } else {
-                c.party.clone()
+                c.party().to_string()
             };
             let pid = if mask {
-                mask_id(&c.party_id)
+                mask_id(c.party_id())
             } else {
-                c.party_id.clone()
+                c.party_id().to_string()
             };
             let region = cfg
                 .regions
@@ -808,8 +808,8 @@ fn typical_cases(cases: &[&Case], cfg: &Config, a: &Analysis, mask: bool) -> Vec
                     ""
                 }
             ));
-            if !c.summary.is_empty() {
-                text.push_str(&format!("简要案情：{}", c.summary));
+            if !c.summary().is_empty() {
+                text.push_str(&format!("简要案情：{}", c.summary()));
             }
             CaseNote {
                 title: format!("{}{}案（{}）", region, vtype, c.case_id),
