@@ -1,11 +1,9 @@
 //! The command line: exit codes and one-line bilingual errors.
 
 use std::path::Path;
-use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_minebrief"))
-}
+mod common;
+use common::bin;
 
 fn fixture() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

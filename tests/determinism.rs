@@ -3,50 +3,20 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_minebrief"))
-}
-
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let rel = p.strip_prefix(base).unwrap().to_string_lossy().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
+mod common;
+use common::{bin, ok, tree};
 
 fn build(data: &Path, threads: &str) -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
-    let o = bin()
-        .args([
-            "build",
-            "--data",
-            data.to_str().unwrap(),
-            "--quarter",
-            "2026Q3",
-        ])
-        .args(["--out", out.path().to_str().unwrap(), "--format", "html"])
+    ok(bin()
+        .args(["build", "--data"])
+        .arg(data)
+        .args(["--quarter", "2026Q3", "--out"])
+        .arg(out.path())
+        .args(["--format", "html"])
         .env("RAYON_NUM_THREADS", threads)
-        .env("POLARS_MAX_THREADS", threads)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+        .env("POLARS_MAX_THREADS", threads));
     tree(&out.path().join("2026Q3"))
 }
 

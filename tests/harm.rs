@@ -4,11 +4,8 @@
 //! leave OUT; personal data is masked in every output.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_minebrief"))
-}
+mod common;
 
 /// Payloads: each must never appear raw in any HTML output.
 const XSS: &[&str] = &[
@@ -112,24 +109,7 @@ fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
 }
 
 fn build(data: &Path, out: &Path, extra: &[&str]) {
-    let o = bin()
-        .args([
-            "build",
-            "--data",
-            data.to_str().unwrap(),
-            "--quarter",
-            "2026Q3",
-        ])
-        .args(["--out", out.to_str().unwrap(), "--format", "html"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::build(data, "2026Q3", out, extra);
 }
 
 fn check_outputs(root: &Path, out: &Path) {

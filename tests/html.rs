@@ -4,34 +4,10 @@
 //! loads the briefing.
 
 use std::path::{Path, PathBuf};
+
+mod common;
+use common::{build, read};
 use std::process::Command;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_minebrief"))
-}
-
-fn build(data: &Path, quarter: &str, out: &Path, extra: &[&str]) -> PathBuf {
-    let o = bin()
-        .args(["build", "--data"])
-        .arg(data)
-        .args(["--quarter", quarter, "--out"])
-        .arg(out)
-        .args(["--format", "html"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out.join(quarter)
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn analysis_fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis")

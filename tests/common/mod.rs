@@ -1,0 +1,69 @@
+//! Helpers shared by the integration tests that run the real binary.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The minebrief binary under test.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_minebrief"))
+}
+
+/// Run a command and insist on exit code 0 (stderr in the failure message).
+pub fn ok(cmd: &mut Command) -> Output {
+    let o = cmd.output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// `minebrief build` of `data` for `quarter` into `out` (HTML unless `extra`
+/// names a --format); returns `out/<quarter>`.
+pub fn build(data: &Path, quarter: &str, out: &Path, extra: &[&str]) -> PathBuf {
+    let mut c = bin();
+    c.args(["build", "--data"])
+        .arg(data)
+        .args(["--quarter", quarter, "--out"])
+        .arg(out);
+    if !extra.contains(&"--format") {
+        c.args(["--format", "html"]);
+    }
+    ok(c.args(extra));
+    out.join(quarter)
+}
+
+/// Every file under `dir`: relative path (with `/`) → bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// A file's text, naming the file when it cannot be read.
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
