@@ -179,15 +179,31 @@ pub fn detect_refs(cases: &[&Case], period: Period, radius_m: f64) -> Recurrence
 
     let mut recurrences = Vec::new();
     let mut entries: BTreeSet<usize> = BTreeSet::new();
-    let mut cands: Vec<usize> = Vec::new();
     for (i, c) in cases.iter().enumerate() {
         if !period.contains(c.found_date) {
             continue;
         }
-        cands.clear();
+        // The earliest matching register entry. Every candidate list is in
+        // rank order, which is found_date order: a list is read only up to
+        // the first entry not found before `c`, or not earlier than the best
+        // match so far — a site that recurs a thousand times costs one step,
+        // not a thousand.
+        let mut best: Option<usize> = None;
+        let scan = |list: &[usize], best: &mut Option<usize>| {
+            for &rank in list {
+                let e = register[rank];
+                if best.is_some_and(|b| rank >= b) || cases[e].found_date >= c.found_date {
+                    break;
+                }
+                if e != i && same_site(cases[e], &names[e], c, &names[i], radius_m) {
+                    *best = Some(rank);
+                    break;
+                }
+            }
+        };
         if !names[i].is_empty() {
             if let Some(v) = by_name.get(&(c.region, c.township.trim(), names[i].as_str())) {
-                cands.extend_from_slice(v);
+                scan(v, &mut best);
             }
         }
         if let (Some(lon), Some(lat)) = (c.lon, c.lat) {
@@ -195,17 +211,12 @@ pub fn detect_refs(cases: &[&Case], period: Period, radius_m: f64) -> Recurrence
             for dx in -1..=1 {
                 for dy in -1..=1 {
                     if let Some(v) = by_cell.get(&(x + dx, y + dy)) {
-                        cands.extend_from_slice(v);
+                        scan(v, &mut best);
                     }
                 }
             }
         }
-        cands.sort_unstable();
-        let hit = cands.iter().map(|&rank| register[rank]).find(|&e| {
-            e != i
-                && cases[e].found_date < c.found_date
-                && same_site(cases[e], &names[e], c, &names[i], radius_m)
-        });
+        let hit = best.map(|rank| register[rank]);
         if let Some(e) = hit {
             let r = &cases[e];
             entries.insert(e);
