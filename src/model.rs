@@ -323,3 +323,15 @@ impl Dataset {
         c
     }
 }
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn a_case_stays_small() {
+        // Millions of cases are held at once (10M input rows → ~6M cases):
+        // each byte here is megabytes of peak memory. Free text is boxed,
+        // repeated strings are shared.
+        assert!(std::mem::size_of::<super::Case>() <= 208);
+        assert_eq!(std::mem::size_of::<Option<chrono::NaiveDate>>(), 4);
+    }
+}

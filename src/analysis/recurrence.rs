@@ -120,17 +120,18 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64) -> Recurrence {
 pub fn detect_refs(cases: &[&Case], period: Period, radius_m: f64) -> Recurrence {
     // Only register entries and cases found in the period are compared:
     // the others' names are never looked at.
-    let names: Vec<String> = cases
+    // Site names repeat: each distinct spelling is normalised once.
+    let mut memo: HashMap<&str, String> = HashMap::new();
+    for c in cases {
+        let relevant =
+            (c.site_closed && c.found_date <= period.end) || period.contains(c.found_date);
+        if relevant && !memo.contains_key(&*c.site) {
+            memo.insert(&c.site, norm_site(&c.site));
+        }
+    }
+    let names: Vec<&str> = cases
         .iter()
-        .map(|c| {
-            let relevant =
-                (c.site_closed && c.found_date <= period.end) || period.contains(c.found_date);
-            if relevant {
-                norm_site(&c.site)
-            } else {
-                String::new()
-            }
-        })
+        .map(|c| memo.get(&*c.site).map_or("", String::as_str))
         .collect();
     // Register entries, earliest first (found_date, unit, case id); a
     // smaller rank is an earlier entry.
@@ -146,7 +147,7 @@ pub fn detect_refs(cases: &[&Case], period: Period, radius_m: f64) -> Recurrence
     });
     let closed_sites = register
         .iter()
-        .map(|&i| site_key(cases[i], &names[i]))
+        .map(|&i| site_key(cases[i], names[i]))
         .collect::<BTreeSet<_>>()
         .len();
 
@@ -165,7 +166,7 @@ pub fn detect_refs(cases: &[&Case], period: Period, radius_m: f64) -> Recurrence
         let c = &cases[i];
         if !names[i].is_empty() {
             by_name
-                .entry((c.region, c.township.trim(), names[i].as_str()))
+                .entry((c.region, c.township.trim(), names[i]))
                 .or_default()
                 .push(rank);
         }
@@ -195,14 +196,14 @@ pub fn detect_refs(cases: &[&Case], period: Period, radius_m: f64) -> Recurrence
                 if best.is_some_and(|b| rank >= b) || cases[e].found_date >= c.found_date {
                     break;
                 }
-                if e != i && same_site(cases[e], &names[e], c, &names[i], radius_m) {
+                if e != i && same_site(cases[e], names[e], c, names[i], radius_m) {
                     *best = Some(rank);
                     break;
                 }
             }
         };
         if !names[i].is_empty() {
-            if let Some(v) = by_name.get(&(c.region, c.township.trim(), names[i].as_str())) {
+            if let Some(v) = by_name.get(&(c.region, c.township.trim(), names[i])) {
                 scan(v, &mut best);
             }
         }
