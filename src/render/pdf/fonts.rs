@@ -4,8 +4,8 @@
 //! chain that has it; a user font therefore falls back to the shipped fonts
 //! character by character. Every file is read and parsed once per run.
 
-use std::cell::OnceCell;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use printpdf::{FontId, ParsedFont};
 
@@ -49,7 +49,7 @@ pub struct Face {
     index: u32,
     face: ttf_parser::Face<'static>,
     upem: f32,
-    parsed: OnceCell<Option<ParsedFont>>,
+    parsed: OnceLock<Option<ParsedFont>>,
 }
 
 impl Face {
@@ -67,7 +67,7 @@ impl Face {
             index,
             face,
             upem,
-            parsed: OnceCell::new(),
+            parsed: OnceLock::new(),
         })
     }
 

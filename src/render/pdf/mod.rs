@@ -95,10 +95,16 @@ pub fn render_docs(r: &PdfRenderer, docs: &DocSet) -> Result<RenderedDocs> {
     for (stem, d) in &docs.regions {
         list.push((format!("regions/{stem}.pdf"), docs::briefing(d, true)));
     }
+    // Documents are independent: laid out and written in parallel, kept in
+    // list order.
+    use rayon::prelude::*;
+    let rendered: Vec<(String, _)> = list
+        .into_par_iter()
+        .map(|(name, doc)| r.render(&doc, &name).map(|out| (name, out)))
+        .collect::<Result<Vec<_>>>()?;
     let mut files = Vec::new();
     let mut missing = Vec::new();
-    for (name, doc) in list {
-        let out = r.render(&doc, &name)?;
+    for (name, out) in rendered {
         for m in &out.missing {
             eprintln!("{m}");
         }
