@@ -59,7 +59,24 @@ fn briefing_docx_has_official_layout_and_figures() {
         ),
         "{doc}"
     );
-    assert!(doc.contains("关于2024年第三季度温州市打击非法采矿工作情况的通报"));
+    // the title, broken by hand into two balanced lines
+    let text: String = {
+        let mut t = String::new();
+        let mut in_tag = false;
+        for c in doc.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => t.push(c),
+                _ => {}
+            }
+        }
+        t
+    };
+    assert!(text.contains("关于2024年第三季度温州市打击非法采矿工作情况的通报"));
+    let title_at = doc.find(r#"<w:pStyle w:val="Title" />"#).unwrap();
+    let title_end = title_at + doc[title_at..].find("</w:p>").unwrap();
+    assert_eq!(doc[title_at..title_end].matches("<w:br ").count(), 1);
     assert!(doc.contains("温州市打击非法采矿联合执法工作领导小组办公室"));
     assert!(doc.contains("2024年10月15日"));
     let pos: Vec<usize> = [

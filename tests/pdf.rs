@@ -227,3 +227,42 @@ fn a_character_no_font_has_is_reported() {
     assert_eq!(out.missing[0].document, "x.pdf");
     assert_eq!(out.missing[0].place, "五、存在问题");
 }
+
+/// Text of a PDF by `pdftotext -layout` (cells stay on their lines), or
+/// `None` when poppler is not installed.
+fn pdftotext_layout(p: &Path) -> Option<String> {
+    let o = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(p)
+        .arg("-")
+        .output()
+        .ok()?;
+    assert!(o.status.success(), "pdftotext failed on {}", p.display());
+    Some(String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// A number cut across two lines in a narrow table column shows up as a
+/// token like `−31.` (and `4%` on the next line).
+#[test]
+fn table_numbers_are_never_split_across_lines() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = build(&fixture(), "2024Q3", out.path());
+    for p in pdfs(&dir) {
+        let Some(text) = pdftotext_layout(&p) else {
+            eprintln!("SKIPPED: pdftotext (poppler-utils) is not installed");
+            return;
+        };
+        for line in text.lines() {
+            // (the first token may be a list number: "1. 持续保持……")
+            for tok in line.split_whitespace().skip(1) {
+                let body = tok.trim_start_matches(['+', '−', '-']);
+                let cut = body.ends_with('.')
+                    && body.len() > 1
+                    && body[..body.len() - 1].chars().all(|c| c.is_ascii_digit());
+                assert!(!cut, "{}: number cut at {tok:?} in {line:?}", p.display());
+                let tail = body.strip_suffix('%').is_some_and(|d| d.len() <= 1);
+                assert!(!tail, "{}: stray {tok:?} in {line:?}", p.display());
+            }
+        }
+    }
+}

@@ -316,8 +316,18 @@ impl<'a> Doc<'a> {
         );
     }
 
+    /// The title, broken into lines of about equal length (as in the PDF)
+    /// rather than left to Word, which leaves one or two characters alone
+    /// on the last line.
     fn title(&mut self, text: &str) {
-        self.styled("Title", text);
+        let mut p = Paragraph::new().style("Title");
+        for (i, line) in balanced_title_lines(text).iter().enumerate() {
+            if i > 0 {
+                p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+            }
+            p = p.add_run(Run::new().add_text(line));
+        }
+        self.push(p);
     }
     fn h1(&mut self, text: &str) {
         self.push(
@@ -369,9 +379,24 @@ impl<'a> Doc<'a> {
         self.title(title);
     }
 
-    /// A Word table: header row (repeated on every page), the key column
-    /// left, the rest right-aligned when numeric.
+    /// A Word table of plain rows: `numeric[c]` right-aligns column `c`.
     fn table(&mut self, caption: &str, head: &[String], rows: &[Vec<String>], numeric: &[bool]) {
+        let rows: Vec<Vec<DCell>> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(c, t)| DCell::new(t.clone(), numeric.get(c).copied().unwrap_or(false)))
+                    .collect()
+            })
+            .collect();
+        self.table_cells(caption, head, &rows);
+    }
+
+    /// A Word table: header row (repeated on every page), cells that may
+    /// span columns, numbers right-aligned and never wrapped (the columns
+    /// are sized for them, and a wide table steps its font size down).
+    fn table_cells(&mut self, caption: &str, head: &[String], rows: &[Vec<DCell>]) {
         if rows.is_empty() {
             return;
         }
@@ -385,35 +410,26 @@ impl<'a> Doc<'a> {
         }
         let cols = head
             .len()
-            .max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
-        // Column widths in proportion to the widest text, at least 4 units.
-        let mut want: Vec<usize> = (0..cols)
-            .map(|c| {
-                // A header may wrap onto two lines; body cells should not.
-                let h = head.get(c).map(|s| text_width(s).div_ceil(2)).unwrap_or(0);
-                let b = rows
-                    .iter()
-                    .filter_map(|r| r.get(c))
-                    .map(|s| text_width(s))
+            .max(
+                rows.iter()
+                    .map(|r| r.iter().map(|c| c.span).sum::<usize>())
                     .max()
-                    .unwrap_or(0);
-                h.max(b).clamp(3, 40)
-            })
-            .collect();
-        if want.is_empty() {
-            want.push(4);
-        }
+                    .unwrap_or(0),
+            )
+            .max(1);
         let total_w = mm(TEXT_WIDTH_MM) as usize;
-        let sum: usize = want.iter().sum();
-        let grid: Vec<usize> = want.iter().map(|w| w * total_w / sum.max(1)).collect();
-        let small = cols > 8;
-        let cell = |text: &str, style: &str, align: AlignmentType, w: usize| {
-            let run = Run::new().add_text(text);
-            let run = if small { run.size(18) } else { run };
-            TableCell::new()
+        let (grid, size) = table_layout(cols, head, rows, total_w);
+        let cell = |text: &str, style: &str, align: AlignmentType, w: usize, span: usize| {
+            let run = Run::new().add_text(text).size(size);
+            let c = TableCell::new()
                 .width(w, WidthType::Dxa)
                 .vertical_align(docx_rs::VAlignType::Center)
-                .add_paragraph(Paragraph::new().style(style).align(align).add_run(run))
+                .add_paragraph(Paragraph::new().style(style).align(align).add_run(run));
+            if span > 1 {
+                c.grid_span(span)
+            } else {
+                c
+            }
         };
         let mut trs = Vec::with_capacity(rows.len() + 1);
         trs.push(
@@ -425,6 +441,7 @@ impl<'a> Doc<'a> {
                             "TableHead",
                             AlignmentType::Center,
                             grid[c],
+                            1,
                         )
                         .shading(Shading::new().fill("F2F2F2"))
                     })
@@ -433,26 +450,27 @@ impl<'a> Doc<'a> {
             .cant_split(),
         );
         for r in rows {
-            trs.push(
-                TableRow::new(
-                    (0..cols)
-                        .map(|c| {
-                            let num = numeric.get(c).copied().unwrap_or(false);
-                            cell(
-                                r.get(c).map(|s| s.as_str()).unwrap_or(""),
-                                "TableText",
-                                if num {
-                                    AlignmentType::Right
-                                } else {
-                                    AlignmentType::Left
-                                },
-                                grid[c],
-                            )
-                        })
-                        .collect(),
-                )
-                .cant_split(),
-            );
+            let mut c = 0;
+            let mut cells = Vec::with_capacity(cols);
+            for d in r {
+                if c >= cols {
+                    break;
+                }
+                let end = (c + d.span).min(cols);
+                let w: usize = grid[c..end].iter().sum();
+                let align = if d.num {
+                    AlignmentType::Right
+                } else {
+                    AlignmentType::Left
+                };
+                cells.push(cell(&d.text, "TableText", align, w, end - c));
+                c = end;
+            }
+            while c < cols {
+                cells.push(cell("", "TableText", AlignmentType::Left, grid[c], 1));
+                c += 1;
+            }
+            trs.push(TableRow::new(cells).cant_split());
         }
         let t = Table::new(trs)
             .set_grid(grid)
@@ -561,6 +579,162 @@ impl<'a> Doc<'a> {
     fn finish(self, issued: NaiveDate) -> Result<Vec<u8>> {
         pack(self.docx, issued)
     }
+}
+
+/// A table cell: text, columns spanned, right-aligned (a number) or not.
+#[derive(Clone, Debug)]
+struct DCell {
+    text: String,
+    span: usize,
+    num: bool,
+}
+
+impl DCell {
+    fn new(text: impl Into<String>, num: bool) -> DCell {
+        DCell {
+            text: text.into(),
+            span: 1,
+            num,
+        }
+    }
+    fn span(mut self, n: usize) -> DCell {
+        self.span = n.max(1);
+        self
+    }
+}
+
+/// Table text sizes in half-points: 五号, 小五, 六号.
+const TABLE_SIZES: [usize; 3] = [21, 18, 15];
+
+/// Column widths in twips for a table `total` twips wide, and the font
+/// size (half-points) at which every number and short label fits on one
+/// line; text columns (names, case numbers) give way first. Widths are
+/// estimated from the text: a CJK character is one em, anything else half.
+fn table_layout(
+    cols: usize,
+    head: &[String],
+    rows: &[Vec<DCell>],
+    total: usize,
+) -> (Vec<usize>, usize) {
+    // In half-em units; a cell's left and right margins (0.19 cm each in
+    // Word) are about two units at 10.5 pt.
+    let margin = 2.2;
+    let needs = |size: usize| {
+        let scale = 21.0 / size as f64;
+        let m = margin * scale;
+        let mut nat = vec![m + 2.0; cols];
+        let mut min = vec![m + 2.0; cols];
+        for (c, h) in head.iter().enumerate().take(cols) {
+            let w = text_width(h) as f64;
+            nat[c] = nat[c].max(w + m);
+            // Headers longer than two characters may take two lines.
+            let need = if w <= 4.0 { w } else { (w / 2.0).ceil() + 1.0 };
+            min[c] = min[c].max(need + m);
+        }
+        for r in rows {
+            let mut c = 0;
+            for cell in r {
+                if c >= cols {
+                    break;
+                }
+                if cell.span == 1 {
+                    let w = text_width(&cell.text) as f64;
+                    nat[c] = nat[c].max(w + m);
+                    let need = if cell.num || w <= 12.0 { w } else { 8.0 };
+                    min[c] = min[c].max(need + m);
+                }
+                c += cell.span;
+            }
+        }
+        for r in rows {
+            let mut c = 0;
+            for cell in r {
+                let end = (c + cell.span).min(cols);
+                if cell.span > 1 && c < end {
+                    let w = (text_width(&cell.text) as f64 + m).min(0.4 * units(total, size));
+                    let have: f64 = nat[c..end].iter().sum();
+                    let extra = (w - have).max(0.0) / (end - c) as f64;
+                    for n in &mut nat[c..end] {
+                        *n += extra;
+                    }
+                }
+                c = end;
+            }
+        }
+        (nat, min)
+    };
+    let mut chosen = None;
+    for size in TABLE_SIZES {
+        let (nat, min) = needs(size);
+        if min.iter().sum::<f64>() <= units(total, size) {
+            chosen = Some((size, nat, min));
+            break;
+        }
+    }
+    let (size, nat, min) = chosen.unwrap_or_else(|| {
+        let size = TABLE_SIZES[TABLE_SIZES.len() - 1];
+        let (nat, min) = needs(size);
+        (size, nat, min)
+    });
+    let avail = units(total, size);
+    let sum_min: f64 = min.iter().sum();
+    let sum_nat: f64 = nat.iter().sum();
+    let w: Vec<f64> = if sum_min >= avail {
+        min.iter().map(|m| m * avail / sum_min).collect()
+    } else if sum_nat <= avail {
+        nat.iter().map(|n| n * avail / sum_nat).collect()
+    } else {
+        let cap = 0.4 * avail;
+        let want: Vec<f64> = nat
+            .iter()
+            .zip(&min)
+            .map(|(n, m)| (n - m).clamp(0.0, cap))
+            .collect();
+        let sum_want = want.iter().sum::<f64>().max(1e-3);
+        min.iter()
+            .zip(&want)
+            .map(|(m, w)| m + (avail - sum_min) * w / sum_want)
+            .collect()
+    };
+    let mut grid: Vec<usize> = w
+        .iter()
+        .map(|u| (u * avail.recip() * total as f64) as usize)
+        .collect();
+    // Rounding: the last column takes the remainder.
+    let used: usize = grid.iter().sum();
+    if let Some(last) = grid.last_mut() {
+        *last += total.saturating_sub(used);
+    }
+    (grid, size)
+}
+
+/// Half-em units of text at `size` half-points in `twips`.
+fn units(twips: usize, size: usize) -> f64 {
+    // half an em = size/2 pt /2 = size/4 pt = size*5 twips
+    twips as f64 / (size as f64 * 5.0)
+}
+
+/// The title in lines of about equal width, as the PDF breaks it (22 pt on
+/// the 156 mm text block).
+fn balanced_title_lines(text: &str) -> Vec<String> {
+    use crate::render::pdf::fonts::Glyph;
+    let glyphs: Vec<Glyph> = text
+        .chars()
+        .map(|c| Glyph {
+            c,
+            face: 0,
+            adv: if text_width(&c.to_string()) == 2 {
+                1.0
+            } else {
+                0.55
+            },
+        })
+        .collect();
+    let width = (TEXT_WIDTH_MM / 25.4 * 72.0) as f32;
+    crate::render::pdf::linebreak::break_balanced(&glyphs, 22.0, width)
+        .into_iter()
+        .map(|r| glyphs[r].iter().map(|g| g.c).collect())
+        .collect()
 }
 
 fn numbered(lines: &[String]) -> Vec<String> {
@@ -695,41 +869,36 @@ pub fn assessment(
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let mut rows: Vec<Vec<String>> = x
+        let mut rows: Vec<Vec<DCell>> = x
             .indicators
             .iter()
             .map(|i| {
                 vec![
-                    i.name.clone(),
-                    i.weight.clone(),
-                    i.numerator.clone(),
-                    i.denominator.clone(),
-                    i.rate.clone(),
-                    i.points.clone(),
+                    DCell::new(i.name.clone(), false),
+                    DCell::new(i.weight.clone(), true),
+                    DCell::new(i.numerator.clone(), true),
+                    DCell::new(i.denominator.clone(), true),
+                    DCell::new(i.rate.clone(), true),
+                    DCell::new(i.points.clone(), true),
                 ]
             })
             .collect();
         for k in &x.deductions {
             rows.push(vec![
-                format!("{}（{}）", k.name, k.rule),
-                String::new(),
-                format!("{}起", k.count),
-                String::new(),
-                k.case_ids.clone(),
-                k.points.clone(),
+                DCell::new(format!("{}（{}）", k.name, k.rule), false),
+                DCell::new(format!("{}起", k.count), true).span(2),
+                DCell::new(k.case_ids.clone(), false).span(2),
+                DCell::new(k.points.clone(), true),
             ]);
         }
         for a in &x.adjustments {
             rows.push(vec![
-                format!("加减分：{}", a.reason),
-                String::new(),
-                String::new(),
-                String::new(),
-                a.basis.clone(),
-                a.points.clone(),
+                DCell::new(format!("加减分：{}", a.reason), false),
+                DCell::new(a.basis.clone(), false).span(4),
+                DCell::new(a.points.clone(), true),
             ]);
         }
-        d.table("", &head, &rows, &[false, true, true, true, true, true]);
+        d.table_cells("", &head, &rows);
         d.styled("Note", &x.sum);
     }
     d.finish(issued)
@@ -883,4 +1052,47 @@ fn single_normal(xml: &[u8]) -> Vec<u8> {
         },
     };
     format!("{}{}", &styles[..start], &styles[end..]).into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_lines_are_balanced() {
+        let lines = balanced_title_lines("关于2026年第三季度温州市打击非法采矿工作情况的通报");
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let (a, b) = (text_width(&lines[0]), text_width(&lines[1]));
+        assert!(a.abs_diff(b) <= 6, "{lines:?}");
+        assert_eq!(
+            balanced_title_lines("典型案例"),
+            vec!["典型案例".to_string()]
+        );
+    }
+
+    #[test]
+    fn numeric_columns_fit_their_widest_value() {
+        let head: Vec<String> = std::iter::once("县（市、区）".to_string())
+            .chain((0..10).map(|i| format!("第{i}项同比增减")))
+            .collect();
+        let rows: Vec<Vec<DCell>> = (0..12)
+            .map(|r| {
+                std::iter::once(DCell::new(format!("第{r}个县市区名称很长"), false))
+                    .chain((0..10).map(|i| DCell::new(format!("−{}.4%", 31 + r + i * 100), true)))
+                    .collect()
+            })
+            .collect();
+        let total = mm(TEXT_WIDTH_MM) as usize;
+        let (grid, size) = table_layout(11, &head, &rows, total);
+        assert_eq!(grid.iter().sum::<usize>(), total);
+        assert!(size < 21, "a wide table steps down: {size}");
+        for (c, w) in grid.iter().enumerate().skip(1) {
+            let widest = rows.iter().map(|r| text_width(&r[c].text)).max().unwrap();
+            // half an em = size × 5 twips, plus the cell margins
+            assert!(
+                *w as f64 >= (widest as f64 + 2.0) * size as f64 * 5.0,
+                "col {c}: {w}"
+            );
+        }
+    }
 }

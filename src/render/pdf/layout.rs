@@ -24,13 +24,22 @@ pub const BOTTOM: f32 = TOP + TEXT_H;
 pub const BODY_PT: f32 = 16.0;
 pub const PITCH: f32 = TEXT_H / 22.0;
 pub const TITLE_PT: f32 = 22.0;
+/// Table text: 五号 (10.5 pt), stepping down to 小五 (9 pt) and 六号
+/// (7.5 pt) for tables whose numbers would not fit otherwise.
 pub const TABLE_PT: f32 = 10.5;
+pub const TABLE_SIZES: &[f32] = &[TABLE_PT, 9.0, 7.5];
+/// Space above a table (or chart) that does not start a page.
+const TABLE_GAP_ABOVE: f32 = 3.0 * MM;
+/// How far a chart may shrink to fit the rest of a page.
+pub const MIN_CHART_SCALE: f32 = 0.8;
+/// How much flatter a vertical bar or line chart may be made to fit the
+/// rest of a page (share of its plot height).
+pub const MIN_PLOT_SHARE: f32 = 0.6;
 pub const NOTE_PT: f32 = 12.0;
 pub const PAGE_NO_PT: f32 = 14.0;
 /// How much each inter-character gap may shrink on a justified line: the
 /// 28-character grid (15.79 pt pitch) is slightly tighter than 16 pt glyphs.
 const SQUEEZE: f32 = 0.3;
-const TABLE_LH: f32 = TABLE_PT * 1.45;
 const CELL_PAD_X: f32 = 1.5 * MM;
 const CELL_PAD_Y: f32 = 1.2 * MM;
 
@@ -131,6 +140,47 @@ pub enum Item {
     },
 }
 
+/// The wrapped lines of every cell of one row.
+type RowLines = Vec<Vec<Vec<Glyph>>>;
+/// A row (or a page-high part of one): row index, lines, height.
+type Piece = (usize, RowLines, f32);
+
+/// A table ready to be set: see [`Layout::table_plan`].
+pub struct TablePlan {
+    /// Font size of the cells.
+    pub size: f32,
+    pub widths: Vec<f32>,
+    head_lines: Vec<Vec<Vec<Glyph>>>,
+    head_h: f32,
+    spans_head: Vec<Cell>,
+    spans_body: Vec<Vec<Cell>>,
+    /// (row index, wrapped lines of every cell, height)
+    pieces: Vec<Piece>,
+    cap: Vec<Glyph>,
+    cap_cont: Vec<Glyph>,
+    cap_h: f32,
+}
+
+impl TablePlan {
+    /// The lines of every cell of body row `row` (all its pieces joined),
+    /// each line as a string.
+    pub fn row_text(&self, row: usize) -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = Vec::new();
+        for (ri, cells, _) in &self.pieces {
+            if *ri != row {
+                continue;
+            }
+            for (i, c) in cells.iter().enumerate() {
+                if out.len() <= i {
+                    out.push(Vec::new());
+                }
+                out[i].extend(c.iter().map(|l| l.iter().map(|g| g.c).collect::<String>()));
+            }
+        }
+        out
+    }
+}
+
 /// A character no configured font has.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct MissingGlyph {
@@ -162,6 +212,9 @@ pub struct Layout<'a> {
     document: String,
     place: String,
     pub missing: BTreeSet<MissingGlyph>,
+    /// A chart that did not fit on the rest of the page: it opens the next
+    /// page, and body text after it fills the current one meanwhile.
+    deferred: Option<(Scene, f32)>,
 }
 
 impl<'a> Layout<'a> {
@@ -173,13 +226,28 @@ impl<'a> Layout<'a> {
             document: document.to_string(),
             place: String::new(),
             missing: BTreeSet::new(),
+            deferred: None,
         }
     }
 
     /// Lay out all blocks and add page numbers.
     pub fn run(mut self, blocks: &[Block]) -> (Vec<Page>, BTreeSet<MissingGlyph>) {
-        for b in blocks {
+        for (i, b) in blocks.iter().enumerate() {
+            if self.deferred.is_some() && !self.may_pass_deferred(b) {
+                self.new_page();
+            }
+            if let Block::Heading { .. } = b {
+                // Keep a heading with what follows it.
+                let next = blocks[i + 1..]
+                    .iter()
+                    .find(|b| !matches!(b, Block::Place(_)));
+                let need = self.keep_with_heading(next);
+                self.ensure(need);
+            }
             self.block(b);
+        }
+        if self.deferred.is_some() {
+            self.new_page();
         }
         self.page_numbers();
         (self.pages, self.missing)
@@ -192,6 +260,45 @@ impl<'a> Layout<'a> {
     fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = TOP;
+        if let Some((scene, k)) = self.deferred.take() {
+            self.draw_scene(&scene, k);
+        }
+    }
+
+    /// Whether block `b` may be set on the current page while a chart
+    /// waits for the next one: body text only (a heading, table or chart
+    /// stays after it, so that the chart stays in its section).
+    fn may_pass_deferred(&self, b: &Block) -> bool {
+        matches!(b, Block::Para(_) | Block::Note(_) | Block::Place(_))
+    }
+
+    /// The height a heading needs below itself on its page: two body lines,
+    /// or a table's caption, header and first row, or a chart (at the
+    /// smallest scale it may be drawn at).
+    fn keep_with_heading(&mut self, next: Option<&Block>) -> f32 {
+        let after = match next {
+            Some(Block::Table(t)) => self
+                .table_plan(t)
+                .map(|p| Self::table_start_height(&p))
+                .unwrap_or(0.0),
+            Some(Block::Chart(c)) => {
+                let (scene, k) = self.chart_scene(c);
+                TABLE_GAP_ABOVE + scene.height * k * MIN_CHART_SCALE
+            }
+            Some(Block::Heading { .. }) => 3.0 * PITCH,
+            _ => 2.0 * PITCH,
+        };
+        PITCH + after.min(TEXT_H - PITCH)
+    }
+
+    /// Back onto the 22-line grid after a table or chart: the next body
+    /// line starts on a grid line.
+    fn snap(&mut self) {
+        if self.at_top() {
+            return;
+        }
+        let n = ((self.y - TOP) / PITCH - 0.02).ceil();
+        self.y = TOP + n * PITCH;
     }
 
     fn at_top(&self) -> bool {
@@ -291,8 +398,6 @@ impl<'a> Layout<'a> {
                 } else {
                     Role::Heading2
                 };
-                // Keep a heading with at least two lines of what follows.
-                self.ensure(PITCH * 3.0);
                 self.paragraph(role, text, BODY_PT, PITCH, BLACK, false);
             }
             Block::Para(s) => self.paragraph(Role::Body, s, BODY_PT, PITCH, BLACK, true),
@@ -388,7 +493,9 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn table(&mut self, t: &TableBlock) {
+    /// How a table will be set: font size, column widths, the wrapped
+    /// header and the rows (cut into pieces where a row is taller than a page).
+    fn table_plan(&mut self, t: &TableBlock) -> Option<TablePlan> {
         let ncols = t.head.iter().map(|c| c.span).sum::<usize>().max(
             t.rows
                 .iter()
@@ -397,7 +504,7 @@ impl<'a> Layout<'a> {
                 .unwrap_or(0),
         );
         if ncols == 0 {
-            return;
+            return None;
         }
         let head: Vec<(Vec<Glyph>, &Cell)> = t
             .head
@@ -413,83 +520,130 @@ impl<'a> Layout<'a> {
                     .collect()
             })
             .collect();
-        let widths = column_widths(ncols, std::iter::once(&head).chain(rows.iter()));
-        let head_lines = self.row_lines(&head, &widths);
+        // The largest size at which every number fits its column on one
+        // line; a wide table steps down (10.5 → 9 → 7.5 pt).
+        let mut chosen = None;
+        for &size in TABLE_SIZES {
+            if let Some(w) = column_widths(ncols, &head, &rows, size) {
+                chosen = Some((size, w));
+                break;
+            }
+        }
+        let (size, widths) = chosen.unwrap_or_else(|| {
+            let size = TABLE_SIZES[TABLE_SIZES.len() - 1];
+            (size, squeezed_widths(ncols, &head, &rows, size))
+        });
+        let lh = size * 1.45;
+        let head_lines = row_lines(&head, &widths, size);
         let body: Vec<Vec<Vec<Vec<Glyph>>>> =
-            rows.iter().map(|r| self.row_lines(r, &widths)).collect();
+            rows.iter().map(|r| row_lines(r, &widths, size)).collect();
         let row_h = |lines: &Vec<Vec<Vec<Glyph>>>| {
-            lines.iter().map(|c| c.len()).max().unwrap_or(1).max(1) as f32 * TABLE_LH
-                + 2.0 * CELL_PAD_Y
+            lines.iter().map(|c| c.len()).max().unwrap_or(1).max(1) as f32 * lh + 2.0 * CELL_PAD_Y
         };
         let head_h = row_h(&head_lines);
-        let cap = self.glyphs(Role::Heading1, &t.caption);
-        let cap_cont = self.glyphs(Role::Heading1, &format!("{}（续表）", t.caption));
         let cap_h = NOTE_PT * 1.6 + 1.0 * MM;
-        let has_cap = !cap.is_empty();
         // Rows too tall for a whole page are cut into pieces.
         let max_lines =
-            (((TEXT_H - cap_h - head_h - 2.0 * CELL_PAD_Y) / TABLE_LH).floor() as usize).max(1);
-        let mut pieces: Vec<(usize, Vec<Vec<Vec<Glyph>>>)> = Vec::new();
+            (((TEXT_H - cap_h - head_h - 2.0 * CELL_PAD_Y) / lh).floor() as usize).max(1);
+        let mut pieces: Vec<Piece> = Vec::new();
         for (ri, r) in body.into_iter().enumerate() {
             let tallest = r.iter().map(|c| c.len()).max().unwrap_or(0);
             if tallest <= max_lines {
-                pieces.push((ri, r));
+                let h = row_h(&r);
+                pieces.push((ri, r, h));
                 continue;
             }
             let mut k = 0;
             while k < tallest {
-                pieces.push((
-                    ri,
-                    r.iter()
-                        .map(|c| c.iter().skip(k).take(max_lines).cloned().collect())
-                        .collect(),
-                ));
+                let p: Vec<Vec<Vec<Glyph>>> = r
+                    .iter()
+                    .map(|c| c.iter().skip(k).take(max_lines).cloned().collect())
+                    .collect();
+                let h = row_h(&p);
+                pieces.push((ri, p, h));
                 k += max_lines;
             }
         }
-        let spans_head: Vec<&Cell> = head.iter().map(|(_, c)| *c).collect();
-        let spans_body: Vec<Vec<&Cell>> = rows
+        let spans_head: Vec<Cell> = head.iter().map(|(_, c)| (*c).clone()).collect();
+        let spans_body: Vec<Vec<Cell>> = rows
             .iter()
-            .map(|r| r.iter().map(|(_, c)| *c).collect())
+            .map(|r| r.iter().map(|(_, c)| (*c).clone()).collect())
             .collect();
+        let cap = self.glyphs(Role::Heading1, &t.caption);
+        let cap_cont = self.glyphs(Role::Heading1, &format!("{}（续表）", t.caption));
+        Some(TablePlan {
+            size,
+            widths,
+            head_lines,
+            head_h,
+            spans_head,
+            spans_body,
+            pieces,
+            cap,
+            cap_cont,
+            cap_h,
+        })
+    }
 
-        self.y += 3.0 * MM;
-        let first_h = pieces.first().map(|(_, p)| row_h(p)).unwrap_or(0.0);
-        self.ensure(if has_cap { cap_h } else { 0.0 } + head_h + first_h);
-        if has_cap {
-            self.centred(&cap, NOTE_PT, cap_h, BLACK);
+    /// Height a table needs on the page where it starts: the gap above, the
+    /// caption, the header and the first row.
+    /// A small table (at most a third of a page) is kept whole.
+    fn table_start_height(p: &TablePlan) -> f32 {
+        let cap = if p.cap.is_empty() { 0.0 } else { p.cap_h };
+        let all: f32 = p.pieces.iter().map(|x| x.2).sum();
+        let body = if all <= TEXT_H / 3.0 {
+            all
+        } else {
+            p.pieces.first().map(|x| x.2).unwrap_or(0.0)
+        };
+        TABLE_GAP_ABOVE + cap + p.head_h + body
+    }
+
+    fn table(&mut self, t: &TableBlock) {
+        let Some(p) = self.table_plan(t) else {
+            return;
+        };
+        if !self.at_top() {
+            self.y += TABLE_GAP_ABOVE;
         }
-        self.table_row(&head_lines, &spans_head, &widths, head_h, true);
-        for (ri, p) in &pieces {
-            let h = row_h(p);
-            if self.y + h > BOTTOM + 0.01 {
+        self.ensure(Self::table_start_height(&p) - TABLE_GAP_ABOVE);
+        if !p.cap.is_empty() {
+            self.centred(&p.cap, NOTE_PT, p.cap_h, BLACK);
+        }
+        let head_cells: Vec<&Cell> = p.spans_head.iter().collect();
+        self.table_row(
+            &p.head_lines,
+            &head_cells,
+            &p.widths,
+            p.head_h,
+            true,
+            p.size,
+        );
+        let mut on_page = 0;
+        for (i, (ri, lines, h)) in p.pieces.iter().enumerate() {
+            // Not the last row alone on a continuation page.
+            let widow = i + 2 == p.pieces.len()
+                && on_page >= 3
+                && self.y + h + p.pieces[i + 1].2 > BOTTOM + 0.01;
+            if widow || self.y + h > BOTTOM + 0.01 {
+                on_page = 0;
                 self.new_page();
-                self.centred(&cap_cont, NOTE_PT, cap_h, BLACK);
-                self.table_row(&head_lines, &spans_head, &widths, head_h, true);
+                self.centred(&p.cap_cont, NOTE_PT, p.cap_h, BLACK);
+                self.table_row(
+                    &p.head_lines,
+                    &head_cells,
+                    &p.widths,
+                    p.head_h,
+                    true,
+                    p.size,
+                );
             }
-            self.table_row(p, &spans_body[*ri], &widths, h, false);
+            let cells: Vec<&Cell> = p.spans_body[*ri].iter().collect();
+            self.table_row(lines, &cells, &p.widths, *h, false, p.size);
+            on_page += 1;
         }
-        self.y += 5.0 * MM;
-    }
-
-    /// The wrapped lines of every cell of a row.
-    fn row_lines(&self, row: &[(Vec<Glyph>, &Cell)], widths: &[f32]) -> Vec<Vec<Vec<Glyph>>> {
-        let mut col = 0;
-        row.iter()
-            .map(|(g, c)| {
-                let l = self.cell_lines(g, c, widths, col);
-                col += c.span;
-                l
-            })
-            .collect()
-    }
-
-    fn cell_lines(&self, g: &[Glyph], c: &Cell, widths: &[f32], col: usize) -> Vec<Vec<Glyph>> {
-        let w: f32 = widths.iter().skip(col).take(c.span).sum::<f32>() - 2.0 * CELL_PAD_X;
-        break_lines(g, TABLE_PT, w, w, 0.0)
-            .into_iter()
-            .map(|r| g[r].to_vec())
-            .collect()
+        self.y += 2.0 * MM;
+        self.snap();
     }
 
     fn table_row(
@@ -499,7 +653,9 @@ impl<'a> Layout<'a> {
         widths: &[f32],
         h: f32,
         head: bool,
+        size: f32,
     ) {
+        let lh = size * 1.45;
         let top = self.y;
         let mut x = LEFT;
         let mut col = 0;
@@ -512,7 +668,7 @@ impl<'a> Layout<'a> {
                 fill: head.then_some(HEAD_FILL),
                 stroke: Some((BLACK, 0.5, Vec::new())),
             });
-            let text_h = cell_lines.len() as f32 * TABLE_LH;
+            let text_h = cell_lines.len() as f32 * lh;
             let mut ly = top + (h - text_h) / 2.0;
             let align = if head && cell.align == Align::Left {
                 Align::Center
@@ -520,15 +676,15 @@ impl<'a> Layout<'a> {
                 cell.align
             };
             for l in cell_lines {
-                let lw = line_width(l, TABLE_PT);
+                let lw = line_width(l, size);
                 let lx = match align {
                     Align::Left => x + CELL_PAD_X,
                     Align::Center => x + (w - lw) / 2.0,
                     Align::Right => x + w - CELL_PAD_X - lw,
                 };
-                let by = Self::baseline(ly, TABLE_LH, TABLE_PT);
-                self.put(l, lx.max(x + 1.0), by, TABLE_PT, 0.0, BLACK, 0.0);
-                ly += TABLE_LH;
+                let by = Self::baseline(ly, lh, size);
+                self.put(l, lx.max(x + 1.0), by, size, 0.0, BLACK, 0.0);
+                ly += lh;
             }
             x += w;
         }
@@ -545,20 +701,60 @@ impl<'a> Layout<'a> {
         self.y += h;
     }
 
-    fn chart(&mut self, c: &Chart) {
+    /// The chart's scene and the scale that makes it as wide as the text
+    /// block (or as high, for a very tall one).
+    fn chart_scene(&self, c: &Chart) -> (Scene, f32) {
         let fonts = self.fonts;
         let measure = |s: &str, size: f32| fonts.width(Role::Heading1, s, size);
         let scene: Scene = chart::layout(c, &measure);
+        let mut k = TEXT_W / scene.width.max(1e-3);
+        if scene.height * k > TEXT_H {
+            k = TEXT_H / scene.height.max(1e-3);
+        }
+        (scene, k)
+    }
+
+    /// A chart: at full width where it fits; else a vertical bar or line
+    /// chart is made flatter (its plot down to [`MIN_PLOT_SHARE`] of its
+    /// height, the labels keep their size), and then shrunk down to
+    /// [`MIN_CHART_SCALE`] if still needed; else it opens the next page while the body
+    /// text after it fills this one.
+    fn chart(&mut self, c: &Chart) {
+        let (scene, k) = self.chart_scene(c);
         if scene.width <= 0.0 || scene.height <= 0.0 {
             return;
         }
-        let mut k = TEXT_W / scene.width;
-        if scene.height * k > TEXT_H {
-            k = TEXT_H / scene.height;
+        let room = BOTTOM - self.y - TABLE_GAP_ABOVE;
+        let h = scene.height * k;
+        if self.at_top() || h <= room + 0.01 {
+            self.draw_scene(&scene, k);
+            return;
+        }
+        let (mut fit, mut fit_k) = (None, k);
+        if let Some(plot) = plot_height_of(c) {
+            let want = (plot - (h - room) / k - 0.5).max(plot * MIN_PLOT_SHARE);
+            if want < plot {
+                let (flat, fk) = self.chart_scene(&with_plot_height(c, want));
+                fit_k = fk;
+                fit = Some(flat);
+            }
+        }
+        let fit = fit.as_ref().unwrap_or(&scene);
+        let fh = fit.height * fit_k;
+        if fh <= room + 0.01 {
+            self.draw_scene(fit, fit_k);
+        } else if fh * MIN_CHART_SCALE <= room {
+            self.draw_scene(fit, room / fit.height);
+        } else {
+            self.deferred = Some((scene, k));
+        }
+    }
+
+    fn draw_scene(&mut self, scene: &Scene, k: f32) {
+        if !self.at_top() {
+            self.y += TABLE_GAP_ABOVE;
         }
         let h = scene.height * k;
-        self.y += 3.0 * MM;
-        self.ensure(h);
         let ox = LEFT + (TEXT_W - scene.width * k) / 2.0;
         let oy = self.y;
         let tr = |x: f32, y: f32| (ox + x * k, oy + y * k);
@@ -658,7 +854,8 @@ impl<'a> Layout<'a> {
                 }
             }
         }
-        self.y += h + 5.0 * MM;
+        self.y += h + 2.0 * MM;
+        self.snap();
     }
 
     fn page_numbers(&mut self) {
@@ -725,6 +922,25 @@ fn runs(
     out
 }
 
+/// The plot height of a chart whose height can change without changing
+/// its text: vertical bars and lines.
+fn plot_height_of(c: &Chart) -> Option<f32> {
+    match c {
+        Chart::Bar(b) if b.orientation == chart::Orientation::Vertical => Some(b.plot_height),
+        Chart::Bar(_) => None,
+        Chart::Line(l) => Some(l.plot_height),
+    }
+}
+
+fn with_plot_height(c: &Chart, h: f32) -> Chart {
+    let mut c = c.clone();
+    match &mut c {
+        Chart::Bar(b) => b.plot_height = h,
+        Chart::Line(l) => l.plot_height = h,
+    }
+    c
+}
+
 fn rgb(c: chart::Color) -> Rgb {
     Rgb(c.r, c.g, c.b)
 }
@@ -737,59 +953,127 @@ fn stroke_of(s: &chart::Stroke, k: f32) -> (Rgb, f32, Vec<f32>) {
     )
 }
 
-/// Column widths filling the text width: every column gets at least its
-/// longest unbreakable piece (a whole number, a name), the rest of the width
-/// goes to the columns in proportion to how much they want beyond that.
-fn column_widths<'c, I>(ncols: usize, rows: I) -> Vec<f32>
-where
-    I: Iterator<Item = &'c Vec<(Vec<Glyph>, &'c Cell)>>,
-{
-    let mut nat = vec![2.0 * CELL_PAD_X + TABLE_PT; ncols];
-    let mut min = vec![2.0 * CELL_PAD_X + TABLE_PT; ncols];
-    for row in rows {
+type Row<'c> = Vec<(Vec<Glyph>, &'c Cell)>;
+
+/// The wrapped lines of every cell of a row.
+fn row_lines(row: &[(Vec<Glyph>, &Cell)], widths: &[f32], size: f32) -> Vec<Vec<Vec<Glyph>>> {
+    let mut col = 0;
+    row.iter()
+        .map(|(g, c)| {
+            let w: f32 = widths.iter().skip(col).take(c.span).sum::<f32>() - 2.0 * CELL_PAD_X;
+            col += c.span;
+            break_lines(g, size, w, w, 0.0)
+                .into_iter()
+                .map(|r| g[r].to_vec())
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether a cell's text must stay on one line: numbers (right-aligned or
+/// centred cells, or anything that looks like a figure) and short labels.
+fn keep_whole(g: &[Glyph], c: &Cell) -> bool {
+    let numeric = !g.is_empty()
+        && g.iter()
+            .all(|g| g.c.is_ascii_digit() || "+-−.,%‰".contains(g.c));
+    c.align != Align::Left || numeric || g.len() <= 6
+}
+
+/// Natural and minimum widths per column at `size`: `min` is what a column
+/// needs so that no number and no short label wraps (header cells may wrap
+/// onto two lines), `nat` what it needs to set every cell on one line.
+fn column_needs(ncols: usize, head: &Row, rows: &[Row], size: f32) -> (Vec<f32>, Vec<f32>) {
+    let pad = 2.0 * CELL_PAD_X;
+    let mut nat = vec![pad + size; ncols];
+    let mut min = vec![pad + size; ncols];
+    for (is_head, row) in std::iter::once((true, head)).chain(rows.iter().map(|r| (false, r))) {
         let mut col = 0;
         for (g, c) in row {
             if col >= ncols {
                 break;
             }
             if c.span == 1 {
-                let w = line_width(g, TABLE_PT) + 2.0 * CELL_PAD_X;
+                let w = line_width(g, size) + pad;
                 nat[col] = nat[col].max(w);
-                // Numbers and short labels do not wrap.
-                let longest = if c.align == Align::Right || g.len() <= 8 {
+                let need = if is_head && g.len() <= 4 {
+                    // 权重, 完成率: short headers stay on one line.
+                    w
+                } else if is_head {
+                    // A header may take two lines, broken anywhere allowed.
+                    (longest_piece(g, size) + pad).max(w / 2.0 + size).min(w)
+                } else if keep_whole(g, c) {
                     w
                 } else {
-                    longest_piece(g) + 2.0 * CELL_PAD_X
+                    longest_piece(g, size) + pad
                 };
-                min[col] = min[col].max(longest.min(TEXT_W / 2.0));
+                min[col] = min[col].max(need.min(TEXT_W / 2.0));
             }
             col += c.span;
         }
     }
+    // A cell spanning columns (case numbers in the assessment's details)
+    // wants its width spread over them, up to 40 % of the text width.
+    for row in std::iter::once(head).chain(rows.iter()) {
+        let mut col = 0;
+        for (g, c) in row {
+            if col >= ncols {
+                break;
+            }
+            let end = (col + c.span).min(ncols);
+            if c.span > 1 {
+                let w = line_width(g, size) + pad;
+                let have: f32 = nat[col..end].iter().sum();
+                let extra = (w.min(0.4 * TEXT_W) - have).max(0.0) / (end - col) as f32;
+                for n in &mut nat[col..end] {
+                    *n += extra;
+                }
+            }
+            col = end;
+        }
+    }
+    (nat, min)
+}
+
+/// Column widths filling the text width at `size`, or `None` when the
+/// columns' minimum widths (whole numbers, short labels) do not fit: every
+/// column gets its minimum, the rest of the width goes to the columns in
+/// proportion to how much they want beyond that.
+fn column_widths(ncols: usize, head: &Row, rows: &[Row], size: f32) -> Option<Vec<f32>> {
+    let (nat, min) = column_needs(ncols, head, rows, size);
     let sum_min: f32 = min.iter().sum();
-    if sum_min >= TEXT_W {
-        return min.iter().map(|m| m * TEXT_W / sum_min).collect();
+    if sum_min > TEXT_W + 0.01 {
+        return None;
     }
     let sum_nat: f32 = nat.iter().sum();
     if sum_nat <= TEXT_W {
         let extra = TEXT_W - sum_nat;
-        return nat.iter().map(|n| n + extra * n / sum_nat).collect();
+        return Some(nat.iter().map(|n| n + extra * n / sum_nat).collect());
     }
     let want: Vec<f32> = nat
         .iter()
         .zip(&min)
-        .map(|(n, m)| (n - m).max(0.0))
+        .map(|(n, m)| (n - m).clamp(0.0, 0.4 * TEXT_W))
         .collect();
     let sum_want: f32 = want.iter().sum::<f32>().max(1e-3);
     let room = TEXT_W - sum_min;
-    min.iter()
-        .zip(&want)
-        .map(|(m, w)| m + room * w / sum_want)
-        .collect()
+    Some(
+        min.iter()
+            .zip(&want)
+            .map(|(m, w)| m + room * w / sum_want)
+            .collect(),
+    )
+}
+
+/// Last resort for a table too wide even at the smallest size: minimum
+/// widths scaled down to the text width.
+fn squeezed_widths(ncols: usize, head: &Row, rows: &[Row], size: f32) -> Vec<f32> {
+    let (_, min) = column_needs(ncols, head, rows, size);
+    let sum_min: f32 = min.iter().sum::<f32>().max(1e-3);
+    min.iter().map(|m| m * TEXT_W / sum_min).collect()
 }
 
 /// Width of the longest piece between break opportunities.
-fn longest_piece(g: &[Glyph]) -> f32 {
+fn longest_piece(g: &[Glyph], size: f32) -> f32 {
     let allowed = super::linebreak::opportunities(g);
     let mut best: f32 = 0.0;
     let mut cur = 0.0;
@@ -797,7 +1081,7 @@ fn longest_piece(g: &[Glyph]) -> f32 {
         if i > 0 && allowed[i] {
             cur = 0.0;
         }
-        cur += gl.adv * TABLE_PT;
+        cur += gl.adv * size;
         best = best.max(cur);
     }
     best
@@ -931,5 +1215,166 @@ mod tests {
         assert_eq!(m[0].ch, '\u{E000}');
         assert_eq!(m[0].place, "一、总体情况");
         assert!(texts(&pages[0]).contains(&"甲乙"));
+    }
+
+    fn wide_table(n: usize) -> TableBlock {
+        let mut head = vec![Cell::new("县（市、区）", Align::Left)];
+        head.extend((0..n).map(|i| Cell::new(format!("第{i}项同比增减幅度"), Align::Right)));
+        let rows = (0..12)
+            .map(|r| {
+                let mut v = vec![Cell::new(format!("第{r}个县市区名称"), Align::Left)];
+                v.extend(
+                    (0..n)
+                        .map(|i| Cell::new(format!("−{}.4%", 31 + r * 7 + i * 100), Align::Right)),
+                );
+                v
+            })
+            .collect();
+        TableBlock {
+            caption: "表1　宽表".into(),
+            head,
+            rows,
+        }
+    }
+
+    #[test]
+    fn numbers_never_wrap_in_narrow_columns() {
+        let fonts = FontSet::shipped().unwrap();
+        for n in [4, 7, 9] {
+            let t = wide_table(n);
+            let mut l = Layout::new(&fonts, "t.pdf");
+            let p = l.table_plan(&t).unwrap();
+            for r in 0..t.rows.len() {
+                let cells = p.row_text(r);
+                for (c, lines) in cells.iter().enumerate().skip(1) {
+                    assert_eq!(lines.len(), 1, "{n} columns, row {r} col {c}: {lines:?}");
+                    assert_eq!(lines[0], t.rows[r][c].text);
+                }
+            }
+            let sum: f32 = p.widths.iter().sum();
+            assert!((sum - TEXT_W).abs() < 0.5, "{sum}");
+            // Narrow tables keep 五号; wide ones step down.
+            if n == 4 {
+                assert_eq!(p.size, TABLE_PT);
+            } else {
+                assert!(p.size < TABLE_PT, "{n}: {}", p.size);
+            }
+        }
+    }
+
+    fn bar_chart() -> Chart {
+        Chart::Bar(
+            chart::BarChart::new("各地发现非法采矿行为情况", ["鹿城区", "龙湾区", "瓯海区"])
+                .series("本季度", [12.0, 7.0, 3.0])
+                .value_label("单位：起"),
+        )
+    }
+
+    fn text_bottom(p: &Page) -> f32 {
+        p.iter()
+            .filter_map(|i| match i {
+                Item::Text { y, size, .. } if *size == BODY_PT => Some(*y),
+                _ => None,
+            })
+            .fold(0.0, f32::max)
+    }
+
+    #[test]
+    fn text_after_a_chart_that_does_not_fit_fills_the_page() {
+        let fonts = FontSet::shipped().unwrap();
+        // 16 lines of text, then a chart that needs more than the 6 left.
+        // A horizontal bar chart cannot be made flatter.
+        let cats: Vec<String> = (1..=14).map(|i| format!("违法类型{i}")).collect();
+        let tall = Chart::Bar(
+            chart::BarChart::new("各违法类型案件情况", cats)
+                .series("本季度", (1..=14).map(|i| i as f64))
+                .horizontal(),
+        );
+        let mut blocks = vec![Block::Para("温".repeat(26 + 28 * 15))];
+        blocks.push(Block::Chart(Box::new(tall)));
+        for _ in 0..6 {
+            blocks.push(Block::Para("州".repeat(40)));
+        }
+        let (pages, _) = Layout::new(&fonts, "t.pdf").run(&blocks);
+        assert_eq!(pages.len(), 2);
+        // Page 1 is filled with the text that follows the chart…
+        assert!(
+            text_bottom(&pages[0]) > BOTTOM - 2.0 * PITCH,
+            "{}",
+            text_bottom(&pages[0])
+        );
+        assert!(texts(&pages[0]).iter().any(|t| t.contains('州')));
+        // …and the chart opens page 2, above the rest of the text.
+        let chart_top = pages[1]
+            .iter()
+            .filter_map(|i| match i {
+                Item::Path { points, .. } => points.iter().map(|p| p.1).reduce(f32::min),
+                _ => None,
+            })
+            .fold(f32::MAX, f32::min);
+        // (the first path is below the chart's title)
+        assert!(chart_top < TOP + 2.0 * PITCH, "{chart_top}");
+        let first_text = pages[1]
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text { y, size, .. } if *size == BODY_PT => Some(*y),
+                _ => None,
+            })
+            .fold(f32::MAX, f32::min);
+        assert!(first_text > TOP + 5.0 * PITCH, "{first_text}");
+    }
+
+    #[test]
+    fn chart_shrinks_a_little_to_fit() {
+        let fonts = FontSet::shipped().unwrap();
+        let (scene, k) = Layout::new(&fonts, "t.pdf").chart_scene(&bar_chart());
+        let h = scene.height * k;
+        // Leave 90 % of the chart's height (and the gap above it).
+        let lines = ((TEXT_H - 0.9 * h - TABLE_GAP_ABOVE) / PITCH).floor() as usize;
+        let blocks = vec![
+            Block::Para("温".repeat(26 + 28 * (lines - 1))),
+            Block::Chart(Box::new(bar_chart())),
+        ];
+        let (pages, _) = Layout::new(&fonts, "t.pdf").run(&blocks);
+        assert_eq!(pages.len(), 1);
+    }
+
+    #[test]
+    fn body_text_returns_to_the_grid_after_a_table() {
+        let fonts = FontSet::shipped().unwrap();
+        let blocks = vec![
+            Block::Para("温".repeat(20)),
+            Block::Table(wide_table(3)),
+            Block::Para("州".repeat(20)),
+        ];
+        let (pages, _) = Layout::new(&fonts, "t.pdf").run(&blocks);
+        let ys: Vec<f32> = pages[0]
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text { y, size, .. } if *size == BODY_PT => Some(*y),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ys.len(), 2);
+        let off = |y: f32| ((y - ys[0]) / PITCH).fract().abs();
+        let o = off(ys[1]);
+        assert!(!(0.01..=0.99).contains(&o), "{ys:?} {o}");
+    }
+
+    #[test]
+    fn heading_is_not_left_alone_above_a_table() {
+        let fonts = FontSet::shipped().unwrap();
+        // 19 lines of text: the heading would fit, the table's head not.
+        let blocks = vec![
+            Block::Para("温".repeat(26 + 28 * 18)),
+            Block::Heading {
+                level: 1,
+                text: "三、部门履职情况".into(),
+            },
+            Block::Table(wide_table(3)),
+        ];
+        let (pages, _) = Layout::new(&fonts, "t.pdf").run(&blocks);
+        assert!(!texts(&pages[0]).contains(&"三、部门履职情况"));
+        assert!(texts(&pages[1]).contains(&"三、部门履职情况"));
     }
 }
