@@ -14,19 +14,22 @@ use crate::model::{Dataset, InputFile};
 use crate::quarter::{chinese_date, Quarter};
 use crate::render::chart::{Band, BarChart, Chart};
 
-/// Longest list a document prints in full (recurrences, case numbers behind
-/// a deduction); the data tables always hold every entry.
+/// Most rows a document's recurrence table prints; the data tables always
+/// hold every entry.
 pub const LIST_LIMIT: usize = 30;
 
-/// Case numbers for a document: all of them up to `LIST_LIMIT`, else the
-/// first ones and how many in all.
+/// Most case numbers a document prints behind one deduction (a table cell).
+pub const ID_LIMIT: usize = 10;
+
+/// Case numbers for a document: all of them up to `ID_LIMIT`, else the
+/// first ones and how many in all (tables/scores_*.csv hold every one).
 pub fn id_list(ids: &[String]) -> String {
-    if ids.len() <= LIST_LIMIT {
+    if ids.len() <= ID_LIMIT {
         return ids.join("、");
     }
     format!(
         "{}等{}起（全部见数据表）",
-        ids[..LIST_LIMIT].join("、"),
+        ids[..ID_LIMIT].join("、"),
         ids.len()
     )
 }
@@ -485,8 +488,8 @@ mod list_tests {
         let ids: Vec<String> = (1..=31).map(|i| format!("A{i}")).collect();
         let s = id_list(&ids);
         assert!(s.starts_with("A1、A2、"), "{s}");
-        assert!(s.ends_with("A30等31起（全部见数据表）"), "{s}");
-        assert_eq!(id_list(&ids[..30]), ids[..30].join("、"));
+        assert!(s.ends_with("A10等31起（全部见数据表）"), "{s}");
+        assert_eq!(id_list(&ids[..10]), ids[..10].join("、"));
         assert_eq!(id_list(&[]), "");
     }
 }
