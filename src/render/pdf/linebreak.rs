@@ -101,6 +101,11 @@ pub fn break_balanced(glyphs: &[Glyph], size: f32, width: f32) -> Vec<Range<usiz
     if greedy.len() <= 1 {
         return greedy;
     }
+    if greedy.len() == 2 {
+        if let Some(k) = title_split(glyphs, size, width) {
+            return vec![0..k, k..glyphs.len()];
+        }
+    }
     let total: f32 = glyphs.iter().map(|g| g.adv * size).sum();
     let mut w = total / greedy.len() as f32;
     while w < width {
@@ -111,6 +116,43 @@ pub fn break_balanced(glyphs: &[Glyph], size: f32, width: f32) -> Vec<Range<usiz
         w += size / 2.0;
     }
     greedy
+}
+
+/// Where a two-line title reads best: after a place name or a word that
+/// ends a phrase (温州市｜打击…, …工作情况的｜通报), with the two lines as
+/// even as possible — never inside a word such as 打击. `None` when no such
+/// break fits.
+fn title_split(glyphs: &[Glyph], size: f32, width: f32) -> Option<usize> {
+    const AFTER: &[char] = &[
+        '市', '县', '区', '于', '的', '度', '、', '）', '》', '室', '组',
+    ];
+    let total: f32 = glyphs.iter().map(|g| g.adv * size).sum();
+    let mut best: Option<(f32, usize)> = None;
+    let mut w1 = 0.0f32;
+    for k in 1..glyphs.len() {
+        w1 += glyphs[k - 1].adv * size;
+        let w2 = total - w1;
+        if w1 > width || w2 > width {
+            continue;
+        }
+        // No line may start with closing punctuation.
+        if "，。、；：？！）》”".contains(glyphs[k].c) {
+            continue;
+        }
+        if !AFTER.contains(&glyphs[k - 1].c) {
+            continue;
+        }
+        let d = (w1 - w2).abs();
+        // Uneven by more than a third of the width reads worse than a plain
+        // balanced break.
+        if d > width / 3.0 {
+            continue;
+        }
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
 }
 
 /// Natural width of a line in points.
@@ -134,6 +176,14 @@ mod tests {
 
     fn text(g: &[Glyph], r: &Range<usize>) -> String {
         g[r.clone()].iter().map(|g| g.c).collect()
+    }
+
+    #[test]
+    fn titles_break_after_a_place_name_not_inside_a_word() {
+        let g = glyphs("2026年第三季度温州市打击非法采矿工作考核通报");
+        let lines = break_balanced(&g, 1.0, 15.0);
+        let t: Vec<String> = lines.iter().map(|r| text(&g, r)).collect();
+        assert_eq!(t, ["2026年第三季度温州市", "打击非法采矿工作考核通报"]);
     }
 
     #[test]
