@@ -34,7 +34,8 @@ pub struct Origin {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     pub origin: Origin,
-    pub case_id: String,
+    /// 案件编号 (shared with the ledger's key: one copy).
+    pub case_id: Text,
     pub unit: UnitId,
     pub region: RegionId,
     /// Empty when not given (shown as （未填写）).

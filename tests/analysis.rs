@@ -106,7 +106,7 @@ fn fixture_reads_with_superseding_and_one_reject() {
     assert_eq!(t.superseded, 2);
     assert_eq!(t.rejected, 1);
     assert_eq!(ds.rejects[0].line, 16);
-    let a02 = ds.cases.iter().find(|c| c.case_id == "A02").unwrap();
+    let a02 = ds.cases.iter().find(|c| &*c.case_id == "A02").unwrap();
     assert_eq!(a02.closed_date, Some(d("2024-08-15")));
 }
 
@@ -662,7 +662,7 @@ fn synthetic(n: usize, cfg: &Config) -> Dataset {
                 line: i as u64 + 2,
                 quarter: q("2024Q3"),
             },
-            case_id: format!("S{i:06}"),
+            case_id: format!("S{i:06}").into(),
             unit: next(cfg.units.len() as u64) as u16,
             region: next(4) as u16, // a few regions, so most are empty groups
             township: towns[next(towns.len() as u64) as usize].into(),

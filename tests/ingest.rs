@@ -39,7 +39,7 @@ fn case<'a>(ds: &'a Dataset, cfg: &Config, unit: &str, id: &str) -> &'a Case {
     let u = cfg.units.iter().position(|x| x.name == unit).unwrap() as u16;
     ds.cases
         .iter()
-        .find(|c| c.unit == u && c.case_id == id)
+        .find(|c| c.unit == u && &*c.case_id == id)
         .unwrap_or_else(|| panic!("case {unit}/{id} not accepted"))
 }
 

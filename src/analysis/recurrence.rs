@@ -78,7 +78,7 @@ fn site_key(c: &Case, name: &str) -> SiteKey {
             lat.to_bits(),
         )
     } else {
-        SiteKey::Case(c.unit, c.case_id.clone())
+        SiteKey::Case(c.unit, c.case_id.to_string())
     }
 }
 
@@ -226,9 +226,9 @@ pub fn detect_refs(cases: &[&Case], period: Period, radius_m: f64) -> Recurrence
                 township: r.township.trim().to_string(),
                 site: r.site.trim().to_string(),
                 closed_unit: r.unit,
-                closed_case: r.case_id.clone(),
+                closed_case: r.case_id.to_string(),
                 recurred_unit: c.unit,
-                recurred_case: c.case_id.clone(),
+                recurred_case: c.case_id.to_string(),
                 found_date: c.found_date,
             });
         }
@@ -270,7 +270,7 @@ pub fn detect_naive(cases: &[Case], period: Period, radius_m: f64) -> Vec<(Strin
                     .then_with(|| x.case_id.cmp(&y.case_id))
             });
         if let Some(e) = best {
-            out.push((cases[e].case_id.clone(), c.case_id.clone()));
+            out.push((cases[e].case_id.to_string(), c.case_id.to_string()));
         }
     }
     out.sort();

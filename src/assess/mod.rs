@@ -299,7 +299,7 @@ impl Ctx<'_> {
             "overdue_cases" => self
                 .entity_cases(kind, id)
                 .filter(|c| c.overdue_in(p.start, p.end, self.cfg.rules.closing_days))
-                .map(|c| c.case_id.clone())
+                .map(|c| c.case_id.to_string())
                 .collect(),
             "media_exposures" => {
                 let default = self.media_sources();
@@ -307,7 +307,7 @@ impl Ctx<'_> {
                 self.entity_cases(kind, id)
                     .filter(|c| p.contains(c.found_date))
                     .filter(|c| set.get(c.source as usize).copied().unwrap_or(false))
-                    .map(|c| c.case_id.clone())
+                    .map(|c| c.case_id.to_string())
                     .collect()
             }
             "recurrences" => self

@@ -440,7 +440,7 @@ trait Keyed {
 }
 
 impl Keyed for Case {
-    type Key = (UnitId, String);
+    type Key = (UnitId, Text);
     fn key(&self) -> Self::Key {
         (self.unit, self.case_id.clone())
     }

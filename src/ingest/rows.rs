@@ -551,7 +551,7 @@ mod c {
 
 /// A case row. The unit comes from the row's 填报单位, else from the file name.
 pub fn case(row: &Row) -> Result<Case, RowError> {
-    let case_id = row.required_text(c::CASE_ID)?;
+    let case_id: Text = row.required_text(c::CASE_ID)?.into();
     let unit = match row.unit(c::UNIT)? {
         Some(u) => u,
         None => match row.ctx.file_unit {
