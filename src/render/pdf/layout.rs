@@ -599,6 +599,19 @@ impl<'a> Layout<'a> {
         TABLE_GAP_ABOVE + cap + p.head_h + body
     }
 
+    /// The header row of a table (on its first page and every continuation).
+    fn table_head(&mut self, p: &TablePlan) {
+        let head_cells: Vec<&Cell> = p.spans_head.iter().collect();
+        self.table_row(
+            &p.head_lines,
+            &head_cells,
+            &p.widths,
+            p.head_h,
+            true,
+            p.size,
+        );
+    }
+
     fn table(&mut self, t: &TableBlock) {
         let Some(p) = self.table_plan(t) else {
             return;
@@ -610,15 +623,7 @@ impl<'a> Layout<'a> {
         if !p.cap.is_empty() {
             self.centred(&p.cap, NOTE_PT, p.cap_h, BLACK);
         }
-        let head_cells: Vec<&Cell> = p.spans_head.iter().collect();
-        self.table_row(
-            &p.head_lines,
-            &head_cells,
-            &p.widths,
-            p.head_h,
-            true,
-            p.size,
-        );
+        self.table_head(&p);
         let mut on_page = 0;
         for (i, (ri, lines, h)) in p.pieces.iter().enumerate() {
             // Not the last row alone on a continuation page.
@@ -629,14 +634,7 @@ impl<'a> Layout<'a> {
                 on_page = 0;
                 self.new_page();
                 self.centred(&p.cap_cont, NOTE_PT, p.cap_h, BLACK);
-                self.table_row(
-                    &p.head_lines,
-                    &head_cells,
-                    &p.widths,
-                    p.head_h,
-                    true,
-                    p.size,
-                );
+                self.table_head(&p);
             }
             let cells: Vec<&Cell> = p.spans_body[*ri].iter().collect();
             self.table_row(lines, &cells, &p.widths, *h, false, p.size);
