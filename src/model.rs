@@ -63,10 +63,10 @@ pub struct Case {
     pub equipment_seized: u32,
     pub referred_by: Option<UnitId>,
     /// 当事人, 证件号 and 简要案情 (personal data: mask before it reaches a
-    /// report). Kept only for records of the report quarter's folder (the
-    /// only ones a report quotes: typical cases are closed in the report
-    /// quarter) and only when one of them is given; `None` otherwise, so
-    /// memory does not grow with earlier folders' free text.
+    /// report). Kept only for records of the report quarter's folder that
+    /// were closed in that quarter (the only ones a report quotes: typical
+    /// cases), and only when one of them is given; `None` otherwise, so
+    /// memory does not grow with the free text of every case.
     pub text: Option<Box<CaseText>>,
 }
 

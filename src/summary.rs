@@ -68,7 +68,9 @@ pub fn summary_bytes(
         .count();
     let (units, regions) = (cfg.unit_names(), cfg.region_names());
     let list = &a.recurrence.recurrences;
-    let mut out = Vec::with_capacity(text.len() + list.len() * 400);
+    // An entry prints as about 450 bytes: reserve enough never to copy the
+    // whole buffer while it grows (untouched capacity costs no memory).
+    let mut out = Vec::with_capacity(text.len() + list.len() * 640);
     out.extend_from_slice(&text[..at]);
     if list.is_empty() {
         out.extend_from_slice(b"[]");

@@ -356,6 +356,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     let mut timer = Timer::from_env();
     pb.set_message("读取数据 / reading");
     let ds = ingest::load(&args.data, &cfg, Some(quarter))?;
+    output::release_freed_memory();
     timer.stage("ingest");
     if !ds.quarters.contains(&quarter) {
         eprintln!(
@@ -379,15 +380,12 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         })
         .collect();
     let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
+    output::release_freed_memory();
     timer.stage("analysis + assessment");
     pb.inc(1);
     pb.set_message("生成文件 / documents");
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    files.push((
-        "summary.json".into(),
-        summary::summary_bytes(&a, &ds, &cfg, issued, &assessment),
-    ));
     let data_tables: Vec<tables::DataTable> = tables::data_tables(&a, &cfg)
         .into_iter()
         .chain(tables::score_data(&assessment))
@@ -397,13 +395,25 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         .map(tables::DataTable::csv_file)
         .collect();
     let table_names: Vec<String> = table_files.iter().map(|(n, _)| n.clone()).collect();
-    timer.stage("summary + tables");
     if formats.contains(&Format::Xlsx) {
         let mut all = data_tables;
         all.push(tables::rejects_table(&ds.rejects));
         let title = format!("{}{}打击非法采矿工作数据表", quarter.chinese(), a.scope);
         files.push(("tables.xlsx".into(), xlsx::workbook(&all, &title, issued)?));
+    } else {
+        drop(data_tables);
     }
+    output::release_freed_memory();
+    // summary.json after the tables are no longer needed: the two largest
+    // outputs are never being built at the same time.
+    files.insert(
+        0,
+        (
+            "summary.json".into(),
+            summary::summary_bytes(&a, &ds, &cfg, issued, &assessment),
+        ),
+    );
+    timer.stage("summary + tables");
     if formats
         .iter()
         .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx))

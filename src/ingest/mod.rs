@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::names::Resolver;
 use crate::quarter::Quarter;
+pub use rows::KeepText;
 use rows::{codes, Row, RowCtx, RowError};
 use table::{Rec, Table, TableError};
 
@@ -160,12 +161,12 @@ fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
 }
 
 /// Read one file completely. Never fails: problems become rejections or a
-/// file error. `keep_text`: keep the cases' 当事人, 证件号 and 简要案情.
+/// file error. `keep_text`: which cases keep 当事人, 证件号 and 简要案情.
 pub fn read_file(
     entry: &FileEntry,
     index: u32,
     resolver: &Resolver,
-    keep_text: bool,
+    keep_text: KeepText,
 ) -> FileOutcome {
     match std::fs::read(&entry.abs) {
         Ok(bytes) => read_bytes_with(entry, &bytes, index, resolver, keep_text),
@@ -215,16 +216,16 @@ fn fail(file: &mut InputFile, out: &mut FileOutcome, code: &'static str, zh: Str
 /// Read the contents of one file (`entry.abs` is not used). Never fails:
 /// problems become rejections or a file error.
 pub fn read_bytes(entry: &FileEntry, bytes: &[u8], index: u32, resolver: &Resolver) -> FileOutcome {
-    read_bytes_with(entry, bytes, index, resolver, true)
+    read_bytes_with(entry, bytes, index, resolver, KeepText::All)
 }
 
-/// `read_bytes`, keeping the cases' free text only when `keep_text`.
+/// `read_bytes`, keeping the free text of the cases `keep_text` names.
 pub fn read_bytes_with(
     entry: &FileEntry,
     bytes: &[u8],
     index: u32,
     resolver: &Resolver,
-    keep_text: bool,
+    keep_text: KeepText,
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let mut file = blank_input(entry);
@@ -418,7 +419,11 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
             .par_iter()
             .enumerate()
             .map(|(i, f)| {
-                let keep = Some(f.quarter) == text_quarter;
+                let keep = if Some(f.quarter) == text_quarter {
+                    KeepText::ClosedInQuarter
+                } else {
+                    KeepText::Nothing
+                };
                 read_file(f, (b * batch + i) as u32, &resolver, keep)
             })
             .collect();

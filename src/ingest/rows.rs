@@ -109,9 +109,20 @@ pub struct RowCtx<'a> {
     pub names: [RefCell<HashMap<String, Option<u16>, FastHash>>; 4],
     /// Strings repeated across rows (township, site, status), shared.
     pub strings: RefCell<HashSet<Text, FastHash>>,
-    /// Keep 当事人, 证件号 and 简要案情 (only reports quote them, and only
-    /// for the report quarter's records).
-    pub keep_text: bool,
+    /// Which cases keep 当事人, 证件号 and 简要案情.
+    pub keep_text: KeepText,
+}
+
+/// Which cases keep their free text (当事人, 证件号, 简要案情).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeepText {
+    /// Every case (reading one file on its own).
+    All,
+    /// Cases closed in the file's quarter: the only ones a report quotes
+    /// (typical cases), for the report quarter's folder.
+    ClosedInQuarter,
+    /// None (earlier folders).
+    Nothing,
 }
 
 impl RowCtx<'_> {
@@ -602,8 +613,15 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         };
     }
     let ctx = row.ctx;
+    // Reports quote free text only for cases closed in the report quarter
+    // (typical cases); at ten million rows it is most of the memory.
+    let keep = match ctx.keep_text {
+        KeepText::All => true,
+        KeepText::ClosedInQuarter => closed_date.is_some_and(|d| ctx.quarter.period().contains(d)),
+        KeepText::Nothing => false,
+    };
     let kept = |f: usize| {
-        if ctx.keep_text {
+        if keep {
             row.text(f)
         } else {
             String::new()
