@@ -2,8 +2,8 @@
 
 use super::layout::{
     all_integer, axis_title, chart_width, clean_series, describe, draw_x_labels, empty_scene,
-    is_empty, legend, plan_x_labels, plot_height, title_block, Canvas, Key, AXIS_TITLE_SIZE,
-    CENTRE, LABEL_SIZE, PAD, TICK_SIZE, VALUE_SIZE,
+    is_empty, legend, plan_x_labels, plot_height, title_block, value_axis_head, Canvas, Key,
+    AXIS_TITLE_SIZE, CENTRE, LABEL_SIZE, PAD, TICK_SIZE, VALUE_SIZE,
 };
 use super::scene::{Anchor, Scene, Stroke};
 use super::style::{self, bar_style};
@@ -109,31 +109,14 @@ fn vertical(chart: &BarChart, d: &Data, width: f32, m: Measure) -> Scene {
     let plot_h = plot_height(chart.plot_height);
     let ticks = nice_ticks(d.min, d.max, (plot_h / 38.0).round() as usize, d.integer);
     let tick_labels = ticks.labels();
-    let tick_w = tick_labels
-        .iter()
-        .map(|l| c.w(l, TICK_SIZE))
-        .fold(0.0, f32::max);
-    let value_label = axis_title(&c, &chart.value_label, width - 2.0 * PAD);
-    if !value_label.is_empty() {
-        y += AXIS_TITLE_SIZE;
-        c.text(
-            &value_label,
-            PAD,
-            y,
-            AXIS_TITLE_SIZE,
-            Anchor::Start,
-            false,
-            0.0,
-            style::MUTED,
-        );
-        y += 4.0;
-    }
-    y += if chart.show_values {
-        VALUE_SIZE + 5.0
-    } else {
-        6.0
-    };
-    let plot_top = y;
+    let (tick_w, plot_top) = value_axis_head(
+        &mut c,
+        &tick_labels,
+        &chart.value_label,
+        chart.show_values,
+        width,
+        y,
+    );
     let band_w = d
         .bands
         .iter()

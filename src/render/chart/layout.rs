@@ -294,6 +294,40 @@ pub(crate) fn axis_title(c: &Canvas, s: &str, max_w: f32) -> String {
     truncate(&clean_label(s), max_w, AXIS_TITLE_SIZE, c.m)
 }
 
+/// The head of a vertical value axis: the widest tick label, the axis title
+/// written above the plot, and room for the value labels over the tallest
+/// bar or point. Returns (widest tick label, top of the plot).
+pub(crate) fn value_axis_head(
+    c: &mut Canvas,
+    tick_labels: &[String],
+    title: &str,
+    show_values: bool,
+    width: f32,
+    mut y: f32,
+) -> (f32, f32) {
+    let tick_w = tick_labels
+        .iter()
+        .map(|l| c.w(l, TICK_SIZE))
+        .fold(0.0, f32::max);
+    let value_label = axis_title(c, title, width - 2.0 * PAD);
+    if !value_label.is_empty() {
+        y += AXIS_TITLE_SIZE;
+        c.text(
+            &value_label,
+            PAD,
+            y,
+            AXIS_TITLE_SIZE,
+            Anchor::Start,
+            false,
+            0.0,
+            style::MUTED,
+        );
+        y += 4.0;
+    }
+    y += if show_values { VALUE_SIZE + 5.0 } else { 6.0 };
+    (tick_w, y)
+}
+
 /// What a legend entry shows before its name.
 pub(crate) enum Key {
     Bar(BarStyle),
