@@ -82,6 +82,47 @@ fn ingest_one(data: &[u8], resolver: &Resolver) {
         c.rows_read,
         c.accepted + c.rejected + c.skipped + c.superseded
     );
+    // Messages quote cells; a line break in a cell is shown escaped.
+    for r in &ds.rejects {
+        assert!(!r.message.contains('\n'), "{}", r.message);
+        assert!(!r.message_en.contains('\n'), "{}", r.message_en);
+    }
+}
+
+#[test]
+fn a_line_break_in_a_rejected_cell_stays_out_of_the_message() {
+    let resolver = Resolver::new(&Config::embedded());
+    let csv = "案件编号,填报单位,县市区,发现日期,线索来源,违法类型\n\
+               \"A\n1\",公安,\"鹿城\n区X\",2026-07-01,巡查发现,无证开采\n\
+               \"B\n2\",公安,鹿城区,2026-07-01,巡查发现,无证开采\n\
+               \"B\n2\",公安,鹿城区,2026-07-02,巡查发现,无证开采\n";
+    let mut data = vec![4u8];
+    data.extend_from_slice(csv.as_bytes());
+    ingest_one(&data, &resolver);
+    // The two rejections (unknown region, duplicate case) quote the cell with
+    // its line break escaped.
+    let quarter = Quarter::parse("2026Q3").unwrap();
+    let entry = FileEntry {
+        rel: "2026Q3/cases.csv".into(),
+        abs: PathBuf::new(),
+        quarter,
+        kind: FileKind::Cases,
+    };
+    let out = ingest::read_bytes(&entry, csv.as_bytes(), 0, &resolver);
+    let ds = ingest::settle(vec![quarter], vec![out]);
+    let codes: Vec<&str> = ds.rejects.iter().map(|r| r.code).collect();
+    assert_eq!(codes, ["unknown_region", "duplicate_case"]);
+    assert!(
+        ds.rejects[0].message.contains("鹿城\\n区X"),
+        "{}",
+        ds.rejects[0].message
+    );
+    assert!(
+        ds.rejects[1].message.contains("B\\n2"),
+        "{}",
+        ds.rejects[1].message
+    );
+    assert_eq!(ds.rejects[0].value, "鹿城\n区X");
 }
 
 #[test]

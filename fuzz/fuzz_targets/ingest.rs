@@ -55,6 +55,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for r in &out.rejects {
         assert!(r.line > 0 || file.error.is_some(), "reject without a line");
+        assert!(!r.message.contains('\n'), "multi-line message: {}", r.message);
     }
     // Settling one file (duplicates within the folder) keeps the balance.
     let ds = ingest::settle(vec![quarter], vec![out]);

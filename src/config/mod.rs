@@ -183,7 +183,7 @@ impl Config {
     pub fn from_user_text(text: &str) -> std::result::Result<Config, String> {
         // Errors quote the user's values, which may hold line breaks or
         // other control characters: they are shown escaped, on one line.
-        Self::from_user_text_raw(text).map_err(|m| escape_controls(&m))
+        Self::from_user_text_raw(text).map_err(|m| crate::ingest::text::escape_controls(&m))
     }
 
     fn from_user_text_raw(text: &str) -> std::result::Result<Config, String> {
@@ -462,22 +462,6 @@ fn merge_tables(base: &mut toml::Table, user: toml::Table) {
             }
         }
     }
-}
-
-/// Control characters (line breaks, tabs, NUL …) written as escapes (`\n`, `\u{0}`).
-pub fn escape_controls(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 fn one_line_toml_error(e: &toml::de::Error, text: &str) -> String {

@@ -155,8 +155,10 @@ fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
         field: e.field.to_string(),
         value,
         code: e.code,
-        message: clip(&e.message, 4 * MAX_REJECT_VALUE),
-        message_en: clip(&e.message_en, 4 * MAX_REJECT_VALUE),
+        // Messages quote the cell: a line break in it must not break the
+        // one-line message (the value itself is kept as read).
+        message: clip(&text::escape_controls(&e.message), 4 * MAX_REJECT_VALUE),
+        message_en: clip(&text::escape_controls(&e.message_en), 4 * MAX_REJECT_VALUE),
     }
 }
 
@@ -532,8 +534,8 @@ impl<T: Keyed> Ledger<T> {
                 field: field.into(),
                 value: value.to_string(),
                 code: codes::DUPLICATE,
-                message: zh,
-                message_en: en,
+                message: text::escape_controls(&zh),
+                message_en: text::escape_controls(&en),
             });
         } else {
             let f = &mut files[pf];
