@@ -58,7 +58,6 @@ pub fn sanitize_name(s: &str) -> String {
 /// `dest` keeps two runs on the same folder apart; leftovers of an
 /// interrupted run are cleaned up (or restored) first.
 pub fn replace_dir(dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    use fs2::FileExt;
     let parent = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => Path::new(".").to_path_buf(),
@@ -83,7 +82,7 @@ pub fn replace_dir(dest: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Resul
             .write(true)
             .open(&lock_path)
             .map_err(|e| Error::io(&lock_path, e))?;
-        f.lock_exclusive().map_err(|e| Error::io(&lock_path, e))?;
+        f.lock().map_err(|e| Error::io(&lock_path, e))?;
         if same_file(&f, &lock_path) {
             break f;
         }

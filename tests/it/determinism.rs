@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-mod common;
+use crate::common;
 use common::{bin, ok, tree};
 
 fn build(data: &Path, threads: &str) -> BTreeMap<String, Vec<u8>> {

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-mod common;
+use crate::common;
 
 /// Payloads: each must never appear raw in any HTML output.
 const XSS: &[&str] = &[

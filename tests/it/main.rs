@@ -1,0 +1,19 @@
+//! The one integration-test binary: a module per feature, all sharing
+//! `common` (building and linking polars once instead of once per file).
+
+mod common;
+mod accounting;
+mod analysis;
+mod assess;
+mod cli;
+mod determinism;
+mod fuzz_regressions;
+mod harm;
+mod hostile;
+mod html;
+mod ingest;
+mod interrupted;
+mod malformed;
+mod office;
+mod pdf;
+mod sample;
