@@ -158,7 +158,11 @@ pub fn workbook(
     .map_err(|e| xe("date", e))?;
     wb.set_properties(
         &DocProperties::new()
-            .set_title(format!("{}数据质量反馈单（{}）", quarter.chinese(), fb.display))
+            .set_title(format!(
+                "{}数据质量反馈单（{}）",
+                quarter.chinese(),
+                fb.display
+            ))
             .set_author("minebrief")
             .set_creation_datetime(&date),
     );
@@ -184,7 +188,8 @@ pub fn workbook(
     ws.set_name("反馈单").map_err(|e| xe("sheet", e))?;
     let widths = [6.0, 34.0, 8.0, 16.0, 28.0, 60.0];
     for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, *w).map_err(|e| xe("width", e))?;
+        ws.set_column_width(c as u16, *w)
+            .map_err(|e| xe("width", e))?;
     }
     let last = (widths.len() - 1) as u16;
     ws.merge_range(0, 0, 0, last, "数据质量反馈单", &title)
@@ -221,7 +226,8 @@ pub fn workbook(
             ws.write_string_with_format(row, c as u16, *h, &head)
                 .map_err(|e| xe("head", e))?;
         }
-        ws.set_freeze_panes(row + 1, 0).map_err(|e| xe("freeze", e))?;
+        ws.set_freeze_panes(row + 1, 0)
+            .map_err(|e| xe("freeze", e))?;
         for (i, r) in fb.rejects.iter().take(MAX_ROWS).enumerate() {
             row += 1;
             let line = if r.line == 0 {
@@ -288,11 +294,11 @@ pub fn files(
     collect(ds, cfg, quarter)
         .iter()
         .map(|fb| {
-            let name = format!(
-                "feedback/{}.xlsx",
-                crate::output::sanitize_name(&fb.unit)
-            );
-            Ok((name, workbook(ds, fb, quarter, &cfg.organisation.office, issued)?))
+            let name = format!("feedback/{}.xlsx", crate::output::sanitize_name(&fb.unit));
+            Ok((
+                name,
+                workbook(ds, fb, quarter, &cfg.organisation.office, issued)?,
+            ))
         })
         .collect()
 }

@@ -291,7 +291,11 @@ pub fn read_workbook_bytes(
         let file_unit = (kind == FileKind::Cases)
             .then(|| resolver.unit(sheet.name.trim()))
             .flatten()
-            .or_else(|| (kind == FileKind::Cases).then(|| unit_from_file_name(resolver, file_name)).flatten());
+            .or_else(|| {
+                (kind == FileKind::Cases)
+                    .then(|| unit_from_file_name(resolver, file_name))
+                    .flatten()
+            });
         outs.push(read_text(
             &sheet_entry,
             sheet_file,
@@ -785,18 +789,14 @@ impl Settler {
                 r.origin.file = fi32;
                 self.refs.add(r, fi, files, &mut self.rejects);
             }
-            self.ds
-                .patrols
-                .extend(patrols.into_iter().map(|mut p| {
-                    p.origin.file = fi32;
-                    p
-                }));
-            self.ds
-                .meetings
-                .extend(meetings.into_iter().map(|mut m| {
-                    m.origin.file = fi32;
-                    m
-                }));
+            self.ds.patrols.extend(patrols.into_iter().map(|mut p| {
+                p.origin.file = fi32;
+                p
+            }));
+            self.ds.meetings.extend(meetings.into_iter().map(|mut m| {
+                m.origin.file = fi32;
+                m
+            }));
             self.ds
                 .adjustments
                 .extend(adjustments.into_iter().map(|mut a| {

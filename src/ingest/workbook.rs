@@ -105,10 +105,7 @@ fn check_unpacked_size(bytes: &[u8]) -> Result<(), WorkbookError> {
     }
     if total > MAX_UNPACKED {
         return Err(err(
-            format!(
-                "工作簿解压后超过 {} MiB，不予读取",
-                MAX_UNPACKED >> 20
-            ),
+            format!("工作簿解压后超过 {} MiB，不予读取", MAX_UNPACKED >> 20),
             format!(
                 "the workbook unpacks to more than {} MiB; not read",
                 MAX_UNPACKED >> 20
@@ -252,7 +249,11 @@ mod tests {
         let e = read_workbook(b"not a workbook at all").unwrap_err();
         assert!(e.en.contains("cannot read the workbook"), "{}", e.en);
         let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-        ole.extend("EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        ole.extend(
+            "EncryptedPackage"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        );
         let e = read_workbook(&ole).unwrap_err();
         assert!(e.zh.contains("已加密"), "{}", e.zh);
     }
@@ -264,6 +265,9 @@ mod tests {
         assert_eq!(number(1e20), "100000000000000000000");
         assert_eq!(number(-3.25), "-3.25");
         assert_eq!(cell_text(&Data::Bool(false)), "否");
-        assert_eq!(cell_text(&Data::DateTimeIso("2026-07-03T10:00:00".into())), "2026-07-03");
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2026-07-03T10:00:00".into())),
+            "2026-07-03"
+        );
     }
 }

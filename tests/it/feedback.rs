@@ -68,8 +68,16 @@ fn feedback_for_exactly_the_units_with_rejects_or_no_export() {
     // (零报告), not 电力 (its bad row is in an earlier quarter's folder, and
     // it is "missing" for 2026Q3 only because it sent nothing then: listed).
     let mut want: Vec<String> = [
-        "公安", "自然资源", "交通运输", "林业", "应急管理", "生态环境", "海洋与渔业",
-        "市场监管", "海事", "电力",
+        "公安",
+        "自然资源",
+        "交通运输",
+        "林业",
+        "应急管理",
+        "生态环境",
+        "海洋与渔业",
+        "市场监管",
+        "海事",
+        "电力",
     ]
     .iter()
     .map(|u| format!("{u}.xlsx"))
@@ -79,18 +87,28 @@ fn feedback_for_exactly_the_units_with_rejects_or_no_export() {
 
     let rows = sheet_rows(&out.join("feedback/公安.xlsx"));
     assert_eq!(rows[0][0], "数据质量反馈单");
-    assert_eq!(rows[1][0], "2026年第三季度 · 公安");
+    assert_eq!(rows[1][0], "2026年第三季度 · 市公安局");
     assert!(rows[2][0].contains("有1行未能入库"), "{:?}", rows[2]);
-    assert_eq!(rows[4], ["序号", "文件", "行号", "字段", "报送的值", "问题及修改要求"]);
-    assert_eq!(rows[5][..5], ["1", "2026Q3/公安局.csv", "3", "发现日期", "2026-13-01"]);
+    assert_eq!(
+        rows[4],
+        ["序号", "文件", "行号", "字段", "报送的值", "问题及修改要求"]
+    );
+    assert_eq!(
+        rows[5][..5],
+        ["1", "2026Q3/公安局.csv", "3", "发现日期", "2026-13-01"]
+    );
     assert!(rows[5][5].contains("日期"), "{:?}", rows[5]);
     assert_eq!(rows.len(), 8, "{rows:?}");
     // The ID number of the rejected row is in no cell of the sheet.
     assert!(!rows.iter().flatten().any(|c| c.contains("199001011234")));
 
     let rows = sheet_rows(&out.join("feedback/电力.xlsx"));
-    assert!(rows[2][0].contains("未收到贵单位的案件台账"), "{:?}", rows[2]);
-    assert_eq!(rows.len(), 5, "{rows:?}");
+    assert!(
+        rows[2][0].contains("未收到贵单位的案件台账"),
+        "{:?}",
+        rows[2]
+    );
+    assert_eq!(rows.len(), 6, "{rows:?}");
 
     // validate --feedback writes the same sheets.
     let fb = tmp.path().join("fb");

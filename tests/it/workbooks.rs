@@ -30,7 +30,10 @@ fn csv_to_sheet(ws: &mut Worksheet, csv_path: &Path) {
     for (r, rec) in rdr.records().enumerate() {
         let rec = rec.unwrap();
         if r == 0 {
-            head = rec.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect();
+            head = rec
+                .iter()
+                .map(|s| s.trim_start_matches('\u{feff}').to_string())
+                .collect();
         }
         for (c, v) in rec.iter().enumerate() {
             let (row, col) = (r as u32, c as u16);
@@ -41,8 +44,9 @@ fn csv_to_sheet(ws: &mut Worksheet, csv_path: &Path) {
             if r > 0 && h.contains("日期") {
                 if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
                     use chrono::Datelike;
-                    let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-                        .unwrap();
+                    let x =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                            .unwrap();
                     ws.write_datetime_with_format(row, col, &x, &date).unwrap();
                     continue;
                 }
@@ -89,7 +93,16 @@ fn mixed_csv_and_excel_give_the_same_figures() {
     let tmp = tempfile::tempdir().unwrap();
     let csv_data = tmp.path().join("csv");
     ok(bin()
-        .args(["sample", "--clean", "--rows", "3000", "--quarters", "2", "--last", "2026Q3"])
+        .args([
+            "sample",
+            "--clean",
+            "--rows",
+            "3000",
+            "--quarters",
+            "2",
+            "--last",
+            "2026Q3",
+        ])
         .arg("--out")
         .arg(&csv_data));
     let xl_data = tmp.path().join("xl");
@@ -99,7 +112,13 @@ fn mixed_csv_and_excel_give_the_same_figures() {
         .into_iter()
         .filter(|p| {
             let n = p.file_name().unwrap().to_string_lossy();
-            !["referrals.csv", "patrols.csv", "meetings.csv", "adjustments.csv"].contains(&n.as_ref())
+            ![
+                "referrals.csv",
+                "patrols.csv",
+                "meetings.csv",
+                "adjustments.csv",
+            ]
+            .contains(&n.as_ref())
         })
         .collect();
     assert!(cases.len() >= 3, "{cases:?}");
@@ -155,7 +174,12 @@ fn xls_sheet_rows_are_counted_and_rejects_name_sheet_and_row() {
     let q = tmp.path().join("data/2026Q3");
     std::fs::create_dir_all(&q).unwrap();
     std::fs::copy(fixture_xls(), q.join("水利局.xls")).unwrap();
-    let out = build(&tmp.path().join("data"), "2026Q3", &tmp.path().join("out"), &[]);
+    let out = build(
+        &tmp.path().join("data"),
+        "2026Q3",
+        &tmp.path().join("out"),
+        &[],
+    );
     let s = summary(&out);
     let f = &s["inputs"]["files"][0];
     assert_eq!(f["path"], "2026Q3/水利局.xls#案件台账");
@@ -164,7 +188,12 @@ fn xls_sheet_rows_are_counted_and_rejects_name_sheet_and_row() {
     assert_eq!(f["encoding"], "XLS");
     // Rows 4–7 below the header: SL-1, SL-2 accepted, 合计 skipped, SL-3 rejected.
     assert_eq!(
-        [&f["rows_read"], &f["accepted"], &f["skipped"], &f["rejected"]],
+        [
+            &f["rows_read"],
+            &f["accepted"],
+            &f["skipped"],
+            &f["rejected"]
+        ],
         [4, 2, 1, 1]
     );
     assert_eq!(s["totals"]["found"], 2);
@@ -195,12 +224,25 @@ fn damaged_workbook_is_one_unreadable_file_and_notes_sheets_are_passed_over() {
     bytes.truncate(bytes.len() / 3);
     std::fs::write(q.join("公安局.xlsx"), &bytes).unwrap();
     let mut notes = Workbook::new();
-    notes.add_worksheet().write_string(0, 0, "本表无数据").unwrap();
+    notes
+        .add_worksheet()
+        .write_string(0, 0, "本表无数据")
+        .unwrap();
     notes.save(q.join("说明.xlsx")).unwrap();
-    let out = build(&tmp.path().join("data"), "2026Q3", &tmp.path().join("out"), &[]);
+    let out = build(
+        &tmp.path().join("data"),
+        "2026Q3",
+        &tmp.path().join("out"),
+        &[],
+    );
     let s = summary(&out);
     let files = s["inputs"]["files"].as_array().unwrap();
-    let by = |p: &str| files.iter().find(|f| f["path"] == p).unwrap_or_else(|| panic!("{p}: {files:?}"));
+    let by = |p: &str| {
+        files
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap_or_else(|| panic!("{p}: {files:?}"))
+    };
     let broken = by("2026Q3/公安局.xlsx");
     assert!(broken["error"].as_str().unwrap().contains("无法读取工作簿"));
     assert_eq!(broken["rows_read"], 0);
