@@ -54,7 +54,7 @@ pub struct BuildArgs {
     /// 仅某县市区 / restrict to one region (its report, by township)
     #[arg(long)]
     pub scope: Option<String>,
-    /// 输出格式 / formats, any of html,pdf,docx,xlsx, comma separated
+    /// 输出格式 / formats, any of html,pdf,docx,xlsx,parquet, comma separated
     #[arg(long, default_value = "html,pdf,xlsx")]
     pub format: String,
     /// 配置文件 / configuration file (default: DATA/minebrief.toml, else embedded)

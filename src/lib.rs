@@ -18,6 +18,7 @@ pub mod ingest;
 pub mod model;
 pub mod names;
 pub mod output;
+pub mod parquet;
 pub mod privacy;
 pub mod quarter;
 pub mod render;

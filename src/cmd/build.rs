@@ -37,6 +37,7 @@ pub enum Format {
     Pdf,
     Docx,
     Xlsx,
+    Parquet,
 }
 
 /// Stage timings on stderr when `MINEBRIEF_TIMINGS` is set (for benchmarks).
@@ -81,14 +82,15 @@ pub fn parse_formats(s: &str) -> Result<Vec<Format>> {
             "pdf" => Format::Pdf,
             "docx" | "word" => Format::Docx,
             "xlsx" | "excel" => Format::Xlsx,
+            "parquet" => Format::Parquet,
             _ => {
                 return Err(Error::usage(
                     format!(
-                        "未知的输出格式“{}”，可用 html、pdf、docx、xlsx",
+                        "未知的输出格式“{}”，可用 html、pdf、docx、xlsx、parquet",
                         part.trim()
                     ),
                     format!(
-                        "unknown format “{}”: use html, pdf, docx, xlsx",
+                        "unknown format “{}”: use html, pdf, docx, xlsx, parquet",
                         part.trim()
                     ),
                 ))
@@ -254,7 +256,7 @@ fn documents(
             Format::Html => Some("html"),
             Format::Pdf => Some("pdf"),
             Format::Docx => Some("docx"),
-            Format::Xlsx => None,
+            Format::Xlsx | Format::Parquet => None,
         })
         .collect();
     let link = |stem: &str, title: &str, note: &str| Link {
@@ -404,6 +406,9 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         files.extend(crate::feedback::files(&ds, &cfg, quarter, issued)?);
     } else {
         drop(data_tables);
+    }
+    if formats.contains(&Format::Parquet) {
+        files.extend(crate::parquet::files(&ds, &cfg)?);
     }
     output::release_freed_memory();
     // summary.json after the tables are no longer needed: the two largest

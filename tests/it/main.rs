@@ -20,3 +20,4 @@ mod office;
 mod pdf;
 mod sample;
 mod workbooks;
+mod parquet;
