@@ -37,6 +37,8 @@ pub const MIN_CHART_SCALE: f32 = 0.8;
 pub const MIN_PLOT_SHARE: f32 = 0.6;
 pub const NOTE_PT: f32 = 12.0;
 pub const PAGE_NO_PT: f32 = 14.0;
+/// The smallest size of the issuing office's name; longer names wrap.
+pub const MASTHEAD_MIN_PT: f32 = 18.0;
 /// How much each inter-character gap may shrink on a justified line: the
 /// 28-character grid (15.79 pt pitch) is slightly tighter than 16 pt glyphs.
 const SQUEEZE: f32 = 0.3;
@@ -83,6 +85,8 @@ impl Cell {
 #[derive(Clone, Debug)]
 pub struct TableBlock {
     pub caption: String,
+    /// 单位：… line, right-aligned above the table.
+    pub unit: Option<String>,
     pub head: Vec<Cell>,
     pub rows: Vec<Vec<Cell>>,
 }
@@ -107,6 +111,12 @@ pub enum Block {
     Note(String),
     /// Issuing office and date, right-aligned.
     Signature(Vec<String>),
+    /// 版记: 抄送 line (if any), 印发机关 and 印发日期 between rules.
+    Record {
+        cc: Option<String>,
+        printer: String,
+        printed: String,
+    },
     /// 附件 label at the left margin.
     Label(String),
     Table(TableBlock),
@@ -379,10 +389,18 @@ impl<'a> Layout<'a> {
             }
             Block::Masthead(office) => self.masthead(office),
             Block::DocNumber(s) => {
+                // A long 文号 wraps onto balanced lines, never past the margin.
                 let g = self.glyphs(Role::Body, s);
-                self.centred(&g, BODY_PT, PITCH, BLACK);
+                for r in break_balanced(&g, BODY_PT, TEXT_W) {
+                    self.centred(&g[r], BODY_PT, PITCH, BLACK);
+                }
                 self.y += PITCH * 0.5;
             }
+            Block::Record {
+                cc,
+                printer,
+                printed,
+            } => self.record(cc.as_deref(), printer, printed),
             Block::Title(s) => {
                 self.ensure(PITCH * 3.0);
                 self.y += PITCH * 0.25;
@@ -421,10 +439,17 @@ impl<'a> Layout<'a> {
     fn masthead(&mut self, office: &str) {
         let g = self.glyphs(Role::Title, office);
         let natural = line_width(&g, 1.0).max(1.0);
-        // As large as fits, at most 26 pt (the office name is long).
-        let size = (TEXT_W / natural).min(26.0);
-        let h = size * 1.4;
-        self.centred(&g, size, h, RED);
+        // As large as fits on one line, at most 26 pt; a name too long for
+        // 18 pt wraps onto balanced lines at 18 pt (never shrinks to nothing).
+        let fit = TEXT_W / natural;
+        if fit >= MASTHEAD_MIN_PT {
+            let size = fit.min(26.0);
+            self.centred(&g, size, size * 1.4, RED);
+        } else {
+            for r in break_balanced(&g, MASTHEAD_MIN_PT, TEXT_W) {
+                self.centred(&g[r], MASTHEAD_MIN_PT, MASTHEAD_MIN_PT * 1.4, RED);
+            }
+        }
         self.y += 3.0 * MM;
         let y = self.y;
         self.hline(LEFT, LEFT + TEXT_W, y, 1.5, RED);
@@ -472,6 +497,31 @@ impl<'a> Layout<'a> {
             self.put(line, x, y, size, tc, color, 0.0);
             self.y += lh;
         }
+    }
+
+    /// 版记: a rule, 抄送, a thin rule, 印发机关 (left) and 印发日期 (right),
+    /// a rule; 14 pt.
+    fn record(&mut self, cc: Option<&str>, printer: &str, printed: &str) {
+        let size = PAGE_NO_PT;
+        let lh = size * 1.8;
+        self.y += PITCH;
+        self.ensure(lh * 2.0 + 2.0 * MM);
+        let y = self.y;
+        self.hline(LEFT, LEFT + TEXT_W, y, 0.75, BLACK);
+        if let Some(cc) = cc {
+            self.paragraph(Role::Body, cc, size, lh, BLACK, false);
+            let y = self.y;
+            self.hline(LEFT, LEFT + TEXT_W, y, 0.5, BLACK);
+        }
+        let gp = self.glyphs(Role::Body, printer);
+        let gd = self.glyphs(Role::Body, printed);
+        let y = Self::baseline(self.y, lh, size);
+        self.put(&gp, LEFT + size, y, size, 0.0, BLACK, 0.0);
+        let w = line_width(&gd, size);
+        self.put(&gd, LEFT + TEXT_W - size - w, y, size, 0.0, BLACK, 0.0);
+        self.y += lh;
+        let y = self.y;
+        self.hline(LEFT, LEFT + TEXT_W, y, 0.75, BLACK);
     }
 
     fn signature(&mut self, lines: &[String]) {
@@ -622,6 +672,13 @@ impl<'a> Layout<'a> {
         self.ensure(Self::table_start_height(&p) - TABLE_GAP_ABOVE);
         if !p.cap.is_empty() {
             self.centred(&p.cap, NOTE_PT, p.cap_h, BLACK);
+        }
+        if let Some(u) = &t.unit {
+            let g = self.glyphs(Role::Table, u);
+            let w = line_width(&g, p.size);
+            let y = Self::baseline(self.y, p.size * 1.6, p.size);
+            self.put(&g, LEFT + (TEXT_W - w).max(0.0), y, p.size, 0.0, BLACK, 0.0);
+            self.y += p.size * 1.6;
         }
         self.table_head(&p);
         let mut on_page = 0;
