@@ -7,6 +7,7 @@ mod assess;
 mod cli;
 mod common;
 mod determinism;
+mod docmodel;
 mod fuzz_regressions;
 mod harm;
 mod hostile;

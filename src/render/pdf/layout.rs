@@ -1169,6 +1169,7 @@ mod tests {
             .collect();
         let t = TableBlock {
             caption: "表1　合成数据".into(),
+            unit: None,
             head: vec![
                 Cell::new("乡镇表头", Align::Left),
                 Cell::new("案件数", Align::Right),
@@ -1287,6 +1288,7 @@ mod tests {
             .collect();
         TableBlock {
             caption: "表1　宽表".into(),
+            unit: None,
             head,
             rows,
         }
