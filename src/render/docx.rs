@@ -1018,13 +1018,13 @@ mod tests {
 
     #[test]
     fn title_lines_are_balanced() {
-        let lines = balanced_title_lines("关于2026年第三季度温州市打击非法采矿工作情况的通报");
+        let lines = balanced_title_lines("关于2026年第三季度温州市防汛抗旱检查工作情况的通报");
         assert_eq!(lines.len(), 2, "{lines:?}");
         let (a, b) = (text_width(&lines[0]), text_width(&lines[1]));
         assert!(a.abs_diff(b) <= 6, "{lines:?}");
         assert_eq!(
-            balanced_title_lines("典型案例"),
-            vec!["典型案例".to_string()]
+            balanced_title_lines("附件标题"),
+            vec!["附件标题".to_string()]
         );
     }
 
