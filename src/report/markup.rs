@@ -600,11 +600,7 @@ impl Builder {
                     });
                 }
             }
-            Event::Start(Tag::Paragraph) => {
-                if !self.item_open {
-                    self.text.clear();
-                }
-            }
+            Event::Start(Tag::Paragraph) if !self.item_open => self.text.clear(),
             Event::End(TagEnd::Paragraph) => {
                 if self.item_open {
                     self.text.push(' ');
@@ -614,9 +610,8 @@ impl Builder {
                 if t.is_empty() {
                     return Ok(());
                 }
-                if let Some(c) = raw.trim_start().strip_prefix("Table:") {
+                if raw.trim_start().starts_with("Table:") {
                     self.flush_caption();
-                    let _ = c;
                     self.caption = Some(t.trim_start_matches("Table:").trim().to_string());
                 } else {
                     self.push(Block::para(t));
