@@ -558,3 +558,62 @@ fn word_charts_leave_out_missing_characters_and_report_them() {
         .iter()
         .all(|m| m.ch == '\u{E000}' && m.document == "t.docx"));
 }
+
+/// The 公文 elements the sample documents do not use yet (签发人, 主送机关,
+/// a table's 单位 line, several attachments, 版记) reach every format from
+/// one template.
+#[test]
+fn every_element_of_the_model_reaches_every_format() {
+    use minebrief::render::{docx, html, pdf};
+    use minebrief::report::doc::{Cell, Column, Table};
+    use minebrief::report::markup::parse;
+    let mut t = Table::new(
+        "表1　测试",
+        &["项目", "数量"],
+        vec![Column::TEXT, Column::NUM],
+    );
+    t.rows.push(vec![Cell::new("甲项"), Cell::new("12")]);
+    let ctx = serde_json::json!({ "t": t });
+    let src = "---\noffice: 测试办公室\nnumber: 测〔2026〕1号\nsigner: 张三\nto: 各成员单位：\ndate: 2026-10-15\ncc: 市政府办公室、市公安局\nprinter: 测试办公室\nprinted: 2026-10-16\n---\n# 测试标题\n\n正文。\n\n```table t\nunit: 单位：起\nnote: 注：测试注释。\n```\n\n# 附件一\n\n内容一。\n\n# 附件二\n\n内容二。\n";
+    let d = parse(src, &ctx).unwrap();
+    let want = [
+        "测〔2026〕1号",
+        "签发人：张三",
+        "测试标题",
+        "各成员单位：",
+        "表1　测试",
+        "单位：起",
+        "甲项",
+        "注：测试注释。",
+        "附件：1. 附件一",
+        "2. 附件二",
+        "2026年10月15日",
+        "附件1",
+        "内容一。",
+        "附件2",
+        "内容二。",
+        "抄送：市政府办公室，市公安局。",
+        "2026年10月16日印发",
+    ];
+    let check = |format: &str, text: &str| {
+        let text = squash(text);
+        let mut at = 0;
+        for w in want {
+            let w = squash(w);
+            match text[at..].find(&w) {
+                Some(i) => at += i + w.len(),
+                None => panic!("{format}: “{w}” missing or out of order in {text}"),
+            }
+        }
+    };
+    check("html", &unescape(&html::draw(&d)));
+    let tmp = tempfile::tempdir().unwrap();
+    let r = pdf::PdfRenderer::new(&Default::default()).unwrap();
+    let out = r.render(&pdf::docs::draw(&d), "t.pdf").unwrap();
+    std::fs::write(tmp.path().join("t.pdf"), &out.bytes).unwrap();
+    check("pdf", &pdf_text(&tmp.path().join("t.pdf")));
+    let issued = chrono::NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+    let (bytes, _) = docx::draw(&d, "t.docx", issued, None).unwrap();
+    std::fs::write(tmp.path().join("t.docx"), bytes).unwrap();
+    check("docx", &docx_text(&tmp.path().join("t.docx")));
+}

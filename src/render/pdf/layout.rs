@@ -169,6 +169,8 @@ pub struct TablePlan {
     cap: Vec<Glyph>,
     cap_cont: Vec<Glyph>,
     cap_h: f32,
+    /// Height of the 单位 line (0 without one).
+    unit_h: f32,
 }
 
 impl TablePlan {
@@ -632,6 +634,7 @@ impl<'a> Layout<'a> {
             cap,
             cap_cont,
             cap_h,
+            unit_h: if t.unit.is_some() { size * 1.6 } else { 0.0 },
         })
     }
 
@@ -646,7 +649,7 @@ impl<'a> Layout<'a> {
         } else {
             p.pieces.first().map(|x| x.2).unwrap_or(0.0)
         };
-        TABLE_GAP_ABOVE + cap + p.head_h + body
+        TABLE_GAP_ABOVE + cap + p.unit_h + p.head_h + body
     }
 
     /// The header row of a table (on its first page and every continuation).
@@ -676,9 +679,9 @@ impl<'a> Layout<'a> {
         if let Some(u) = &t.unit {
             let g = self.glyphs(Role::Table, u);
             let w = line_width(&g, p.size);
-            let y = Self::baseline(self.y, p.size * 1.6, p.size);
+            let y = Self::baseline(self.y, p.unit_h, p.size);
             self.put(&g, LEFT + (TEXT_W - w).max(0.0), y, p.size, 0.0, BLACK, 0.0);
-            self.y += p.size * 1.6;
+            self.y += p.unit_h;
         }
         self.table_head(&p);
         let mut on_page = 0;
