@@ -6,6 +6,7 @@ mod analysis;
 mod assess;
 mod cli;
 mod common;
+mod completions;
 mod determinism;
 mod docmodel;
 mod feedback;
