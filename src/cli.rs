@@ -71,6 +71,9 @@ pub struct ValidateArgs {
     /// 写出全部被拒行 / write every rejected row to this CSV (UTF-8 with BOM)
     #[arg(long)]
     pub rejects: Option<PathBuf>,
+    /// 写出各单位数据质量反馈单 / write one feedback workbook per unit into this folder
+    #[arg(long)]
+    pub feedback: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
