@@ -725,7 +725,8 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         case_id,
         unit,
         region,
-        township: ctx.intern(&ctx.scrub(row.raw(c::TOWNSHIP), party, party_id)),
+        // Township and status are short, shared names: numbers only.
+        township: ctx.intern(&ctx.scrub(row.raw(c::TOWNSHIP), "", "")),
         site: ctx.intern(&ctx.scrub(row.raw(c::SITE), party, party_id)),
         // A coordinate pair counts only when both halves are given.
         lon: lat.and(lon),
@@ -735,7 +736,7 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         violation_type,
         filed_date,
         closed_date,
-        status: ctx.intern(&ctx.scrub(status, party, party_id)),
+        status: ctx.intern(&ctx.scrub(status, "", "")),
         fine_yuan,
         confiscated_yuan,
         volume_t,
