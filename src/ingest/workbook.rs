@@ -43,8 +43,19 @@ fn err(zh: impl Into<String>, en: impl Into<String>) -> WorkbookError {
     }
 }
 
-/// Read every worksheet of a workbook held in memory.
+/// Read every worksheet of a workbook held in memory. A damaged file that
+/// makes the reader panic is reported like any unreadable workbook: one bad
+/// file must not end the run.
 pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
+    std::panic::catch_unwind(|| read_workbook_inner(bytes)).unwrap_or_else(|_| {
+        Err(err(
+            "无法读取工作簿（文件结构损坏）",
+            "cannot read the workbook (its structure is damaged)",
+        ))
+    })
+}
+
+fn read_workbook_inner(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
     if bytes.starts_with(b"PK") {
         check_unpacked_size(bytes)?;
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && looks_encrypted_ooxml(bytes) {

@@ -6,6 +6,7 @@ mod analysis;
 mod assess;
 mod cli;
 mod common;
+mod completions;
 mod determinism;
 mod feedback;
 mod fuzz_regressions;
