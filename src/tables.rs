@@ -411,7 +411,7 @@ pub fn score_data(a: &crate::assess::Assessment) -> Vec<DataTable> {
                 cells.push(Value::Num(i.numerator));
                 cells.push(Value::Num(i.denominator));
                 cells.push(i.rate.map(Value::Rate).unwrap_or(Value::Empty));
-                cells.push(Value::Num(i.points));
+                cells.push(i.points.map(Value::Num).unwrap_or(Value::Empty));
             }
             for d in &s.deductions {
                 cells.push(Value::int(d.count));

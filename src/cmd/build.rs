@@ -380,6 +380,8 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         })
         .collect();
     let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
+    // Printed once the reports are written (a fatal error stays one line).
+    let warnings = assessment.warnings();
     output::release_freed_memory();
     timer.stage("analysis + assessment");
     pb.inc(1);
@@ -483,6 +485,10 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     timer.stage("write");
     pb.inc(1);
     pb.finish_and_clear();
+    // Indicators without data (issue 17 item 11): one line each.
+    for w in &warnings {
+        eprintln!("{}", crate::ingest::text::escape_controls(w));
+    }
     let _ = writeln!(
         std::io::stdout().lock(),
         "已写入 / written: {}（{} 个文件 / files；被拒行 / rejected rows: {}）",

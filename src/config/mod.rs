@@ -205,6 +205,7 @@ impl Config {
                 None => format!("`{key}`: {msg}"),
             }
         })?;
+        crate::names::check_conflicts(&cfg, text)?;
         Ok(cfg)
     }
 

@@ -49,7 +49,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
                 had_errors: false,
             },
             Err(_) => {
-                let (t, had_errors) = mixed_lines(rest);
+                let (t, had_errors, _) = mixed_lines(rest);
                 Decoded {
                     text: Cow::Owned(t),
                     encoding: Encoding::Utf8Bom,
@@ -83,31 +83,40 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             had_errors: false,
         },
         Err(_) => {
-            let (t, had_errors) = mixed_lines(bytes);
+            let (t, had_errors, gb) = mixed_lines(bytes);
             Decoded {
                 text: Cow::Owned(t),
-                encoding: Encoding::Gb18030,
+                // UTF-8 with a few cut characters is still UTF-8.
+                encoding: if gb {
+                    Encoding::Gb18030
+                } else {
+                    Encoding::Utf8
+                },
                 had_errors,
             }
         }
     }
 }
 
-/// Decode line by line: valid UTF-8 lines as they are, the others as GB18030.
-fn mixed_lines(bytes: &[u8]) -> (String, bool) {
+/// Decode line by line: valid UTF-8 lines as they are, the others as
+/// GB18030, unless mostly UTF-8 (see `text::decode_line`).
+fn mixed_lines(bytes: &[u8]) -> (String, bool, bool) {
     let mut out = String::with_capacity(bytes.len() + bytes.len() / 2);
     let mut had_errors = false;
+    let mut any_gb = false;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
         match std::str::from_utf8(line) {
             Ok(s) => out.push_str(s),
             Err(_) => {
-                let (t, errs) = encoding_rs::GB18030.decode_without_bom_handling(line);
+                // Mostly UTF-8 with a cut character, or GB18030 (ingest::text).
+                let (t, errs, gb) = super::text::decode_line(line);
                 had_errors |= errs;
+                any_gb |= gb;
                 out.push_str(&t);
             }
         }
     }
-    (out, had_errors)
+    (out, had_errors, any_gb)
 }
 
 /// Does this look like a binary (non-text) file? NUL bytes outside UTF-16, or

@@ -148,12 +148,14 @@ pub fn clip(s: &str, max: usize) -> String {
 }
 
 fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
-    // Personal data is never copied out, even when it is the offending value.
+    // Personal data is never copied out, even when it is the offending
+    // value; an ID number is masked in whatever field it is found.
     let value = if matches!(e.field, "party" | "party_id") && !e.value.is_empty() {
         clip(&crate::privacy::mask_id(&e.value), MAX_REJECT_VALUE)
     } else {
-        clip(&e.value, MAX_REJECT_VALUE)
+        clip(&crate::privacy::scrub_ids(&e.value), MAX_REJECT_VALUE)
     };
+    let ids = crate::privacy::scrub_ids;
     Reject {
         file: rel.to_string(),
         line,
@@ -162,8 +164,14 @@ fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
         code: e.code,
         // Messages quote the cell: a line break in it must not break the
         // one-line message (the value itself is kept as read).
-        message: clip(&text::escape_controls(&e.message), 4 * MAX_REJECT_VALUE),
-        message_en: clip(&text::escape_controls(&e.message_en), 4 * MAX_REJECT_VALUE),
+        message: clip(
+            &text::escape_controls(&ids(&e.message)),
+            4 * MAX_REJECT_VALUE,
+        ),
+        message_en: clip(
+            &text::escape_controls(&ids(&e.message_en)),
+            4 * MAX_REJECT_VALUE,
+        ),
     }
 }
 
@@ -476,7 +484,7 @@ fn read_text(
     let counts = &mut file.counts;
     while let Some(rec) = records.next_rec() {
         match rec {
-            Rec::Error { line, message } => {
+            Rec::Error { line, zh, en } => {
                 counts.rows_read += 1;
                 counts.rejected += 1;
                 out.rejects.push(Reject {
@@ -485,8 +493,8 @@ fn read_text(
                     field: String::new(),
                     value: String::new(),
                     code: codes::BAD_RECORD,
-                    message: format!("无法解析该行：{message}"),
-                    message_en: format!("cannot parse this record: {message}"),
+                    message: zh,
+                    message_en: en,
                 });
             }
             Rec::Row { line, cells } => {
@@ -692,10 +700,10 @@ impl<T: Keyed> Ledger<T> {
                 file: f.path.clone(),
                 line: o.line,
                 field: field.into(),
-                value: value.to_string(),
+                value: crate::privacy::scrub_ids(value).into_owned(),
                 code: codes::DUPLICATE,
-                message: text::escape_controls(&zh),
-                message_en: text::escape_controls(&en),
+                message: text::escape_controls(&crate::privacy::scrub_ids(&zh)),
+                message_en: text::escape_controls(&crate::privacy::scrub_ids(&en)),
             });
         } else {
             let f = &mut files[pf];
@@ -730,6 +738,7 @@ pub struct Settler {
     rejects: Vec<Reject>,
     cases: Ledger<Case>,
     refs: Ledger<Referral>,
+    attendance: Attendance,
 }
 
 impl Settler {
@@ -743,6 +752,7 @@ impl Settler {
             rejects: Vec::new(),
             cases: Ledger::new(),
             refs: Ledger::new(),
+            attendance: HashMap::default(),
         }
     }
 
@@ -793,10 +803,17 @@ impl Settler {
                 p.origin.file = fi32;
                 p
             }));
-            self.ds.meetings.extend(meetings.into_iter().map(|mut m| {
+            for mut m in meetings {
                 m.origin.file = fi32;
-                m
-            }));
+                if let Some(r) = attendance_conflict(&mut self.attendance, files, &m, fi) {
+                    let f = &mut files[fi];
+                    f.counts.accepted -= 1;
+                    f.counts.rejected += 1;
+                    self.rejects.push(r);
+                } else {
+                    self.ds.meetings.push(m);
+                }
+            }
             self.ds
                 .adjustments
                 .extend(adjustments.into_iter().map(|mut a| {
@@ -805,13 +822,63 @@ impl Settler {
                 }));
         }
     }
+}
 
+/// Attendance per (unit, meeting date): (attended, file, line) of the first accepted row.
+type Attendance = HashMap<(UnitId, chrono::NaiveDate), (bool, usize, u64), rows::FastHash>;
+
+/// Two rows for one unit and meeting date that disagree (× then √): the
+/// first row (by file path, then line) stands and the later one is
+/// rejected, so contradictory records never count as attended. A repeated
+/// row that agrees changes nothing and is accepted.
+fn attendance_conflict(
+    attendance: &mut Attendance,
+    files: &[InputFile],
+    m: &Meeting,
+    fi: usize,
+) -> Option<Reject> {
+    {
+        let (first, ffile, fline) =
+            *attendance
+                .entry((m.unit, m.date))
+                .or_insert((m.attended, fi, m.origin.line));
+        if first == m.attended {
+            return None;
+        }
+        let yn = |b: bool| if b { "出席" } else { "未出席" };
+        let yn_en = |b: bool| if b { "attended" } else { "absent" };
+        Some(Reject {
+            file: files[fi].path.clone(),
+            line: m.origin.line,
+            field: "attended".into(),
+            value: yn(m.attended).into(),
+            code: codes::CONFLICT,
+            message: text::escape_controls(&format!(
+                "与{} 第{fline}行矛盾：同一单位同一会议日期 {} 已记为“{}”，本行记为“{}”，本行不予采用",
+                files[ffile].path,
+                m.date,
+                yn(first),
+                yn(m.attended)
+            )),
+            message_en: text::escape_controls(&format!(
+                "contradicts {} line {fline}: the same unit on meeting date {} is recorded as {} there and {} here; this row is not used",
+                files[ffile].path,
+                m.date,
+                yn_en(first),
+                yn_en(m.attended)
+            )),
+        })
+    }
+}
+
+impl Settler {
     pub fn finish(self) -> Dataset {
         let Settler {
             mut ds,
             mut rejects,
             cases,
             refs,
+            ..
         } = self;
         ds.cases = cases.into_records();
         // Keys are unique, so an unstable sort is deterministic.

@@ -212,11 +212,12 @@ fn detail(kind: &'static str, s: &Scored) -> ScoreDetail {
                 weight: format::num(i.weight),
                 numerator: format::num(i.numerator),
                 denominator: format::num(i.denominator),
-                rate: match i.rate {
-                    Some(_) => format::rate(i.rate),
-                    None => "无（得满分）".into(),
+                rate: match (i.no_data, i.rate) {
+                    (true, _) => "无数据（不计分）".into(),
+                    (false, Some(_)) => format::rate(i.rate),
+                    (false, None) => "无（得满分）".into(),
                 },
-                points: format::num(i.points),
+                points: i.points.map(format::num).unwrap_or_else(|| "—".into()),
             })
             .collect(),
         deductions: s

@@ -19,5 +19,6 @@ mod interrupted;
 mod malformed;
 mod office;
 mod pdf;
+mod safe_data;
 mod sample;
 mod workbooks;
