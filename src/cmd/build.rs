@@ -408,31 +408,38 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         drop(data_tables);
     }
     output::release_freed_memory();
-    // summary.json after the tables are no longer needed: the two largest
-    // outputs are never being built at the same time.
-    files.insert(
-        0,
-        (
-            "summary.json".into(),
-            summary::summary_bytes(&a, &ds, &cfg, issued, &assessment),
-        ),
-    );
-    timer.stage("summary + tables");
-    if formats
+    timer.stage("tables");
+    // summary.json after the tables are no longer needed (the two largest
+    // outputs are never being built at the same time), on one core while
+    // the document contexts are built on the other: both only read the
+    // analysis, so the bytes are the same as one after the other.
+    let want_docs = formats
         .iter()
-        .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx))
-    {
-        let docs = documents(
-            &ds,
-            &cfg,
-            &a,
-            &cells,
-            &assessment,
-            issued,
-            &text,
-            &formats,
-            &table_names,
-        )?;
+        .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx));
+    let (summary_json, docs) = rayon::join(
+        || summary::summary_bytes(&a, &ds, &cfg, issued, &assessment),
+        || {
+            want_docs
+                .then(|| {
+                    documents(
+                        &ds,
+                        &cfg,
+                        &a,
+                        &cells,
+                        &assessment,
+                        issued,
+                        &text,
+                        &formats,
+                        &table_names,
+                    )
+                })
+                .transpose()
+        },
+    );
+    files.insert(0, ("summary.json".into(), summary_json));
+    let docs = docs?;
+    timer.stage("summary.json ‖ report contexts");
+    if let Some(docs) = docs {
         // Each document once, as a model from its template; every format
         // draws the models.
         let templates = crate::report::markup::Templates::new(cfg.output.templates_dir.as_deref())?;
@@ -441,7 +448,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
             .then(|| HtmlRenderer::new(cfg.output.templates_dir.as_deref()))
             .transpose()?;
         let models = docs.compose(&templates)?;
-        timer.stage("report contexts");
+        timer.stage("document models");
         if let Some(renderer) = &html_renderer {
             files.extend(html::render_docs(renderer, &docs.index, &models)?);
             timer.stage("html");

@@ -22,6 +22,7 @@ pub const DEFAULT_TOML: &str = include_str!("minebrief.toml");
 pub struct Config {
     pub organisation: Organisation,
     pub rules: Rules,
+    pub area: Area,
     pub privacy: Privacy,
     pub output: OutputCfg,
     pub fonts: Fonts,
@@ -52,6 +53,40 @@ pub struct Rules {
     pub filing_days: i64,
     pub closing_days: i64,
     pub recurrence_radius_m: f64,
+}
+
+/// The area where a case's coordinates are plausible (SPEC section 2):
+/// coordinates at (0, 0) or outside this box count as missing for
+/// recurrence. Degrees, bounds included.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Area {
+    pub min_lon: f64,
+    pub max_lon: f64,
+    pub min_lat: f64,
+    pub max_lat: f64,
+}
+
+impl Default for Area {
+    /// 温州市 (27°03′–28°36′ N, 119°37′–121°18′ E) with a margin for its
+    /// islands (七星列岛, 南麂, 北麂).
+    fn default() -> Area {
+        Area {
+            min_lon: 119.5,
+            max_lon: 121.5,
+            min_lat: 26.8,
+            max_lat: 28.8,
+        }
+    }
+}
+
+impl Area {
+    /// Plausible coordinates: inside the box and not (0, 0).
+    pub fn contains(&self, lon: f64, lat: f64) -> bool {
+        !(lon == 0.0 && lat == 0.0)
+            && (self.min_lon..=self.max_lon).contains(&lon)
+            && (self.min_lat..=self.max_lat).contains(&lat)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -277,6 +312,26 @@ impl Config {
                 "recurrence_radius_m",
                 "须为非负数 / must be a non-negative number",
             );
+        }
+        let a = &self.area;
+        for (key, v, lim) in [
+            ("min_lon", a.min_lon, 180.0),
+            ("max_lon", a.max_lon, 180.0),
+            ("min_lat", a.min_lat, 90.0),
+            ("max_lat", a.max_lat, 90.0),
+        ] {
+            if !(v.is_finite() && v.abs() <= lim) {
+                return Err((
+                    key.to_string(),
+                    format!("须为 -{lim} 到 {lim} 之间的度数 / must be degrees between -{lim} and {lim}"),
+                ));
+            }
+        }
+        if a.min_lon >= a.max_lon {
+            return err("max_lon", "须大于 min_lon / must be greater than min_lon");
+        }
+        if a.min_lat >= a.max_lat {
+            return err("max_lat", "须大于 min_lat / must be greater than min_lat");
         }
         if let Some(d) = &self.organisation.issue_date {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {

@@ -19,6 +19,7 @@ mod interrupted;
 mod malformed;
 mod office;
 mod pdf;
+mod recurrence;
 mod safe_data;
 mod sample;
 mod workbooks;
