@@ -138,6 +138,9 @@ pub struct AssessmentDoc {
     pub accountability: Vec<AccountabilityEntry>,
     pub details: Vec<ScoreDetail>,
     pub rubric: Vec<String>,
+    /// One sentence per indicator without data (SPEC §3: 无数据, the other
+    /// indicators scaled to the full weight), for the 考核办法 section.
+    pub no_data: Vec<String>,
     /// Score charts (drawn as SVG in HTML, as vector graphics in PDF).
     pub unit_chart: Option<Chart>,
     pub region_chart: Option<Chart>,
@@ -360,6 +363,16 @@ impl AssessmentDoc {
             accountability: a.accountability.clone(),
             details,
             rubric: rubric_lines(cfg),
+            no_data: a
+                .no_data
+                .iter()
+                .map(|n| {
+                    format!(
+                        "“{}”指标本季度无数据（{}），不计分，其余指标得分按实有指标折算。",
+                        n.name, n.reason
+                    )
+                })
+                .collect(),
             unit_chart: score_chart("成员单位考核得分", &a.units, cfg),
             region_chart: score_chart("县（市、区）考核得分", &a.regions, cfg),
         }

@@ -211,6 +211,16 @@ fn item11_missing_optional_file_is_no_data_not_full_marks() {
         "{stderr}"
     );
 
+    // The assessment says which indicator had no data and why.
+    let out = tempfile::tempdir().unwrap();
+    let q2 = crate::common::build(d.path(), "2026Q3", out.path(), &[]);
+    let html = std::fs::read_to_string(q2.join("assessment.html")).unwrap();
+    assert!(
+        html.contains("“联席会议出席率”指标本季度无数据（")
+            && html.contains("其余指标得分按实有指标折算"),
+        "no 无数据 sentence in assessment.html"
+    );
+
     // An unreadable meetings.csv (no header) is no data too.
     write(d.path(), "2026Q3/meetings.csv", "这不是表格\n随便写点\n");
     let (_o, q, stderr) = build_quiet(d.path());
