@@ -1,11 +1,11 @@
 //! The one integration-test binary: a module per feature, all sharing
 //! `common` (building and linking polars once instead of once per file).
 
-mod common;
 mod accounting;
 mod analysis;
 mod assess;
 mod cli;
+mod common;
 mod determinism;
 mod fuzz_regressions;
 mod harm;
@@ -16,4 +16,5 @@ mod interrupted;
 mod malformed;
 mod office;
 mod pdf;
+mod safety;
 mod sample;
