@@ -10,6 +10,14 @@ use crate::model::Reject;
 
 /// Write a file under a temporary name in the same folder, then rename it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] with the contents streamed by `write`.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     if !dir.as_os_str().is_empty() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -19,15 +27,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "out".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
-        f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        write(&mut f)?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(&tmp, e));
     }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(path, e)
-    })
+    })?;
+    if !dir.as_os_str().is_empty() {
+        sync_dir(dir);
+    }
+    Ok(())
 }
 
 /// An absolute path without `.`/`..` and links, for a path that may not
@@ -118,13 +134,12 @@ pub fn in_quarter_folder(p: &Path, data: &Path) -> bool {
 /// be (an input file). `protected` gets the resolved path.
 pub fn write_user_file(
     path: &Path,
-    bytes: &[u8],
+    write: impl Fn(&mut dyn Write) -> std::io::Result<()>,
     protected: impl Fn(&Path) -> Option<(String, String)>,
 ) -> Result<()> {
     if path.as_os_str() == "-" {
         let mut out = std::io::stdout().lock();
-        return out
-            .write_all(bytes)
+        return write(&mut out)
             .and_then(|()| out.flush())
             .map_err(|e| Error::io("<stdout>", e));
     }
@@ -140,8 +155,7 @@ pub fn write_user_file(
                 .write(true)
                 .open(path)
                 .map_err(|e| Error::io(path, e))?;
-            return f
-                .write_all(bytes)
+            return write(&mut f)
                 .and_then(|()| f.flush())
                 .map_err(|e| Error::io(path, e));
         }
@@ -153,7 +167,7 @@ pub fn write_user_file(
             format!("will not write {}: {en}", path.display()),
         ));
     }
-    write_atomic(&target, bytes)
+    write_atomic_with(&target, write)
 }
 
 /// A file or folder name built from data (a region name): path separators,
@@ -530,7 +544,20 @@ pub fn fmt_num(x: f64) -> String {
 /// Written straight from the rejects (no intermediate table: a million
 /// rejected rows must not be held twice).
 pub fn rejects_csv(rejects: &[Reject]) -> Vec<u8> {
-    let mut out = CsvOut::new(&[
+    let mut buf = Vec::with_capacity(4096);
+    // Writing into a Vec cannot fail.
+    let _ = write_rejects_csv(&mut buf, rejects);
+    buf
+}
+
+/// rejects.csv streamed to `w` (validate --rejects: the file is never held
+/// in memory as a whole).
+pub fn write_rejects_csv(w: &mut dyn Write, rejects: &[Reject]) -> std::io::Result<()> {
+    w.write_all(b"\xEF\xBB\xBF")?;
+    let mut c = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(std::io::BufWriter::with_capacity(1 << 16, w));
+    c.write_record([
         "file",
         "line",
         "field",
@@ -538,19 +565,19 @@ pub fn rejects_csv(rejects: &[Reject]) -> Vec<u8> {
         "code",
         "message",
         "message_en",
-    ]);
+    ])?;
     for r in rejects {
-        out.row(&[
-            Cell::Text(&r.file),
-            Cell::Int(i64::try_from(r.line).unwrap_or(i64::MAX)),
-            Cell::Own(&r.field),
-            Cell::Text(&r.value),
-            Cell::Own(r.code),
-            Cell::Text(&r.message),
-            Cell::Text(&r.message_en),
-        ]);
+        c.write_field(csv_safe(&r.file).as_bytes())?;
+        c.write_field(r.line.to_string())?;
+        c.write_field(&r.field)?;
+        c.write_field(csv_safe(&r.value).as_bytes())?;
+        c.write_field(r.code)?;
+        c.write_field(csv_safe(&r.message).as_bytes())?;
+        c.write_field(csv_safe(&r.message_en).as_bytes())?;
+        c.write_record(None::<&[u8]>)?;
     }
-    out.into_bytes()
+    c.flush()?;
+    Ok(())
 }
 
 /// Give memory freed by a finished stage back to the operating system

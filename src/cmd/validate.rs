@@ -40,7 +40,8 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
             Some(c) => Some(crate::output::resolve(&c)?),
             None => None,
         };
-        crate::output::write_user_file(p, &crate::output::rejects_csv(&ds.rejects), |t| {
+        let csv = |w: &mut dyn std::io::Write| crate::output::write_rejects_csv(w, &ds.rejects);
+        crate::output::write_user_file(p, csv, |t| {
             if crate::output::in_quarter_folder(t, &data) {
                 Some((
                     "它位于数据目录的季度文件夹中，会覆盖输入文件或在下次运行时被当作案件文件读入".into(),

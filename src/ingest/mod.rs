@@ -398,7 +398,7 @@ fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
     Reject {
         file: rel.to_string(),
         line,
-        field: e.field.to_string(),
+        field: e.field,
         value,
         code: e.code,
         // Messages quote the cell: a line break in it must not break the
@@ -449,7 +449,7 @@ fn fail(file: &mut InputFile, out: &mut FileOutcome, code: &'static str, zh: Str
     out.rejects.push(Reject {
         file: file.path.clone(),
         line: 0,
-        field: String::new(),
+        field: "",
         value: String::new(),
         code,
         message: zh,
@@ -565,7 +565,7 @@ pub fn read_bytes_with(
                 out.rejects.push(Reject {
                     file: entry.rel.clone(),
                     line,
-                    field: String::new(),
+                    field: "",
                     value: String::new(),
                     code: codes::BAD_RECORD,
                     message: format!("无法解析该行：{message}"),
@@ -584,7 +584,7 @@ pub fn read_bytes_with(
                     out.rejects.push(Reject {
                         file: entry.rel.clone(),
                         line,
-                        field: String::new(),
+                        field: "",
                         value: format!("{n}"),
                         code: codes::FIELD_COUNT,
                         message: format!(
@@ -622,6 +622,9 @@ pub fn read_bytes_with(
             }
         }
     }
+    // Rejected rows may be many (a million from one bad export): give back
+    // the slack of the doubling growth (a large block shrinks in place).
+    out.rejects.shrink_to_fit();
     out.file = Some(file);
     out
 }
@@ -776,7 +779,7 @@ impl<T: Keyed> Ledger<T> {
             rejects.push(Reject {
                 file: f.path.clone(),
                 line: o.line,
-                field: field.into(),
+                field,
                 value: value.to_string(),
                 code: codes::DUPLICATE,
                 message: text::escape_controls(&zh),
@@ -862,7 +865,12 @@ impl Settler {
                 counts: Counts::default(),
                 error: None,
             }));
-            self.rejects.append(&mut file_rejects);
+            if self.rejects.is_empty() {
+                // No copy (a million rejected rows from one file are moved).
+                self.rejects = file_rejects;
+            } else {
+                self.rejects.append(&mut file_rejects);
+            }
             for c in file_cases {
                 self.cases.add(c, fi, files, &mut self.rejects);
             }
