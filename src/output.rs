@@ -569,7 +569,7 @@ pub fn write_rejects_csv(w: &mut dyn Write, rejects: &[Reject]) -> std::io::Resu
     for r in rejects {
         c.write_field(csv_safe(&r.file).as_bytes())?;
         c.write_field(r.line.to_string())?;
-        c.write_field(&r.field)?;
+        c.write_field(r.field)?;
         c.write_field(csv_safe(&r.value).as_bytes())?;
         c.write_field(r.code)?;
         c.write_field(csv_safe(&r.message).as_bytes())?;

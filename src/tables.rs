@@ -456,7 +456,7 @@ pub fn rejects_table(rejects: &[Reject]) -> DataTable {
         t.row(vec![
             Value::text(&r.file),
             Value::int(r.line),
-            Value::label(&r.field),
+            Value::label(r.field),
             Value::text(&r.value),
             Value::label(r.code),
             Value::text(&r.message),

@@ -191,7 +191,7 @@ pub fn report(ds: &Dataset) -> String {
             let field = if r.field.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", term(&r.field))
+                format!(" [{}]", term(r.field))
             };
             let _ = writeln!(
                 out,
