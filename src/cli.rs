@@ -27,6 +27,17 @@ pub enum Command {
     Sample(SampleArgs),
     /// 写出默认配置 / write the default minebrief.toml to edit
     Init(InitArgs),
+    /// 命令行补全脚本 / shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(CompletionsArgs),
+    /// 手册页 / the manual page (roff): minebrief man > minebrief.1
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// 终端类型 / shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, clap::Args)]
@@ -71,6 +82,9 @@ pub struct ValidateArgs {
     /// 写出全部被拒行 / write every rejected row to this CSV (UTF-8 with BOM)
     #[arg(long)]
     pub rejects: Option<PathBuf>,
+    /// 写出各单位数据质量反馈单 / write one feedback workbook per unit into this folder
+    #[arg(long)]
+    pub feedback: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -134,6 +148,8 @@ pub fn main() -> i32 {
         Command::Validate(a) => cmd::validate::run(a),
         Command::Sample(a) => cmd::sample::run(a),
         Command::Init(a) => cmd::init::run(a),
+        Command::Completions(a) => cmd::completions::run(a),
+        Command::Man => cmd::man::run(),
     };
     match result {
         Ok(code) => code,
@@ -172,8 +188,8 @@ pub fn usage_message(e: &clap::Error) -> (String, String) {
         ErrorKind::InvalidSubcommand => {
             let sub = ctx(ContextKind::InvalidSubcommand);
             (
-                format!("未知的命令 {sub}{hint_zh}，可用 build、validate、sample、init"),
-                format!("unknown command {sub}{hint_en}; use build, validate, sample or init"),
+                format!("未知的命令 {sub}{hint_zh}，可用 build、validate、sample、init、completions、man"),
+                format!("unknown command {sub}{hint_en}; use build, validate, sample, init, completions or man"),
             )
         }
         ErrorKind::MissingRequiredArgument => (

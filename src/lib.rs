@@ -13,6 +13,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod error;
+pub mod feedback;
 pub mod ingest;
 pub mod model;
 pub mod names;

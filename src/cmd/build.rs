@@ -507,6 +507,8 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         all.push(tables::rejects_table(&ds.rejects));
         let title = format!("{}{}打击非法采矿工作数据表", quarter.chinese(), a.scope);
         files.push(("tables.xlsx".into(), xlsx::workbook(&all, &title, issued)?));
+        // 数据质量反馈单 for every unit with rejected rows or no export.
+        files.extend(crate::feedback::files(&ds, &cfg, quarter, issued)?);
     } else {
         drop(data_tables);
     }

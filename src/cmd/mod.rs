@@ -1,7 +1,9 @@
 //! One module per command; each parses nothing itself and calls the pipeline.
 
 pub mod build;
+pub mod completions;
 pub mod init;
+pub mod man;
 pub mod sample;
 pub mod validate;
 

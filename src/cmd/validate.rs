@@ -61,6 +61,27 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
             );
         }
     }
+    if let Some(dir) = &args.feedback {
+        // The report quarter: --quarter, else the latest folder read.
+        if let Some(q) = upto.or(ds.quarters.last().copied()) {
+            let issued = q.default_issue_date();
+            let files = crate::feedback::files(&ds, &cfg, q, issued)?;
+            let n = files.len();
+            crate::output::replace_dir(dir, |tmp| {
+                for (rel, bytes) in &files {
+                    let name = rel.strip_prefix("feedback/").unwrap_or(rel);
+                    let p = tmp.join(name);
+                    std::fs::write(&p, bytes).map_err(|e| crate::error::Error::io(&p, e))?;
+                }
+                Ok(())
+            })?;
+            let _ = writeln!(
+                out,
+                "反馈单已写入 / feedback sheets written to {}（{n} 个单位 / units）",
+                dir.display()
+            );
+        }
+    }
     let any_rejected = ds
         .files
         .iter()

@@ -8,6 +8,7 @@ pub mod parse;
 pub mod rows;
 pub mod table;
 pub mod text;
+pub mod workbook;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,10 +26,11 @@ pub use rows::KeepText;
 use rows::{codes, Row, RowCtx, RowError};
 use table::{Rec, Table, TableError};
 
-/// File extensions read from a quarter folder. Spreadsheets are listed so
-/// that they are reported (save as CSV) rather than silently ignored.
+/// File extensions read from a quarter folder as text. Workbooks
+/// (`workbook::WORKBOOK_EXT`) are read sheet by sheet; a WPS `.et` file is
+/// listed so that it is reported (save as .xlsx) rather than silently ignored.
 const READ_EXT: &[&str] = &["csv", "tsv", "txt"];
-const SPREADSHEET_EXT: &[&str] = &["xlsx", "xls", "et", "ods"];
+const SPREADSHEET_EXT: &[&str] = &["et"];
 
 /// A file found in a quarter folder.
 #[derive(Debug, Clone)]
@@ -109,8 +111,11 @@ fn is_data_name(name: &str) -> bool {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
+    let ext = ext.as_str();
     !name.starts_with('.')
-        && (READ_EXT.contains(&ext.as_str()) || SPREADSHEET_EXT.contains(&ext.as_str()))
+        && (READ_EXT.contains(&ext)
+            || SPREADSHEET_EXT.contains(&ext)
+            || workbook::WORKBOOK_EXT.contains(&ext))
 }
 
 /// Fail unless some case file is there to read: in the folder of
@@ -202,7 +207,10 @@ pub fn list_files(data: &Path, folders: &[(Quarter, String)]) -> Result<Vec<File
                 .extension()
                 .map(|e| e.to_string_lossy().to_lowercase())
                 .unwrap_or_default();
-            if !READ_EXT.contains(&ext.as_str()) && !SPREADSHEET_EXT.contains(&ext.as_str()) {
+            if !READ_EXT.contains(&ext.as_str())
+                && !SPREADSHEET_EXT.contains(&ext.as_str())
+                && !workbook::WORKBOOK_EXT.contains(&ext.as_str())
+            {
                 continue;
             }
             // Directories named like files are skipped; broken links are reported when read.
@@ -408,26 +416,160 @@ fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
     }
 }
 
-/// Read one file completely. Never fails: problems become rejections or a
-/// file error. `keep_text`: which cases keep 当事人, 证件号 and 简要案情.
+/// Read one file completely: one outcome, or one per worksheet of a
+/// workbook. Never fails: problems become rejections or a file error.
+/// `keep_text`: which cases keep 当事人, 证件号 and 简要案情.
 pub fn read_file(
     entry: &FileEntry,
     index: u32,
     resolver: &Resolver,
     keep_text: KeepText,
-) -> FileOutcome {
+) -> Vec<FileOutcome> {
     // `abs` is DATA/<quarter folder>/<file>.
     let root = entry.abs.parent().and_then(Path::parent);
     match read_input(&entry.abs, root, MAX_INPUT_BYTES) {
-        Ok(bytes) => read_bytes_with(entry, &bytes, index, resolver, keep_text),
+        Ok(bytes) if is_workbook(&entry.rel) => {
+            read_workbook_bytes(entry, &bytes, index, resolver, keep_text)
+        }
+        Ok(bytes) => vec![read_bytes_with(entry, &bytes, index, resolver, keep_text)],
         Err(r) => {
             let mut out = FileOutcome::default();
             let mut file = blank_input(entry);
             fail(&mut file, &mut out, codes::UNREADABLE, r.zh, r.en);
             out.file = Some(file);
-            out
+            vec![out]
         }
     }
+}
+
+fn extension(rel: &str) -> String {
+    Path::new(rel)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// Whether a file is read as a workbook (by its extension).
+pub fn is_workbook(rel: &str) -> bool {
+    workbook::WORKBOOK_EXT.contains(&extension(rel).as_str())
+}
+
+/// The kinds a worksheet may hold, tried in this order (the first of equal
+/// matches wins).
+const SHEET_KINDS: [FileKind; 5] = [
+    FileKind::Cases,
+    FileKind::Referrals,
+    FileKind::Patrols,
+    FileKind::Meetings,
+    FileKind::Adjustments,
+];
+
+/// Read a workbook: every worksheet with a recognisable header is one input
+/// (`2026Q3/公安.xlsx#Sheet1`) with its own counts; sheets without a header
+/// (notes, charts, empty sheets) are passed over. A workbook with no table
+/// at all, or one that cannot be opened, is one file error.
+pub fn read_workbook_bytes(
+    entry: &FileEntry,
+    bytes: &[u8],
+    index: u32,
+    resolver: &Resolver,
+    keep_text: KeepText,
+) -> Vec<FileOutcome> {
+    let mut file = blank_input(entry);
+    file.bytes = bytes.len() as u64;
+    file.sha256 = hex::encode(Sha256::digest(bytes));
+    let file_name = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
+    // A reserved name (referrals.xlsx) fixes the kind of every sheet.
+    let stem = Path::new(file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let reserved = match FileKind::from_file_name(&format!("{stem}.csv")) {
+        FileKind::Cases => None,
+        k => Some(k),
+    };
+    if let Some(k) = reserved {
+        file.kind = k;
+    }
+    let format = extension(&entry.rel).to_uppercase();
+    let sheets = match workbook::read_workbook(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let mut out = FileOutcome::default();
+            fail(&mut file, &mut out, codes::UNREADABLE, e.zh, e.en);
+            out.file = Some(file);
+            return vec![out];
+        }
+    };
+    let mut outs = Vec::new();
+    for sheet in &sheets {
+        let kinds: &[FileKind] = match &reserved {
+            Some(k) => std::slice::from_ref(k),
+            None => &SHEET_KINDS,
+        };
+        // The kind whose header names the most known columns, earliest first.
+        let best = kinds
+            .iter()
+            .filter_map(|&k| {
+                Table::locate(&sheet.csv, k).ok().map(|t| {
+                    let known = t.header.cols.iter().filter(|c| c.is_some()).count();
+                    (k, known)
+                })
+            })
+            .fold(None::<(FileKind, usize)>, |acc, (k, n)| match acc {
+                Some((_, m)) if m >= n => acc,
+                _ => Some((k, n)),
+            });
+        let Some((kind, _)) = best else { continue };
+        let sheet_entry = FileEntry {
+            rel: format!("{}#{}", entry.rel, text::escape_controls(&sheet.name)),
+            abs: entry.abs.clone(),
+            quarter: entry.quarter,
+            kind,
+        };
+        let mut sheet_file = file.clone();
+        sheet_file.path = sheet_entry.rel.clone();
+        sheet_file.kind = kind;
+        sheet_file.encoding = Some(format.clone());
+        // The sheet's name may name the unit (a workbook of several units'
+        // sheets); else the workbook's file name.
+        let file_unit = (kind == FileKind::Cases)
+            .then(|| resolver.unit(sheet.name.trim()))
+            .flatten()
+            .or_else(|| {
+                (kind == FileKind::Cases)
+                    .then(|| unit_from_file_name(resolver, file_name))
+                    .flatten()
+            });
+        outs.push(read_text(
+            &sheet_entry,
+            sheet_file,
+            &sheet.csv,
+            index,
+            resolver,
+            keep_text,
+            file_unit,
+        ));
+    }
+    if outs.is_empty() {
+        let mut out = FileOutcome::default();
+        fail(
+            &mut file,
+            &mut out,
+            codes::NO_HEADER,
+            format!(
+                "工作簿的 {} 个工作表中都找不到表头（前 30 行中没有一行包含至少 3 个可识别的列名）",
+                sheets.len()
+            ),
+            format!(
+                "no header row in any of the workbook's {} sheets (none of the first 30 rows names at least 3 known columns)",
+                sheets.len()
+            ),
+        );
+        out.file = Some(file);
+        outs.push(out);
+    }
+    outs
 }
 
 fn blank_input(entry: &FileEntry) -> InputFile {
@@ -475,10 +617,7 @@ pub fn read_bytes_with(
     let mut file = blank_input(entry);
     file.bytes = bytes.len() as u64;
     file.sha256 = hex::encode(Sha256::digest(bytes));
-    let ext = Path::new(&entry.rel)
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
+    let ext = extension(&entry.rel);
     if SPREADSHEET_EXT.contains(&ext.as_str())
         || bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(b"\xD0\xCF\x11\xE0")
@@ -487,8 +626,8 @@ pub fn read_bytes_with(
             &mut file,
             &mut out,
             codes::UNREADABLE,
-            "这是 Excel/WPS 表格文件，不是 CSV：请在 Excel 中“另存为 CSV（逗号分隔）”后放入季度文件夹".into(),
-            "this is a spreadsheet, not CSV: save it as CSV (comma delimited) in Excel".into(),
+            "这是无法直接读取的表格文件：请另存为 .xlsx 工作簿或 CSV（逗号分隔）后放入季度文件夹".into(),
+            "this spreadsheet cannot be read directly: save it as an .xlsx workbook or as CSV (comma delimited)".into(),
         );
         out.file = Some(file);
         return out;
@@ -506,7 +645,36 @@ pub fn read_bytes_with(
         out.file = Some(file);
         return out;
     }
-    let text: &str = &decoded.text;
+    let file_unit = if entry.kind == FileKind::Cases {
+        let name = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
+        unit_from_file_name(resolver, name)
+    } else {
+        None
+    };
+    read_text(
+        entry,
+        file,
+        &decoded.text,
+        index,
+        resolver,
+        keep_text,
+        file_unit,
+    )
+}
+
+/// Read decoded CSV text into records: locate the header, then every
+/// record below it. `file` is the input's entry so far (path, hashes,
+/// encoding); `file_unit` the unit its name names.
+fn read_text(
+    entry: &FileEntry,
+    mut file: InputFile,
+    text: &str,
+    index: u32,
+    resolver: &Resolver,
+    keep_text: KeepText,
+    file_unit: Option<UnitId>,
+) -> FileOutcome {
+    let mut out = FileOutcome::default();
     let table = match Table::locate(text, entry.kind) {
         Ok(t) => t,
         Err(e) => {
@@ -532,12 +700,6 @@ pub fn read_bytes_with(
             return out;
         }
     };
-    let file_unit = if entry.kind == FileKind::Cases {
-        let name = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
-        unit_from_file_name(resolver, name)
-    } else {
-        None
-    };
     let ctx = RowCtx {
         resolver,
         specs: headers::fields_of(entry.kind),
@@ -553,7 +715,7 @@ pub fn read_bytes_with(
     let width = table.header.width;
     if entry.kind == FileKind::Cases {
         // About 300 bytes a row in a typical export.
-        let _ = out.cases.try_reserve(bytes.len() / 300);
+        let _ = out.cases.try_reserve(text.len() / 300);
     }
     let mut records = table.records();
     let counts = &mut file.counts;
@@ -676,6 +838,7 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
                 };
                 read_file(f, (b * batch + i) as u32, &resolver, keep)
             })
+            .flatten()
             .collect();
         settler.feed(outcomes);
     }
@@ -871,15 +1034,31 @@ impl Settler {
             } else {
                 self.rejects.append(&mut file_rejects);
             }
-            for c in file_cases {
+            // A record's file index is its input's position here (a
+            // workbook's sheets are several inputs of one file).
+            let fi32 = fi as u32;
+            for mut c in file_cases {
+                c.origin.file = fi32;
                 self.cases.add(c, fi, files, &mut self.rejects);
             }
-            for r in referrals {
+            for mut r in referrals {
+                r.origin.file = fi32;
                 self.refs.add(r, fi, files, &mut self.rejects);
             }
-            self.ds.patrols.extend(patrols);
-            self.ds.meetings.extend(meetings);
-            self.ds.adjustments.extend(adjustments);
+            self.ds.patrols.extend(patrols.into_iter().map(|mut p| {
+                p.origin.file = fi32;
+                p
+            }));
+            self.ds.meetings.extend(meetings.into_iter().map(|mut m| {
+                m.origin.file = fi32;
+                m
+            }));
+            self.ds
+                .adjustments
+                .extend(adjustments.into_iter().map(|mut a| {
+                    a.origin.file = fi32;
+                    a
+                }));
         }
     }
 

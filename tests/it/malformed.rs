@@ -22,7 +22,7 @@ fn read_bytes(bytes: &[u8], kind: FileKind) -> ingest::FileOutcome {
         kind,
     };
     let r = Resolver::new(&Config::embedded());
-    ingest::read_file(&entry, 0, &r, ingest::KeepText::All)
+    ingest::read_file(&entry, 0, &r, ingest::KeepText::All).remove(0)
 }
 
 /// A small deterministic generator (xorshift) for pseudo-random inputs.

@@ -1,0 +1,253 @@
+//! Excel and OpenDocument workbooks as input: a quarter folder of mixed CSV
+//! and Excel exports gives the same figures as the same data in CSV; every
+//! sheet with a header is one input; rejects name the file, the sheet and
+//! the row as Excel shows it; a damaged workbook is one unreadable file.
+
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+
+use crate::common::{bin, build, ok, read};
+
+fn fixture_xls() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/excel/水利局.xls")
+}
+
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&read(&dir.join("summary.json"))).unwrap()
+}
+
+/// Copy a CSV export into a worksheet: dates as date cells, amounts and
+/// counts as number cells (as Excel would hold them), the rest as text.
+fn csv_to_sheet(ws: &mut Worksheet, csv_path: &Path) {
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(csv_path)
+        .unwrap();
+    let mut head: Vec<String> = Vec::new();
+    for (r, rec) in rdr.records().enumerate() {
+        let rec = rec.unwrap();
+        if r == 0 {
+            head = rec
+                .iter()
+                .map(|s| s.trim_start_matches('\u{feff}').to_string())
+                .collect();
+        }
+        for (c, v) in rec.iter().enumerate() {
+            let (row, col) = (r as u32, c as u16);
+            let h = head.get(c).map(String::as_str).unwrap_or("");
+            if v.is_empty() {
+                continue;
+            }
+            if r > 0 && h.contains("日期") {
+                if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                    use chrono::Datelike;
+                    let x =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                            .unwrap();
+                    ws.write_datetime_with_format(row, col, &x, &date).unwrap();
+                    continue;
+                }
+            }
+            let numeric = ["金额", "(吨)", "人数", "(艘)", "(台)", "经度", "纬度"]
+                .iter()
+                .any(|k| h.contains(k));
+            if r > 0 && numeric {
+                if let Ok(n) = v.parse::<f64>() {
+                    ws.write_number(row, col, n).unwrap();
+                    continue;
+                }
+            }
+            ws.write_string(row, col, v).unwrap();
+        }
+    }
+}
+
+fn csv_files(q: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(q)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn mixed_csv_and_excel_give_the_same_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv_data = tmp.path().join("csv");
+    ok(bin()
+        .args([
+            "sample",
+            "--clean",
+            "--rows",
+            "3000",
+            "--quarters",
+            "2",
+            "--last",
+            "2026Q3",
+        ])
+        .arg("--out")
+        .arg(&csv_data));
+    let xl_data = tmp.path().join("xl");
+    copy_dir(&csv_data, &xl_data);
+    let q = xl_data.join("2026Q3");
+    let cases: Vec<PathBuf> = csv_files(&q)
+        .into_iter()
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            ![
+                "referrals.csv",
+                "patrols.csv",
+                "meetings.csv",
+                "adjustments.csv",
+            ]
+            .contains(&n.as_ref())
+        })
+        .collect();
+    assert!(cases.len() >= 3, "{cases:?}");
+    // One export as its own workbook, two more as two sheets of one workbook,
+    // and the referral ledger as referrals.xlsx.
+    let mut one = Workbook::new();
+    csv_to_sheet(one.add_worksheet(), &cases[0]);
+    one.save(q.join("单位一.xlsx")).unwrap();
+    let mut two = Workbook::new();
+    for p in &cases[1..3] {
+        let ws = two.add_worksheet();
+        csv_to_sheet(ws, p);
+    }
+    two.add_worksheet().set_name("填表说明").unwrap();
+    two.save(q.join("两个单位.xlsx")).unwrap();
+    let mut refs = Workbook::new();
+    csv_to_sheet(refs.add_worksheet(), &q.join("referrals.csv"));
+    refs.save(q.join("referrals.xlsx")).unwrap();
+    for p in cases[..3].iter().chain([&q.join("referrals.csv")]) {
+        std::fs::remove_file(p).unwrap();
+    }
+
+    let out_csv = build(&csv_data, "2026Q3", &tmp.path().join("o1"), &[]);
+    let out_xl = build(&xl_data, "2026Q3", &tmp.path().join("o2"), &[]);
+    let (mut a, mut b) = (summary(&out_csv), summary(&out_xl));
+    let (ia, ib) = (a["inputs"].take(), b["inputs"].take());
+    assert_eq!(a, b, "figures differ between the CSV and the Excel inputs");
+    for k in ["rows_read", "accepted", "rejected", "skipped", "superseded"] {
+        assert_eq!(ia[k], ib[k], "{k}");
+    }
+    let paths: Vec<&str> = ib["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .filter(|p| p.contains(".xlsx"))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "2026Q3/referrals.xlsx#Sheet1",
+            "2026Q3/两个单位.xlsx#Sheet1",
+            "2026Q3/两个单位.xlsx#Sheet2",
+            "2026Q3/单位一.xlsx#Sheet1",
+        ]
+    );
+    assert_eq!(read(&out_xl.join("rejects.csv")).lines().count(), 1);
+}
+
+#[test]
+fn xls_sheet_rows_are_counted_and_rejects_name_sheet_and_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q = tmp.path().join("data/2026Q3");
+    std::fs::create_dir_all(&q).unwrap();
+    std::fs::copy(fixture_xls(), q.join("水利局.xls")).unwrap();
+    let out = build(
+        &tmp.path().join("data"),
+        "2026Q3",
+        &tmp.path().join("out"),
+        &[],
+    );
+    let s = summary(&out);
+    let f = &s["inputs"]["files"][0];
+    assert_eq!(f["path"], "2026Q3/水利局.xls#案件台账");
+    assert_eq!(f["kind"], "cases");
+    assert_eq!(f["unit"], "水利");
+    assert_eq!(f["encoding"], "XLS");
+    // Rows 4–7 below the header: SL-1, SL-2 accepted, 合计 skipped, SL-3 rejected.
+    assert_eq!(
+        [
+            &f["rows_read"],
+            &f["accepted"],
+            &f["skipped"],
+            &f["rejected"]
+        ],
+        [4, 2, 1, 1]
+    );
+    assert_eq!(s["totals"]["found"], 2);
+    assert_eq!(s["totals"]["filed"], 1);
+    assert_eq!(s["totals"]["power_cut"], 1);
+    let rejects = read(&out.join("rejects.csv"));
+    let row: Vec<&str> = rejects.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[0], "2026Q3/水利局.xls#案件台账");
+    assert_eq!(row[1], "7");
+    assert_eq!(row[2], "found_date");
+    assert!(rejects.contains("date_after_period"), "{rejects}");
+    let by_region = s["by_region"].as_array().unwrap();
+    let ruian = by_region.iter().find(|r| r["key"] == "瑞安市").unwrap();
+    assert_eq!(ruian["found"], 1);
+}
+
+#[test]
+fn damaged_workbook_is_one_unreadable_file_and_notes_sheets_are_passed_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q = tmp.path().join("data/2026Q3");
+    std::fs::create_dir_all(&q).unwrap();
+    std::fs::copy(fixture_xls(), q.join("水利局.xls")).unwrap();
+    let mut bytes = {
+        let mut wb = Workbook::new();
+        wb.add_worksheet().write_string(0, 0, "x").unwrap();
+        wb.save_to_buffer().unwrap()
+    };
+    bytes.truncate(bytes.len() / 3);
+    std::fs::write(q.join("公安局.xlsx"), &bytes).unwrap();
+    let mut notes = Workbook::new();
+    notes
+        .add_worksheet()
+        .write_string(0, 0, "本表无数据")
+        .unwrap();
+    notes.save(q.join("说明.xlsx")).unwrap();
+    let out = build(
+        &tmp.path().join("data"),
+        "2026Q3",
+        &tmp.path().join("out"),
+        &[],
+    );
+    let s = summary(&out);
+    let files = s["inputs"]["files"].as_array().unwrap();
+    let by = |p: &str| {
+        files
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap_or_else(|| panic!("{p}: {files:?}"))
+    };
+    let broken = by("2026Q3/公安局.xlsx");
+    assert!(broken["error"].as_str().unwrap().contains("无法读取工作簿"));
+    assert_eq!(broken["rows_read"], 0);
+    let notes = by("2026Q3/说明.xlsx");
+    assert!(notes["error"].as_str().unwrap().contains("找不到表头"));
+    by("2026Q3/水利局.xls#案件台账");
+    assert_eq!(files.len(), 3);
+}
