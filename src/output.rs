@@ -341,7 +341,8 @@ pub fn check_replaceable(dest: &Path) -> Result<()> {
         ));
     }
     let mut entries = std::fs::read_dir(dest).map_err(|e| Error::io(dest, e))?;
-    if entries.next().is_none() || written_by_us(&dest.join("manifest.json")) {
+    let marker = std::fs::symlink_metadata(dest.join(FOLDER_MARKER)).is_ok_and(|m| m.is_file());
+    if entries.next().is_none() || marker || written_by_us(&dest.join("manifest.json")) {
         return Ok(());
     }
     Err(Error::usage(
@@ -349,6 +350,10 @@ pub fn check_replaceable(dest: &Path) -> Result<()> {
         format!("{shown} was not written by minebrief (no manifest.json of ours); it is not replaced: move its files or use another --out"),
     ))
 }
+
+/// A file that marks a folder written by this tool that has no
+/// manifest.json (the feedback sheets of `validate --feedback`).
+pub const FOLDER_MARKER: &str = ".minebrief-output";
 
 /// Whether `p` is a regular file that is our manifest.json.
 fn written_by_us(p: &Path) -> bool {

@@ -68,6 +68,10 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
             let files = crate::feedback::files(&ds, &cfg, q, issued)?;
             let n = files.len();
             crate::output::replace_dir(dir, |tmp| {
+                // Marks the folder as ours: the next run may replace it.
+                let m = tmp.join(crate::output::FOLDER_MARKER);
+                std::fs::write(&m, "minebrief validate --feedback\n")
+                    .map_err(|e| crate::error::Error::io(&m, e))?;
                 for (rel, bytes) in &files {
                     let name = rel.strip_prefix("feedback/").unwrap_or(rel);
                     let p = tmp.join(name);

@@ -856,3 +856,38 @@ fn outputs_are_synced_before_the_swap() {
         .count();
     assert!(after >= 1, "the parent folder is synced after the swap");
 }
+
+// ---- the feedback folder is ours too: it may be rewritten, a foreign one not ----
+
+#[test]
+fn validate_feedback_rewrites_its_own_folder_only() {
+    let d = data();
+    let fb = tempfile::tempdir().unwrap();
+    let dir = fb.path().join("fb");
+    for _ in 0..2 {
+        let r = run(&[
+            "validate",
+            "--data",
+            s(d.path()),
+            "--quarter",
+            "2026Q3",
+            "--feedback",
+            s(&dir),
+        ]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+    }
+    let mine = fb.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "keep").unwrap();
+    let r = run(&[
+        "validate",
+        "--data",
+        s(d.path()),
+        "--quarter",
+        "2026Q3",
+        "--feedback",
+        s(&mine),
+    ]);
+    assert_fatal(&r, "mine");
+    assert_eq!(std::fs::read(mine.join("notes.txt")).unwrap(), b"keep");
+}
