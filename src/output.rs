@@ -137,11 +137,17 @@ pub fn write_user_file(
     write: impl Fn(&mut dyn Write) -> std::io::Result<()>,
     protected: impl Fn(&Path) -> Option<(String, String)>,
 ) -> Result<()> {
-    if path.as_os_str() == "-" {
+    if path.as_os_str() == "-" || path == Path::new("/dev/stdout") {
         let mut out = std::io::stdout().lock();
         return write(&mut out)
             .and_then(|()| out.flush())
-            .map_err(|e| Error::io("<stdout>", e));
+            .map_err(|e| Error::io(path, e));
+    }
+    if path == Path::new("/dev/stderr") {
+        let mut out = std::io::stderr().lock();
+        return write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io(path, e));
     }
     if let Ok(md) = std::fs::metadata(path) {
         if md.is_dir() {
@@ -150,9 +156,13 @@ pub fn write_user_file(
                 format!("{} is a folder; give a file name", path.display()),
             ));
         }
-        if !md.is_file() {
+        // /dev/stdout of a run redirected to a file is that (regular)
+        // file: it is written through too, not replaced by a new one.
+        if !md.is_file() || path.starts_with("/dev") {
+            // Appending: a /dev/fd/N redirected to a file keeps what was
+            // written before (a device ignores it).
             let mut f = std::fs::OpenOptions::new()
-                .write(true)
+                .append(true)
                 .open(path)
                 .map_err(|e| Error::io(path, e))?;
             return write(&mut f)

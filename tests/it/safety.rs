@@ -891,3 +891,34 @@ fn validate_feedback_rewrites_its_own_folder_only() {
     assert_fatal(&r, "mine");
     assert_eq!(std::fs::read(mine.join("notes.txt")).unwrap(), b"keep");
 }
+
+/// `--rejects /dev/stdout` with standard output redirected to a file:
+/// the report and the CSV both land in that file (written through, the file
+/// not replaced under the shell's redirection).
+#[cfg(target_os = "linux")]
+#[test]
+fn rejects_to_dev_stdout_redirected_to_a_file_is_written_through() {
+    let d = data();
+    std::fs::write(
+        d.path().join("2026Q3/bad.csv"),
+        format!("{HEADER}\nB-1,公安,火星区,,,2026-07-01,巡查发现,无证开采,1,,\n"),
+    )
+    .unwrap();
+    let t = tempfile::tempdir().unwrap();
+    let f = t.path().join("out.txt");
+    let st = Command::new(env!("CARGO_BIN_EXE_minebrief"))
+        .args([
+            "validate",
+            "--data",
+            s(d.path()),
+            "--rejects",
+            "/dev/stdout",
+        ])
+        .stdout(std::fs::File::create(&f).unwrap())
+        .status()
+        .unwrap();
+    assert_eq!(st.code(), Some(0));
+    let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+    assert!(text.contains("2026Q3/bad.csv,2,"), "{text}");
+    assert!(text.contains("季度文件夹"), "{text}");
+}
