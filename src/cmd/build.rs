@@ -538,10 +538,17 @@ pub fn run(args: BuildArgs) -> Result<i32> {
             &formats,
             &table_names,
         )?;
+        // Each document once, as a model from its template; every format
+        // draws the models.
+        let templates = crate::report::markup::Templates::new(cfg.output.templates_dir.as_deref())?;
+        let html_renderer = formats
+            .contains(&Format::Html)
+            .then(|| HtmlRenderer::new(cfg.output.templates_dir.as_deref()))
+            .transpose()?;
+        let models = docs.compose(&templates)?;
         timer.stage("report contexts");
-        if formats.contains(&Format::Html) {
-            let renderer = HtmlRenderer::new(cfg.output.templates_dir.as_deref())?;
-            files.extend(html::render_docs(&renderer, &docs)?);
+        if let Some(renderer) = &html_renderer {
+            files.extend(html::render_docs(renderer, &docs.index, &models)?);
             timer.stage("html");
         }
         if formats.contains(&Format::Docx) {
@@ -549,12 +556,12 @@ pub fn run(args: BuildArgs) -> Result<i32> {
             if font.is_none() {
                 eprintln!("提示：未找到中文图表字体，Word 文档中的图表以说明文字代替 / note: no CJK chart font found; charts in the Word documents are replaced by a note");
             }
-            files.extend(docx::render_docs(&docs, issued, font.as_ref())?);
+            files.extend(docx::render_docs(&models, issued, font.as_ref())?);
             timer.stage("docx");
         }
         if formats.contains(&Format::Pdf) {
             let renderer = pdf::PdfRenderer::new(&cfg.fonts)?;
-            let (pdfs, _missing) = pdf::render_docs(&renderer, &docs)?;
+            let (pdfs, _missing) = pdf::render_docs(&renderer, &models)?;
             files.extend(pdfs);
             timer.stage("pdf");
         }

@@ -432,16 +432,18 @@ fn scoped_assessment_scores_one_region() {
 
 #[test]
 fn assessment_html_explains_every_point() {
-    use minebrief::render::html::HtmlRenderer;
+    use minebrief::render::html;
+    use minebrief::report::markup::Templates;
     use minebrief::report::{AssessmentDoc, Masthead};
     let cfg = Config::embedded();
     let a = run(&cfg);
     let m = Masthead::new(&cfg, q3(), q3().default_issue_date(), "考核通报", None);
     let doc = AssessmentDoc::new(&cfg, m, &a);
-    let html = HtmlRenderer::new(None)
+    let model = Templates::new(None)
         .unwrap()
-        .render("assessment.html", &doc)
+        .document("assessment.md", &doc)
         .unwrap();
+    let html = html::draw(&model);
     if let Ok(dir) = std::env::var("MINEBRIEF_KEEP") {
         std::fs::write(std::path::Path::new(&dir).join("assessment.html"), &html).unwrap();
     }

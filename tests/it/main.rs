@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod completions;
 mod determinism;
+mod docmodel;
 mod feedback;
 mod fuzz_regressions;
 mod harm;
