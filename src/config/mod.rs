@@ -232,7 +232,7 @@ impl Config {
                 let key = "templates_dir";
                 let l = find_key_line(text, key).unwrap_or(0);
                 return Err(format!(
-                    "第{l}行 `output.{key}`: 模板文件夹 {} 不存在或不是文件夹 / line {l}, key `output.{key}`: template folder {} does not exist or is not a folder",
+                    "第{l}行 `output.{key}`: 找不到模板文件夹 {}（不存在或不是文件夹）/ line {l}, key `output.{key}`: template folder {} not found (missing or not a folder)",
                     dir.display(),
                     dir.display()
                 ));
