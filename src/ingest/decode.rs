@@ -136,6 +136,44 @@ pub fn looks_binary(bytes: &[u8], enc: Encoding) -> bool {
     sample.contains(&0) && ctrl * 100 > sample.len() || ctrl * 10 > sample.len()
 }
 
+/// A file or folder name as text. Names that are not valid Unicode are
+/// the bytes of another encoding: on Unix, `unzip` of an archive made on
+/// Chinese Windows leaves GBK bytes, so a name that decodes cleanly as
+/// GB18030 is read that way (`公安局.csv`, matched to its unit). Anything
+/// else keeps its valid parts and shows each undecodable byte as `\xAB`, so
+/// two different names never print the same.
+pub fn file_name_text(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = name.as_bytes();
+        let (t, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+        if !had_errors && !t.chars().any(char::is_control) {
+            return t.into_owned();
+        }
+        escaped_bytes(bytes)
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
+/// Valid UTF-8 runs as they are, every other byte as `\xAB`.
+pub fn escaped_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +211,18 @@ mod tests {
         let d = decode(&bytes);
         assert_eq!(d.encoding, Encoding::Gb18030);
         assert_eq!(&*d.text, "第一行,鹿城区\n第二行,瑞安市\n");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn gbk_file_names() {
+        use std::os::unix::ffi::OsStrExt;
+        let (gbk, _, _) = encoding_rs::GB18030.encode("公安局_2026Q3.csv");
+        let name = std::ffi::OsStr::from_bytes(&gbk);
+        assert_eq!(file_name_text(name), "公安局_2026Q3.csv");
+        let bad = std::ffi::OsStr::from_bytes(b"a\xFF\x01.csv");
+        assert_eq!(file_name_text(bad), "a\\xFF\u{1}.csv");
+        assert_eq!(file_name_text(std::ffi::OsStr::new("公安.csv")), "公安.csv");
     }
 
     #[test]

@@ -84,7 +84,10 @@ pub fn norm_site(s: &str) -> String {
 /// Prefix a cell copied from input text with `'` when a spreadsheet would read it as a formula.
 pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@') => std::borrow::Cow::Owned(format!("'{s}")),
+        // Full-width forms too: Excel reads ＝1+1 as a formula.
+        Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠') => {
+            std::borrow::Cow::Owned(format!("'{s}"))
+        }
         _ => std::borrow::Cow::Borrowed(s),
     }
 }
@@ -165,5 +168,7 @@ mod tests {
         assert_eq!(csv_safe("=cmd"), "'=cmd");
         assert_eq!(csv_safe("-5"), "'-5");
         assert_eq!(csv_safe("abc"), "abc");
+        assert_eq!(csv_safe("＝1+1"), "'＝1+1");
+        assert_eq!(csv_safe("＠SUM(A1)"), "'＠SUM(A1)");
     }
 }

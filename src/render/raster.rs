@@ -39,9 +39,10 @@ pub struct ChartFont {
 }
 
 impl ChartFont {
-    /// A font from file bytes (TTF, OTF or the first face of a TTC).
+    /// A font from file bytes (TTF, OTF or the Simplified Chinese face of a TTC).
     pub fn from_bytes(data: Vec<u8>, source: &str) -> Option<ChartFont> {
-        let font = FontVec::try_from_vec_and_index(data, 0).ok()?;
+        let index = crate::render::pdf::fonts::pick_face(&data);
+        let font = FontVec::try_from_vec_and_index(data, index).ok()?;
         // Must cover CJK.
         if font.glyph_id('中').0 == 0 {
             return None;
@@ -53,7 +54,8 @@ impl ChartFont {
     }
 
     pub fn from_file(p: &Path) -> Option<ChartFont> {
-        let data = std::fs::read(p).ok()?;
+        let data =
+            crate::ingest::read_input(p, None, crate::render::pdf::fonts::MAX_FONT_BYTES).ok()?;
         ChartFont::from_bytes(data, &p.display().to_string())
     }
 

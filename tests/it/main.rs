@@ -21,5 +21,6 @@ mod office;
 mod pdf;
 mod recurrence;
 mod safe_data;
+mod safety;
 mod sample;
 mod workbooks;
