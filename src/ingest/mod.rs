@@ -1106,7 +1106,7 @@ fn attendance_conflict(
         Some(Reject {
             file: files[fi].path.clone(),
             line: m.origin.line,
-            field: "attended".into(),
+            field: "attended",
             value: yn(m.attended).into(),
             code: codes::CONFLICT,
             message: text::escape_controls(&format!(
