@@ -121,9 +121,26 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
+            use clap::error::ErrorKind;
+            // --help and --version print as clap renders them (exit 0); a
+            // bare `minebrief` shows the help on stderr.
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let code = if e.use_stderr() { 2 } else { 0 };
+                let _ = e.print();
+                return code;
+            }
+            let (zh, en) = usage_message(&e);
+            eprintln!(
+                "错误 / error: {} / {}",
+                crate::output::term(&zh),
+                crate::output::term(&en)
+            );
+            return 2;
         }
     };
     let result = match cli.command {
@@ -137,8 +154,88 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("错误 / error: {e}");
+            // Paths and values in the message may hold escape sequences,
+            // line breaks or bidi controls: shown escaped, on one line.
+            eprintln!("错误 / error: {}", crate::output::term(&e.to_string()));
             2
         }
     }
+}
+
+/// A clap usage error as one line in Chinese and in English (clap's own
+/// text is several lines of English).
+pub fn usage_message(e: &clap::Error) -> (String, String) {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let arg = ctx(ContextKind::InvalidArg);
+    let suggest = e
+        .get(ContextKind::SuggestedArg)
+        .or_else(|| e.get(ContextKind::SuggestedSubcommand))
+        .map(|v| v.to_string());
+    let hint_zh = suggest
+        .as_deref()
+        .map(|s| format!("，是否为 {s}？"))
+        .unwrap_or_default();
+    let hint_en = suggest
+        .as_deref()
+        .map(|s| format!(" (did you mean {s}?)"))
+        .unwrap_or_default();
+    let (zh, en) = match e.kind() {
+        ErrorKind::UnknownArgument => (
+            format!("未知的参数 {arg}{hint_zh}"),
+            format!("unknown argument {arg}{hint_en}"),
+        ),
+        ErrorKind::InvalidSubcommand => {
+            let sub = ctx(ContextKind::InvalidSubcommand);
+            (
+                format!("未知的命令 {sub}{hint_zh}，可用 build、validate、sample、init、completions、man"),
+                format!("unknown command {sub}{hint_en}; use build, validate, sample, init, completions or man"),
+            )
+        }
+        ErrorKind::MissingRequiredArgument => (
+            format!("缺少必需的参数 {arg}"),
+            format!("missing required argument {arg}"),
+        ),
+        ErrorKind::MissingSubcommand => (
+            "缺少命令：build、validate、sample 或 init".to_string(),
+            "missing command: build, validate, sample or init".to_string(),
+        ),
+        ErrorKind::InvalidUtf8 => (
+            "命令行参数不是有效的 UTF-8 文本（请检查终端编码）".to_string(),
+            "a command-line argument is not valid UTF-8 text (check the terminal's encoding)"
+                .to_string(),
+        ),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let value = ctx(ContextKind::InvalidValue);
+            (
+                format!("参数 {arg} 的值“{value}”无效"),
+                format!("invalid value “{value}” for {arg}"),
+            )
+        }
+        ErrorKind::ArgumentConflict => (
+            format!("参数 {arg} 重复或冲突"),
+            format!("argument {arg} given twice or in conflict"),
+        ),
+        ErrorKind::NoEquals
+        | ErrorKind::TooManyValues
+        | ErrorKind::TooFewValues
+        | ErrorKind::WrongNumberOfValues => (
+            format!("参数 {arg} 的值个数不对"),
+            format!("wrong number of values for {arg}"),
+        ),
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_string();
+            ("命令行有误".to_string(), first)
+        }
+    };
+    (
+        format!("{zh}（用 --help 查看用法）"),
+        format!("{en} (see --help)"),
+    )
 }

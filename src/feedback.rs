@@ -145,7 +145,7 @@ fn field_label(ds: &Dataset, r: &Reject) -> String {
     fields_of(kind)
         .iter()
         .find(|f| f.id == r.field)
-        .map_or_else(|| r.field.clone(), |f| f.header.to_string())
+        .map_or_else(|| r.field.to_string(), |f| f.header.to_string())
 }
 
 /// Text as an Excel cell holds it: at most 32,767 characters, and `'`

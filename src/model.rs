@@ -290,8 +290,9 @@ pub struct InputFile {
 pub struct Reject {
     pub file: String,
     pub line: u64,
-    /// The field id (`found_date`), or empty for a whole-row problem.
-    pub field: String,
+    /// The field id (`found_date`), or empty for a whole-row problem
+    /// (always one of the tool's own ids: no copy per rejected row).
+    pub field: &'static str,
     pub value: String,
     pub code: &'static str,
     pub message: String,

@@ -111,6 +111,9 @@ pub struct Resolver {
     pub sources: AliasTable,
     /// Normalised place prefixes, longest first.
     prefixes: Vec<String>,
+    /// Free text read with these tables is scrubbed of personal data
+    /// (`privacy.mask_personal`; see `crate::privacy::scrub`).
+    pub mask_personal: bool,
 }
 
 impl Resolver {
@@ -164,6 +167,7 @@ impl Resolver {
             violation_types,
             sources,
             prefixes,
+            mask_personal: cfg.privacy.mask_personal,
         }
     }
 
@@ -225,10 +229,24 @@ impl Resolver {
         }
         if suffixes {
             for s in &stages {
+                if let Some(i) = self.strip_office(table, s) {
+                    return Some(i);
+                }
+            }
+            // A district branch: 公安局龙湾分局 (unit, place, office suffix).
+            for s in &stages {
                 for suf in OFFICE_SUFFIXES {
-                    if let Some(rest) = s.strip_suffix(suf) {
-                        if !rest.is_empty() {
-                            if let Some(i) = table.get(rest) {
+                    let Some(rest) = s.strip_suffix(suf) else {
+                        continue;
+                    };
+                    for p in self.prefixes.iter().filter(|p| p.chars().count() > 1) {
+                        if let Some(unit) = rest.strip_suffix(p.as_str()) {
+                            if unit.is_empty() {
+                                continue;
+                            }
+                            if let Some(i) =
+                                table.get(unit).or_else(|| self.strip_office(table, unit))
+                            {
                                 return Some(i);
                             }
                         }
@@ -238,6 +256,125 @@ impl Resolver {
         }
         None
     }
+
+    /// `s` with an office suffix stripped, looked up exactly.
+    fn strip_office(&self, table: &AliasTable, s: &str) -> Option<u16> {
+        OFFICE_SUFFIXES.iter().find_map(|suf| {
+            s.strip_suffix(suf)
+                .filter(|rest| !rest.is_empty())
+                .and_then(|rest| table.get(rest))
+        })
+    }
+}
+
+/// A spelling claimed by two entries of one list, or two regions whose
+/// names make one file name: the configuration is ambiguous and is
+/// rejected. `text` is the user's configuration (for line numbers).
+/// Returns a one-line bilingual message naming both entries.
+pub fn check_conflicts(cfg: &Config, text: &str) -> Result<(), String> {
+    // The line of `name = "X"` (a name) or of another line quoting "X" (an alias).
+    let line_of = |value: &str, is_name: bool| -> Option<usize> {
+        let quoted = format!("\"{value}\"");
+        text.lines()
+            .position(|l| {
+                let t = l.trim_start();
+                let name_line = t.starts_with("name") && !t.starts_with("name_");
+                l.contains(&quoted) && name_line == is_name
+            })
+            .map(|i| i + 1)
+    };
+    // (Chinese, English) description of one spelling of an entry.
+    let describe = |what: &str, entry: &str, spelling: &str| -> (String, String) {
+        let is_name = entry == spelling;
+        let line = line_of(spelling, is_name);
+        let (lz, le) = match line {
+            Some(l) => (format!("（第{l}行）"), format!(" (line {l})")),
+            None => (String::new(), String::new()),
+        };
+        if is_name {
+            (
+                format!("{what}“{entry}”的名称{lz}"),
+                format!("the name of “{entry}”{le}"),
+            )
+        } else {
+            (
+                format!("{what}“{entry}”的别名“{spelling}”{lz}"),
+                format!("alias “{spelling}” of “{entry}”{le}"),
+            )
+        }
+    };
+    let named = |v: &[crate::config::Named]| -> Vec<(String, Vec<String>)> {
+        v.iter()
+            .map(|n| {
+                let mut a = n.aliases.clone();
+                a.extend(n.full_name.clone());
+                (n.name.clone(), a)
+            })
+            .collect()
+    };
+    let sources: Vec<(String, Vec<String>)> = cfg
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.aliases.clone()))
+        .collect();
+    let lists = [
+        ("units", "单位", named(&cfg.units)),
+        ("regions", "县市区", named(&cfg.regions)),
+        ("violation_types", "违法类型", named(&cfg.violation_types)),
+        ("sources", "线索来源", sources),
+    ];
+    // Names only: an alias must not strip down to another entry's name.
+    let mut bare = cfg.clone();
+    for n in bare.units.iter_mut().chain(bare.regions.iter_mut()) {
+        n.aliases.clear();
+    }
+    let resolver = Resolver::new(&bare);
+    for (key, zh, list) in &lists {
+        // Every normalised spelling → (entry, spelling as written).
+        let mut claimed: HashMap<String, (usize, &str)> = HashMap::new();
+        for (i, (name, aliases)) in list.iter().enumerate() {
+            for s in std::iter::once(name).chain(aliases) {
+                let n = norm_name(s);
+                if n.is_empty() {
+                    continue;
+                }
+                // Units and regions: also the spelling after stripping
+                // place prefixes and office suffixes (水利分局 means 水利).
+                let stripped = match *key {
+                    "units" => resolver.unit(s),
+                    "regions" => resolver.region(s),
+                    _ => None,
+                }
+                .filter(|&j| j as usize != i)
+                .map(|j| (j as usize, list[j as usize].0.as_str()));
+                let other = match claimed.get(&n) {
+                    Some(&(j, w)) if j != i => Some((j, w)),
+                    _ => stripped,
+                };
+                if let Some((j, w)) = other {
+                    let (a_zh, a_en) = describe(zh, &list[j].0, w);
+                    let (b_zh, b_en) = describe(zh, name, s);
+                    return Err(format!(
+                        "配置有冲突：`{key}` 中{a_zh}与{b_zh}指向同一名称，无法判断归属，请删除或改动其一 / conflicting configuration in `{key}`: {a_en} and {b_en} name the same thing; remove or change one"
+                    ));
+                }
+                claimed.entry(n).or_insert((i, s.as_str()));
+            }
+        }
+    }
+    // Region reports are files named after the region.
+    let mut files: HashMap<String, &str> = HashMap::new();
+    for r in &cfg.regions {
+        let f = crate::output::sanitize_name(&r.name).to_lowercase();
+        if let Some(other) = files.insert(f.clone(), r.name.as_str()) {
+            let (a_zh, a_en) = describe("县市区", other, other);
+            let (b_zh, b_en) = describe("县市区", &r.name, &r.name);
+            return Err(format!(
+                "配置有冲突：`regions` 中{a_zh}与{b_zh}会写成同一个报告文件“{f}”，请改名 / conflicting configuration in `regions`: {a_en} and {b_en} would write the same report file “{f}”; rename one"
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -259,6 +396,8 @@ mod tests {
             ("瑞安市公安局", "公安"),
             ("公安分局", "公安"),
             ("温州市鹿城区公安分局", "公安"),
+            ("温州市公安局龙湾分局", "公安"),
+            ("温州市公安局龙湾区分局", "公安"),
             ("市场监管局", "市场监管"),
             ("温州市市场监督管理局", "市场监管"),
             ("国土资源局", "自然资源"),
@@ -287,6 +426,35 @@ mod tests {
         assert_eq!(name("龙港").as_deref(), Some("龙港市"));
         assert_eq!(name("杭州市"), None);
         assert_eq!(r.regions.suggest("瑞按市"), Some("瑞安市"));
+    }
+
+    #[test]
+    fn embedded_has_no_conflicts() {
+        assert_eq!(check_conflicts(&Config::embedded(), ""), Ok(()));
+    }
+
+    #[test]
+    fn conflicts_name_both_entries() {
+        let mut cfg = Config::embedded();
+        cfg.units[1].aliases.push("水利".into());
+        let e = check_conflicts(&cfg, "").unwrap_err();
+        assert!(e.contains("“公安”") && e.contains("“水利”"), "{e}");
+        let mut cfg = Config::embedded();
+        cfg.units[1].aliases.push("水利分局".into());
+        assert!(check_conflicts(&cfg, "").is_err());
+        for (a, b) in [("瑞安市", "瑞安市 "), ("a/b", "a_b"), ("AB", "ab")] {
+            let mut cfg = Config::embedded();
+            cfg.regions.truncate(1);
+            for n in [a, b] {
+                cfg.regions.push(crate::config::Named {
+                    name: n.into(),
+                    full_name: None,
+                    aliases: vec![],
+                });
+            }
+            let e = check_conflicts(&cfg, "").unwrap_err();
+            assert!(e.contains(a) && e.contains(b.trim()), "{e}");
+        }
     }
 
     #[test]

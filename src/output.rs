@@ -2,7 +2,7 @@
 //! cells neutralised), and replacing an output folder as a whole.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::ingest::text::csv_safe;
@@ -10,6 +10,14 @@ use crate::model::Reject;
 
 /// Write a file under a temporary name in the same folder, then rename it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] with the contents streamed by `write`.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     if !dir.as_os_str().is_empty() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -19,15 +27,157 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "out".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
-        f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        write(&mut f)?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(&tmp, e));
     }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(path, e)
-    })
+    })?;
+    if !dir.as_os_str().is_empty() {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// An absolute path without `.`/`..` and links, for a path that may not
+/// exist yet: its longest existing ancestor canonicalised, the rest appended.
+pub fn resolve(p: &Path) -> Result<PathBuf> {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::io(".", e))?
+            .join(p)
+    };
+    let mut existing = abs.as_path();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(existing) {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                if part == ".." {
+                    out.pop();
+                } else if part != "." {
+                    out.push(part);
+                }
+            }
+            return Ok(out);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            (Some(parent), None) => {
+                rest.push("..".into());
+                existing = parent;
+            }
+            _ => return Ok(abs),
+        }
+    }
+}
+
+/// Text for the terminal: control characters (ESC, line breaks, NUL, C1)
+/// and invisible format characters (bidi overrides and isolates,
+/// zero-width characters, BOM) written as `\u{..}` escapes, so that a file
+/// name or value can neither move the cursor, recolour or rewrite the
+/// screen, nor reorder what is shown.
+pub fn term(s: &str) -> std::borrow::Cow<'_, str> {
+    fn hidden(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+    }
+    if !s.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if hidden(c) {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Whether the resolved path `p` lies inside a quarter folder of the
+/// resolved data folder `data` (DATA/2026Q3/…): a file written there would
+/// be read as input by the next run.
+pub fn in_quarter_folder(p: &Path, data: &Path) -> bool {
+    let Ok(rel) = p.strip_prefix(data) else {
+        return false;
+    };
+    match rel.components().next() {
+        Some(std::path::Component::Normal(name)) => {
+            crate::quarter::Quarter::parse(&name.to_string_lossy()).is_some()
+        }
+        _ => false,
+    }
+}
+
+/// Write a file the user named (`validate --rejects FILE`): `-` is standard
+/// output; a special file (a terminal, /dev/stdout, a pipe) is written
+/// through, never replaced; a link to a regular file is followed and the
+/// file it points to is replaced (atomically), the link itself kept; a
+/// regular file is replaced atomically unless `protected` says it must not
+/// be (an input file). `protected` gets the resolved path.
+pub fn write_user_file(
+    path: &Path,
+    write: impl Fn(&mut dyn Write) -> std::io::Result<()>,
+    protected: impl Fn(&Path) -> Option<(String, String)>,
+) -> Result<()> {
+    if path.as_os_str() == "-" || path == Path::new("/dev/stdout") {
+        let mut out = std::io::stdout().lock();
+        return write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io(path, e));
+    }
+    if path == Path::new("/dev/stderr") {
+        let mut out = std::io::stderr().lock();
+        return write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io(path, e));
+    }
+    if let Ok(md) = std::fs::metadata(path) {
+        if md.is_dir() {
+            return Err(Error::usage(
+                format!("{} 是文件夹，应给出文件名", path.display()),
+                format!("{} is a folder; give a file name", path.display()),
+            ));
+        }
+        // /dev/stdout of a run redirected to a file is that (regular)
+        // file: it is written through too, not replaced by a new one.
+        if !md.is_file() || path.starts_with("/dev") {
+            // Appending: a /dev/fd/N redirected to a file keeps what was
+            // written before (a device ignores it).
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            return write(&mut f)
+                .and_then(|()| f.flush())
+                .map_err(|e| Error::io(path, e));
+        }
+    }
+    let target = resolve(path)?;
+    if let Some((zh, en)) = protected(&target) {
+        return Err(Error::usage(
+            format!("不会写入 {}：{zh}", path.display()),
+            format!("will not write {}: {en}", path.display()),
+        ));
+    }
+    write_atomic_with(&target, write)
 }
 
 /// A file or folder name built from data (a region name): path separators,
@@ -44,11 +194,26 @@ pub fn sanitize_name(s: &str) -> String {
         .collect();
     let t = mapped.trim_matches(|c: char| c == '.' || c.is_whitespace());
     if t.is_empty() {
-        "_".to_string()
-    } else {
-        t.to_string()
+        return "_".to_string();
     }
+    if t.len() <= MAX_NAME_BYTES {
+        return t.to_string();
+    }
+    // Too long for a file name (255 bytes on most systems, with room for
+    // `.html` and a temporary suffix): cut, and keep names distinct with a
+    // short hash of the whole name.
+    use sha2::Digest;
+    let hash = hex::encode(&sha2::Sha256::digest(s.as_bytes())[..4]);
+    let mut end = MAX_NAME_BYTES - hash.len() - 1;
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}~{hash}", t[..end].trim_end())
 }
+
+/// Longest file or folder name made from data, in bytes (UTF-8; a CJK
+/// character takes 3): well under the 255 of Linux and Windows.
+pub const MAX_NAME_BYTES: usize = 120;
 
 /// Replace the folder `dest` as a whole: `fill` writes everything into a
 /// temporary sibling folder, which is then swapped in (the old folder is
@@ -125,11 +290,12 @@ fn swap_locked(
         }
     }
 
+    check_replaceable(dest)?;
     let pid = std::process::id();
     let tmp = parent.join(format!("{tmp_prefix}{pid}"));
     let old = parent.join(format!("{old_prefix}{pid}"));
     std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    if let Err(e) = fill(&tmp) {
+    if let Err(e) = fill(&tmp).and_then(|()| sync_tree(&tmp)) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
@@ -137,6 +303,7 @@ fn swap_locked(
     // Where the system can, swap the two folders in one step, so that there
     // is no moment without `dest` even if the run is killed here.
     if had_old && exchange(&tmp, dest) {
+        sync_dir(parent);
         remove_any(&tmp)?;
         return Ok(());
     }
@@ -153,10 +320,118 @@ fn swap_locked(
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(Error::io(dest, e));
     }
+    sync_dir(parent);
     if had_old {
         remove_any(&old)?;
     }
     Ok(())
+}
+
+/// Whether `dest` may be replaced: it does not exist, or it is a real
+/// folder (not a link) that is empty or holds our `manifest.json`. A file,
+/// a link or a folder of someone else's is refused: the tool never replaces
+/// or deletes what it did not write.
+pub fn check_replaceable(dest: &Path) -> Result<()> {
+    let md = match std::fs::symlink_metadata(dest) {
+        Ok(md) => md,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(dest, e)),
+    };
+    let shown = dest.display();
+    if md.file_type().is_symlink() {
+        return Err(Error::usage(
+            format!("输出位置 {shown} 是一个链接，本工具不会替换它：请删除该链接或换一个输出目录"),
+            format!("{shown} is a link; it is not replaced: remove it or use another --out"),
+        ));
+    }
+    if !md.is_dir() {
+        return Err(Error::usage(
+            format!("输出位置 {shown} 已有一个不是本工具写出的文件，不会删除它：请移走该文件或换一个输出目录"),
+            format!("{shown} is a file this tool did not write; it is not deleted: move it or use another --out"),
+        ));
+    }
+    let mut entries = std::fs::read_dir(dest).map_err(|e| Error::io(dest, e))?;
+    let marker = std::fs::symlink_metadata(dest.join(FOLDER_MARKER)).is_ok_and(|m| m.is_file());
+    if entries.next().is_none() || marker || written_by_us(&dest.join("manifest.json")) {
+        return Ok(());
+    }
+    Err(Error::usage(
+        format!("输出文件夹 {shown} 不是本工具写出的（没有 minebrief 的 manifest.json），不会替换它：请移走其中的文件或换一个输出目录"),
+        format!("{shown} was not written by minebrief (no manifest.json of ours); it is not replaced: move its files or use another --out"),
+    ))
+}
+
+/// A file that marks a folder written by this tool that has no
+/// manifest.json (the feedback sheets of `validate --feedback`).
+pub const FOLDER_MARKER: &str = ".minebrief-output";
+
+/// Whether `p` is a regular file that is our manifest.json.
+fn written_by_us(p: &Path) -> bool {
+    if !std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    match crate::ingest::read_input(p, None, 256 << 20) {
+        Ok(bytes) => serde_json::from_slice::<serde_json::Value>(&bytes)
+            .is_ok_and(|v| v["schema"] == "minebrief.manifest/1"),
+        Err(_) => false,
+    }
+}
+
+/// Write `files` (relative path with `/`, bytes) under `dir`, each file
+/// flushed to disk (fsync) before it is closed; folders are created as needed.
+pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    for (rel, bytes) in files {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let mut f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
+        f.write_all(bytes).map_err(|e| Error::io(&p, e))?;
+        f.sync_all().map_err(|e| Error::io(&p, e))?;
+    }
+    Ok(())
+}
+
+/// Flush the folder entries under `dir` (every sub-folder, then `dir`) so
+/// that after a power cut the swapped-in folder holds the files' names, not
+/// only their data. Files themselves are synced when written
+/// ([`write_files`]); this syncs them again only where the system cannot
+/// sync a folder.
+fn sync_tree(dir: &Path) -> Result<()> {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut dirs = Vec::new();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).map_err(|e| Error::io(&d, e))? {
+            let e = e.map_err(|e| Error::io(&d, e))?;
+            if e.file_type()
+                .map_err(|err| Error::io(e.path(), err))?
+                .is_dir()
+            {
+                stack.push(e.path());
+            }
+        }
+        dirs.push(d);
+    }
+    // Deepest first: a folder's entry is durable before its parent's.
+    for d in dirs.iter().rev() {
+        sync_dir(d);
+    }
+    Ok(())
+}
+
+/// fsync a folder (Unix). Windows cannot open a folder as a file; NTFS
+/// journals its metadata, and files are synced one by one there.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    {
+        if let Ok(f) = std::fs::File::open(dir) {
+            let _ = f.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+    }
 }
 
 /// Whether the open file `f` is still the file at `path` (a waiter may
@@ -248,16 +523,15 @@ impl CsvOut {
     }
 
     pub fn row(&mut self, cells: &[Cell]) {
-        let rec: Vec<String> = cells
-            .iter()
-            .map(|c| match c {
-                Cell::Text(s) => csv_safe(s).into_owned(),
-                Cell::Own(s) => s.to_string(),
-                Cell::Int(i) => i.to_string(),
-                Cell::Num(x) => fmt_num(*x),
-            })
-            .collect();
-        let _ = self.w.write_record(&rec);
+        for c in cells {
+            let _ = match c {
+                Cell::Text(s) => self.w.write_field(csv_safe(s).as_bytes()),
+                Cell::Own(s) => self.w.write_field(s),
+                Cell::Int(i) => self.w.write_field(i.to_string()),
+                Cell::Num(x) => self.w.write_field(fmt_num(*x)),
+            };
+        }
+        let _ = self.w.write_record(None::<&[u8]>);
     }
 
     /// A record of cells already rendered as text.
@@ -282,8 +556,43 @@ pub fn fmt_num(x: f64) -> String {
 }
 
 /// rejects.csv: file, line, field, value, code, message, message_en.
+/// Written straight from the rejects (no intermediate table: a million
+/// rejected rows must not be held twice).
 pub fn rejects_csv(rejects: &[Reject]) -> Vec<u8> {
-    crate::tables::rejects_table(rejects).to_csv()
+    let mut buf = Vec::with_capacity(4096);
+    // Writing into a Vec cannot fail.
+    let _ = write_rejects_csv(&mut buf, rejects);
+    buf
+}
+
+/// rejects.csv streamed to `w` (validate --rejects: the file is never held
+/// in memory as a whole).
+pub fn write_rejects_csv(w: &mut dyn Write, rejects: &[Reject]) -> std::io::Result<()> {
+    w.write_all(b"\xEF\xBB\xBF")?;
+    let mut c = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(std::io::BufWriter::with_capacity(1 << 16, w));
+    c.write_record([
+        "file",
+        "line",
+        "field",
+        "value",
+        "code",
+        "message",
+        "message_en",
+    ])?;
+    for r in rejects {
+        c.write_field(csv_safe(&r.file).as_bytes())?;
+        c.write_field(r.line.to_string())?;
+        c.write_field(r.field)?;
+        c.write_field(csv_safe(&r.value).as_bytes())?;
+        c.write_field(r.code)?;
+        c.write_field(csv_safe(&r.message).as_bytes())?;
+        c.write_field(csv_safe(&r.message_en).as_bytes())?;
+        c.write_record(None::<&[u8]>)?;
+    }
+    c.flush()?;
+    Ok(())
 }
 
 /// Give memory freed by a finished stage back to the operating system
@@ -303,24 +612,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn terminal_text_is_escaped() {
+        assert_eq!(term("公安.csv"), "公安.csv");
+        assert_eq!(term("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\u{a}c");
+        assert_eq!(term("x\u{202e}y\u{2066}"), "x\\u{202e}y\\u{2066}");
+    }
+
+    #[test]
     fn names_cannot_escape() {
         assert_eq!(sanitize_name("瑞安市"), "瑞安市");
         assert_eq!(sanitize_name("../../etc"), "_.._etc");
         assert_eq!(sanitize_name(".."), "_");
         assert_eq!(sanitize_name("a/b\\c:d"), "a_b_c_d");
         assert_eq!(sanitize_name(""), "_");
+        // Long names are cut, and two that share the start stay distinct.
+        let a = sanitize_name(&format!("{}甲", "很".repeat(100)));
+        let b = sanitize_name(&format!("{}乙", "很".repeat(100)));
+        assert!(a.len() <= MAX_NAME_BYTES && b.len() <= MAX_NAME_BYTES);
+        assert_ne!(a, b);
+        assert!(a.starts_with("很很很") && a.contains('~'));
     }
 
     #[test]
     fn folder_is_replaced_as_a_whole() {
         let t = tempfile::tempdir().unwrap();
         let dest = t.path().join("2026Q3");
+        let ours = br#"{"schema": "minebrief.manifest/1"}"#;
         replace_dir(&dest, |d| {
-            std::fs::write(d.join("a.txt"), "1").map_err(|e| Error::io(d, e))
+            std::fs::write(d.join("a.txt"), "1").map_err(|e| Error::io(d, e))?;
+            std::fs::write(d.join("manifest.json"), ours).map_err(|e| Error::io(d, e))
         })
         .unwrap();
         replace_dir(&dest, |d| {
-            std::fs::write(d.join("b.txt"), "2").map_err(|e| Error::io(d, e))
+            std::fs::write(d.join("b.txt"), "2").map_err(|e| Error::io(d, e))?;
+            std::fs::write(d.join("manifest.json"), ours).map_err(|e| Error::io(d, e))
         })
         .unwrap();
         assert!(!dest.join("a.txt").exists());
@@ -334,6 +659,11 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
             .collect();
         assert_eq!(names, vec!["2026Q3".to_string()]);
+        // A folder without our manifest is not replaced.
+        std::fs::remove_file(dest.join("manifest.json")).unwrap();
+        let r = replace_dir(&dest, |_| Ok(()));
+        assert!(r.is_err());
+        assert!(dest.join("b.txt").exists());
     }
 
     #[test]

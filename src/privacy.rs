@@ -1,4 +1,16 @@
-//! Masking personal data (当事人, 当事人证件号) before it leaves the tool.
+//! Masking personal data before it leaves the tool.
+//!
+//! The structured fields (当事人, 当事人证件号) are masked where they are
+//! printed (`mask_name`, `mask_id`). Free text (简要案情, 事由, site and
+//! township names …) is scrubbed once, where ingestion keeps it, so every
+//! output format (documents, tables, summary.json) gets the scrubbed text:
+//! 18- and 15-digit ID numbers, mainland mobile and landline numbers and the
+//! case's own 当事人 name and 证件号 are masked as the structured fields are
+//! (`scrub`). Rejected rows mask ID numbers in every field (`scrub_ids`).
+//! The scan is a byte check that costs nothing on text with fewer than seven
+//! digits, so the hot ingest loop allocates only when something is masked.
+
+use std::borrow::Cow;
 
 /// Mask a personal name: the first character stays (张三 → 张*, 欧阳修文 → 欧***).
 pub fn mask_name(s: &str) -> String {
@@ -26,4 +38,318 @@ pub fn mask_id(s: &str) -> String {
     let head: String = chars[..4].iter().collect();
     let tail: String = chars[n - 4..].iter().collect();
     format!("{head}{}{tail}", "*".repeat(n - 8))
+}
+
+/// Scrub free text of a case (or of any record, with `party` and `party_id`
+/// empty): ID numbers (18 digits, the last possibly X, or 15 digits) keep
+/// their first and last 4 characters; mobile numbers (1[3-9] + 9 digits,
+/// optionally after 86, or written 3-4-4) keep the first 3 and last 4
+/// digits; landline numbers with an area code (0577-88889999, (0577)8888999,
+/// 057788889999) keep the area code and the last 4 digits; every
+/// occurrence of the case's own 证件号 (6 characters or more) and of each
+/// name in its 当事人 (2 characters or more; several names may be separated
+/// by 、，,;；/ or spaces) is masked like the structured fields. Borrowed
+/// when nothing changes.
+pub fn scrub<'a>(text: &'a str, party: &str, party_id: &str) -> Cow<'a, str> {
+    let mut out = Cow::Borrowed(text);
+    if text.is_empty() {
+        return out;
+    }
+    let pid = party_id.trim();
+    if pid.chars().count() >= 6 && holds(&out, pid) {
+        out = Cow::Owned(out.replace(pid, &mask_id(pid)));
+    }
+    if let Cow::Owned(s) = scrub_numbers(&out, true) {
+        out = Cow::Owned(s);
+    }
+    for name in party
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '、' | '，' | ',' | ';' | '；' | '/' | '／')
+        })
+        .filter(|n| n.chars().nth(1).is_some())
+    {
+        if holds(&out, name) {
+            out = Cow::Owned(out.replace(name, &mask_name(name)));
+        }
+    }
+    out
+}
+
+/// `text.contains(needle)` by characters: the library's substring search
+/// calls `memcmp` for every candidate, and in Chinese text (every
+/// character's bytes alike) candidates are many; this runs on every row.
+fn holds(text: &str, needle: &str) -> bool {
+    let Some(first) = needle.chars().next() else {
+        return false;
+    };
+    text.len() >= needle.len()
+        && text
+            .char_indices()
+            .any(|(i, c)| c == first && text[i..].starts_with(needle))
+}
+
+/// ID numbers (18 or 15 digits) masked as `mask_id` does; other text kept.
+/// For rejects.csv, where every field is scanned.
+pub fn scrub_ids(text: &str) -> Cow<'_, str> {
+    scrub_numbers(text, false)
+}
+
+/// The value of a decimal digit, ASCII or full-width.
+fn digit(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '０'..='９' => Some((c as u32 - '０' as u32) as u8),
+        _ => None,
+    }
+}
+
+/// Fewer than 7 digits (ASCII or full-width) in all: no number to mask.
+fn few_digits(b: &[u8]) -> bool {
+    let mut n = 0;
+    for (i, &x) in b.iter().enumerate() {
+        // Full-width ０..９ are EF BC 90..99.
+        if x.is_ascii_digit()
+            || ((0x90..=0x99).contains(&x) && i >= 2 && b[i - 2..i] == [0xEF, 0xBC])
+        {
+            n += 1;
+            if n >= 7 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// A maximal run of digits (a trailing X/x included after 17 digits).
+struct Run {
+    start: usize,
+    end: usize,
+    digits: String,
+}
+
+fn runs(text: &str) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    let mut cur: Option<Run> = None;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        match (digit(c), cur.as_mut()) {
+            (Some(d), Some(r)) if !r.digits.ends_with('X') => {
+                r.digits.push((b'0' + d) as char);
+                r.end = end;
+            }
+            (Some(d), _) => {
+                out.extend(cur.take());
+                cur = Some(Run {
+                    start: i,
+                    end,
+                    digits: ((b'0' + d) as char).to_string(),
+                });
+            }
+            (None, Some(r)) if matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ') && r.digits.len() == 17 => {
+                r.digits.push('X');
+                r.end = end;
+            }
+            (None, _) => out.extend(cur.take()),
+        }
+    }
+    out.extend(cur);
+    out
+}
+
+/// Replace the digits of `text[start..end]` by `*`, except the first `keep_head`
+/// and last `keep_tail` digits; other characters (separators) stay.
+fn star_digits(text: &str, keep_head: usize, keep_tail: usize) -> String {
+    let total = text.chars().filter(|&c| digit(c).is_some()).count();
+    let mut seen = 0;
+    text.chars()
+        .map(|c| {
+            if digit(c).is_some() {
+                seen += 1;
+                if seen > keep_head && seen + keep_tail <= total {
+                    return '*';
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+fn is_mobile(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])
+}
+
+/// Length of a landline area code at the start of `d` (0 + 2 or 3 digits).
+fn area_code_len(d: &str) -> usize {
+    if d.starts_with("01") || d.starts_with("02") {
+        3
+    } else {
+        4
+    }
+}
+
+/// Mask ID numbers, and phone numbers when `phones`.
+fn scrub_numbers(text: &str, phones: bool) -> Cow<'_, str> {
+    if few_digits(text.as_bytes()) {
+        return Cow::Borrowed(text);
+    }
+    let runs = runs(text);
+    // (start, end, replacement), in order, not overlapping.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let sep = |a: &Run, b: &Run, allowed: &[char]| -> bool {
+        let between = &text[a.end..b.start];
+        let mut cs = between.chars();
+        matches!((cs.next(), cs.next()), (Some(c), None) if allowed.contains(&c))
+    };
+    let mut i = 0;
+    while i < runs.len() {
+        let r = &runs[i];
+        let d = r.digits.as_str();
+        let n = d.len();
+        if (n == 18 && d[..17].bytes().all(|b| b.is_ascii_digit()))
+            || (n == 15 && !d.ends_with('X'))
+        {
+            edits.push((r.start, r.end, mask_id(&text[r.start..r.end])));
+            i += 1;
+            continue;
+        }
+        if !phones {
+            i += 1;
+            continue;
+        }
+        if is_mobile(d) {
+            edits.push((r.start, r.end, star_digits(&text[r.start..r.end], 3, 4)));
+            i += 1;
+            continue;
+        }
+        if n == 13 && d.starts_with("86") && is_mobile(&d[2..]) {
+            edits.push((r.start, r.end, star_digits(&text[r.start..r.end], 5, 4)));
+            i += 1;
+            continue;
+        }
+        // 138-1234-5678, 138 1234 5678
+        if n == 3 && is_mobile(&format!("{d}00000000")) && i + 2 < runs.len() {
+            let (b, c) = (&runs[i + 1], &runs[i + 2]);
+            let seps = ['-', ' ', '－', '—'];
+            if b.digits.len() == 4 && c.digits.len() == 4 && sep(r, b, &seps) && sep(b, c, &seps) {
+                edits.push((r.start, c.end, star_digits(&text[r.start..c.end], 3, 4)));
+                i += 3;
+                continue;
+            }
+        }
+        if d.starts_with('0') && (10..=12).contains(&n) {
+            let keep = area_code_len(d);
+            if n - keep == 7 || n - keep == 8 {
+                edits.push((r.start, r.end, star_digits(&text[r.start..r.end], keep, 4)));
+                i += 1;
+                continue;
+            }
+        }
+        // 0577-88889999, (0577)88889999, 0577 88889999
+        if d.starts_with('0') && (3..=4).contains(&n) && i + 1 < runs.len() {
+            let b = &runs[i + 1];
+            if (7..=8).contains(&b.digits.len()) && sep(r, b, &['-', ' ', ')', '）', '－', '—'])
+            {
+                edits.push((r.start, b.end, star_digits(&text[r.start..b.end], n, 4)));
+                i += 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if edits.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (s, e, rep) in edits {
+        out.push_str(&text[at..s]);
+        out.push_str(&rep);
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_phones_in_free_text() {
+        assert_eq!(
+            scrub(
+                "当事人张三（身份证330302199001011234）电话13812345678",
+                "",
+                ""
+            ),
+            "当事人张三（身份证3303**********1234）电话138****5678"
+        );
+        assert_eq!(
+            scrub("证号33030219900101123x。", "", ""),
+            "证号3303**********123x。"
+        );
+        assert_eq!(scrub("旧证330302900101123", "", ""), "旧证3303*******1123");
+        assert_eq!(
+            scrub("联系0577-88889999或(0577)8888999", "", ""),
+            "联系0577-****9999或(0577)***8999"
+        );
+        assert_eq!(scrub("座机057788889999", "", ""), "座机0577****9999");
+        assert_eq!(
+            scrub("手机138-1234-5678，+8613812345678", "", ""),
+            "手机138-****-5678，+86138****5678"
+        );
+        assert_eq!(
+            scrub("全角１３８１２３４５６７８", "", ""),
+            "全角１３８****５６７８"
+        );
+        // Dates, amounts and case numbers stay.
+        for s in [
+            "2026年7月3日罚款1234567.5元",
+            "20260703",
+            "案号A2026070312",
+            "12345678901234567890",
+        ] {
+            assert_eq!(scrub(s, "", ""), s);
+        }
+    }
+
+    #[test]
+    fn own_party_and_id() {
+        assert_eq!(
+            scrub("张三伙同李四在罗凤村采砂，张三已到案", "张三、李四", ""),
+            "张*伙同李*在罗凤村采砂，张*已到案"
+        );
+        assert_eq!(
+            scrub(
+                "温州某某砂石有限公司（91330300MA1234567X）",
+                "",
+                "91330300MA1234567X"
+            ),
+            "温州某某砂石有限公司（9133**********567X）"
+        );
+        // A one-character party is not searched for.
+        assert_eq!(scrub("王家村", "王", ""), "王家村");
+    }
+
+    #[test]
+    fn holds_is_contains() {
+        for (t, n) in [
+            ("张三砂场", "张三"),
+            ("砂场张三", "张三"),
+            ("张砂场三", "张三"),
+            ("", "张"),
+            ("张", "张三"),
+        ] {
+            assert_eq!(holds(t, n), t.contains(n), "{t} {n}");
+        }
+    }
+
+    #[test]
+    fn ids_only() {
+        assert_eq!(
+            scrub_ids("330302199001011234,13812345678"),
+            "3303**********1234,13812345678"
+        );
+    }
 }

@@ -1992,6 +1992,14 @@ impl Gen {
 
 /// At most this many quarter folders (ten years).
 pub const MAX_QUARTERS: u32 = 40;
+/// Most case rows (`--rows`): 100 million rows are ~36 GB of CSV, beyond
+/// any test; a larger number is a typing error, not a request to fill the
+/// disk (or to size the generator's tables by it).
+pub const MAX_ROWS: u64 = 100_000_000;
+/// Marker file of a folder written by `sample`: its files may be
+/// regenerated. Without it, files of the same names are someone's own and
+/// are not overwritten.
+pub const SAMPLE_MARKER: &str = ".minebrief-sample";
 
 /// Generate a data folder.
 pub fn generate(opts: &Options) -> Result<Report> {
@@ -2008,10 +2016,10 @@ pub fn generate(opts: &Options) -> Result<Report> {
             ),
         ));
     }
-    if opts.rows == 0 {
+    if opts.rows == 0 || opts.rows > MAX_ROWS {
         return Err(Error::usage(
-            "--rows 应大于 0",
-            "--rows must be greater than 0",
+            format!("--rows 应在 1 到 {MAX_ROWS} 之间（现为 {}）", opts.rows),
+            format!("--rows must be 1..={MAX_ROWS} (got {})", opts.rows),
         ));
     }
     let mut quarters = vec![opts.last];
@@ -2061,6 +2069,13 @@ pub fn generate(opts: &Options) -> Result<Report> {
         })
         .collect();
     check_stale(&opts.out, &quarters, &planned)?;
+    check_overwrite(&opts.out, &quarters, &planned)?;
+    let marker = opts.out.join(SAMPLE_MARKER);
+    std::fs::write(
+        &marker,
+        "minebrief sample 生成的文件夹，其中的数据文件可被重新生成 / written by minebrief sample; its data files may be regenerated\n",
+    )
+    .map_err(|e| Error::io(&marker, e))?;
     let mut files = Vec::with_capacity(nq);
     let mut referrals = Vec::with_capacity(nq);
     for (q, plan) in quarters.iter().zip(plans) {
@@ -2201,7 +2216,8 @@ pub fn generate(opts: &Options) -> Result<Report> {
         .files
         .sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
     let written: BTreeSet<String> = quarters.iter().map(|q| q.to_string()).collect();
-    report.other_quarter_folders = ingest::quarter_folders(&opts.out, None)?
+    report.other_quarter_folders = ingest::quarter_folders(&opts.out, None)
+        .unwrap_or_default()
         .into_iter()
         .map(|(_, name)| name)
         .filter(|name| !written.contains(name))
@@ -2235,6 +2251,44 @@ fn case_file_plan(clean: bool, q: &Quarter, qi: usize, ui: usize, nq: usize) -> 
 
 /// Refuse to leave files of another run in the quarter folders written (they
 /// would be read with the new ones).
+/// Refuse to overwrite files of a folder `sample` did not write (no
+/// [`SAMPLE_MARKER`]): they may be someone's edited data.
+fn check_overwrite(out: &Path, quarters: &[Quarter], planned: &[BTreeSet<String>]) -> Result<()> {
+    if std::fs::symlink_metadata(out.join(SAMPLE_MARKER)).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    let mut existing = Vec::new();
+    for (q, names) in quarters.iter().zip(planned) {
+        for n in names {
+            let rel = format!("{q}/{n}");
+            if std::fs::symlink_metadata(out.join(&rel)).is_ok() {
+                existing.push(rel);
+            }
+        }
+    }
+    if existing.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = existing.iter().take(5).map(|s| s.as_str()).collect();
+    let more = if existing.len() > 5 {
+        format!(" … ({})", existing.len())
+    } else {
+        String::new()
+    };
+    Err(Error::usage(
+        format!(
+            "{} 不是 sample 生成的文件夹，其中已有同名文件（{}{more}），不会覆盖：请换一个空的输出目录",
+            out.display(),
+            shown.join("、")
+        ),
+        format!(
+            "{} was not written by sample and already holds files of the same names ({}{more}); they are not overwritten: use an empty --out",
+            out.display(),
+            shown.join(", ")
+        ),
+    ))
+}
+
 fn check_stale(out: &Path, quarters: &[Quarter], planned: &[BTreeSet<String>]) -> Result<()> {
     for (q, names) in quarters.iter().zip(planned) {
         let dir = out.join(q.to_string());

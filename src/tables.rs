@@ -82,7 +82,7 @@ pub struct DataTable {
 }
 
 impl DataTable {
-    fn new(stem: &str, sheet: &str, header: &[&str]) -> DataTable {
+    pub fn new(stem: &str, sheet: &str, header: &[&str]) -> DataTable {
         DataTable {
             stem: stem.to_string(),
             sheet: sheet.to_string(),
@@ -91,7 +91,7 @@ impl DataTable {
         }
     }
 
-    fn row(&mut self, cells: Vec<Value>) {
+    pub fn row(&mut self, cells: Vec<Value>) {
         self.rows.push(cells);
     }
 
@@ -411,7 +411,7 @@ pub fn score_data(a: &crate::assess::Assessment) -> Vec<DataTable> {
                 cells.push(Value::Num(i.numerator));
                 cells.push(Value::Num(i.denominator));
                 cells.push(i.rate.map(Value::Rate).unwrap_or(Value::Empty));
-                cells.push(Value::Num(i.points));
+                cells.push(i.points.map(Value::Num).unwrap_or(Value::Empty));
             }
             for d in &s.deductions {
                 cells.push(Value::int(d.count));
@@ -456,7 +456,7 @@ pub fn rejects_table(rejects: &[Reject]) -> DataTable {
         t.row(vec![
             Value::text(&r.file),
             Value::int(r.line),
-            Value::label(&r.field),
+            Value::label(r.field),
             Value::text(&r.value),
             Value::label(r.code),
             Value::text(&r.message),

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{Meeting, Patrol, PatrolMode, Referral, UnitId};
+use crate::model::{Meeting, Patrol, PatrolMode, Referral, RegionId, UnitId};
 use crate::quarter::Period;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -136,7 +136,15 @@ fn add(r: &mut PatrolRow, p: &Patrol) {
     r.issues_found += p.issues_found as u64;
 }
 
-pub fn patrols(ps: &[&Patrol], period: Period, units: &[String], regions: &[String]) -> Patrols {
+/// `regions`: the rows of `by_region`, the first of which is region id
+/// `first` (all regions from 0, or a scoped run's one region).
+pub fn patrols(
+    ps: &[&Patrol],
+    period: Period,
+    units: &[String],
+    regions: &[String],
+    first: RegionId,
+) -> Patrols {
     let rows = |names: &[String]| -> Vec<PatrolRow> {
         names
             .iter()
@@ -154,7 +162,10 @@ pub fn patrols(ps: &[&Patrol], period: Period, units: &[String], regions: &[Stri
         if let Some(r) = by_unit.get_mut(p.unit as usize) {
             add(r, p);
         }
-        if let Some(r) = by_region.get_mut(p.region as usize) {
+        if let Some(r) = (p.region as usize)
+            .checked_sub(first as usize)
+            .and_then(|k| by_region.get_mut(k))
+        {
             add(r, p);
         }
     }

@@ -231,6 +231,9 @@ pub struct Cells {
     pub sums: Vec<RawSums>,
     /// Cases found, filed and closed per (region, quarter number).
     pub per_quarter: [Vec<(u32, i32, u64)>; 3],
+    /// Cell positions in (region, position) order: a region's cells are
+    /// one run of it (see `in_scope`).
+    by_region: Vec<u32>,
 }
 
 /// One lazy plan per output: the cell sums, and the per-quarter counts.
@@ -249,6 +252,7 @@ pub fn cells(df: DataFrame, periods: &[Period; 4], closing_days: i64) -> PolarsR
         keys: vec![[0; 5]; h],
         sums: vec![[[0; N_FIGURES]; 4]; h],
         per_quarter: Default::default(),
+        by_region: Vec::new(),
     };
     for (k, kname) in CELL_KEYS.iter().enumerate() {
         let ca = df.column(kname)?.u32()?.clone();
@@ -270,6 +274,9 @@ pub fn cells(df: DataFrame, periods: &[Period; 4], closing_days: i64) -> PolarsR
     order.sort_by_key(|&i| out.keys[i]);
     out.keys = order.iter().map(|&i| out.keys[i]).collect();
     out.sums = order.iter().map(|&i| out.sums[i]).collect();
+    let mut by_region: Vec<u32> = (0..h as u32).collect();
+    by_region.sort_by_key(|&i| (out.keys[i as usize][1], i));
+    out.by_region = by_region;
 
     for (i, c) in ["fq", "fiq", "cq"].iter().enumerate() {
         let df = lf
@@ -292,8 +299,19 @@ pub fn cells(df: DataFrame, periods: &[Period; 4], closing_days: i64) -> PolarsR
 
 impl Cells {
     /// Indices of the cells in scope (all, or one region's).
+    /// A region's cells are found by binary search: its analysis costs its
+    /// own cells, not the city's.
     pub fn in_scope(&self, region: Option<u32>) -> impl Iterator<Item = usize> + '_ {
-        (0..self.keys.len()).filter(move |&i| region.is_none_or(|r| self.keys[i][1] == r))
+        let list: &[u32] = match region {
+            None => &self.by_region,
+            Some(r) => {
+                let key = |i: &u32| self.keys[*i as usize][1];
+                let lo = self.by_region.partition_point(|i| key(i) < r);
+                let hi = self.by_region.partition_point(|i| key(i) <= r);
+                &self.by_region[lo..hi]
+            }
+        };
+        list.iter().map(|&i| i as usize)
     }
 
     /// Totals over the cells in scope.
@@ -307,6 +325,15 @@ impl Cells {
 
     /// Sums per key value for the cells in scope, indexed by key value
     /// (`n` entries; values beyond are ignored).
+    /// The groups of `key` that have cells in scope, in key order.
+    pub fn by_key_present(&self, key: Key, region: Option<u32>) -> Vec<(u32, RawSums)> {
+        let mut m: std::collections::BTreeMap<u32, RawSums> = Default::default();
+        for i in self.in_scope(region) {
+            let k = self.keys[i][key as usize];
+            add(m.entry(k).or_insert([[0; N_FIGURES]; 4]), &self.sums[i]);
+        }
+        m.into_iter().collect()
+    }
     pub fn by_key(&self, key: Key, region: Option<u32>, n: usize) -> Vec<Option<RawSums>> {
         let mut out: Vec<Option<RawSums>> = vec![None; n];
         for i in self.in_scope(region) {
@@ -335,10 +362,17 @@ impl Cells {
         let mut out: [Vec<(i32, u64)>; 3] = Default::default();
         for (i, list) in self.per_quarter.iter().enumerate() {
             let mut m: std::collections::BTreeMap<i32, u64> = Default::default();
-            for &(r, k, n) in list {
-                if region.is_none_or(|s| s == r) {
-                    *m.entry(k).or_default() += n;
+            // Sorted by region: a region's entries are one run.
+            let list = match region {
+                None => &list[..],
+                Some(s) => {
+                    let lo = list.partition_point(|e| e.0 < s);
+                    let hi = list.partition_point(|e| e.0 <= s);
+                    &list[lo..hi]
                 }
+            };
+            for &(_, k, n) in list {
+                *m.entry(k).or_default() += n;
             }
             out[i] = m.into_iter().collect();
         }

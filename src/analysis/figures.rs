@@ -110,7 +110,10 @@ figures! {
 pub const N_FIGURES: usize = 15;
 
 /// Round half away from zero (四舍五入) to `decimals` places. A value that
-/// is within floating-point noise of a half is treated as the half.
+/// is within floating-point noise of a half is treated as the half. The
+/// noise is a few units in the last place of the scaled value: a fixed
+/// relative 1e-9 rounded every whole number above 5e8 up (a total of
+/// 100000000000 yuan printed as 100000000000.01).
 pub fn round_half_away(x: f64, decimals: i32) -> f64 {
     if !x.is_finite() {
         return x;
@@ -120,7 +123,8 @@ pub fn round_half_away(x: f64, decimals: i32) -> f64 {
     let a = s.abs();
     let t = a.trunc();
     let f = a - t;
-    let r = if (f - 0.5).abs() < 1e-9 * a.max(1.0) || f > 0.5 {
+    let noise = 8.0 * f64::EPSILON * a.max(1.0);
+    let r = if (f - 0.5).abs() <= noise || f > 0.5 {
         t + 1.0
     } else {
         t
@@ -160,6 +164,10 @@ mod tests {
         assert_eq!(round_half_away(-12.25, 1), -12.3);
         assert_eq!(round_half_away(0.05, 1), 0.1);
         assert_eq!(round_half_away(1.005, 2), 1.01);
+        // Large whole amounts stay whole (the noise allowance is relative to ulps).
+        assert_eq!(round_half_away(6_000_000.0, 2), 6_000_000.0);
+        assert_eq!(round_half_away(1e11, 2), 1e11);
+        assert_eq!(round_half_away(123_456_789.125, 2), 123_456_789.13);
         assert_eq!(round_half_away(-0.04, 1), 0.0);
         assert_eq!(change_pct(3.0, 0.0), None);
         assert_eq!(change_pct(1.0, 3.0), Some(-66.7));

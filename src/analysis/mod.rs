@@ -11,7 +11,7 @@ pub mod cases;
 pub mod figures;
 pub mod recurrence;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -198,13 +198,20 @@ pub fn township_name(t: &str) -> &str {
     }
 }
 
-/// The case figures of a run, computed once and shared by the city-wide
-/// analysis and every region's: the cell table and the township names.
+/// What a run computes once and shares between the city-wide analysis and
+/// every region's: the cell table, the township names, the recurrence
+/// search (city-wide, split by region) and the positions of each region's
+/// referrals and patrols — so that a region's analysis costs what the
+/// region holds, not what the city holds.
 #[derive(Debug, Clone, Default)]
 pub struct CaseCells {
     cells: cases::Cells,
     /// Township display names, sorted by bytes; a cell's town key indexes here.
     towns: Vec<String>,
+    recurrence: recurrence::RecurrenceIndex,
+    /// Positions in `ds.referrals` and `ds.patrols` per region.
+    referrals_of: HashMap<RegionId, Vec<usize>>,
+    patrols_of: HashMap<RegionId, Vec<usize>>,
 }
 
 /// Sum the case figures of a dataset for the four periods of a quarter.
@@ -226,11 +233,30 @@ pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Result<CaseCe
         .collect();
     let town_of = |c: &Case| -> u32 { index.get(township_name(&c.township)).copied().unwrap_or(0) };
     let df = cases::frame(&ds.cases, town_of).map_err(pe)?;
-    let cells =
-        cases::cells(df, &Periods::of(quarter).all(), cfg.rules.closing_days).map_err(pe)?;
+    let periods = Periods::of(quarter);
+    let cells = cases::cells(df, &periods.all(), cfg.rules.closing_days).map_err(pe)?;
+    let recurrence = recurrence::detect(
+        &ds.cases,
+        periods.quarter,
+        cfg.rules.recurrence_radius_m,
+        &cfg.area,
+    );
+    let mut referrals_of: HashMap<RegionId, Vec<usize>> = HashMap::new();
+    for (i, r) in ds.referrals.iter().enumerate() {
+        if let Some(region) = r.region {
+            referrals_of.entry(region).or_default().push(i);
+        }
+    }
+    let mut patrols_of: HashMap<RegionId, Vec<usize>> = HashMap::new();
+    for (i, p) in ds.patrols.iter().enumerate() {
+        patrols_of.entry(p.region).or_default().push(i);
+    }
     Ok(CaseCells {
         cells,
         towns: names.into_iter().map(str::to_string).collect(),
+        recurrence,
+        referrals_of,
+        patrols_of,
     })
 }
 
@@ -257,14 +283,23 @@ pub fn analyse_with(
 ) -> Result<Analysis> {
     let periods = Periods::of(quarter);
     let units: Vec<String> = cfg.unit_names().iter().map(|s| s.to_string()).collect();
-    let regions: Vec<String> = cfg.region_names().iter().map(|s| s.to_string()).collect();
+    // Every region's name for the city; the scoped region's alone for a
+    // region (a region's analysis must not cost one step per region).
+    let first_region: RegionId = scope.unwrap_or(0);
+    let regions: Vec<String> = match scope {
+        None => cfg.regions.iter().map(|r| r.name.clone()).collect(),
+        Some(s) => cfg
+            .regions
+            .get(s as usize)
+            .map(|r| vec![r.name.clone()])
+            .unwrap_or_default(),
+    };
     let types: Vec<String> = cfg
         .violation_type_names()
         .iter()
         .map(|s| s.to_string())
         .collect();
 
-    let in_scope = |r: RegionId| scope.is_none_or(|s| s == r);
     let cells = &cc.cells;
     let sc = scope.map(u32::from);
     let figs = |s: &cases::RawSums| sums_to_figures(&cases::to_values(s));
@@ -283,13 +318,25 @@ pub fn analyse_with(
             .collect()
     };
     let by_unit = grouped(Key::Unit, &units);
-    let mut by_region = grouped(Key::Region, &regions);
-    if let Some(s) = scope {
-        by_region.retain(|r| r.id == s);
-    }
+    // A region's own row is its totals: no row per configured region.
+    let by_region = match scope {
+        None => grouped(Key::Region, &regions),
+        Some(s) => regions
+            .first()
+            .map(|n| vec![GroupRow::new(s, n.clone(), tot)])
+            .unwrap_or_default(),
+    };
     let by_violation_type = grouped(Key::Type, &types);
     let by_township = if scope.is_some() {
-        let mut rows = grouped(Key::Town, &cc.towns);
+        // Only the townships the region has cells in (a city holds many).
+        let mut rows: Vec<GroupRow> = cells
+            .by_key_present(Key::Town, sc)
+            .into_iter()
+            .filter_map(|(k, s)| {
+                let n = cc.towns.get(k as usize)?;
+                Some(GroupRow::new(k as u16, n.clone(), figs(&s)))
+            })
+            .collect();
         rows.retain(|r| r.periods().iter().any(|f| !f.is_zero()));
         rows
     } else {
@@ -316,20 +363,21 @@ pub fn analyse_with(
     }
 
     // Region × type.
-    let cross_regions: Vec<usize> = match scope {
-        Some(s) => vec![s as usize],
-        None => (0..regions.len()).collect(),
-    };
     let mut region_type = CrossTable {
-        regions: cross_regions.iter().map(|&i| regions[i].clone()).collect(),
+        regions: regions.clone(),
         types: types.clone(),
-        counts: vec![vec![0; types.len()]; cross_regions.len()],
+        counts: vec![vec![0; types.len()]; regions.len()],
     };
     for (r, t, n) in cells.cross(sc) {
-        if let Some(ri) = cross_regions.iter().position(|&x| x == r as usize) {
-            if let Some(c) = region_type.counts[ri].get_mut(t as usize) {
-                *c = n;
-            }
+        let ri = match scope {
+            Some(s) => (u32::from(s) == r).then_some(0),
+            None => Some(r as usize),
+        };
+        if let Some(c) = ri
+            .and_then(|ri| region_type.counts.get_mut(ri))
+            .and_then(|row| row.get_mut(t as usize))
+        {
+            *c = n;
         }
     }
 
@@ -356,32 +404,35 @@ pub fn analyse_with(
         })
         .collect();
 
-    let refs: Vec<_> = ds
-        .referrals
-        .iter()
-        .filter(|r| scope.is_none() || r.region.is_some_and(in_scope))
-        .collect();
+    // A region's referrals and patrols through the run's index: a region's
+    // analysis never walks the city's ledgers.
+    let picked = |of: &HashMap<RegionId, Vec<usize>>, s: RegionId| -> Vec<usize> {
+        of.get(&s).cloned().unwrap_or_default()
+    };
+    let refs: Vec<_> = match scope {
+        None => ds.referrals.iter().collect(),
+        Some(s) => picked(&cc.referrals_of, s)
+            .into_iter()
+            .filter_map(|i| ds.referrals.get(i))
+            .collect(),
+    };
     let referrals = activity::referrals(&refs, periods.quarter, cfg.rules.reply_days, &units);
-    let pats: Vec<_> = ds.patrols.iter().filter(|p| in_scope(p.region)).collect();
-    let mut patrols = activity::patrols(&pats, periods.quarter, &units, &regions);
-    if let Some(s) = scope {
-        patrols
-            .by_region
-            .retain(|r| regions.get(s as usize) == Some(&r.key));
-    }
+    let pats: Vec<_> = match scope {
+        None => ds.patrols.iter().collect(),
+        Some(s) => picked(&cc.patrols_of, s)
+            .into_iter()
+            .filter_map(|i| ds.patrols.get(i))
+            .collect(),
+    };
+    let patrols = activity::patrols(&pats, periods.quarter, &units, &regions, first_region);
     let meetings = activity::meetings(&ds.meetings, periods.quarter, &units);
 
-    let radius = cfg.rules.recurrence_radius_m;
-    let recurrence = match scope {
-        None => recurrence::detect(&ds.cases, periods.quarter, radius),
-        Some(_) => {
-            let scoped: Vec<&Case> = ds.cases.iter().filter(|c| in_scope(c.region)).collect();
-            recurrence::detect_refs(&scoped, periods.quarter, radius)
-        }
-    };
+    // Computed once per run (city-wide, matches cross region borders); a
+    // region's part is the pairs charged to it.
+    let recurrence = cc.recurrence.scoped(scope);
 
     let scope_name = match scope {
-        Some(s) => regions.get(s as usize).cloned().unwrap_or_default(),
+        Some(_) => regions.first().cloned().unwrap_or_default(),
         None => cfg.organisation.city.clone(),
     };
     Ok(Analysis {

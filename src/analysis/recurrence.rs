@@ -18,6 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::config::Area;
 use crate::ingest::text::norm_site;
 use crate::model::{Case, RegionId, UnitId};
 use crate::quarter::Period;
@@ -62,33 +63,39 @@ pub fn distance_m(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
 /// own site).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum SiteKey {
-    Named(RegionId, String, String),
-    Located(RegionId, String, u64, u64),
+    Named(String, String),
+    Located(String, u64, u64),
     Case(UnitId, String),
 }
 
-fn site_key(c: &Case, name: &str) -> SiteKey {
+fn site_key(c: &Case, name: &str, at: Option<(f64, f64)>) -> SiteKey {
     if !name.is_empty() {
-        SiteKey::Named(c.region, c.township.trim().to_string(), name.to_string())
-    } else if let (Some(lon), Some(lat)) = (c.lon, c.lat) {
-        SiteKey::Located(
-            c.region,
-            c.township.trim().to_string(),
-            lon.to_bits(),
-            lat.to_bits(),
-        )
+        SiteKey::Named(c.township.trim().to_string(), name.to_string())
+    } else if let Some((lon, lat)) = at {
+        SiteKey::Located(c.township.trim().to_string(), lon.to_bits(), lat.to_bits())
     } else {
         SiteKey::Case(c.unit, c.case_id.to_string())
     }
 }
 
-/// Does `later` match register entry `entry` (same site)?
+/// A case's coordinates when both are given and plausible: (0, 0) and
+/// coordinates outside the configured area count as missing (SPEC section 2).
+pub fn located(c: &Case, area: &Area) -> Option<(f64, f64)> {
+    match (c.lon, c.lat) {
+        (Some(lon), Some(lat)) if area.contains(lon, lat) => Some((lon, lat)),
+        _ => None,
+    }
+}
+
+/// Does `later` match register entry `entry` (same site)? For the brute
+/// force of the tests; `detect` finds the same matches through its indexes.
 fn same_site(
     entry: &Case,
     entry_name: &str,
     later: &Case,
     later_name: &str,
     radius_m: f64,
+    area: &Area,
 ) -> bool {
     if !entry_name.is_empty()
         && entry_name == later_name
@@ -97,9 +104,7 @@ fn same_site(
     {
         return true;
     }
-    if let (Some(lo1), Some(la1), Some(lo2), Some(la2)) =
-        (entry.lon, entry.lat, later.lon, later.lat)
-    {
+    if let (Some((lo1, la1)), Some((lo2, la2))) = (located(entry, area), located(later, area)) {
         return distance_m(lo1, la1, lo2, la2) <= radius_m;
     }
     false
@@ -110,14 +115,204 @@ fn cell(lon: f64, lat: f64, dlon: f64, dlat: f64) -> (i64, i64) {
     ((lon / dlon).floor() as i64, (lat / dlat).floor() as i64)
 }
 
-/// The register and the recurrences of cases found in `period`.
-pub fn detect(cases: &[Case], period: Period, radius_m: f64) -> Recurrence {
-    let refs: Vec<&Case> = cases.iter().collect();
-    detect_refs(&refs, period, radius_m)
+/// The register entries of one grid cell, as a small k-d tree of their
+/// distinct points: every node knows its bounding box and its earliest
+/// entry, so a search skips a node wholly outside the radius, takes a node
+/// wholly inside it at once, and skips a node with nothing earlier than
+/// the best match so far.
+#[derive(Default)]
+struct Cell {
+    /// Distinct points (lon, lat, rank of the earliest entry there),
+    /// reordered by the tree; leaves hold runs of them in rank order.
+    points: Vec<Point>,
+    nodes: Vec<Node>,
 }
 
-/// `detect` over borrowed cases (a region's, say).
-pub fn detect_refs(cases: &[&Case], period: Period, radius_m: f64) -> Recurrence {
+/// A node of a cell's tree: points[lo..hi].
+struct Node {
+    lo: usize,
+    hi: usize,
+    /// min lon, min lat, max lon, max lat.
+    bbox: [f64; 4],
+    /// The smallest rank below the node.
+    first: usize,
+    /// Children (node indices), none for a leaf.
+    kids: Option<(usize, usize)>,
+}
+
+/// A distinct register point: lon, lat, rank of its earliest entry.
+type Point = (f64, f64, usize);
+
+/// Points per leaf.
+const LEAF: usize = 8;
+
+impl Cell {
+    fn build(mut points: Vec<Point>) -> Cell {
+        let mut nodes = Vec::new();
+        let n = points.len();
+        Self::node(&mut points, 0, n, &mut nodes);
+        Cell { points, nodes }
+    }
+
+    fn node(points: &mut [Point], lo: usize, hi: usize, nodes: &mut Vec<Node>) -> usize {
+        let part = &mut points[lo..hi];
+        let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        let mut first = usize::MAX;
+        for &(x, y, r) in part.iter() {
+            bbox = [
+                bbox[0].min(x),
+                bbox[1].min(y),
+                bbox[2].max(x),
+                bbox[3].max(y),
+            ];
+            first = first.min(r);
+        }
+        let at = nodes.len();
+        nodes.push(Node {
+            lo,
+            hi,
+            bbox,
+            first,
+            kids: None,
+        });
+        if part.len() <= LEAF {
+            part.sort_unstable_by_key(|p| p.2);
+            return at;
+        }
+        // Split the wider side (in metres) at the median.
+        let wide_lon = (bbox[2] - bbox[0]) * bbox[1].to_radians().cos() > bbox[3] - bbox[1];
+        let mid = part.len() / 2;
+        if wide_lon {
+            part.select_nth_unstable_by(mid, |a, b| a.0.total_cmp(&b.0));
+        } else {
+            part.select_nth_unstable_by(mid, |a, b| a.1.total_cmp(&b.1));
+        }
+        let l = Self::node(points, lo, lo + mid, nodes);
+        let r = Self::node(points, lo + mid, hi, nodes);
+        nodes[at].kids = Some((l, r));
+        at
+    }
+
+    /// Lower `best` to the smallest rank within `radius_m` of (lon, lat)
+    /// among entries for which `before(rank)` holds (ranks ascend with
+    /// found_date, so `before` fails for every rank above one that fails).
+    fn search(
+        &self,
+        at: usize,
+        (lon, lat): (f64, f64),
+        radius_m: f64,
+        before: &dyn Fn(usize) -> bool,
+        best: &mut Option<usize>,
+    ) {
+        let Some(n) = self.nodes.get(at) else {
+            return;
+        };
+        if best.is_some_and(|b| n.first >= b) || !before(n.first) {
+            return;
+        }
+        let (near, far) = distance_range(n.bbox, lon, lat);
+        // Box distances are exact up to the curvature across a box a few
+        // hundred metres wide (well under 0.1 %): a node is skipped or
+        // taken whole only when it is clearly outside or inside.
+        if near > radius_m * 1.001 + 0.01 {
+            return;
+        }
+        if far < radius_m * 0.999 - 0.01 {
+            *best = Some(n.first);
+            return;
+        }
+        match n.kids {
+            Some((l, r)) => {
+                let (a, b) = if self.nodes[l].first <= self.nodes[r].first {
+                    (l, r)
+                } else {
+                    (r, l)
+                };
+                self.search(a, (lon, lat), radius_m, before, best);
+                self.search(b, (lon, lat), radius_m, before, best);
+            }
+            None => {
+                for &(plon, plat, rank) in &self.points[n.lo..n.hi] {
+                    if best.is_some_and(|b| rank >= b) || !before(rank) {
+                        break;
+                    }
+                    if distance_m(plon, plat, lon, lat) <= radius_m {
+                        *best = Some(rank);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Smallest and largest distance from (lon, lat) to a bounding box, in
+/// metres: the nearest point of the box is the clamped coordinate, the
+/// farthest one of its corners.
+fn distance_range(bbox: [f64; 4], lon: f64, lat: f64) -> (f64, f64) {
+    let [x0, y0, x1, y1] = bbox;
+    let near = distance_m(lon, lat, lon.clamp(x0, x1), lat.clamp(y0, y1));
+    let far = [(x0, y0), (x0, y1), (x1, y0), (x1, y1)]
+        .iter()
+        .map(|&(x, y)| distance_m(lon, lat, x, y))
+        .fold(0.0f64, f64::max);
+    (near, far)
+}
+
+/// Recurrence of a whole run, computed once (`detect`): the city-wide
+/// result and each region's part of it.
+#[derive(Debug, Clone, Default)]
+pub struct RecurrenceIndex {
+    /// City-wide.
+    pub all: Recurrence,
+    /// Per region of the register entry: its distinct closed sites, the
+    /// positions of its pairs in `all.recurrences` and its distinct entries.
+    regions: HashMap<RegionId, RegionPart>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct RegionPart {
+    closed_sites: usize,
+    pairs: Vec<usize>,
+    recurred_sites: usize,
+}
+
+impl RecurrenceIndex {
+    /// The city-wide result, or a region's: the pairs whose register entry
+    /// lies in the region (the region charged with the recurrence), wherever
+    /// the recurring case was found, and the region's closed sites.
+    pub fn scoped(&self, scope: Option<RegionId>) -> Recurrence {
+        let Some(r) = scope else {
+            return self.all.clone();
+        };
+        match self.regions.get(&r) {
+            None => Recurrence::default(),
+            Some(part) => Recurrence {
+                closed_sites: part.closed_sites,
+                recurred_sites: part.recurred_sites,
+                recurrences: part
+                    .pairs
+                    .iter()
+                    .map(|&i| self.all.recurrences[i].clone())
+                    .collect(),
+            },
+        }
+    }
+}
+
+/// The register and the recurrences of cases found in `period`, city-wide
+/// (matches cross region borders), split by region once.
+///
+/// Cost: every register entry is indexed by name and by a grid cell the
+/// radius wide; entries at the same coordinates are one point of their
+/// cell, and a cell's points form a small k-d tree. A case looks at the
+/// earliest entry of its name list and searches the 9 cells around it: a
+/// tree node wholly outside the radius (by its bounding box) is skipped,
+/// one wholly inside answers with its earliest entry, one with nothing
+/// found before the case or earlier than the best match is skipped — so a
+/// site closed a thousand times, or many closed sites just outside the
+/// radius, cost a few steps per cell instead of one per site.
+pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> RecurrenceIndex {
     // Only register entries and cases found in the period are compared:
     // the others' names are never looked at.
     // Site names repeat: each distinct spelling is normalised once.
@@ -145,110 +340,130 @@ pub fn detect_refs(cases: &[&Case], period: Period, radius_m: f64) -> Recurrence
             .then(x.unit.cmp(&y.unit))
             .then_with(|| x.case_id.cmp(&y.case_id))
     });
-    let closed_sites = register
+    // Distinct sites per region of the entry.
+    let mut sites: Vec<(RegionId, SiteKey)> = register
         .iter()
-        .map(|&i| site_key(cases[i], names[i]))
-        .collect::<BTreeSet<_>>()
-        .len();
+        .map(|&i| {
+            let c = &cases[i];
+            (c.region, site_key(c, names[i], located(c, area)))
+        })
+        .collect();
+    sites.sort_unstable();
+    sites.dedup();
+    let mut regions: HashMap<RegionId, RegionPart> = HashMap::new();
+    for (r, _) in &sites {
+        regions.entry(*r).or_default().closed_sites += 1;
+    }
 
-    // Index by name (region, township, normalised name) and by grid cell.
-    let mut by_name: HashMap<(RegionId, &str, &str), Vec<usize>> = HashMap::new();
-    let max_lat = cases
-        .iter()
-        .filter_map(|c| c.lat.filter(|_| c.lon.is_some()))
-        .fold(0.0f64, |m, l| m.max(l.abs()))
-        .min(89.0);
+    // Index by name (region, township, normalised name): the earliest rank
+    // only, as a later entry of the same list never wins.
+    let mut by_name: HashMap<(RegionId, &str, &str), usize> = HashMap::new();
+    let max_lat = area.min_lat.abs().max(area.max_lat.abs()).min(89.0);
     // Cell sizes no smaller than the radius in either direction.
     let dlat = (radius_m / (EARTH_RADIUS_M * 1f64.to_radians())).max(1e-7) * 1.001;
     let dlon = dlat / max_lat.to_radians().cos().max(0.01);
-    let mut by_cell: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    let mut cell_points: HashMap<(i64, i64), Vec<Point>> = HashMap::new();
+    let mut seen_points: std::collections::HashSet<(u64, u64)> = Default::default();
     for (rank, &i) in register.iter().enumerate() {
         let c = &cases[i];
         if !names[i].is_empty() {
             by_name
                 .entry((c.region, c.township.trim(), names[i]))
-                .or_default()
-                .push(rank);
+                .or_insert(rank);
         }
-        if let (Some(lon), Some(lat)) = (c.lon, c.lat) {
-            by_cell
-                .entry(cell(lon, lat, dlon, dlat))
-                .or_default()
-                .push(rank);
+        if let Some((lon, lat)) = located(c, area) {
+            // Ranks ascend: the first entry at a point is its earliest, and
+            // a later one there never wins.
+            if seen_points.insert((lon.to_bits(), lat.to_bits())) {
+                cell_points
+                    .entry(cell(lon, lat, dlon, dlat))
+                    .or_default()
+                    .push((lon, lat, rank));
+            }
         }
     }
+    drop(seen_points);
+    let by_cell: HashMap<(i64, i64), Cell> = cell_points
+        .into_iter()
+        .map(|(k, v)| (k, Cell::build(v)))
+        .collect();
 
-    let mut recurrences = Vec::new();
-    let mut entries: BTreeSet<usize> = BTreeSet::new();
+    let mut found: Vec<(usize, usize)> = Vec::new(); // (case, register rank)
     for (i, c) in cases.iter().enumerate() {
         if !period.contains(c.found_date) {
             continue;
         }
-        // The earliest matching register entry. Every candidate list is in
-        // rank order, which is found_date order: a list is read only up to
-        // the first entry not found before `c`, or not earlier than the best
-        // match so far — a site that recurs a thousand times costs one step,
-        // not a thousand.
+        // The earliest matching register entry: the smallest rank found
+        // before `c`. Ranks are in found_date order, so a candidate whose
+        // entry was not found before `c` ends the search of its list.
+        let before = |rank: usize| cases[register[rank]].found_date < c.found_date;
         let mut best: Option<usize> = None;
-        let scan = |list: &[usize], best: &mut Option<usize>| {
-            for &rank in list {
-                let e = register[rank];
-                if best.is_some_and(|b| rank >= b) || cases[e].found_date >= c.found_date {
-                    break;
-                }
-                if e != i && same_site(cases[e], names[e], c, names[i], radius_m) {
-                    *best = Some(rank);
-                    break;
-                }
-            }
-        };
         if !names[i].is_empty() {
-            if let Some(v) = by_name.get(&(c.region, c.township.trim(), names[i])) {
-                scan(v, &mut best);
+            if let Some(&rank) = by_name.get(&(c.region, c.township.trim(), names[i])) {
+                if before(rank) {
+                    best = Some(rank);
+                }
             }
         }
-        if let (Some(lon), Some(lat)) = (c.lon, c.lat) {
+        if let Some((lon, lat)) = located(c, area) {
             let (x, y) = cell(lon, lat, dlon, dlat);
             for dx in -1..=1 {
                 for dy in -1..=1 {
-                    if let Some(v) = by_cell.get(&(x + dx, y + dy)) {
-                        scan(v, &mut best);
+                    if let Some(cl) = by_cell.get(&(x + dx, y + dy)) {
+                        cl.search(0, (lon, lat), radius_m, &before, &mut best);
                     }
                 }
             }
         }
-        let hit = best.map(|rank| register[rank]);
-        if let Some(e) = hit {
-            let r = &cases[e];
-            entries.insert(e);
-            recurrences.push(RecurrencePair {
-                region: r.region,
-                township: r.township.trim().to_string(),
-                site: r.site.trim().to_string(),
-                closed_unit: r.unit,
-                closed_case: r.case_id.to_string(),
-                recurred_unit: c.unit,
-                recurred_case: c.case_id.to_string(),
-                found_date: c.found_date,
-            });
+        if let Some(rank) = best {
+            found.push((i, rank));
         }
     }
-    recurrences.sort_by(|a, b| {
-        a.found_date
-            .cmp(&b.found_date)
-            .then(a.recurred_unit.cmp(&b.recurred_unit))
-            .then_with(|| a.recurred_case.cmp(&b.recurred_case))
+    found.sort_by(|&(a, _), &(b, _)| {
+        let (x, y) = (&cases[a], &cases[b]);
+        x.found_date
+            .cmp(&y.found_date)
+            .then(x.unit.cmp(&y.unit))
+            .then_with(|| x.case_id.cmp(&y.case_id))
     });
-    Recurrence {
-        closed_sites,
-        recurred_sites: entries.len(),
-        recurrences,
+    let mut entries: BTreeSet<usize> = BTreeSet::new();
+    let mut recurrences = Vec::with_capacity(found.len());
+    for (n, &(i, rank)) in found.iter().enumerate() {
+        let (c, r) = (&cases[i], &cases[register[rank]]);
+        let part = regions.entry(r.region).or_default();
+        part.pairs.push(n);
+        if entries.insert(rank) {
+            part.recurred_sites += 1;
+        }
+        recurrences.push(RecurrencePair {
+            region: r.region,
+            township: r.township.trim().to_string(),
+            site: r.site.trim().to_string(),
+            closed_unit: r.unit,
+            closed_case: r.case_id.to_string(),
+            recurred_unit: c.unit,
+            recurred_case: c.case_id.to_string(),
+            found_date: c.found_date,
+        });
+    }
+    RecurrenceIndex {
+        all: Recurrence {
+            closed_sites: sites.len(),
+            recurred_sites: entries.len(),
+            recurrences,
+        },
+        regions,
     }
 }
 
 /// The same detection by brute force over all pairs (for tests).
 #[doc(hidden)]
-pub fn detect_naive(cases: &[Case], period: Period, radius_m: f64) -> Vec<(String, String)> {
+pub fn detect_naive(
+    cases: &[Case],
+    period: Period,
+    radius_m: f64,
+    area: &Area,
+) -> Vec<(String, String)> {
     let names: Vec<String> = cases.iter().map(|c| norm_site(&c.site)).collect();
     let mut out = Vec::new();
     for (i, c) in cases.iter().enumerate() {
@@ -260,7 +475,7 @@ pub fn detect_naive(cases: &[Case], period: Period, radius_m: f64) -> Vec<(Strin
                 e != i
                     && cases[e].site_closed
                     && cases[e].found_date < c.found_date
-                    && same_site(&cases[e], &names[e], c, &names[i], radius_m)
+                    && same_site(&cases[e], &names[e], c, &names[i], radius_m, area)
             })
             .min_by(|&a, &b| {
                 let (x, y) = (&cases[a], &cases[b]);
@@ -340,7 +555,7 @@ mod tests {
             case("E2", 0, "甲镇", "", "2026-02-01", true),
             case("R4", 0, "甲镇", "", "2026-07-08", false), // blank matches nothing
         ];
-        let r = detect(&cases, q3(), 200.0);
+        let r = detect(&cases, q3(), 200.0, &Area::default()).all;
         let ids: Vec<&str> = r
             .recurrences
             .iter()
@@ -364,7 +579,7 @@ mod tests {
             // register, so no chaining.
             at(case("R3", 0, "", "", "2026-07-07", false), 500.0),
         ];
-        let r = detect(&cases, q3(), 200.0);
+        let r = detect(&cases, q3(), 200.0, &Area::default()).all;
         let pairs: Vec<(&str, &str)> = r
             .recurrences
             .iter()
@@ -373,7 +588,7 @@ mod tests {
         assert_eq!(pairs, vec![("E0", "R1"), ("E0", "R2")]);
         assert_eq!(r.recurred_sites, 1);
         assert_eq!(r.recurrences[0].region, 1);
-        assert_eq!(detect_naive(&cases, q3(), 200.0).len(), 2);
+        assert_eq!(detect_naive(&cases, q3(), 200.0, &Area::default()).len(), 2);
     }
 
     #[test]
@@ -384,7 +599,7 @@ mod tests {
             case("R1", 0, "甲镇", "河滩", "2026-07-11", true),  // later, and itself closed
             case("E9", 0, "甲镇", "河滩", "2026-10-01", true),  // after the period
         ];
-        let r = detect(&cases, q3(), 200.0);
+        let r = detect(&cases, q3(), 200.0, &Area::default()).all;
         let ids: Vec<&str> = r
             .recurrences
             .iter()

@@ -3,9 +3,14 @@
 //! evaluator can defend it.
 //!
 //! An indicator scores `weight × rate` (full weight when its denominator is
-//! 0); a deduction subtracts `points` per occurrence up to `cap`;
-//! adjustments from `adjustments.csv` are added last; the score is clamped
-//! to 0..=100. Ranks, grades and ties use the score rounded to one decimal.
+//! 0); an indicator whose input file (meetings.csv, referrals.csv,
+//! patrols.csv) is missing or unreadable in the report quarter's folder has
+//! no data (无数据): it is left out and the other indicators' points are
+//! scaled up to the full indicator weight (得分按实有指标折算). A deduction
+//! subtracts `points` per occurrence up to `cap`; adjustments from
+//! `adjustments.csv` are added last; the score is clamped to 0..=100. The
+//! score is computed from exact values and rounded once, to one decimal;
+//! ranks, grades and ties use that rounded score.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +40,24 @@ pub struct Assessment {
     pub units: Vec<Scored>,
     pub regions: Vec<Scored>,
     pub accountability: Vec<AccountabilityEntry>,
+    /// Indicators without data this quarter (by id, configuration order).
+    pub no_data: Vec<NoData>,
+}
+
+impl Assessment {
+    /// One line per indicator without data, in both languages, for `build`
+    /// to print on stderr.
+    pub fn warnings(&self) -> Vec<String> {
+        self.no_data
+            .iter()
+            .map(|n| {
+                format!(
+                    "警告：考核指标“{}”无数据（{}），不计分，其余指标得分按实有指标折算 / warning: indicator {} has no data ({}); it is left out and the other indicators are scaled to the full weight",
+                    n.name, n.reason, n.id, n.reason_en
+                )
+            })
+            .collect()
+    }
 }
 
 /// One unit's or region's score with everything behind it.
@@ -48,8 +71,12 @@ pub struct Scored {
     pub indicators: Vec<IndicatorScore>,
     pub deductions: Vec<DeductionScore>,
     pub adjustments: Vec<AdjustmentItem>,
-    /// Sum of indicator points, of deductions and of adjustments (extensions).
+    /// Sum of indicator points (scaled by `indicator_scale`), of deductions
+    /// and of adjustments, two decimals (extensions).
     pub indicator_points: f64,
+    /// Full indicator weight over the weight of the indicators with data
+    /// (1 when every indicator has data): the factor of 得分按实有指标折算.
+    pub indicator_scale: f64,
     pub deduction_points: f64,
     pub adjustment_points: f64,
 }
@@ -60,11 +87,87 @@ pub struct IndicatorScore {
     pub name: String,
     pub numerator: f64,
     pub denominator: f64,
-    /// 0..1 with four decimals; null when the denominator is 0.
+    /// 0..1 with four decimals; null when the denominator is 0 or there is no data.
     pub rate: Option<f64>,
-    /// weight × rate (the full weight when rate is null), two decimals.
-    pub points: f64,
+    /// weight × rate (the full weight when the denominator is 0), two
+    /// decimals, before scaling; null when there is no data.
+    pub points: Option<f64>,
     pub weight: f64,
+    /// The indicator's input file is missing or unreadable in the report
+    /// quarter's folder (无数据): left out of the score.
+    pub no_data: bool,
+    /// Why there is no data (Chinese, for documents); null when there is data.
+    pub reason: Option<String>,
+    /// weight × rate, unrounded (the score is summed from these).
+    #[serde(skip)]
+    pub exact_points: f64,
+}
+
+/// An indicator without data in a run (one entry per indicator id), for
+/// the warning `build` prints and for documents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NoData {
+    pub id: String,
+    pub name: String,
+    /// The input file it needs (meetings.csv …).
+    pub file: &'static str,
+    /// Chinese and English reason.
+    pub reason: String,
+    pub reason_en: String,
+}
+
+/// The input file an indicator's metric reads, for the metrics that read
+/// an optional file.
+pub fn input_file_of(metric: &str) -> Option<crate::model::FileKind> {
+    use crate::model::FileKind;
+    match metric {
+        "meeting_attendance" => Some(FileKind::Meetings),
+        "referral_reply_timeliness" => Some(FileKind::Referrals),
+        "patrol_coverage" => Some(FileKind::Patrols),
+        _ => None,
+    }
+}
+
+/// Why `kind`'s file gives no data for `quarter` (Chinese, English), or
+/// `None` when a readable one is in that quarter's folder.
+fn missing_input(
+    ds: &Dataset,
+    quarter: Quarter,
+    kind: crate::model::FileKind,
+) -> Option<(String, String)> {
+    let name = kind_file_name(kind);
+    let mine: Vec<&crate::model::InputFile> = ds
+        .files
+        .iter()
+        .filter(|f| f.kind == kind && f.quarter == Some(quarter))
+        .collect();
+    if mine.iter().any(|f| f.error.is_none()) {
+        return None;
+    }
+    match mine.first() {
+        None => Some((
+            format!("{quarter} 文件夹中没有 {name}（{}）", kind.chinese()),
+            format!("no {name} in the {quarter} folder"),
+        )),
+        Some(f) => {
+            let err = f.error.clone().unwrap_or_default();
+            Some((
+                format!("{} 无法读取（{err}）", f.path),
+                format!("{} cannot be read ({err})", f.path),
+            ))
+        }
+    }
+}
+
+fn kind_file_name(kind: crate::model::FileKind) -> &'static str {
+    use crate::model::FileKind;
+    match kind {
+        FileKind::Meetings => "meetings.csv",
+        FileKind::Referrals => "referrals.csv",
+        FileKind::Patrols => "patrols.csv",
+        FileKind::Adjustments => "adjustments.csv",
+        FileKind::Cases => "",
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -77,6 +180,9 @@ pub struct DeductionScore {
     pub points_each: f64,
     pub cap: Option<f64>,
     pub case_ids: Vec<String>,
+    /// Points subtracted, unrounded.
+    #[serde(skip)]
+    pub exact_points: f64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -133,6 +239,8 @@ struct Ctx<'a> {
     /// Distinct meeting dates in the quarter.
     meeting_days: BTreeSet<NaiveDate>,
     proactive: Vec<bool>,
+    /// Optional input files with no data this quarter: (kind, zh, en).
+    missing: Vec<(crate::model::FileKind, String, String)>,
 }
 
 impl Ctx<'_> {
@@ -165,7 +273,30 @@ impl Ctx<'_> {
         }
     }
 
+    /// Why an indicator has no data this quarter (Chinese, English).
+    fn no_data(&self, ind: &Indicator) -> Option<(&str, &str)> {
+        let kind = input_file_of(&ind.metric)?;
+        self.missing
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, zh, en)| (zh.as_str(), en.as_str()))
+    }
+
     fn indicator(&self, kind: Kind, id: u16, ind: &Indicator) -> IndicatorScore {
+        if let Some((zh, _)) = self.no_data(ind) {
+            return IndicatorScore {
+                id: ind.id.clone(),
+                name: ind.name.clone(),
+                numerator: 0.0,
+                denominator: 0.0,
+                rate: None,
+                points: None,
+                weight: ind.weight,
+                no_data: true,
+                reason: Some(zh.to_string()),
+                exact_points: 0.0,
+            };
+        }
         let p = self.period;
         let rules = &self.cfg.rules;
         let (num, den): (f64, f64) = match ind.metric.as_str() {
@@ -287,8 +418,11 @@ impl Ctx<'_> {
             numerator: num,
             denominator: den,
             rate: rate.map(|r| round_dp(r, 4)),
-            points: round_dp(points, 2),
+            points: Some(round_dp(points, 2)),
             weight: ind.weight,
+            no_data: false,
+            reason: None,
+            exact_points: points,
         }
     }
 
@@ -361,6 +495,7 @@ impl Ctx<'_> {
             name: ded.name.clone(),
             count,
             points: round_dp(points, 2),
+            exact_points: points,
             points_each: ded.points,
             cap: ded.cap,
             case_ids,
@@ -393,10 +528,27 @@ impl Ctx<'_> {
                 basis: adj.basis.clone(),
             })
             .collect();
-        let ip: f64 = indicators.iter().map(|i| i.points).sum();
-        let dp: f64 = deductions.iter().map(|d| d.points).sum();
+        // Exact values throughout; the score is rounded once, at the end
+        // (rounding each indicator first can move a score by 0.1: 64.05
+        // from rounded points where the exact sum is 64.047…).
+        let full: f64 = indicators.iter().map(|i| i.weight).sum();
+        let with_data: f64 = indicators
+            .iter()
+            .filter(|i| !i.no_data)
+            .map(|i| i.weight)
+            .sum();
+        // Without any indicator with data there is nothing to scale: the
+        // indicator part is the full weight, as for an empty denominator.
+        let (scale, ip) = if with_data > 0.0 {
+            let raw: f64 = indicators.iter().map(|i| i.exact_points).sum();
+            (full / with_data, raw * full / with_data)
+        } else {
+            (1.0, full)
+        };
+        let dp: f64 = deductions.iter().map(|d| d.exact_points).sum();
         let ap: f64 = adjustments.iter().map(|a| a.points).sum();
         let raw = (ip - dp + ap).clamp(0.0, 100.0);
+        let raw = if raw.is_finite() { raw } else { 0.0 };
         let score = round_dp(raw, 1);
         Scored {
             name: name.to_string(),
@@ -407,6 +559,7 @@ impl Ctx<'_> {
             deductions,
             adjustments,
             indicator_points: round_dp(ip, 2),
+            indicator_scale: round_dp(scale, 4),
             deduction_points: round_dp(dp, 2),
             adjustment_points: round_dp(ap, 2),
         }
@@ -463,6 +616,12 @@ pub fn assess(
         .map(|m| m.date)
         .filter(|d| period.contains(*d))
         .collect();
+    use crate::model::FileKind;
+    let missing: Vec<(FileKind, String, String)> =
+        [FileKind::Meetings, FileKind::Referrals, FileKind::Patrols]
+            .into_iter()
+            .filter_map(|k| missing_input(ds, quarter, k).map(|(zh, en)| (k, zh, en)))
+            .collect();
     let ctx = Ctx {
         cfg,
         ds,
@@ -473,7 +632,23 @@ pub fn assess(
         recurrences,
         meeting_days,
         proactive: cfg.sources.iter().map(|s| s.proactive).collect(),
+        missing,
     };
+    let mut no_data: Vec<NoData> = Vec::new();
+    let a = &cfg.assessment;
+    for ind in a.unit_indicators.iter().chain(&a.region_indicators) {
+        if let (Some((zh, en)), Some(kind)) = (ctx.no_data(ind), input_file_of(&ind.metric)) {
+            if !no_data.iter().any(|n| n.id == ind.id) {
+                no_data.push(NoData {
+                    id: ind.id.clone(),
+                    name: ind.name.clone(),
+                    file: kind_file_name(kind),
+                    reason: zh.to_string(),
+                    reason_en: en.to_string(),
+                });
+            }
+        }
+    }
     let mut units: Vec<Scored> = cfg
         .units
         .iter()
@@ -494,6 +669,7 @@ pub fn assess(
         units,
         regions,
         accountability,
+        no_data,
     }
 }
 
@@ -596,6 +772,7 @@ mod tests {
             deductions: vec![],
             adjustments: vec![],
             indicator_points: 0.0,
+            indicator_scale: 1.0,
             deduction_points: 0.0,
             adjustment_points: 0.0,
         };

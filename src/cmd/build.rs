@@ -100,6 +100,16 @@ pub fn parse_formats(s: &str) -> Result<Vec<Format>> {
             out.push(f);
         }
     }
+    // `--format ''` is a slip, not a request for no documents (say `none`).
+    let none = s
+        .split([',', '，'])
+        .any(|p| p.trim().eq_ignore_ascii_case("none"));
+    if out.is_empty() && !none {
+        return Err(Error::usage(
+            "--format 为空：请写 html、pdf、docx、xlsx 中的一个或多个（不要文档请写 none）",
+            "--format is empty: give one or more of html, pdf, docx, xlsx (or none for data files only)",
+        ));
+    }
     Ok(out)
 }
 
@@ -113,30 +123,40 @@ pub fn issue_date(
     q: Quarter,
 ) -> Result<NaiveDate> {
     let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-    if let Some(s) = folder {
-        if arg.is_none() {
-            return parse(s).ok_or_else(|| {
-                Error::usage(
-                    format!("briefing.toml 中的成文日期“{s}”格式应为 YYYY-MM-DD"),
-                    format!("issue_date “{s}” in briefing.toml: expected YYYY-MM-DD"),
-                )
-            });
-        }
+    let (value, whence_zh, whence_en) = match (arg, folder, cfg.organisation.issue_date.as_deref())
+    {
+        (Some(s), _, _) => (s, "成文日期", "issue date"),
+        (None, Some(s), _) => (
+            s,
+            "briefing.toml 中的成文日期",
+            "issue_date in briefing.toml",
+        ),
+        (None, None, Some(s)) => (s, "配置中的成文日期", "issue_date in the configuration"),
+        (None, None, None) => return Ok(q.default_issue_date()),
+    };
+    let shown = crate::ingest::text::escape_controls(value);
+    let d = parse(value).ok_or_else(|| {
+        Error::usage(
+            format!("{whence_zh}“{shown}”格式应为 YYYY-MM-DD"),
+            format!("{whence_en} “{shown}”: expected YYYY-MM-DD"),
+        )
+    })?;
+    // A briefing is issued after its quarter ends; 2100 bounds typing errors
+    // (and keeps the date valid in docx core.xml and PDF metadata).
+    let last = NaiveDate::from_ymd_opt(2099, 12, 31).unwrap_or(NaiveDate::MAX);
+    if d <= q.end() || d > last {
+        return Err(Error::usage(
+            format!(
+                "{whence_zh} {d} 不在允许范围内：应晚于 {q} 季度末（{}）且早于 2100 年",
+                q.end()
+            ),
+            format!(
+                "{whence_en} {d} is out of range: it must be after the end of {q} ({}) and before 2100",
+                q.end()
+            ),
+        ));
     }
-    if let Some(s) = arg {
-        return parse(s).ok_or_else(|| {
-            Error::usage(
-                format!("成文日期“{s}”格式应为 YYYY-MM-DD"),
-                format!("issue date “{s}”: expected YYYY-MM-DD"),
-            )
-        });
-    }
-    Ok(cfg
-        .organisation
-        .issue_date
-        .as_deref()
-        .and_then(parse)
-        .unwrap_or_else(|| q.default_issue_date()))
+    Ok(d)
 }
 
 fn sha256_hex(b: &[u8]) -> String {
@@ -217,6 +237,25 @@ pub fn output_dir(out: &Path, quarter: Quarter, scope: Option<&str>) -> PathBuf 
     }
 }
 
+/// A file name as one segment of a relative URL: `%`, `#`, `?`, spaces and
+/// other characters with a meaning in URLs are percent-encoded (a region
+/// named `a#b` must link to `a%23b.html`, not to `a` with a fragment);
+/// letters of any script are kept as they are.
+pub fn url_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || "-._~".contains(c) || (!c.is_ascii() && !c.is_control()) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// Build every document context of a run.
 #[allow(clippy::too_many_arguments)]
 fn documents(
@@ -294,7 +333,7 @@ fn documents(
     let region_links = regions
         .iter()
         .map(|(stem, doc)| Link {
-            href: format!("regions/{stem}.html"),
+            href: format!("regions/{}.html", url_segment(stem)),
             title: doc.masthead.scope.clone(),
             note: String::new(),
         })
@@ -316,17 +355,87 @@ fn documents(
     })
 }
 
+/// Refuse an output folder that is the data folder, lies inside one of its
+/// quarter folders, or contains it (SPEC §6): replacing `OUT/<quarter>`
+/// there would destroy the departments' exports.
+pub fn check_out_against_data(out: &Path, data: &Path) -> Result<()> {
+    let d = output::resolve(data)?;
+    let o = output::resolve(out)?;
+    let refuse = |why_zh: &str, why_en: &str| {
+        Err(Error::usage(
+            format!(
+                "输出目录 {} {why_zh}，写入会覆盖原始数据，已拒绝（未改动任何文件）：请另选输出目录",
+                out.display()
+            ),
+            format!(
+                "output folder {} {why_en}; writing there would overwrite the input data; refused, nothing touched: choose another --out",
+                out.display()
+            ),
+        ))
+    };
+    if o == d {
+        return refuse("就是数据目录", "is the data folder");
+    }
+    if d.starts_with(&o) {
+        return refuse("包含数据目录", "contains the data folder");
+    }
+    if output::in_quarter_folder(&o, &d) {
+        return refuse(
+            "位于数据目录的季度文件夹中",
+            "lies inside a quarter folder of the data folder",
+        );
+    }
+    Ok(())
+}
+
+/// The quarter folder's `briefing.toml`, when there is one, must be a
+/// regular file in UTF-8 (a GBK one gets the same message as a GBK
+/// minebrief.toml).
+fn check_briefing_toml(folder: &Path, data: &Path) -> Result<()> {
+    let p = folder.join("briefing.toml");
+    if std::fs::symlink_metadata(&p).is_err() {
+        return Ok(());
+    }
+    let bytes = ingest::read_input(&p, Some(data), crate::config::MAX_CONFIG_BYTES)
+        .map_err(|r| r.into_error(&p))?;
+    crate::config::utf8_text(&p, bytes).map(|_| ())
+}
+
+/// `--out` must be a folder (or not exist yet).
+fn check_out_is_folder(out: &Path) -> Result<()> {
+    match std::fs::metadata(out) {
+        Ok(md) if !md.is_dir() => Err(Error::usage(
+            format!(
+                "输出目录 {} 不是文件夹（已有同名文件）：请另选输出目录",
+                out.display()
+            ),
+            format!(
+                "--out {} is not a folder (a file of that name exists): choose another --out",
+                out.display()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub fn run(args: BuildArgs) -> Result<i32> {
     let quarter = super::parse_quarter(&args.quarter)?;
     let formats = parse_formats(&args.format)?;
+    check_out_is_folder(&args.out)?;
+    check_out_against_data(&args.out, &args.data)?;
     let cfg = super::load_config(args.config.as_deref(), &args.data)?;
-    let folder = ingest::quarter_folders(&args.data, Some(quarter))?
-        .into_iter()
+    let folders = ingest::quarter_folders(&args.data, Some(quarter))?;
+    let folder = folders
+        .iter()
         .rev()
         .find(|(q, _)| *q == quarter)
         .map(|(_, name)| args.data.join(name));
+    ingest::require_case_files(&args.data, &folders, Some(quarter))?;
     let text = match &folder {
-        Some(f) => BriefingText::load(f)?,
+        Some(f) => {
+            check_briefing_toml(f, &args.data)?;
+            BriefingText::load(f)?
+        }
         None => BriefingText::default(),
     };
     let issued = issue_date(
@@ -354,17 +463,15 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         })?),
     };
 
+    let dest = output_dir(&args.out, quarter, scope.map(|r| resolver.regions.name(r)));
+    output::check_replaceable(&dest)?;
+
     let pb = progress(5);
     let mut timer = Timer::from_env();
     pb.set_message("读取数据 / reading");
     let ds = ingest::load(&args.data, &cfg, Some(quarter))?;
     output::release_freed_memory();
     timer.stage("ingest");
-    if !ds.quarters.contains(&quarter) {
-        eprintln!(
-            "提示：数据目录中没有 {quarter} 文件夹 / note: no {quarter} folder in the data folder"
-        );
-    }
     pb.inc(1);
     pb.set_message("分析 / analysing");
     let cells = analysis::case_cells(&ds, &cfg, quarter)?;
@@ -382,6 +489,8 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         })
         .collect();
     let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
+    // Printed once the reports are written (a fatal error stays one line).
+    let warnings = assessment.warnings();
     output::release_freed_memory();
     timer.stage("analysis + assessment");
     pb.inc(1);
@@ -411,35 +520,49 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         files.extend(crate::parquet::files(&ds, &cfg)?);
     }
     output::release_freed_memory();
-    // summary.json after the tables are no longer needed: the two largest
-    // outputs are never being built at the same time.
-    files.insert(
-        0,
-        (
-            "summary.json".into(),
-            summary::summary_bytes(&a, &ds, &cfg, issued, &assessment),
-        ),
-    );
-    timer.stage("summary + tables");
-    if formats
+    timer.stage("tables");
+    // summary.json after the tables are no longer needed (the two largest
+    // outputs are never being built at the same time), on one core while
+    // the document contexts are built on the other: both only read the
+    // analysis, so the bytes are the same as one after the other.
+    let want_docs = formats
         .iter()
-        .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx))
-    {
-        let docs = documents(
-            &ds,
-            &cfg,
-            &a,
-            &cells,
-            &assessment,
-            issued,
-            &text,
-            &formats,
-            &table_names,
-        )?;
-        timer.stage("report contexts");
-        if formats.contains(&Format::Html) {
-            let renderer = HtmlRenderer::new(cfg.output.templates_dir.as_deref())?;
-            files.extend(html::render_docs(&renderer, &docs)?);
+        .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx));
+    let (summary_json, docs) = rayon::join(
+        || summary::summary_bytes(&a, &ds, &cfg, issued, &assessment),
+        || {
+            want_docs
+                .then(|| {
+                    documents(
+                        &ds,
+                        &cfg,
+                        &a,
+                        &cells,
+                        &assessment,
+                        issued,
+                        &text,
+                        &formats,
+                        &table_names,
+                    )
+                })
+                .transpose()
+        },
+    );
+    files.insert(0, ("summary.json".into(), summary_json));
+    let docs = docs?;
+    timer.stage("summary.json ‖ report contexts");
+    if let Some(docs) = docs {
+        // Each document once, as a model from its template; every format
+        // draws the models.
+        let templates = crate::report::markup::Templates::new(cfg.output.templates_dir.as_deref())?;
+        let html_renderer = formats
+            .contains(&Format::Html)
+            .then(|| HtmlRenderer::new(cfg.output.templates_dir.as_deref()))
+            .transpose()?;
+        let models = docs.compose(&templates)?;
+        timer.stage("document models");
+        if let Some(renderer) = &html_renderer {
+            files.extend(html::render_docs(renderer, &docs.index, &models)?);
             timer.stage("html");
         }
         if formats.contains(&Format::Docx) {
@@ -447,12 +570,12 @@ pub fn run(args: BuildArgs) -> Result<i32> {
             if font.is_none() {
                 eprintln!("提示：未找到中文图表字体，Word 文档中的图表以说明文字代替 / note: no CJK chart font found; charts in the Word documents are replaced by a note");
             }
-            files.extend(docx::render_docs(&docs, issued, font.as_ref())?);
+            files.extend(docx::render_docs(&models, issued, font.as_ref())?);
             timer.stage("docx");
         }
         if formats.contains(&Format::Pdf) {
             let renderer = pdf::PdfRenderer::new(&cfg.fonts)?;
-            let (pdfs, _missing) = pdf::render_docs(&renderer, &docs)?;
+            let (pdfs, _missing) = pdf::render_docs(&renderer, &models)?;
             files.extend(pdfs);
             timer.stage("pdf");
         }
@@ -467,24 +590,18 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     files.push(("manifest.json".into(), summary::to_bytes(&m)));
     pb.inc(1);
 
-    let dest = output_dir(&args.out, quarter, scope.map(|_| a.scope.as_str()));
-    output::replace_dir(&dest, |dir| {
-        for (rel, bytes) in &files {
-            let p = dir.join(rel);
-            if let Some(parent) = p.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
-        }
-        Ok(())
-    })?;
+    output::replace_dir(&dest, |dir| output::write_files(dir, &files))?;
     timer.stage("write");
     pb.inc(1);
     pb.finish_and_clear();
+    // Indicators without data (issue 17 item 11): one line each.
+    for w in &warnings {
+        eprintln!("{}", crate::ingest::text::escape_controls(w));
+    }
     let _ = writeln!(
         std::io::stdout().lock(),
         "已写入 / written: {}（{} 个文件 / files；被拒行 / rejected rows: {}）",
-        dest.display(),
+        output::term(&dest.display().to_string()),
         files.len(),
         ds.rejects.len()
     );
@@ -507,6 +624,9 @@ mod tests {
             vec![Format::Xlsx, Format::Docx]
         );
         assert!(parse_formats("odt").is_err());
+        assert!(parse_formats("").is_err());
+        assert!(parse_formats(" , ").is_err());
+        assert_eq!(parse_formats("none").unwrap(), vec![]);
     }
 
     #[test]
@@ -526,6 +646,18 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 10, 18).unwrap()
         );
         assert!(issue_date(Some("20 Oct"), None, &cfg, q).is_err());
+        // After the quarter's end, before 2100.
+        assert!(issue_date(Some("-0001-01-01"), None, &cfg, q).is_err());
+        assert!(issue_date(Some("2026-09-30"), None, &cfg, q).is_err());
+        assert!(issue_date(Some("2026-10-01"), None, &cfg, q).is_ok());
+        assert!(issue_date(Some("2100-01-01"), None, &cfg, q).is_err());
+        assert!(issue_date(None, Some("2026-07-15"), &cfg, q).is_err());
+    }
+
+    #[test]
+    fn url_segments() {
+        assert_eq!(url_segment("鹿城区"), "鹿城区");
+        assert_eq!(url_segment("a#b%c d?"), "a%23b%25c%20d%3F");
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub fn run(args: InitArgs) -> Result<i32> {
                 ));
             }
             crate::output::write_atomic(&path, DEFAULT_TOML.as_bytes())?;
-            eprintln!("已写出 / written: {}", path.display());
+            eprintln!(
+                "已写出 / written: {}",
+                crate::output::term(&path.display().to_string())
+            );
         }
         None => {
             let mut out = std::io::stdout().lock();

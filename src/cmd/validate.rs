@@ -9,6 +9,7 @@ use crate::cli::ValidateArgs;
 use crate::error::Result;
 use crate::ingest;
 use crate::model::Dataset;
+use crate::output::term;
 
 pub fn run(args: ValidateArgs) -> Result<i32> {
     let cfg = super::load_config(args.config.as_deref(), &args.data)?;
@@ -17,17 +18,48 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
         .as_deref()
         .map(super::parse_quarter)
         .transpose()?;
+    let folders = ingest::quarter_folders(&args.data, upto)?;
+    ingest::require_case_files(&args.data, &folders, None)?;
     let ds = ingest::load(&args.data, &cfg, upto)?;
     // A closed pipe (`| head`) is not an error worth a panic.
-    let mut out = std::io::stdout().lock();
+    // With `--rejects -` the CSV alone goes to standard output, the report to
+    // standard error.
+    let to_stdout = args
+        .rejects
+        .as_deref()
+        .is_some_and(|p| p.as_os_str() == "-");
+    let mut out: Box<dyn std::io::Write> = if to_stdout {
+        Box::new(std::io::stderr().lock())
+    } else {
+        Box::new(std::io::stdout().lock())
+    };
     let _ = out.write_all(report(&ds).as_bytes());
     if let Some(p) = &args.rejects {
-        crate::output::write_atomic(p, &crate::output::rejects_csv(&ds.rejects))?;
-        let _ = writeln!(
-            out,
-            "被拒行已写入 / rejected rows written to {}",
-            p.display()
-        );
+        let data = crate::output::resolve(&args.data)?;
+        let config = match crate::config::config_path(args.config.as_deref(), Some(&args.data)) {
+            Some(c) => Some(crate::output::resolve(&c)?),
+            None => None,
+        };
+        let csv = |w: &mut dyn std::io::Write| crate::output::write_rejects_csv(w, &ds.rejects);
+        crate::output::write_user_file(p, csv, |t| {
+            if crate::output::in_quarter_folder(t, &data) {
+                Some((
+                    "它位于数据目录的季度文件夹中，会覆盖输入文件或在下次运行时被当作案件文件读入".into(),
+                    "it lies in a quarter folder of the data folder: it would overwrite an input file or be read as one next time".into(),
+                ))
+            } else if config.as_deref() == Some(t) {
+                Some(("它是配置文件".into(), "it is the configuration file".into()))
+            } else {
+                None
+            }
+        })?;
+        if !to_stdout {
+            let _ = writeln!(
+                out,
+                "被拒行已写入 / rejected rows written to {}",
+                term(&p.display().to_string())
+            );
+        }
     }
     if let Some(dir) = &args.feedback {
         // The report quarter: --quarter, else the latest folder read.
@@ -36,6 +68,10 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
             let files = crate::feedback::files(&ds, &cfg, q, issued)?;
             let n = files.len();
             crate::output::replace_dir(dir, |tmp| {
+                // Marks the folder as ours: the next run may replace it.
+                let m = tmp.join(crate::output::FOLDER_MARKER);
+                std::fs::write(&m, "minebrief validate --feedback\n")
+                    .map_err(|e| crate::error::Error::io(&m, e))?;
                 for (rel, bytes) in &files {
                     let name = rel.strip_prefix("feedback/").unwrap_or(rel);
                     let p = tmp.join(name);
@@ -104,9 +140,12 @@ pub fn report(ds: &Dataset) -> String {
         .iter()
         .map(|f| {
             [
-                f.path.clone(),
+                term(&f.path).into_owned(),
                 f.kind.as_str().to_string(),
-                f.unit.clone().unwrap_or_else(|| "—".into()),
+                f.unit
+                    .as_deref()
+                    .map(|u| term(u).into_owned())
+                    .unwrap_or_else(|| "—".into()),
                 f.encoding.clone().unwrap_or_else(|| "—".into()),
                 f.counts.rows_read.to_string(),
                 f.counts.accepted.to_string(),
@@ -142,7 +181,7 @@ pub fn report(ds: &Dataset) -> String {
     }
     for f in &ds.files {
         if let Some(e) = &f.error {
-            let _ = writeln!(out, "  ✗ {}: {e}", f.path);
+            let _ = writeln!(out, "  ✗ {}: {}", term(&f.path), term(e));
         }
     }
     let t = ds.totals();
@@ -170,19 +209,23 @@ pub fn report(ds: &Dataset) -> String {
         v.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
         let _ = writeln!(out, "\n最常见的拒绝原因 / most common reasons:");
         for (code, (n, example)) in v.iter().take(10) {
-            let _ = writeln!(out, "  {n:>6}  {code}  例 e.g.: {example}");
+            let _ = writeln!(out, "  {n:>6}  {code}  例 e.g.: {}", term(example));
         }
         let _ = writeln!(out, "\n被拒行（前 20 行）/ rejected rows (first 20):");
         for r in ds.rejects.iter().take(20) {
             let field = if r.field.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", r.field)
+                format!(" [{}]", term(r.field))
             };
             let _ = writeln!(
                 out,
                 "  {}:{}{} {} — {}",
-                r.file, r.line, field, r.code, r.message
+                term(&r.file),
+                r.line,
+                field,
+                r.code,
+                term(&r.message)
             );
         }
         if ds.rejects.len() > 20 {

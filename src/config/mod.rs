@@ -22,6 +22,7 @@ pub const DEFAULT_TOML: &str = include_str!("minebrief.toml");
 pub struct Config {
     pub organisation: Organisation,
     pub rules: Rules,
+    pub area: Area,
     pub privacy: Privacy,
     pub output: OutputCfg,
     pub fonts: Fonts,
@@ -52,6 +53,40 @@ pub struct Rules {
     pub filing_days: i64,
     pub closing_days: i64,
     pub recurrence_radius_m: f64,
+}
+
+/// The area where a case's coordinates are plausible (SPEC section 2):
+/// coordinates at (0, 0) or outside this box count as missing for
+/// recurrence. Degrees, bounds included.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Area {
+    pub min_lon: f64,
+    pub max_lon: f64,
+    pub min_lat: f64,
+    pub max_lat: f64,
+}
+
+impl Default for Area {
+    /// 温州市 (27°03′–28°36′ N, 119°37′–121°18′ E) with a margin for its
+    /// islands (七星列岛, 南麂, 北麂).
+    fn default() -> Area {
+        Area {
+            min_lon: 119.5,
+            max_lon: 121.5,
+            min_lat: 26.8,
+            max_lat: 28.8,
+        }
+    }
+}
+
+impl Area {
+    /// Plausible coordinates: inside the box and not (0, 0).
+    pub fn contains(&self, lon: f64, lat: f64) -> bool {
+        !(lon == 0.0 && lat == 0.0)
+            && (self.min_lon..=self.max_lon).contains(&lon)
+            && (self.min_lat..=self.max_lat).contains(&lat)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -148,6 +183,9 @@ pub struct Accountability {
     pub recurrences: Option<u32>,
 }
 
+/// Largest configuration file read.
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+
 /// Most entries in a list of names (units, regions, violation types, sources).
 pub const MAX_NAMES: usize = 10_000;
 
@@ -163,11 +201,9 @@ impl Config {
         let Some(path) = path else {
             return Ok(Config::embedded());
         };
-        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(text).map_err(|_| Error::Config {
-            file: path.display().to_string(),
-            message: "配置文件须为 UTF-8 编码 / the config file must be UTF-8".into(),
-        })?;
+        let text = crate::ingest::read_input(path, None, MAX_CONFIG_BYTES)
+            .map_err(|r| r.into_error(path))?;
+        let text = utf8_text(path, text)?;
         let mut cfg = Config::from_user_text(&text).map_err(|message| Error::Config {
             file: path.display().to_string(),
             message,
@@ -175,6 +211,10 @@ impl Config {
         // Relative paths in the config are relative to the config file.
         let base = path.parent().unwrap_or(Path::new("."));
         cfg.resolve_paths(base);
+        cfg.check_paths(&text).map_err(|message| Error::Config {
+            file: path.display().to_string(),
+            message: crate::ingest::text::escape_controls(&message),
+        })?;
         Ok(cfg)
     }
 
@@ -187,6 +227,16 @@ impl Config {
     }
 
     fn from_user_text_raw(text: &str) -> std::result::Result<Config, String> {
+        // Pass 0: a date written without quotes is a TOML datetime, which
+        // would be reported as "invalid type: map".
+        if let Ok(user) = toml::from_str::<toml::Table>(text) {
+            if let Some(key) = find_datetime(&user) {
+                let l = find_key_line(text, &key).unwrap_or(0);
+                return Err(format!(
+                    "第{l}行 `{key}`: 日期须加引号，如 {key} = \"2026-10-15\" / line {l}, key `{key}`: put the date in quotes, e.g. {key} = \"2026-10-15\""
+                ));
+            }
+        }
         // Pass 1: keys and types, with line numbers.
         if let Err(e) = toml::from_str::<Config>(text) {
             return Err(one_line_toml_error(&e, text));
@@ -205,7 +255,26 @@ impl Config {
                 None => format!("`{key}`: {msg}"),
             }
         })?;
+        crate::names::check_conflicts(&cfg, text)?;
         Ok(cfg)
+    }
+
+    /// Folders named in the configuration must exist: a misspelt
+    /// `output.templates_dir` would otherwise fall back to the built-in
+    /// templates without a word.
+    fn check_paths(&self, text: &str) -> std::result::Result<(), String> {
+        if let Some(dir) = &self.output.templates_dir {
+            if !dir.is_dir() {
+                let key = "templates_dir";
+                let l = find_key_line(text, key).unwrap_or(0);
+                return Err(format!(
+                    "第{l}行 `output.{key}`: 找不到模板文件夹 {}（不存在或不是文件夹）/ line {l}, key `output.{key}`: template folder {} not found (missing or not a folder)",
+                    dir.display(),
+                    dir.display()
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn resolve_paths(&mut self, base: &Path) {
@@ -276,6 +345,26 @@ impl Config {
                 "recurrence_radius_m",
                 "须为非负数 / must be a non-negative number",
             );
+        }
+        let a = &self.area;
+        for (key, v, lim) in [
+            ("min_lon", a.min_lon, 180.0),
+            ("max_lon", a.max_lon, 180.0),
+            ("min_lat", a.min_lat, 90.0),
+            ("max_lat", a.max_lat, 90.0),
+        ] {
+            if !(v.is_finite() && v.abs() <= lim) {
+                return Err((
+                    key.to_string(),
+                    format!("须为 -{lim} 到 {lim} 之间的度数 / must be degrees between -{lim} and {lim}"),
+                ));
+            }
+        }
+        if a.min_lon >= a.max_lon {
+            return err("max_lon", "须大于 min_lon / must be greater than min_lon");
+        }
+        if a.min_lat >= a.max_lat {
+            return err("max_lat", "须大于 min_lat / must be greater than min_lat");
         }
         if let Some(d) = &self.organisation.issue_date {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
@@ -388,7 +477,16 @@ impl Assessment {
                         ),
                     ));
                 }
-                if !non_negative(i.weight) {
+                if !i.weight.is_finite() {
+                    return Err((
+                        "weight".into(),
+                        format!(
+                            "指标“{}”的权重不是有效数字（{}）/ weight is not a number",
+                            i.id, i.weight
+                        ),
+                    ));
+                }
+                if i.weight < 0.0 {
                     return Err((
                         "weight".into(),
                         format!(
@@ -422,11 +520,20 @@ impl Assessment {
                         ),
                     ));
                 }
-                if !non_negative(d.points) || d.cap.is_some_and(|c| !non_negative(c)) {
+                if !non_negative(d.points) {
                     return Err((
                         "points".into(),
                         format!(
-                            "扣分项“{}”的分值和上限须为非负数（扣分以正数表示）/ points and cap must not be negative",
+                            "扣分项“{}”的分值须为非负数（扣分以正数表示），现为 {} / points must be a non-negative number",
+                            d.id, d.points
+                        ),
+                    ));
+                }
+                if let Some(c) = d.cap.filter(|c| !non_negative(*c)) {
+                    return Err((
+                        "cap".into(),
+                        format!(
+                            "扣分项“{}”的扣分上限须为非负数，现为 {c} / cap must be a non-negative number",
                             d.id
                         ),
                     ));
@@ -439,6 +546,57 @@ impl Assessment {
                 "至少需要一个等次 / at least one grade is needed".into(),
             ));
         }
+        let mut names = std::collections::HashSet::new();
+        for g in &self.grades {
+            if g.name.trim().is_empty() {
+                return Err((
+                    "grades".into(),
+                    "等次名称不能为空 / a grade needs a name".into(),
+                ));
+            }
+            if !names.insert(g.name.as_str()) {
+                return Err((
+                    "grades".into(),
+                    format!("等次“{}”重复 / duplicate grade “{}”", g.name, g.name),
+                ));
+            }
+            if !(g.min.is_finite() && (0.0..=100.0).contains(&g.min)) {
+                return Err((
+                    "min".into(),
+                    format!(
+                        "等次“{}”的 min 须为 0 到 100 之间的数，现为 {} / min must be a number from 0 to 100",
+                        g.name, g.min
+                    ),
+                ));
+            }
+        }
+        // Every score 0..=100 must fall in some grade.
+        if !self.grades.iter().any(|g| g.min == 0.0) {
+            let lowest = self
+                .grades
+                .iter()
+                .map(|g| g.min)
+                .fold(f64::INFINITY, f64::min);
+            return Err((
+                "grades".into(),
+                format!(
+                    "等次须覆盖全部分数：最低一档的 min 应为 0（现最低为 {lowest}，低于它的得分没有等次，如“不合格”一档被删去）/ grades must cover every score: the lowest min must be 0 (it is {lowest})"
+                ),
+            ));
+        }
+        if let Some(name) = &self.accountability.grade {
+            if !self.grades.iter().any(|g| &g.name == name) {
+                let known: Vec<&str> = self.grades.iter().map(|g| g.name.as_str()).collect();
+                return Err((
+                    "grade".into(),
+                    format!(
+                        "accountability.grade “{name}”不是已配置的等次，可用：{} / “{name}” is not a configured grade; known: {}",
+                        known.join("、"),
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -450,6 +608,19 @@ fn non_negative(x: f64) -> bool {
 
 fn names_of(v: &[Named]) -> Vec<&str> {
     v.iter().map(|n| n.name.as_str()).collect()
+}
+
+/// The key of the first TOML datetime value (a date without quotes).
+fn find_datetime(t: &toml::Table) -> Option<String> {
+    fn walk(k: &str, v: &toml::Value) -> Option<String> {
+        match v {
+            toml::Value::Datetime(_) => Some(k.to_string()),
+            toml::Value::Table(t) => t.iter().find_map(|(k, v)| walk(k, v)),
+            toml::Value::Array(a) => a.iter().find_map(|v| walk(k, v)),
+            _ => None,
+        }
+    }
+    t.iter().find_map(|(k, v)| walk(k, v))
 }
 
 /// Tables merge key by key; anything else (arrays, scalars) is replaced.
@@ -485,6 +656,39 @@ fn find_key_line(text: &str, key: &str) -> Option<usize> {
                 || t.contains(&format!(".{key}]"))
         })
         .map(|i| i + 1)
+}
+
+/// A TOML file's text, which must be UTF-8; a file saved as GBK (Notepad's
+/// "ANSI" on Chinese Windows) is told so, with how to fix it.
+pub fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.into_bytes();
+        let line = bytes[..std::str::from_utf8(&bytes).err().map_or(0, |u| u.valid_up_to())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        let (_, gbk_errors) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
+        let hint = if gbk_errors {
+            ("", "")
+        } else {
+            (
+                "（该文件似为 GBK/GB18030 编码：请用记事本打开，“另存为”时编码选 UTF-8）",
+                " (it looks like GBK/GB18030: open it in Notepad and “Save as” with encoding UTF-8)",
+            )
+        };
+        Error::Config {
+            file: path.display().to_string(),
+            message: format!(
+                "第{line}行：文件须为 UTF-8 编码{} / line {line}: the file must be UTF-8{}",
+                hint.0, hint.1
+            ),
+        }
+    })
 }
 
 /// Path of the configuration to use: `--config`, else `DATA/minebrief.toml` if present.

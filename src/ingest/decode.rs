@@ -49,7 +49,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
                 had_errors: false,
             },
             Err(_) => {
-                let (t, had_errors) = mixed_lines(rest);
+                let (t, had_errors, _) = mixed_lines(rest);
                 Decoded {
                     text: Cow::Owned(t),
                     encoding: Encoding::Utf8Bom,
@@ -83,31 +83,40 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             had_errors: false,
         },
         Err(_) => {
-            let (t, had_errors) = mixed_lines(bytes);
+            let (t, had_errors, gb) = mixed_lines(bytes);
             Decoded {
                 text: Cow::Owned(t),
-                encoding: Encoding::Gb18030,
+                // UTF-8 with a few cut characters is still UTF-8.
+                encoding: if gb {
+                    Encoding::Gb18030
+                } else {
+                    Encoding::Utf8
+                },
                 had_errors,
             }
         }
     }
 }
 
-/// Decode line by line: valid UTF-8 lines as they are, the others as GB18030.
-fn mixed_lines(bytes: &[u8]) -> (String, bool) {
+/// Decode line by line: valid UTF-8 lines as they are, the others as
+/// GB18030, unless mostly UTF-8 (see `text::decode_line`).
+fn mixed_lines(bytes: &[u8]) -> (String, bool, bool) {
     let mut out = String::with_capacity(bytes.len() + bytes.len() / 2);
     let mut had_errors = false;
+    let mut any_gb = false;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
         match std::str::from_utf8(line) {
             Ok(s) => out.push_str(s),
             Err(_) => {
-                let (t, errs) = encoding_rs::GB18030.decode_without_bom_handling(line);
+                // Mostly UTF-8 with a cut character, or GB18030 (ingest::text).
+                let (t, errs, gb) = super::text::decode_line(line);
                 had_errors |= errs;
+                any_gb |= gb;
                 out.push_str(&t);
             }
         }
     }
-    (out, had_errors)
+    (out, had_errors, any_gb)
 }
 
 /// Does this look like a binary (non-text) file? NUL bytes outside UTF-16, or
@@ -125,6 +134,44 @@ pub fn looks_binary(bytes: &[u8], enc: Encoding) -> bool {
         .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)))
         .count();
     sample.contains(&0) && ctrl * 100 > sample.len() || ctrl * 10 > sample.len()
+}
+
+/// A file or folder name as text. Names that are not valid Unicode are
+/// the bytes of another encoding: on Unix, `unzip` of an archive made on
+/// Chinese Windows leaves GBK bytes, so a name that decodes cleanly as
+/// GB18030 is read that way (`公安局.csv`, matched to its unit). Anything
+/// else keeps its valid parts and shows each undecodable byte as `\xAB`, so
+/// two different names never print the same.
+pub fn file_name_text(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = name.as_bytes();
+        let (t, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+        if !had_errors && !t.chars().any(char::is_control) {
+            return t.into_owned();
+        }
+        escaped_bytes(bytes)
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
+/// Valid UTF-8 runs as they are, every other byte as `\xAB`.
+pub fn escaped_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -164,6 +211,18 @@ mod tests {
         let d = decode(&bytes);
         assert_eq!(d.encoding, Encoding::Gb18030);
         assert_eq!(&*d.text, "第一行,鹿城区\n第二行,瑞安市\n");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn gbk_file_names() {
+        use std::os::unix::ffi::OsStrExt;
+        let (gbk, _, _) = encoding_rs::GB18030.encode("公安局_2026Q3.csv");
+        let name = std::ffi::OsStr::from_bytes(&gbk);
+        assert_eq!(file_name_text(name), "公安局_2026Q3.csv");
+        let bad = std::ffi::OsStr::from_bytes(b"a\xFF\x01.csv");
+        assert_eq!(file_name_text(bad), "a\\xFF\u{1}.csv");
+        assert_eq!(file_name_text(std::ffi::OsStr::new("公安.csv")), "公安.csv");
     }
 
     #[test]

@@ -282,7 +282,7 @@ pub const MEETING_FIELDS: &[FieldSpec] = &[
 pub const ADJUSTMENT_FIELDS: &[FieldSpec] = &[
     f("target_kind", "对象类型", &["类型"], Ty::TargetKind, true),
     f("target", "对象", &["考核对象"], Ty::Text, true),
-    f("points", "分值", &["加减分", "分数"], Ty::Points, true),
+    f("points", "分值", &["加减分", "分数"], Ty::Points, false),
     f("reason", "事由", &["原因", "理由"], Ty::Text, true),
     f("basis", "依据", &[], Ty::Text, false),
 ];
@@ -391,13 +391,23 @@ pub fn map_header(kind: FileKind, cells: &[&str]) -> Option<HeaderMap> {
     let mut cols: Vec<Option<(usize, f64)>> = vec![None; specs.len()];
     let mut known = 0;
     let mut unknown = Vec::new();
+    let mut duplicates = Vec::new();
     for (c, cell) in cells.iter().enumerate() {
         match match_header(kind, cell) {
             Some(m) if cols[m.field].is_none() => {
                 cols[m.field] = Some((c, m.scale));
                 known += 1;
             }
-            Some(_) => unknown.push(c), // a second column for the same field: ignored
+            Some(m) => {
+                // A second column for the same field (two 县市区): a row
+                // whose two cells differ is rejected (`Row::duplicates`).
+                // Free text may sit side by side (简要案情 and 备注): the
+                // first column is read, the other ignored.
+                if specs[m.field].id != "summary" {
+                    duplicates.push((m.field, c));
+                }
+                unknown.push(c)
+            }
             None => unknown.push(c),
         }
     }
@@ -405,6 +415,7 @@ pub fn map_header(kind: FileKind, cells: &[&str]) -> Option<HeaderMap> {
         cols,
         width: cells.len(),
         unknown,
+        duplicates,
     })
 }
 
@@ -415,6 +426,9 @@ pub struct HeaderMap {
     pub width: usize,
     /// Columns not used (unknown headers, duplicates).
     pub unknown: Vec<usize>,
+    /// (field, column) of every further column for a field that already
+    /// has one (not counting free text).
+    pub duplicates: Vec<(usize, usize)>,
 }
 
 impl HeaderMap {
@@ -458,6 +472,14 @@ mod tests {
         let h = map_header(FileKind::Cases, &["案件编号", "县市区", "发现日期", "x"]).unwrap();
         assert_eq!(h.cols[0], Some((0, 1.0)));
         assert_eq!(h.unknown, vec![3]);
+        assert!(h.duplicates.is_empty());
+        let h = map_header(
+            FileKind::Cases,
+            &["案件编号", "县市区", "发现日期", "区县", "备注", "简要案情"],
+        )
+        .unwrap();
+        assert_eq!(h.duplicates, vec![(2, 3)]);
+        assert_eq!(h.unknown, vec![3, 5]);
         assert!(map_header(FileKind::Cases, &["2026年第三季度非法采矿案件统计表"]).is_none());
     }
 }

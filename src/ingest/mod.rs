@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::names::Resolver;
 use crate::quarter::Quarter;
+pub use decode::file_name_text;
 pub use rows::KeepText;
 use rows::{codes, Row, RowCtx, RowError};
 use table::{Rec, Table, TableError};
@@ -46,7 +47,7 @@ pub fn quarter_folders(data: &Path, upto: Option<Quarter>) -> Result<Vec<(Quarte
     let mut out = Vec::new();
     for entry in rd {
         let entry = entry.map_err(|e| Error::io(data, e))?;
-        let name = entry.file_name().to_string_lossy().to_string();
+        let name = file_name_text(&entry.file_name());
         let Some(q) = Quarter::parse(&name) else {
             continue;
         };
@@ -59,7 +60,126 @@ pub fn quarter_folders(data: &Path, upto: Option<Quarter>) -> Result<Vec<(Quarte
         out.push((q, name));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.as_bytes().cmp(b.1.as_bytes())));
+    // Two folders naming one quarter (2026Q3 and 2026年第三季度) would count
+    // its adjustments, patrols and meetings twice.
+    if let Some(w) = out.windows(2).find(|w| w[0].0 == w[1].0) {
+        let (q, a, b) = (w[0].0, &w[0].1, &w[1].1);
+        return Err(Error::usage(
+            format!("数据目录中有两个文件夹都是 {q}：“{a}”和“{b}”，请合并为一个"),
+            format!("two folders in the data folder name quarter {q}: “{a}” and “{b}”; merge them into one"),
+        ));
+    }
     Ok(out)
+}
+
+/// Files that look like data but are not in a quarter folder (CSVs placed
+/// directly in DATA, or in a folder whose name is not a quarter): they are
+/// never read, so they are named when nothing else is found.
+pub fn stray_files(data: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(data) else {
+        return out;
+    };
+    for entry in rd.flatten() {
+        let name = file_name_text(&entry.file_name());
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            if Quarter::parse(&name).is_some() {
+                continue;
+            }
+            if let Ok(inner) = std::fs::read_dir(&path) {
+                for e in inner.flatten().take(10_000) {
+                    let n = file_name_text(&e.file_name());
+                    if is_data_name(&n) {
+                        out.push(format!("{name}/{n}"));
+                    }
+                }
+            }
+        } else if is_data_name(&name) {
+            out.push(name);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn is_data_name(name: &str) -> bool {
+    let ext = Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let ext = ext.as_str();
+    !name.starts_with('.')
+        && (READ_EXT.contains(&ext)
+            || SPREADSHEET_EXT.contains(&ext)
+            || workbook::WORKBOOK_EXT.contains(&ext))
+}
+
+/// Fail unless some case file is there to read: in the folder of
+/// `quarter` when given (build), else in any quarter folder (validate).
+/// The error names the files that were skipped because they are not in a
+/// quarter folder.
+pub fn require_case_files(
+    data: &Path,
+    folders: &[(Quarter, String)],
+    quarter: Option<Quarter>,
+) -> Result<()> {
+    let wanted: Vec<(Quarter, String)> = folders
+        .iter()
+        .filter(|(q, _)| quarter.is_none_or(|w| *q == w))
+        .cloned()
+        .collect();
+    let files = list_files(data, &wanted)?;
+    if files.iter().any(|f| f.kind == FileKind::Cases) {
+        return Ok(());
+    }
+    let strays = stray_files(data);
+    let shown: Vec<String> = strays.iter().take(20).cloned().collect();
+    let more = strays.len().saturating_sub(shown.len());
+    let (skipped_zh, skipped_en) = if strays.is_empty() {
+        (String::new(), String::new())
+    } else {
+        let tail_zh = if more > 0 {
+            format!(" 等 {} 个", strays.len())
+        } else {
+            String::new()
+        };
+        let tail_en = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        (
+            format!(
+                "；以下文件不在季度文件夹中，未读取：{}{tail_zh}",
+                shown.join("、")
+            ),
+            format!(
+                "; skipped, not in a quarter folder: {}{tail_en}",
+                shown.join(", ")
+            ),
+        )
+    };
+    let (where_zh, where_en) = match quarter {
+        Some(q) => (
+            format!("{q} 文件夹中没有案件文件"),
+            format!("no case file for {q} (DATA/{q}/*.csv)"),
+        ),
+        None => (
+            "数据目录的季度文件夹中没有案件文件".to_string(),
+            "no case file in any quarter folder of the data folder".to_string(),
+        ),
+    };
+    Err(Error::usage(
+        format!(
+            "{where_zh}（应放在 {}/2026Q3/ 这样的季度文件夹中）{skipped_zh}",
+            data.display()
+        ),
+        format!("{where_en}{skipped_en}"),
+    ))
 }
 
 /// Every input file of the quarter folders, sorted by relative path (bytes of its UTF-8 form).
@@ -70,7 +190,16 @@ pub fn list_files(data: &Path, folders: &[(Quarter, String)]) -> Result<Vec<File
         let rd = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         for entry in rd {
             let entry = entry.map_err(|e| Error::io(&dir, e))?;
-            let fname = entry.file_name().to_string_lossy().to_string();
+            let mut fname = file_name_text(&entry.file_name());
+            if entry.file_name().to_str().is_none() {
+                // A name decoded from GBK must not collide with a real
+                // UTF-8 name in the same folder.
+                let raw = entry.file_name();
+                let taken = |n: &str| raw.to_str() != Some(n) && dir.join(n).exists();
+                if taken(&fname) {
+                    fname = raw_name_escaped(&raw);
+                }
+            }
             if fname.starts_with('.') || fname.starts_with("~$") {
                 continue;
             }
@@ -98,6 +227,126 @@ pub fn list_files(data: &Path, folders: &[(Quarter, String)]) -> Result<Vec<File
     }
     files.sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
     Ok(files)
+}
+
+fn raw_name_escaped(raw: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        decode::escaped_bytes(raw.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        raw.to_string_lossy().into_owned()
+    }
+}
+
+/// Largest input file read (a case export of 10 million rows is ~3.6 GB in
+/// all; one file of 4 GiB is far beyond any department's export). A larger
+/// file (or a sparse one claiming 100 GB) is reported, not read.
+pub const MAX_INPUT_BYTES: u64 = 4 << 30;
+
+/// Why an input was not read: (Chinese, English).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Refusal {
+    fn new(zh: impl Into<String>, en: impl Into<String>) -> Refusal {
+        Refusal {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// As a fatal error naming `path` (for a configuration or font file).
+    pub fn into_error(self, path: &Path) -> Error {
+        Error::usage(
+            format!("{}：{}", path.display(), self.zh),
+            format!("{}: {}", path.display(), self.en),
+        )
+    }
+}
+
+/// Read an input file safely: only a regular file (a named pipe would
+/// block forever, a device such as /dev/zero never ends) of at most `cap`
+/// bytes. With `root` (the data folder), a symbolic link is followed only
+/// when its target lies inside it: a link leaving the data folder is
+/// refused, so that no file outside it is read (or its sha256 published in
+/// manifest.json). Without `root` (a file the user named: --config, a
+/// font), links are followed.
+pub fn read_input(
+    abs: &Path,
+    root: Option<&Path>,
+    cap: u64,
+) -> std::result::Result<Vec<u8>, Refusal> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
+        Refusal::new(
+            format!("无法读取文件：{e}"),
+            format!("cannot read the file: {e}"),
+        )
+    };
+    let lmd = std::fs::symlink_metadata(abs).map_err(cannot)?;
+    if let (true, Some(root)) = (lmd.file_type().is_symlink(), root) {
+        let target = std::fs::canonicalize(abs).map_err(|e| {
+            Refusal::new(
+                format!("链接指向的文件不存在或无法访问：{e}"),
+                format!("the link's target cannot be reached: {e}"),
+            )
+        })?;
+        let inside = std::fs::canonicalize(root).is_ok_and(|r| target.starts_with(r));
+        if !inside {
+            return Err(Refusal::new(
+                "这是指向数据目录之外的链接，出于安全不读取：请把文件本身复制到季度文件夹中",
+                "a link to a file outside the data folder is not followed: copy the file itself into the quarter folder",
+            ));
+        }
+    }
+    let md = std::fs::metadata(abs).map_err(cannot)?;
+    if !md.is_file() {
+        return Err(Refusal::new(
+            "不是普通文件（命名管道、设备或套接字等），未读取",
+            "not a regular file (a named pipe, device or socket); not read",
+        ));
+    }
+    let too_large = |n: u64| {
+        Refusal::new(
+            format!("文件过大（{n} 字节，上限 {cap} 字节），未读取：请拆分为较小的文件"),
+            format!("file too large ({n} bytes, the limit is {cap}); not read: split it into smaller files"),
+        )
+    };
+    if md.len() > cap {
+        return Err(too_large(md.len()));
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        // Should the file be swapped for a pipe after the check, opening it
+        // must not block.
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = opts.open(abs).map_err(cannot)?;
+    let fmd = f.metadata().map_err(cannot)?;
+    if !fmd.is_file() {
+        return Err(Refusal::new(
+            "不是普通文件（命名管道、设备或套接字等），未读取",
+            "not a regular file (a named pipe, device or socket); not read",
+        ));
+    }
+    let mut bytes = Vec::new();
+    // The size is only a hint (the file may change): reserve what is
+    // there, never more than the cap, and do not abort if it cannot be had.
+    let _ = bytes.try_reserve_exact(fmd.len().min(cap) as usize);
+    f.take(cap + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Records read from one file, before duplicates and superseding are settled.
@@ -148,22 +397,30 @@ pub fn clip(s: &str, max: usize) -> String {
 }
 
 fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
-    // Personal data is never copied out, even when it is the offending value.
+    // Personal data is never copied out, even when it is the offending
+    // value; an ID number is masked in whatever field it is found.
     let value = if matches!(e.field, "party" | "party_id") && !e.value.is_empty() {
         clip(&crate::privacy::mask_id(&e.value), MAX_REJECT_VALUE)
     } else {
-        clip(&e.value, MAX_REJECT_VALUE)
+        clip(&crate::privacy::scrub_ids(&e.value), MAX_REJECT_VALUE)
     };
+    let ids = crate::privacy::scrub_ids;
     Reject {
         file: rel.to_string(),
         line,
-        field: e.field.to_string(),
+        field: e.field,
         value,
         code: e.code,
         // Messages quote the cell: a line break in it must not break the
         // one-line message (the value itself is kept as read).
-        message: clip(&text::escape_controls(&e.message), 4 * MAX_REJECT_VALUE),
-        message_en: clip(&text::escape_controls(&e.message_en), 4 * MAX_REJECT_VALUE),
+        message: clip(
+            &text::escape_controls(&ids(&e.message)),
+            4 * MAX_REJECT_VALUE,
+        ),
+        message_en: clip(
+            &text::escape_controls(&ids(&e.message_en)),
+            4 * MAX_REJECT_VALUE,
+        ),
     }
 }
 
@@ -176,21 +433,17 @@ pub fn read_file(
     resolver: &Resolver,
     keep_text: KeepText,
 ) -> Vec<FileOutcome> {
-    match std::fs::read(&entry.abs) {
+    // `abs` is DATA/<quarter folder>/<file>.
+    let root = entry.abs.parent().and_then(Path::parent);
+    match read_input(&entry.abs, root, MAX_INPUT_BYTES) {
         Ok(bytes) if is_workbook(&entry.rel) => {
             read_workbook_bytes(entry, &bytes, index, resolver, keep_text)
         }
         Ok(bytes) => vec![read_bytes_with(entry, &bytes, index, resolver, keep_text)],
-        Err(e) => {
+        Err(r) => {
             let mut out = FileOutcome::default();
             let mut file = blank_input(entry);
-            fail(
-                &mut file,
-                &mut out,
-                codes::UNREADABLE,
-                format!("无法读取文件：{e}"),
-                format!("cannot read the file: {e}"),
-            );
+            fail(&mut file, &mut out, codes::UNREADABLE, r.zh, r.en);
             out.file = Some(file);
             vec![out]
         }
@@ -346,7 +599,7 @@ fn fail(file: &mut InputFile, out: &mut FileOutcome, code: &'static str, zh: Str
     out.rejects.push(Reject {
         file: file.path.clone(),
         line: 0,
-        field: String::new(),
+        field: "",
         value: String::new(),
         code,
         message: zh,
@@ -470,23 +723,23 @@ fn read_text(
     let width = table.header.width;
     if entry.kind == FileKind::Cases {
         // About 300 bytes a row in a typical export.
-        out.cases.reserve(text.len() / 300);
+        let _ = out.cases.try_reserve(text.len() / 300);
     }
     let mut records = table.records();
     let counts = &mut file.counts;
     while let Some(rec) = records.next_rec() {
         match rec {
-            Rec::Error { line, message } => {
+            Rec::Error { line, zh, en } => {
                 counts.rows_read += 1;
                 counts.rejected += 1;
                 out.rejects.push(Reject {
                     file: entry.rel.clone(),
                     line,
-                    field: String::new(),
+                    field: "",
                     value: String::new(),
                     code: codes::BAD_RECORD,
-                    message: format!("无法解析该行：{message}"),
-                    message_en: format!("cannot parse this record: {message}"),
+                    message: zh,
+                    message_en: en,
                 });
             }
             Rec::Row { line, cells } => {
@@ -501,7 +754,7 @@ fn read_text(
                     out.rejects.push(Reject {
                         file: entry.rel.clone(),
                         line,
-                        field: String::new(),
+                        field: "",
                         value: format!("{n}"),
                         code: codes::FIELD_COUNT,
                         message: format!(
@@ -539,6 +792,9 @@ fn read_text(
             }
         }
     }
+    // Rejected rows may be many (a million from one bad export): give back
+    // the slack of the doubling growth (a large block shrinks in place).
+    out.rejects.shrink_to_fit();
     out.file = Some(file);
     out
 }
@@ -558,12 +814,15 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // Free text is kept for the report quarter's records only.
     let text_quarter = upto.or(folders.last().map(|f| f.0));
     let mut settler = Settler::new(folders.iter().map(|f| f.0).collect());
+    // Regular files within the cap only (a sparse file claiming 100 GB is
+    // reported when read, not reserved for).
     let case_bytes: u64 = files
         .iter()
         .filter(|f| f.kind == FileKind::Cases)
         .filter_map(|f| std::fs::metadata(&f.abs).ok())
+        .filter(|m| m.is_file() && m.len() <= MAX_INPUT_BYTES)
         .map(|m| m.len())
-        .sum();
+        .fold(0u64, u64::saturating_add);
     // At least ~300 bytes a row; the index is sized for every row at most.
     settler.reserve_cases(
         usize::try_from(case_bytes / 300)
@@ -691,11 +950,11 @@ impl<T: Keyed> Ledger<T> {
             rejects.push(Reject {
                 file: f.path.clone(),
                 line: o.line,
-                field: field.into(),
-                value: value.to_string(),
+                field,
+                value: crate::privacy::scrub_ids(value).into_owned(),
                 code: codes::DUPLICATE,
-                message: text::escape_controls(&zh),
-                message_en: text::escape_controls(&en),
+                message: text::escape_controls(&crate::privacy::scrub_ids(&zh)),
+                message_en: text::escape_controls(&crate::privacy::scrub_ids(&en)),
             });
         } else {
             let f = &mut files[pf];
@@ -730,6 +989,7 @@ pub struct Settler {
     rejects: Vec<Reject>,
     cases: Ledger<Case>,
     refs: Ledger<Referral>,
+    attendance: Attendance,
 }
 
 impl Settler {
@@ -743,6 +1003,7 @@ impl Settler {
             rejects: Vec::new(),
             cases: Ledger::new(),
             refs: Ledger::new(),
+            attendance: HashMap::default(),
         }
     }
 
@@ -750,7 +1011,7 @@ impl Settler {
     /// costs no RSS, and growing by doubling would copy the whole ledger.
     /// (The index is not reserved: a hash table touches all of its pages.)
     pub fn reserve_cases(&mut self, cases: usize) {
-        self.cases.slots.reserve(cases);
+        let _ = self.cases.slots.try_reserve(cases);
     }
 
     pub fn feed(&mut self, outcomes: Vec<FileOutcome>) {
@@ -777,7 +1038,12 @@ impl Settler {
                 counts: Counts::default(),
                 error: None,
             }));
-            self.rejects.append(&mut file_rejects);
+            if self.rejects.is_empty() {
+                // No copy (a million rejected rows from one file are moved).
+                self.rejects = file_rejects;
+            } else {
+                self.rejects.append(&mut file_rejects);
+            }
             // A record's file index is its input's position here (a
             // workbook's sheets are several inputs of one file).
             let fi32 = fi as u32;
@@ -793,10 +1059,17 @@ impl Settler {
                 p.origin.file = fi32;
                 p
             }));
-            self.ds.meetings.extend(meetings.into_iter().map(|mut m| {
+            for mut m in meetings {
                 m.origin.file = fi32;
-                m
-            }));
+                if let Some(r) = attendance_conflict(&mut self.attendance, files, &m, fi) {
+                    let f = &mut files[fi];
+                    f.counts.accepted -= 1;
+                    f.counts.rejected += 1;
+                    self.rejects.push(r);
+                } else {
+                    self.ds.meetings.push(m);
+                }
+            }
             self.ds
                 .adjustments
                 .extend(adjustments.into_iter().map(|mut a| {
@@ -805,13 +1078,63 @@ impl Settler {
                 }));
         }
     }
+}
 
+/// Attendance per (unit, meeting date): (attended, file, line) of the first accepted row.
+type Attendance = HashMap<(UnitId, chrono::NaiveDate), (bool, usize, u64), rows::FastHash>;
+
+/// Two rows for one unit and meeting date that disagree (× then √): the
+/// first row (by file path, then line) stands and the later one is
+/// rejected, so contradictory records never count as attended. A repeated
+/// row that agrees changes nothing and is accepted.
+fn attendance_conflict(
+    attendance: &mut Attendance,
+    files: &[InputFile],
+    m: &Meeting,
+    fi: usize,
+) -> Option<Reject> {
+    {
+        let (first, ffile, fline) =
+            *attendance
+                .entry((m.unit, m.date))
+                .or_insert((m.attended, fi, m.origin.line));
+        if first == m.attended {
+            return None;
+        }
+        let yn = |b: bool| if b { "出席" } else { "未出席" };
+        let yn_en = |b: bool| if b { "attended" } else { "absent" };
+        Some(Reject {
+            file: files[fi].path.clone(),
+            line: m.origin.line,
+            field: "attended",
+            value: yn(m.attended).into(),
+            code: codes::CONFLICT,
+            message: text::escape_controls(&format!(
+                "与{} 第{fline}行矛盾：同一单位同一会议日期 {} 已记为“{}”，本行记为“{}”，本行不予采用",
+                files[ffile].path,
+                m.date,
+                yn(first),
+                yn(m.attended)
+            )),
+            message_en: text::escape_controls(&format!(
+                "contradicts {} line {fline}: the same unit on meeting date {} is recorded as {} there and {} here; this row is not used",
+                files[ffile].path,
+                m.date,
+                yn_en(first),
+                yn_en(m.attended)
+            )),
+        })
+    }
+}
+
+impl Settler {
     pub fn finish(self) -> Dataset {
         let Settler {
             mut ds,
             mut rejects,
             cases,
             refs,
+            ..
         } = self;
         ds.cases = cases.into_records();
         // Keys are unique, so an unstable sort is deterministic.

@@ -155,7 +155,7 @@ pub fn amount_with_unit(s: &str) -> Option<(f64, bool)> {
             break;
         }
     }
-    let cleaned: String = t.chars().filter(|&c| c != ',' && c != ' ').collect();
+    let cleaned = ungroup(t)?;
     if cleaned.is_empty()
         || !cleaned
             .bytes()
@@ -168,8 +168,47 @@ pub fn amount_with_unit(s: &str) -> Option<(f64, bool)> {
     v.is_finite().then_some((v, explicit))
 }
 
-/// Parse a count: `3`, `3人`, `2艘`, `4台`, `3.0`; blank = 0. Negative values
-/// are returned as such; fractions and non-numbers are `None`.
+/// Thousands separators (`,` or a space) removed, when they group digits
+/// by three: `1,234.50` → `1234.50`. Anything else with a separator is
+/// ambiguous — `1,5` (a decimal comma?), `1,2345`, `1.234,50` — and `None`.
+/// Borrowed when there is no separator.
+fn ungroup(t: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if !t.contains([',', ' ']) {
+        return Some(std::borrow::Cow::Borrowed(t));
+    }
+    let body = t.trim_start_matches(['+', '-']);
+    let sign = &t[..t.len() - body.len()];
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if frac.is_some_and(|f| !f.bytes().all(|b| b.is_ascii_digit())) {
+        return None; // 1.234,50
+    }
+    let groups: Vec<&str> = int.split([',', ' ']).collect();
+    let first_ok = (1..=3).contains(&groups[0].len());
+    let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
+    if !first_ok
+        || !rest_ok
+        || !int
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b' ')
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(t.len());
+    out.push_str(sign);
+    out.extend(groups);
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(std::borrow::Cow::Owned(out))
+}
+
+/// Parse a count: `3`, `3人`, `2艘`, `4台`, `3.0`, `1,200`; blank = 0.
+/// Whole numbers written out only: fractions, exponents (`1e9`) and
+/// non-numbers are `None`. Negative values are returned as such.
 pub fn count(s: &str) -> Option<i64> {
     let s = ascii_fold(s);
     let t = s.trim_end_matches(['人', '艘', '台', '次', '个', '件', '起', '名', '条']);
@@ -177,11 +216,18 @@ pub fn count(s: &str) -> Option<i64> {
     if t.is_empty() {
         return Some(0);
     }
-    if let Ok(v) = t.parse::<i64>() {
-        return Some(v);
+    let t = ungroup(t)?;
+    // `3.0` (a spreadsheet's number format) is 3; `3.5` is not a count.
+    let t = match t.split_once('.') {
+        Some((i, f)) if !f.is_empty() && f.bytes().all(|b| b == b'0') => i,
+        Some(_) => return None,
+        None => &t,
+    };
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    let v: f64 = t.parse().ok()?;
-    (v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15).then_some(v as i64)
+    t.parse::<i64>().ok()
 }
 
 /// Parse yes/no: 是/否, Y/N, yes/no, true/false, 1/0, √/×; blank = no.
@@ -277,6 +323,29 @@ mod tests {
     }
 
     #[test]
+    fn thousands_grouping() {
+        assert_eq!(amount("1,234"), Some(1234.0));
+        assert_eq!(amount("1,234,567.5"), Some(1_234_567.5));
+        assert_eq!(amount("-1,234"), Some(-1234.0));
+        assert_eq!(amount("1 234"), Some(1234.0));
+        assert_eq!(amount("1,234.5万元"), Some(12_345_000.0));
+        for s in [
+            "1,5",
+            "1,2345",
+            "1.234,50",
+            "12,34",
+            ",123",
+            "1,,234",
+            "1,234,5",
+            "1,234.5,0",
+        ] {
+            assert_eq!(amount(s), None, "{s}");
+        }
+        assert_eq!(count("1,200人"), Some(1200));
+        assert_eq!(count("1,2"), None);
+    }
+
+    #[test]
     fn counts() {
         assert_eq!(count("3"), Some(3));
         assert_eq!(count("3人"), Some(3));
@@ -285,6 +354,11 @@ mod tests {
         assert_eq!(count("-1"), Some(-1));
         assert_eq!(count("2.5"), None);
         assert_eq!(count("三"), None);
+        for s in ["1e9", "1E3", "2.", ".0", "0x10", "+", "1.0e2", "inf", "NaN"] {
+            assert_eq!(count(s), None, "{s}");
+        }
+        assert_eq!(count("+3"), Some(3));
+        assert_eq!(count("3.00"), Some(3));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Turning one CSV record into a typed record, or a rejection with a reason.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
@@ -25,12 +26,18 @@ pub struct RowError {
     pub message_en: String,
 }
 
-/// Largest amount of money (yuan) or tonnage accepted: larger values (1e308,
-/// a value that overflows when scaled by 万) are rejected as not a sensible
-/// number rather than summed into infinities.
-pub const MAX_AMOUNT: f64 = 1e12;
-/// Largest adjustment (points, either sign) accepted.
-pub const MAX_POINTS: f64 = 1e4;
+/// Largest amount of money (yuan) or tonnage accepted in one cell: 100亿
+/// (1e10). Larger values (1e308, a value that overflows when scaled by 万)
+/// are rejected as not a sensible number. Sums are kept in hundredths in
+/// i64: at this bound 92 million cells all at the maximum are needed to
+/// overflow them.
+pub const MAX_AMOUNT: f64 = 1e10;
+/// The bound as written in messages.
+const MAX_AMOUNT_ZH: &str = "100亿";
+/// Largest count (persons, vessels, equipment, person-times …) in one cell.
+pub const MAX_COUNT: i64 = 100_000;
+/// Largest adjustment (points, either sign) accepted: a score is out of 100.
+pub const MAX_POINTS: f64 = 100.0;
 
 /// Reason codes (stable, machine-readable).
 pub mod codes {
@@ -55,6 +62,8 @@ pub mod codes {
     pub const NO_HEADER: &str = "no_header";
     pub const BAD_RECORD: &str = "bad_record";
     pub const UNKNOWN_TARGET: &str = "unknown_target";
+    pub const DUPLICATE_COLUMN: &str = "duplicate_column";
+    pub const CONFLICT: &str = "conflicting_record";
 
     /// The Chinese name of a reason code, for reports.
     pub fn label(code: &str) -> &'static str {
@@ -80,6 +89,8 @@ pub mod codes {
             NO_HEADER => "找不到表头",
             BAD_RECORD => "行无法解析",
             UNKNOWN_TARGET => "考核对象无法识别",
+            DUPLICATE_COLUMN => "重复列的值不一致",
+            CONFLICT => "与前一行矛盾",
             _ => "其他",
         }
     }
@@ -126,6 +137,17 @@ pub enum KeepText {
 }
 
 impl RowCtx<'_> {
+    /// Free text as kept for outputs: scrubbed of ID and phone numbers and of
+    /// the record's own 当事人 and 证件号 (`privacy::scrub`), unless the
+    /// configuration turns masking off. Borrowed when nothing changes.
+    pub fn scrub<'s>(&self, s: &'s str, party: &str, party_id: &str) -> Cow<'s, str> {
+        if self.resolver.mask_personal {
+            crate::privacy::scrub(s, party, party_id)
+        } else {
+            Cow::Borrowed(s)
+        }
+    }
+
     /// One shared copy of a repeated string.
     pub fn intern(&self, s: &str) -> Text {
         if let Some(t) = self.strings.borrow().get(s) {
@@ -185,9 +207,20 @@ impl<'a, 'r> Row<'a, 'r> {
     }
 
     pub fn err(&self, field: usize, code: &'static str, zh: String, en: String) -> RowError {
+        let value = self.raw(field);
+        // A byte that could not be decoded (a character cut short in a
+        // UTF-8 file) was replaced by U+FFFD: say so.
+        let (zh, en) = if value.contains('\u{FFFD}') {
+            (
+                format!("{zh}（该值含无法解码的字节“\u{FFFD}”，文件中可能有被截断的字符，请检查文件编码）"),
+                format!("{en} (the value holds bytes that could not be decoded, shown as \u{FFFD}: a character may have been cut short; check the file's encoding)"),
+            )
+        } else {
+            (zh, en)
+        };
         RowError {
             field: self.spec(field).id,
-            value: self.raw(field).to_string(),
+            value: value.to_string(),
             code,
             message: zh,
             message_en: en,
@@ -276,6 +309,46 @@ impl<'a, 'r> Row<'a, 'r> {
         Ok(Some(d))
     }
 
+    /// A field given in two columns (two 县市区) must say the same in both;
+    /// otherwise the row is rejected naming both columns. Free of cost for
+    /// a file without such columns.
+    pub fn duplicates(&self) -> Result<(), RowError> {
+        for &(field, col) in &self.ctx.header.duplicates {
+            let second = self
+                .cells
+                .get(col)
+                .map(|b| trim_cell(super::table::cell(b)))
+                .unwrap_or("");
+            let first = self.raw(field);
+            if first != second {
+                let first_col = self.ctx.header.cols[field].map_or(0, |(c, _)| c);
+                let label = self.label(field);
+                let other = self
+                    .ctx
+                    .header_cells
+                    .get(col)
+                    .map(String::as_str)
+                    .unwrap_or("");
+                return Err(self.err(
+                    field,
+                    codes::DUPLICATE_COLUMN,
+                    format!(
+                        "表头有两列“{label}”（第{}列）和“{other}”（第{}列），本行两列的值不一致（“{first}”与“{second}”），无法判断以哪列为准",
+                        first_col + 1,
+                        col + 1
+                    ),
+                    format!(
+                        "{}: two columns (column {} “{label}” and column {} “{other}”) disagree (“{first}” vs “{second}”)",
+                        self.spec(field).id,
+                        first_col + 1,
+                        col + 1
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub fn required_date(&self, field: usize) -> Result<NaiveDate, RowError> {
         self.date(field)?.ok_or_else(|| self.missing(field))
     }
@@ -332,33 +405,43 @@ impl<'a, 'r> Row<'a, 'r> {
                     Err(self.err(
                         field,
                         codes::BAD_NUMBER,
-                        format!("“{label}”的值“{v}”过大"),
-                        format!("{}: “{v}” is too large", self.spec(field).id),
+                        format!("“{label}”的值“{v}”过大（每格上限 {MAX_AMOUNT_ZH}）"),
+                        format!(
+                            "{}: “{v}” is too large (at most {MAX_AMOUNT:e} per cell)",
+                            self.spec(field).id
+                        ),
                     ))
                 }
             }
         }
     }
 
-    /// A signed number (adjustment points).
+    /// A signed number of points (adjustments): blank is 0 (a 通报表扬
+    /// without points, SPEC §1); at most `MAX_POINTS` either way.
     pub fn signed(&self, field: usize) -> Result<f64, RowError> {
         let v = self.raw(field);
-        if v.is_empty() {
-            return Err(self.missing(field));
-        }
         let label = self.label(field);
         let t = v.trim_end_matches('分');
-        parse::amount(t)
-            .filter(|x| x.abs() <= MAX_POINTS)
-            .map(|x| x + 0.0)
-            .ok_or_else(|| {
-                self.err(
-                    field,
-                    codes::BAD_NUMBER,
-                    format!("“{label}”的值“{v}”不是数字"),
-                    format!("{}: “{v}” is not a number", self.spec(field).id),
-                )
-            })
+        let x = parse::amount(t).ok_or_else(|| {
+            self.err(
+                field,
+                codes::BAD_NUMBER,
+                format!("“{label}”的值“{v}”不是数字"),
+                format!("{}: “{v}” is not a number", self.spec(field).id),
+            )
+        })?;
+        if x.abs() > MAX_POINTS {
+            return Err(self.err(
+                field,
+                codes::BAD_NUMBER,
+                format!("“{label}”的值“{v}”超出范围：加减分须在 -{MAX_POINTS} 到 +{MAX_POINTS} 分之间"),
+                format!(
+                    "{}: “{v}” is out of range: points must lie between -{MAX_POINTS} and +{MAX_POINTS}",
+                    self.spec(field).id
+                ),
+            ));
+        }
+        Ok(x + 0.0)
     }
 
     pub fn count(&self, field: usize) -> Result<u32, RowError> {
@@ -368,7 +451,7 @@ impl<'a, 'r> Row<'a, 'r> {
             None => Err(self.err(
                 field,
                 codes::BAD_NUMBER,
-                format!("“{label}”的值“{v}”不是整数"),
+                format!("“{label}”的值“{v}”不是整数（只写数字，如 3 或 1,200）"),
                 format!("{}: “{v}” is not a whole number", self.spec(field).id),
             )),
             Some(x) if x < 0 => Err(self.err(
@@ -377,11 +460,14 @@ impl<'a, 'r> Row<'a, 'r> {
                 format!("“{label}”的值“{v}”为负数"),
                 format!("{}: “{v}” is negative", self.spec(field).id),
             )),
-            Some(x) if x > u32::MAX as i64 => Err(self.err(
+            Some(x) if x > MAX_COUNT => Err(self.err(
                 field,
                 codes::BAD_NUMBER,
-                format!("“{label}”的值“{v}”过大"),
-                format!("{}: “{v}” is too large", self.spec(field).id),
+                format!("“{label}”的值“{v}”过大（每格上限 {MAX_COUNT}）"),
+                format!(
+                    "{}: “{v}” is too large (at most {MAX_COUNT} per cell)",
+                    self.spec(field).id
+                ),
             )),
             Some(x) => Ok(x as u32),
         }
@@ -562,6 +648,7 @@ mod c {
 
 /// A case row. The unit comes from the row's 填报单位, else from the file name.
 pub fn case(row: &Row) -> Result<Case, RowError> {
+    row.duplicates()?;
     let case_id: Text = row.required_text(c::CASE_ID)?.into();
     let unit = match row.unit(c::UNIT)? {
         Some(u) => u,
@@ -627,13 +714,20 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
             String::new()
         }
     };
+    let (party, party_id) = (row.raw(c::PARTY), row.raw(c::PARTY_ID));
+    let summary = if keep {
+        ctx.scrub(row.raw(c::SUMMARY), party, party_id).into_owned()
+    } else {
+        String::new()
+    };
     Ok(Case {
         origin: row.origin(),
         case_id,
         unit,
         region,
-        township: ctx.intern(row.raw(c::TOWNSHIP)),
-        site: ctx.intern(row.raw(c::SITE)),
+        // Township and status are short, shared names: numbers only.
+        township: ctx.intern(&ctx.scrub(row.raw(c::TOWNSHIP), "", "")),
+        site: ctx.intern(&ctx.scrub(row.raw(c::SITE), party, party_id)),
         // A coordinate pair counts only when both halves are given.
         lon: lat.and(lon),
         lat: lon.and(lat),
@@ -642,7 +736,7 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         violation_type,
         filed_date,
         closed_date,
-        status: ctx.intern(status),
+        status: ctx.intern(&ctx.scrub(status, "", "")),
         fine_yuan,
         confiscated_yuan,
         volume_t,
@@ -655,11 +749,12 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         vessels_seized,
         equipment_seized,
         referred_by,
-        text: CaseText::new(kept(c::PARTY), kept(c::PARTY_ID), kept(c::SUMMARY)),
+        text: CaseText::new(kept(c::PARTY), kept(c::PARTY_ID), summary),
     })
 }
 
 pub fn referral(row: &Row) -> Result<Referral, RowError> {
+    row.duplicates()?;
     // ref_id, from_unit, to_unit, sent_date, reply_date, region, case_id, summary
     let ref_id = row.required_text(0)?;
     let from_unit = row.unit(1)?.ok_or_else(|| row.missing(1))?;
@@ -677,11 +772,12 @@ pub fn referral(row: &Row) -> Result<Referral, RowError> {
         reply_date,
         region,
         case_id: row.text(6),
-        summary: row.text(7),
+        summary: row.ctx.scrub(row.raw(7), "", "").into_owned(),
     })
 }
 
 pub fn patrol(row: &Row) -> Result<Patrol, RowError> {
+    row.duplicates()?;
     // date, unit, region, township, mode, person_times, issues_found
     let date = row.required_date(0)?;
     let unit = row.unit(1)?.ok_or_else(|| row.missing(1))?;
@@ -704,7 +800,7 @@ pub fn patrol(row: &Row) -> Result<Patrol, RowError> {
         date,
         unit,
         region,
-        township: row.ctx.intern(row.raw(3)),
+        township: row.ctx.intern(&row.ctx.scrub(row.raw(3), "", "")),
         mode,
         person_times: row.count(5)?,
         issues_found: row.count(6)?,
@@ -712,6 +808,7 @@ pub fn patrol(row: &Row) -> Result<Patrol, RowError> {
 }
 
 pub fn meeting(row: &Row) -> Result<Meeting, RowError> {
+    row.duplicates()?;
     let date = row.required_date(0)?;
     let unit = row.unit(1)?.ok_or_else(|| row.missing(1))?;
     let attended = row.yes_no(2)?;
@@ -724,6 +821,7 @@ pub fn meeting(row: &Row) -> Result<Meeting, RowError> {
 }
 
 pub fn adjustment(row: &Row) -> Result<Adjustment, RowError> {
+    row.duplicates()?;
     // target_kind, target, points, reason, basis
     let kind = row.required_text(0)?;
     let is_unit = match kind.as_str() {
@@ -771,8 +869,8 @@ pub fn adjustment(row: &Row) -> Result<Adjustment, RowError> {
         origin: row.origin(),
         target,
         points,
-        reason,
-        basis: row.text(4),
+        reason: row.ctx.scrub(&reason, "", "").into_owned(),
+        basis: row.ctx.scrub(row.raw(4), "", "").into_owned(),
     })
 }
 

@@ -20,13 +20,17 @@ pub struct Table<'a> {
 }
 
 fn reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
+    reader_bytes(text.as_bytes(), delimiter)
+}
+
+fn reader_bytes(text: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .quoting(true)
         .double_quote(true)
-        .from_reader(text.as_bytes())
+        .from_reader(text)
 }
 
 /// Why no table could be found.
@@ -97,6 +101,9 @@ impl<'a> Table<'a> {
             text: self.text.as_bytes(),
             counted_to: 0,
             line: 1,
+            width: self.header.width,
+            delimiter: self.delimiter,
+            redo: None,
         }
     }
 }
@@ -112,9 +119,16 @@ pub struct Records<'a> {
     /// quoted cells).
     counted_to: usize,
     line: u64,
+    /// Fields in the header.
+    width: usize,
+    delimiter: u8,
+    /// Lines swallowed by a stray quote, re-read one at a time: (start of
+    /// the next line, end of the swallowed text).
+    redo: Option<(usize, usize)>,
 }
 
-/// One record: its starting physical line (1-based) and cells, or a read error.
+/// One record: its starting physical line (1-based) and cells, or a read
+/// error (Chinese and English message).
 pub enum Rec<'r> {
     Row {
         line: u64,
@@ -122,7 +136,8 @@ pub enum Rec<'r> {
     },
     Error {
         line: u64,
-        message: String,
+        zh: String,
+        en: String,
     },
 }
 
@@ -146,11 +161,74 @@ impl Records<'_> {
         self.line
     }
 
+    /// The next line of text swallowed by a stray quote, read on its own
+    /// (a quote it opens ends with the line); `None` when none is left.
+    fn next_redo(&mut self) -> Option<Rec<'_>> {
+        loop {
+            let (pos, end) = self.redo?;
+            if pos >= end {
+                self.redo = None;
+                return None;
+            }
+            let stop = newline(&self.text[pos..end]).map_or(end, |i| pos + i);
+            self.redo = Some((stop + 1, end));
+            let mut r = reader_bytes(&self.text[pos..stop], self.delimiter);
+            if matches!(r.read_byte_record(&mut self.rec), Ok(true)) {
+                let line = self.line_at(pos as u64);
+                return Some(Rec::Row {
+                    line,
+                    cells: &self.rec,
+                });
+            }
+            // An empty line is not a record.
+        }
+    }
+
     /// The next record, borrowing an internal buffer.
+    ///
+    /// A record that spans several physical lines and has the wrong number
+    /// of fields is a stray quote (`A1,"鹿城区,…` with no closing quote on
+    /// its line) that swallowed the lines below it: its first line is
+    /// reported as an error and every other line it swallowed is read again
+    /// on its own, so one bad cell costs one row, not the rest of the file.
+    /// Each physical line is read at most twice.
     pub fn next_rec(&mut self) -> Option<Rec<'_>> {
+        if self.redo.is_some() {
+            // Two borrows of `self` cannot cross the early return: look first.
+            if self.next_redo_peek() {
+                return self.next_redo();
+            }
+            self.redo = None;
+        }
         match self.rdr.read_byte_record(&mut self.rec) {
             Ok(true) => {
                 let byte = self.rec.position().map(|p| p.byte()).unwrap_or(0);
+                if self.rec.len() != self.width {
+                    let mut start = (byte as usize).min(self.text.len());
+                    while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+                        start += 1;
+                    }
+                    let mut end =
+                        (self.rdr.position().byte() as usize).clamp(start, self.text.len());
+                    while end > start && matches!(self.text[end - 1], b'\r' | b'\n') {
+                        end -= 1;
+                    }
+                    if let Some(nl) = newline(&self.text[start..end]) {
+                        let line = self.line_at(byte);
+                        self.redo = Some((start + nl + 1, end));
+                        let n = self.rec.len();
+                        let width = self.width;
+                        return Some(Rec::Error {
+                            line,
+                            zh: format!(
+                                "该行的引号未闭合，吞并了下面的行（读成 {n} 列，表头有 {width} 列）：该行被拒收，其下各行单独读取"
+                            ),
+                            en: format!(
+                                "unclosed quote on this line swallowed the lines below ({n} fields, the header {width}): this line is rejected, the lines below are read on their own"
+                            ),
+                        });
+                    }
+                }
                 let line = self.line_at(byte);
                 Some(Rec::Row {
                     line,
@@ -167,11 +245,34 @@ impl Records<'_> {
                 }
                 Some(Rec::Error {
                     line,
-                    message: e.to_string(),
+                    zh: format!("无法解析该行：{e}"),
+                    en: format!("cannot parse this record: {e}"),
                 })
             }
         }
     }
+}
+
+impl Records<'_> {
+    /// Whether a swallowed line is left to re-read (skipping empty ones).
+    fn next_redo_peek(&self) -> bool {
+        let Some((mut pos, end)) = self.redo else {
+            return false;
+        };
+        while pos < end {
+            let stop = newline(&self.text[pos..end]).map_or(end, |i| pos + i);
+            if self.text[pos..stop].iter().any(|&b| b != b'\r') {
+                return true;
+            }
+            pos = stop + 1;
+        }
+        false
+    }
+}
+
+/// The first line feed in `b`.
+fn newline(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&x| x == b'\n')
 }
 
 /// A cell as text (fast UTF-8 check; a cell of the decoded text always passes).

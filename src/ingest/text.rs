@@ -9,8 +9,23 @@ pub fn fullwidth_to_ascii(c: char) -> char {
     }
 }
 
+/// A Unicode format character (category Cf: zero-width space and joiners,
+/// bidi marks and embeddings, the BOM, soft hyphen …): invisible, and never
+/// part of a name. ASCII and the CJK blocks (no format character lies in
+/// U+2070..U+FEFE) are answered without a table lookup: this runs on both
+/// ends of every cell.
+pub fn is_format(c: char) -> bool {
+    match c as u32 {
+        0..=0xAC | 0x2070..=0xFEFE => false,
+        _ => {
+            unicode_general_category::get_general_category(c)
+                == unicode_general_category::GeneralCategory::Format
+        }
+    }
+}
+
 /// Normalise a name for alias lookup: full-width to ASCII, all white space
-/// removed, brackets unified to `()`, ASCII lower-cased.
+/// and format characters removed, brackets unified to `()`, ASCII lower-cased.
 pub fn norm_name(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -20,7 +35,7 @@ pub fn norm_name(s: &str) -> String {
             '】' | ']' | '〕' | '）' => ')',
             _ => c,
         };
-        if c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}' {
+        if c.is_whitespace() || is_format(c) {
             continue;
         }
         out.push(c.to_ascii_lowercase());
@@ -28,9 +43,33 @@ pub fn norm_name(s: &str) -> String {
     out
 }
 
-/// Trim white space including the ideographic space and stray BOM / zero-width characters.
+/// Trim white space including the ideographic space and format characters
+/// (a stray BOM, zero-width space or joiner, bidi marks).
 pub fn trim_cell(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}')
+    s.trim_matches(|c: char| c.is_whitespace() || is_format(c))
+}
+
+/// Decode one line that is not valid UTF-8, in a file that is not all
+/// UTF-8. A line that is mostly UTF-8 — at least two valid multi-byte
+/// characters for every invalid byte, as when one character was cut short
+/// — is UTF-8 with just the bad bytes replaced by U+FFFD (read as GB18030
+/// its every character would turn to mojibake: 鹿城区 → 榫欐咕…). Any other
+/// line is GB18030. Returns the text, whether a byte was replaced, and
+/// whether the line was read as GB18030.
+pub fn decode_line(line: &[u8]) -> (std::borrow::Cow<'_, str>, bool, bool) {
+    let (mut valid_multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in line.utf8_chunks() {
+        valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    if invalid == 0 {
+        return (String::from_utf8_lossy(line), false, false);
+    }
+    if valid_multibyte > 0 && valid_multibyte >= 2 * invalid {
+        return (String::from_utf8_lossy(line), true, false);
+    }
+    let (t, errors) = encoding_rs::GB18030.decode_without_bom_handling(line);
+    (t, errors, true)
 }
 
 /// Normalise a site name for recurrence matching: spaces and punctuation ignored.
@@ -45,7 +84,10 @@ pub fn norm_site(s: &str) -> String {
 /// Prefix a cell copied from input text with `'` when a spreadsheet would read it as a formula.
 pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@') => std::borrow::Cow::Owned(format!("'{s}")),
+        // Full-width forms too: Excel reads ＝1+1 as a formula.
+        Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠') => {
+            std::borrow::Cow::Owned(format!("'{s}"))
+        }
         _ => std::borrow::Cow::Borrowed(s),
     }
 }
@@ -76,6 +118,40 @@ mod tests {
         assert_eq!(norm_name("Case_ID"), "case_id");
         assert_eq!(norm_name("县（市、区）"), "县(市、区)");
         assert_eq!(norm_name("ＡＢ　１"), "ab1");
+        // Zero-width space and joiners, bidi marks and isolates, soft hyphen.
+        assert_eq!(
+            norm_name("\u{200E}鹿\u{200D}城\u{200C}区\u{2066}\u{202E}\u{00AD}\u{2060}\u{200B}"),
+            "鹿城区"
+        );
+        assert_eq!(trim_cell("\u{200F}公安\u{200D}"), "公安");
+    }
+
+    #[test]
+    fn format_characters_outside_the_fast_range() {
+        // The fast path must agree with the table for every character it skips.
+        for u in (0..=0xACu32).chain(0x2070..=0xFEFE) {
+            if let Some(c) = char::from_u32(u) {
+                assert_ne!(
+                    unicode_general_category::get_general_category(c),
+                    unicode_general_category::GeneralCategory::Format,
+                    "U+{u:04X}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_cut_character_does_not_turn_a_line_to_mojibake() {
+        let mut line = "A1,公安,鹿城区,五马街道,".as_bytes().to_vec();
+        line.extend_from_slice(&"采".as_bytes()[..2]); // 采 cut after two bytes
+        line.extend_from_slice(",2026-07-01\n".as_bytes());
+        let (t, bad, gb) = decode_line(&line);
+        assert!(bad && !gb);
+        assert_eq!(t, "A1,公安,鹿城区,五马街道,\u{FFFD},2026-07-01\n");
+        let (gbk, _, _) = encoding_rs::GB18030.encode("A1,公安,瑞安市,塘下镇\n");
+        let (t, bad, gb) = decode_line(&gbk);
+        assert!(!bad && gb);
+        assert_eq!(t, "A1,公安,瑞安市,塘下镇\n");
     }
 
     #[test]
@@ -92,5 +168,7 @@ mod tests {
         assert_eq!(csv_safe("=cmd"), "'=cmd");
         assert_eq!(csv_safe("-5"), "'-5");
         assert_eq!(csv_safe("abc"), "abc");
+        assert_eq!(csv_safe("＝1+1"), "'＝1+1");
+        assert_eq!(csv_safe("＠SUM(A1)"), "'＠SUM(A1)");
     }
 }

@@ -1,5 +1,8 @@
 //! Word documents (`briefing.docx`, `assessment.docx`, `regions/*.docx`)
-//! drawn from the same report contexts as the HTML.
+//! drawn from the format-neutral document model
+//! ([`crate::report::doc::Document`]), as the HTML and the PDF are: this
+//! module knows how Word draws a masthead, a heading, a table or a chart,
+//! and nothing of any document's wording.
 //!
 //! GB/T 9704 layout: A4, margins top 37 mm, bottom 35 mm, left 28 mm,
 //! right 26 mm; Word styles `Normal` (正文: 仿宋_GB2312 16 pt, first line
@@ -27,8 +30,7 @@ use docx_rs::{
 use crate::error::{Error, Result};
 use crate::render::chart::{self, Chart};
 use crate::render::raster::ChartFont;
-use crate::report::briefing::{BriefingDoc, Table as DocTable};
-use crate::report::{AssessmentDoc, DocSet, Masthead, ScoreRow};
+use crate::report::doc::{self, date_text, labels};
 
 /// Font names as Word knows them.
 pub const FONT_BODY: &str = "仿宋_GB2312";
@@ -245,6 +247,10 @@ struct Doc<'a> {
     docx: Docx,
     images: usize,
     font: Option<&'a ChartFont>,
+    /// The file name, for missing-character reports.
+    name: String,
+    /// Characters of chart labels the chart font does not have (left out).
+    missing: Vec<crate::render::pdf::MissingGlyph>,
 }
 
 fn text_width(s: &str) -> usize {
@@ -252,7 +258,7 @@ fn text_width(s: &str) -> usize {
 }
 
 impl<'a> Doc<'a> {
-    fn new(m: &Masthead, font: Option<&'a ChartFont>, issued: NaiveDate) -> Doc<'a> {
+    fn new(office: &str, font: Option<&'a ChartFont>, issued: NaiveDate, name: &str) -> Doc<'a> {
         let date = format!(
             "{:04}-{:02}-{:02}T00:00:00Z",
             issued.year(),
@@ -278,11 +284,16 @@ impl<'a> Doc<'a> {
             docx,
             images: 0,
             font,
+            name: name.to_string(),
+            missing: Vec::new(),
         };
+        if office.is_empty() {
+            return d;
+        }
         d.docx = std::mem::take(&mut d.docx).add_paragraph(
             Paragraph::new()
                 .style("Masthead")
-                .add_run(Run::new().add_text(&m.office)),
+                .add_run(Run::new().add_text(office)),
         );
         // The red rule under the issuing office.
         let mut rule = Paragraph::new().style("Masthead").line_spacing(
@@ -329,29 +340,8 @@ impl<'a> Doc<'a> {
         }
         self.push(p);
     }
-    fn h1(&mut self, text: &str) {
-        self.push(
-            Paragraph::new()
-                .style("Heading1")
-                .keep_next(true)
-                .add_run(Run::new().add_text(text)),
-        );
-    }
-    fn h2(&mut self, text: &str) {
-        self.push(
-            Paragraph::new()
-                .style("Heading2")
-                .keep_next(true)
-                .add_run(Run::new().add_text(text)),
-        );
-    }
     fn para(&mut self, text: &str) {
         self.styled("Normal", text);
-    }
-    fn paras(&mut self, lines: &[String]) {
-        for l in lines {
-            self.para(l);
-        }
     }
     fn centred(&mut self, text: &str) {
         self.push(
@@ -362,41 +352,108 @@ impl<'a> Doc<'a> {
                 .add_run(Run::new().add_text(text)),
         );
     }
-    fn signature(&mut self, m: &Masthead) {
+    fn signature(&mut self, s: &doc::Signature) {
         self.push(Paragraph::new().style("Normal"));
-        self.styled("Signature", &m.office);
-        self.styled("Signature", &m.issue_date);
+        if !s.office.is_empty() {
+            self.styled("Signature", &s.office);
+        }
+        self.styled("Signature", &date_text(s.date));
     }
-    fn appendix(&mut self, title: &str) {
+    fn left(&mut self, text: &str) {
+        self.push(
+            Paragraph::new()
+                .style("Normal")
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                .add_run(Run::new().add_text(text)),
+        );
+    }
+    fn appendix(&mut self, label: &str, title: &str) {
         self.push(
             Paragraph::new()
                 .style("Normal")
                 .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
                 .fonts(fonts(FONT_HEI))
                 .add_run(Run::new().add_break(BreakType::Page))
-                .add_run(Run::new().fonts(fonts(FONT_HEI)).add_text("附件")),
+                .add_run(Run::new().fonts(fonts(FONT_HEI)).add_text(label)),
         );
         self.title(title);
     }
-
-    /// A Word table of plain rows: `numeric[c]` right-aligns column `c`.
-    fn table(&mut self, caption: &str, head: &[String], rows: &[Vec<String>], numeric: &[bool]) {
-        let rows: Vec<Vec<DCell>> = rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .enumerate()
-                    .map(|(c, t)| DCell::new(t.clone(), numeric.get(c).copied().unwrap_or(false)))
-                    .collect()
-            })
-            .collect();
-        self.table_cells(caption, head, &rows);
+    fn heading(&mut self, level: u8, text: &str) {
+        let style = match level {
+            1 => "Heading1",
+            2 => "Heading2",
+            _ => "Normal",
+        };
+        let mut p = Paragraph::new().style(style).keep_next(true);
+        let mut run = Run::new().add_text(text);
+        if level == 4 {
+            run = run.bold();
+        }
+        if level >= 3 {
+            p = p.keep_next(true);
+        }
+        p = p.add_run(run);
+        self.push(p);
+    }
+    /// 版记: 抄送, 印发机关 and 印发日期 between rules, 14 pt.
+    fn record(&mut self, r: &doc::Record) {
+        let (cc, printer, printed) = r.lines();
+        let rule = |p: Paragraph, top: bool| {
+            let mut p = p;
+            let pos = if top {
+                ParagraphBorderPosition::Top
+            } else {
+                ParagraphBorderPosition::Bottom
+            };
+            p.property = p.property.set_borders(
+                ParagraphBorders::with_empty().set(
+                    ParagraphBorder::new(pos)
+                        .val(BorderType::Single)
+                        .size(8)
+                        .space(1),
+                ),
+            );
+            p
+        };
+        self.push(Paragraph::new().style("Normal"));
+        let base = || {
+            Paragraph::new()
+                .style("Normal")
+                .size(28)
+                .indent(
+                    Some(280),
+                    Some(SpecialIndentType::FirstLine(0)),
+                    Some(280),
+                    None,
+                )
+                .align(AlignmentType::Left)
+        };
+        if let Some(cc) = cc {
+            self.push(rule(base().add_run(Run::new().size(28).add_text(cc)), true));
+        }
+        let line = base()
+            .add_run(Run::new().size(28).add_text(printer))
+            .add_run(Run::new().add_tab())
+            .add_run(Run::new().size(28).add_text(printed))
+            .add_tab(
+                docx_rs::Tab::new()
+                    .val(docx_rs::TabValueType::Right)
+                    .pos(mm(TEXT_WIDTH_MM) as usize - 280),
+            );
+        let line = rule(line, true);
+        self.push(rule(line, false));
     }
 
     /// A Word table: header row (repeated on every page), cells that may
     /// span columns, numbers right-aligned and never wrapped (the columns
     /// are sized for them, and a wide table steps its font size down).
-    fn table_cells(&mut self, caption: &str, head: &[String], rows: &[Vec<DCell>]) {
+    fn table_cells(
+        &mut self,
+        caption: &str,
+        unit: Option<&str>,
+        head: &[String],
+        rows: &[Vec<DCell>],
+    ) {
         if rows.is_empty() {
             return;
         }
@@ -406,6 +463,15 @@ impl<'a> Doc<'a> {
                     .style("TableCaption")
                     .keep_next(true)
                     .add_run(Run::new().add_text(caption)),
+            );
+        }
+        if let Some(u) = unit {
+            self.push(
+                Paragraph::new()
+                    .style("TableText")
+                    .align(AlignmentType::Right)
+                    .keep_next(true)
+                    .add_run(Run::new().add_text(u)),
             );
         }
         let cols = head
@@ -458,10 +524,10 @@ impl<'a> Doc<'a> {
                 }
                 let end = (c + d.span).min(cols);
                 let w: usize = grid[c..end].iter().sum();
-                let align = if d.num {
-                    AlignmentType::Right
-                } else {
-                    AlignmentType::Left
+                let align = match d.align {
+                    doc::Align::Right => AlignmentType::Right,
+                    doc::Align::Center => AlignmentType::Center,
+                    doc::Align::Left => AlignmentType::Left,
                 };
                 cells.push(cell(&d.text, "TableText", align, w, end - c));
                 c = end;
@@ -487,52 +553,49 @@ impl<'a> Doc<'a> {
         );
     }
 
-    fn doc_table(&mut self, t: &DocTable) {
-        let head = t.head.clone();
-        let rows: Vec<Vec<String>> = t
-            .rows
+    /// A model table: caption, unit line, head, rows (cells aligned as
+    /// their columns, numbers never wrapped), notes.
+    fn model_table(&mut self, t: &doc::Table) {
+        if t.rows.is_empty() {
+            return;
+        }
+        let row = |r: &[doc::Cell], head: bool| -> Vec<DCell> {
+            let mut col = 0;
+            r.iter()
+                .map(|c| {
+                    let k = if head {
+                        doc::Column::CENTER
+                    } else {
+                        t.cell_column(c, col)
+                    };
+                    col += c.span.max(1);
+                    DCell {
+                        text: c.text.clone(),
+                        span: c.span.max(1),
+                        num: k.numeric,
+                        align: k.align,
+                    }
+                })
+                .collect()
+        };
+        let (head, lead): (Vec<String>, &[Vec<doc::Cell>]) = match t.head.split_last() {
+            Some((h, lead)) => (h.iter().map(|c| c.text.clone()).collect(), lead),
+            None => (Vec::new(), &[]),
+        };
+        let rows: Vec<Vec<DCell>> = lead
             .iter()
-            .map(|r| {
-                let mut v = vec![r.key.clone()];
-                v.extend(r.cells.iter().cloned());
-                v
-            })
+            .map(|r| row(r, true))
+            .chain(t.rows.iter().map(|r| row(r, false)))
             .collect();
-        let numeric: Vec<bool> = (0..head.len().max(1)).map(|i| t.numeric && i > 0).collect();
-        self.table(&t.caption, &head, &rows, &numeric);
-    }
-
-    fn score_table(&mut self, rows: &[ScoreRow], caption: &str, who: &str) {
-        let head: Vec<String> = ["名次", who, "指标得分", "扣分", "加减分", "总分", "等次"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let body: Vec<Vec<String>> = rows
-            .iter()
-            .map(|r| {
-                vec![
-                    r.rank.to_string(),
-                    r.name.clone(),
-                    r.indicator_points.clone(),
-                    r.deduction_points.clone(),
-                    r.adjustment_points.clone(),
-                    r.score.clone(),
-                    r.grade.clone(),
-                ]
-            })
-            .collect();
-        self.table(
-            caption,
-            &head,
-            &body,
-            &[false, false, true, true, true, true, false],
-        );
+        self.table_cells(&t.caption, t.unit.as_deref(), &head, &rows);
+        for n in &t.notes {
+            self.styled("Note", n);
+        }
     }
 
     /// A chart as an embedded PNG, 150 mm wide at most; without a font, a
     /// note says where the chart would be.
-    fn chart(&mut self, c: &Option<Chart>) {
-        let Some(c) = c else { return };
+    fn chart(&mut self, c: &Chart) {
         let Some(font) = self.font else {
             let title = match c {
                 Chart::Bar(b) => b.title.clone(),
@@ -548,6 +611,15 @@ impl<'a> Doc<'a> {
             return;
         };
         let scene = chart::layout(c, &|s: &str, size: f32| font.measure(s, size));
+        for t in scene.texts() {
+            for ch in font.missing(&t.text) {
+                self.missing.push(crate::render::pdf::MissingGlyph {
+                    ch,
+                    document: self.name.clone(),
+                    place: scene.title.clone(),
+                });
+            }
+        }
         let scale = 3.0f32;
         let Some(png) = font.render_png(&scene, scale) else {
             return;
@@ -581,25 +653,29 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// A table cell: text, columns spanned, right-aligned (a number) or not.
+/// A table cell: text, columns spanned, a number (never wrapped) or not,
+/// alignment.
 #[derive(Clone, Debug)]
 struct DCell {
     text: String,
     span: usize,
     num: bool,
+    align: doc::Align,
 }
 
+#[cfg(test)]
 impl DCell {
     fn new(text: impl Into<String>, num: bool) -> DCell {
         DCell {
             text: text.into(),
             span: 1,
             num,
+            align: if num {
+                doc::Align::Right
+            } else {
+                doc::Align::Left
+            },
         }
-    }
-    fn span(mut self, n: usize) -> DCell {
-        self.span = n.max(1);
-        self
     }
 }
 
@@ -737,195 +813,77 @@ fn balanced_title_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn numbered(lines: &[String]) -> Vec<String> {
-    lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| format!("{}. {l}", i + 1))
-        .collect()
+fn blocks(d: &mut Doc, list: &[doc::Block]) {
+    for b in list {
+        match b {
+            doc::Block::Heading {
+                level,
+                number,
+                text,
+            } => d.heading(*level, &format!("{number}{text}")),
+            doc::Block::Para { text } => d.para(text),
+            doc::Block::Note { text } => d.styled("Note", text),
+            doc::Block::Table(t) => d.model_table(t),
+            doc::Block::Chart { chart } => d.chart(chart),
+        }
+    }
 }
 
-/// 联席会议通报 (or, with `region`, a region's report, as `region.html`).
-pub fn briefing(
-    doc: &BriefingDoc,
-    region: bool,
+/// One document as a Word file; `name` (e.g. `briefing.docx`) is used in
+/// reports of characters left out of charts.
+pub fn draw(
+    m: &doc::Document,
+    name: &str,
     issued: NaiveDate,
     font: Option<&ChartFont>,
-) -> Result<Vec<u8>> {
-    let m = &doc.masthead;
-    let mut d = Doc::new(m, font, issued);
-    if !region {
-        if let Some(n) = &doc.doc_number {
-            d.centred(n);
-        }
-        d.title(&format!(
-            "关于{}{}打击非法采矿工作情况的通报",
-            m.quarter, m.scope
-        ));
-    } else {
-        d.title(&format!("{}{}打击非法采矿工作情况", m.scope, m.quarter));
+) -> Result<(Vec<u8>, Vec<crate::render::pdf::MissingGlyph>)> {
+    let mut d = Doc::new(&m.office, font, issued, name);
+    if let Some(n) = &m.number {
+        d.centred(n);
     }
-    d.para(&doc.foreword);
-    d.h1("一、总体情况");
-    d.paras(&doc.overview);
-    if region {
-        d.paras(&doc.standing);
+    if let Some(s) = &m.signer {
+        d.centred(&format!("{}{s}", labels::SIGNER));
     }
-    d.doc_table(&doc.totals_table);
-    d.chart(&doc.charts.trend);
-    d.h1(&format!("二、{}情况", doc.area_label));
-    d.paras(&doc.areas_text);
-    d.chart(&doc.charts.areas);
-    d.doc_table(&doc.areas_table);
-    d.paras(&doc.types_text);
-    if !region {
-        d.chart(&doc.charts.types);
+    d.title(&m.title);
+    if let Some(a) = &m.addressee {
+        d.left(a);
     }
-    d.doc_table(&doc.types_table);
-    if region {
-        d.h1("三、部门查处情况");
-        d.doc_table(&doc.units_table);
-    } else {
-        d.h1("三、部门履职情况");
-        d.paras(&doc.units_text);
-        d.doc_table(&doc.units_table);
-        d.doc_table(&doc.referrals_table);
-        d.doc_table(&doc.overdue_referrals);
+    blocks(&mut d, &m.body);
+    for l in m.attachment_lines() {
+        d.para(&l);
     }
-    d.h1("四、跟踪监管情况");
-    d.paras(&doc.tracking_text);
-    d.doc_table(&doc.recurrences_table);
-    d.h1("五、存在问题");
-    d.paras(&numbered(&doc.problems));
-    d.h1("六、下步工作");
-    d.paras(&numbered(&doc.next_steps));
-    d.signature(m);
-    if !doc.typical_cases.is_empty() {
-        d.appendix("典型案例");
-        for (i, c) in doc.typical_cases.iter().enumerate() {
-            d.h2(&format!("{}. {}", i + 1, c.title));
-            d.para(&c.text);
-        }
+    if let Some(s) = &m.signature {
+        d.signature(s);
     }
-    d.finish(issued)
+    for (i, a) in m.attachments.iter().enumerate() {
+        d.appendix(&m.attachment_label(i), &a.title);
+        blocks(&mut d, &a.body);
+    }
+    if let Some(r) = &m.record {
+        d.record(r);
+    }
+    let missing = std::mem::take(&mut d.missing);
+    Ok((d.finish(issued)?, missing))
 }
 
-/// 考核通报.
-pub fn assessment(
-    doc: &AssessmentDoc,
-    issued: NaiveDate,
-    font: Option<&ChartFont>,
-) -> Result<Vec<u8>> {
-    let m = &doc.masthead;
-    let mut d = Doc::new(m, font, issued);
-    d.title(&format!("{}{}打击非法采矿工作考核通报", m.quarter, m.scope));
-    d.para(&doc.intro);
-    d.h1("一、考核办法");
-    d.paras(&doc.rubric);
-    d.h1("二、考核结果");
-    d.paras(&doc.summary);
-    d.h2("（一）成员单位");
-    d.score_table(&doc.units, "表1　成员单位考核得分", "单位");
-    d.chart(&doc.unit_chart);
-    d.h2("（二）县（市、区）");
-    d.score_table(&doc.regions, "表2　县（市、区）考核得分", "县（市、区）");
-    d.chart(&doc.region_chart);
-    d.h1("三、约谈名单");
-    if doc.accountability.is_empty() {
-        d.para("本季度无单位和地区列入约谈名单。");
-    } else {
-        d.para("根据考核细则，以下单位和地区列入本季度约谈名单：");
-        let rows: Vec<Vec<String>> = doc
-            .accountability
-            .iter()
-            .map(|e| {
-                vec![
-                    if e.kind == "unit" {
-                        "成员单位".to_string()
-                    } else {
-                        "县（市、区）".to_string()
-                    },
-                    e.name.clone(),
-                    e.reasons.join("；"),
-                ]
-            })
-            .collect();
-        let head: Vec<String> = ["类别", "名称", "列入原因"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        d.table("", &head, &rows, &[false, false, false]);
-        d.para("请列入约谈名单的单位和地区认真分析原因，于下季度联席会议前书面报告整改措施。");
-    }
-    d.signature(m);
-    d.appendix("评分说明");
-    d.para("下表列出每项得分的计算依据：指标的分子、分母、完成率和得分，扣分项的次数和对应案件编号，以及加减分的事由和依据。");
-    for x in &doc.details {
-        d.h2(&format!(
-            "{}：{}（{}分，第{}名，{}）",
-            x.kind, x.name, x.score, x.rank, x.grade
-        ));
-        let head: Vec<String> = ["指标", "权重", "分子", "分母", "完成率", "得分"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let mut rows: Vec<Vec<DCell>> = x
-            .indicators
-            .iter()
-            .map(|i| {
-                vec![
-                    DCell::new(i.name.clone(), false),
-                    DCell::new(i.weight.clone(), true),
-                    DCell::new(i.numerator.clone(), true),
-                    DCell::new(i.denominator.clone(), true),
-                    DCell::new(i.rate.clone(), true),
-                    DCell::new(i.points.clone(), true),
-                ]
-            })
-            .collect();
-        for k in &x.deductions {
-            rows.push(vec![
-                DCell::new(format!("{}（{}）", k.name, k.rule), false),
-                DCell::new(format!("{}起", k.count), true).span(2),
-                DCell::new(k.case_ids.clone(), false).span(2),
-                DCell::new(k.points.clone(), true),
-            ]);
-        }
-        for a in &x.adjustments {
-            rows.push(vec![
-                DCell::new(format!("加减分：{}", a.reason), false),
-                DCell::new(a.basis.clone(), false).span(4),
-                DCell::new(a.points.clone(), true),
-            ]);
-        }
-        d.table_cells("", &head, &rows);
-        d.styled("Note", &x.sum);
-    }
-    d.finish(issued)
-}
-
-/// Every Word document of a run: `briefing.docx`, `assessment.docx` and
-/// `regions/<region>.docx`.
+/// Every Word document of a run: `(stem, model)` → `<stem>.docx`.
+/// Characters left out of charts are reported on stderr, as for the PDF.
 pub fn render_docs(
-    docs: &DocSet,
+    models: &[(String, doc::Document)],
     issued: NaiveDate,
     font: Option<&ChartFont>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut out = vec![
-        (
-            "briefing.docx".to_string(),
-            briefing(&docs.briefing, false, issued, font)?,
-        ),
-        (
-            "assessment.docx".to_string(),
-            assessment(&docs.assessment, issued, font)?,
-        ),
-    ];
-    for (stem, doc) in &docs.regions {
-        out.push((
-            format!("regions/{stem}.docx"),
-            briefing(doc, true, issued, font)?,
-        ));
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (stem, m) in models {
+        let name = format!("{stem}.docx");
+        let (bytes, missing) = draw(m, &name, issued, font)?;
+        for g in missing {
+            if seen.insert((g.ch, g.document.clone())) {
+                eprintln!("{g}");
+            }
+        }
+        out.push((name, bytes));
     }
     Ok(out)
 }
@@ -1060,13 +1018,13 @@ mod tests {
 
     #[test]
     fn title_lines_are_balanced() {
-        let lines = balanced_title_lines("关于2026年第三季度温州市打击非法采矿工作情况的通报");
+        let lines = balanced_title_lines("关于2026年第三季度温州市防汛抗旱检查工作情况的通报");
         assert_eq!(lines.len(), 2, "{lines:?}");
         let (a, b) = (text_width(&lines[0]), text_width(&lines[1]));
         assert!(a.abs_diff(b) <= 6, "{lines:?}");
         assert_eq!(
-            balanced_title_lines("典型案例"),
-            vec!["典型案例".to_string()]
+            balanced_title_lines("附件标题"),
+            vec!["附件标题".to_string()]
         );
     }
 

@@ -1,127 +1,235 @@
-//! HTML rendering with tera. The default templates are embedded in the
-//! binary from `templates/`; a templates folder named in the configuration
-//! overrides them file by file (as mdBook and zola do).
+//! HTML rendering. A document's body is drawn from the format-neutral
+//! model ([`crate::report::doc::Document`]) by [`draw`]: this module knows
+//! how HTML draws a masthead, a heading, a table or a chart, and nothing of
+//! any document's wording. The page frame and its CSS (`base.html`) and the
+//! index page (`index.html`) are tera templates of their own, embedded from
+//! `templates/` and overridable file by file through
+//! `output.templates_dir` (as mdBook and zola do).
 
+use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::error::{Error, Result};
+use crate::report::doc::{self, date_text, labels};
+use crate::report::markup;
 
-/// The embedded templates: (name, text).
+/// The embedded page templates: (name, text).
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
-    (
-        "assessment.html",
-        include_str!("../../templates/assessment.html"),
-    ),
-    (
-        "briefing.html",
-        include_str!("../../templates/briefing.html"),
-    ),
-    ("region.html", include_str!("../../templates/region.html")),
 ];
 
-/// A tera engine with the embedded templates, each replaced by a file of the
-/// same name in `override_dir` when there is one.
+/// A tera engine with the embedded page templates, each replaced by a file
+/// of the same name in `override_dir` when there is one.
 pub struct HtmlRenderer {
-    tera: Tera,
+    tera: Arc<Tera>,
+}
+
+/// Escape for HTML, with control characters removed first.
+fn html_escape(s: &str) -> String {
+    tera::escape_html(&doc::clean(s))
 }
 
 impl HtmlRenderer {
     pub fn new(override_dir: Option<&Path>) -> Result<HtmlRenderer> {
-        let mut list: Vec<(String, String)> = Vec::new();
-        for (name, text) in TEMPLATES {
-            let mut body = text.to_string();
-            if let Some(dir) = override_dir {
-                let p = dir.join(name);
-                if p.is_file() {
-                    body = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-                }
-            }
-            list.push((name.to_string(), body));
-        }
+        let list = markup::load_templates(TEMPLATES, override_dir)?;
         let mut tera = Tera::default();
+        markup::secure(&mut tera);
         tera.autoescape_on(vec![".html"]);
-        tera.register_filter("svg", ChartSvg);
+        tera.set_escape_fn(html_escape);
         tera.add_raw_templates(list)
-            .map_err(|e| template_error(&e))?;
-        Ok(HtmlRenderer { tera })
+            .map_err(|e| markup::template_error(&e))?;
+        Ok(HtmlRenderer {
+            tera: Arc::new(tera),
+        })
     }
 
-    /// Render a template with a serialisable context.
+    /// Render a template with a serialisable context (bounded in time and
+    /// size, as every user template is).
     pub fn render<T: Serialize>(&self, template: &str, ctx: &T) -> Result<String> {
-        let ctx = Context::from_serialize(ctx).map_err(|e| template_error(&e))?;
-        self.tera
-            .render(template, &ctx)
-            .map_err(|e| template_error(&e))
+        let ctx = Context::from_serialize(ctx).map_err(|e| markup::template_error(&e))?;
+        markup::render_bounded(&self.tera, template, ctx)
     }
 }
 
-/// `{{ chart | svg }}`: a chart model from the context drawn as inline SVG.
-/// The SVG is made by our chart module (every label escaped), so it is safe.
-struct ChartSvg;
+fn esc(s: &str) -> String {
+    html_escape(s)
+}
 
-impl tera::Filter for ChartSvg {
-    fn filter(
-        &self,
-        value: &tera::Value,
-        _args: &std::collections::HashMap<String, tera::Value>,
-    ) -> tera::Result<tera::Value> {
-        if value.is_null() {
-            return Ok(tera::Value::String(String::new()));
+fn table(out: &mut String, t: &doc::Table) {
+    if t.rows.is_empty() {
+        return;
+    }
+    out.push_str("<table>\n");
+    if !t.caption.is_empty() || t.unit.is_some() {
+        out.push_str("<caption>");
+        out.push_str(&esc(&t.caption));
+        if let Some(u) = &t.unit {
+            let _ = write!(out, "<span class=\"unit\">{}</span>", esc(u));
         }
-        let chart: crate::render::chart::Chart = serde_json::from_value(value.clone())
-            .map_err(|e| tera::Error::msg(format!("not a chart: {e}")))?;
-        Ok(tera::Value::String(chart.to_svg()))
+        out.push_str("</caption>\n");
     }
-
-    fn is_safe(&self) -> bool {
-        true
+    let class = |k: doc::Column| match (k.align, k.numeric) {
+        (_, true) | (doc::Align::Right, _) => " class=\"num\"",
+        (doc::Align::Center, _) => " class=\"c\"",
+        _ => "",
+    };
+    let span = |c: &doc::Cell| {
+        if c.span > 1 {
+            format!(" colspan=\"{}\"", c.span)
+        } else {
+            String::new()
+        }
+    };
+    out.push_str("<thead>");
+    for r in &t.head {
+        out.push_str("<tr>");
+        let mut col = 0;
+        for c in r {
+            let k = t.column(col);
+            let cls = if k.align == doc::Align::Right || k.numeric {
+                " class=\"num\""
+            } else {
+                ""
+            };
+            let _ = write!(out, "<th{cls}{}>{}</th>", span(c), esc(&c.text));
+            col += c.span.max(1);
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</thead>\n<tbody>\n");
+    for r in &t.rows {
+        out.push_str("<tr>");
+        let mut col = 0;
+        for c in r {
+            let k = t.cell_column(c, col);
+            let _ = write!(out, "<td{}{}>{}</td>", class(k), span(c), esc(&c.text));
+            col += c.span.max(1);
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    for n in &t.notes {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(n));
     }
 }
 
-/// Tera errors nest their causes; give them as one line.
-fn template_error(e: &tera::Error) -> Error {
-    let mut msg = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
+fn blocks(out: &mut String, list: &[doc::Block]) {
+    for b in list {
+        match b {
+            doc::Block::Heading {
+                level,
+                number,
+                text,
+            } => {
+                let h = (*level).clamp(1, 4) + 1;
+                let _ = writeln!(out, "<h{h}>{}{}</h{h}>", esc(number), esc(text));
+            }
+            doc::Block::Para { text } => {
+                let _ = writeln!(out, "<p>{}</p>", esc(text));
+            }
+            doc::Block::Note { text } => {
+                let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(text));
+            }
+            doc::Block::Table(t) => table(out, t),
+            doc::Block::Chart { chart } => {
+                // The SVG is made by our chart module (every label escaped).
+                let _ = writeln!(out, "<div class=\"chart\">{}</div>", chart.to_svg());
+            }
+        }
     }
-    Error::Other(format!(
-        "模板出错 / template error: {}",
-        msg.replace('\n', " ")
-    ))
 }
 
-/// Render every HTML document of a run: (path relative to the output folder, bytes).
+/// The body of a document page: masthead, title, text, signature,
+/// attachments and 版记, as HTML.
+pub fn draw(d: &doc::Document) -> String {
+    let mut out = String::new();
+    if !d.office.is_empty() {
+        let _ = writeln!(
+            out,
+            "<div class=\"masthead\">{}</div>\n<hr class=\"redline\">",
+            esc(&d.office)
+        );
+    }
+    if let Some(n) = &d.number {
+        let _ = writeln!(out, "<p class=\"docno\">{}</p>", esc(n));
+    }
+    if let Some(s) = &d.signer {
+        let _ = writeln!(out, "<p class=\"docno\">{}{}</p>", labels::SIGNER, esc(s));
+    }
+    let _ = writeln!(out, "<h1 class=\"title\">{}</h1>", esc(&d.title));
+    if let Some(a) = &d.addressee {
+        let _ = writeln!(out, "<p class=\"noindent\">{}</p>", esc(a));
+    }
+    blocks(&mut out, &d.body);
+    for l in d.attachment_lines() {
+        let _ = writeln!(out, "<p>{}</p>", esc(&l));
+    }
+    if let Some(s) = &d.signature {
+        out.push_str("<p class=\"signature\">");
+        if !s.office.is_empty() {
+            let _ = write!(out, "{}<br>", esc(&s.office));
+        }
+        let _ = writeln!(out, "{}</p>", esc(&date_text(s.date)));
+    }
+    for (i, a) in d.attachments.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<section class=\"appendix\">\n<p class=\"appendix-label\">{}</p>\n<h1 class=\"title\">{}</h1>",
+            esc(&d.attachment_label(i)),
+            esc(&a.title)
+        );
+        blocks(&mut out, &a.body);
+        out.push_str("</section>\n");
+    }
+    if let Some(r) = &d.record {
+        let (cc, printer, printed) = r.lines();
+        out.push_str("<div class=\"record\">");
+        if let Some(cc) = cc {
+            let _ = write!(out, "<p class=\"cc\">{}</p>", esc(&cc));
+        }
+        let _ = writeln!(
+            out,
+            "<p class=\"printer\"><span>{}</span><span>{}</span></p></div>",
+            esc(&printer),
+            esc(&printed)
+        );
+    }
+    out
+}
+
+/// The context of a document page: its title and its drawn body.
+#[derive(Serialize)]
+struct Page<'a> {
+    title: &'a str,
+    body: String,
+}
+
+/// Render every HTML file of a run: `index.html` and `<stem>.html` for each
+/// document model. (path relative to the output folder, bytes)
 pub fn render_docs(
     r: &HtmlRenderer,
-    docs: &crate::report::DocSet,
+    index: &crate::report::IndexDoc,
+    models: &[(String, doc::Document)],
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut out = vec![
-        (
-            "index.html".to_string(),
-            r.render("index.html", &docs.index)?.into_bytes(),
-        ),
-        (
-            "briefing.html".to_string(),
-            r.render("briefing.html", &docs.briefing)?.into_bytes(),
-        ),
-        (
-            "assessment.html".to_string(),
-            r.render("assessment.html", &docs.assessment)?.into_bytes(),
-        ),
-    ];
-    for (stem, doc) in &docs.regions {
+    let mut out = vec![(
+        "index.html".to_string(),
+        r.render("index.html", index)?.into_bytes(),
+    )];
+    for (stem, d) in models {
+        let page = Page {
+            title: &d.title,
+            body: draw(d),
+        };
         out.push((
-            format!("regions/{stem}.html"),
-            r.render("region.html", doc)?.into_bytes(),
+            format!("{stem}.html"),
+            r.render("base.html", &page)
+                .map_err(|e| Error::Other(format!("{stem}.html: {e}")))?
+                .into_bytes(),
         ));
     }
     Ok(out)

@@ -39,9 +39,10 @@ pub struct ChartFont {
 }
 
 impl ChartFont {
-    /// A font from file bytes (TTF, OTF or the first face of a TTC).
+    /// A font from file bytes (TTF, OTF or the Simplified Chinese face of a TTC).
     pub fn from_bytes(data: Vec<u8>, source: &str) -> Option<ChartFont> {
-        let font = FontVec::try_from_vec_and_index(data, 0).ok()?;
+        let index = crate::render::pdf::fonts::pick_face(&data);
+        let font = FontVec::try_from_vec_and_index(data, index).ok()?;
         // Must cover CJK.
         if font.glyph_id('中').0 == 0 {
             return None;
@@ -53,7 +54,8 @@ impl ChartFont {
     }
 
     pub fn from_file(p: &Path) -> Option<ChartFont> {
-        let data = std::fs::read(p).ok()?;
+        let data =
+            crate::ingest::read_input(p, None, crate::render::pdf::fonts::MAX_FONT_BYTES).ok()?;
         ChartFont::from_bytes(data, &p.display().to_string())
     }
 
@@ -88,12 +90,24 @@ impl ChartFont {
         self.font.units_per_em().unwrap_or(1000.0)
     }
 
-    /// Advance width of `s` at `size` points.
+    /// Advance width of `s` at `size` points. Characters the font does not
+    /// have take no room: they are left out (and reported), as in the PDF,
+    /// never drawn as a ☒ box.
     pub fn measure(&self, s: &str, size: f32) -> f32 {
         let k = size / self.em();
         s.chars()
-            .map(|c| self.font.h_advance_unscaled(self.font.glyph_id(c)) * k)
+            .map(|c| self.font.glyph_id(c))
+            .filter(|g| g.0 != 0)
+            .map(|g| self.font.h_advance_unscaled(g) * k)
             .sum()
+    }
+
+    /// The characters of `s` this font does not have (spaces and other
+    /// whitespace excepted).
+    pub fn missing(&self, s: &str) -> Vec<char> {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && self.font.glyph_id(*c).0 == 0)
+            .collect()
     }
 
     /// The text as a path in points, anchored and rotated as the scene says.
@@ -109,6 +123,9 @@ impl ChartFont {
         let mut pen = x0;
         for c in t.text.chars() {
             let g = self.font.glyph_id(c);
+            if g.0 == 0 {
+                continue;
+            }
             if let Some(o) = self.font.outline(g) {
                 let mut last: Option<ab_glyph::Point> = None;
                 let p = |q: ab_glyph::Point| (pen + q.x * k, -q.y * k);

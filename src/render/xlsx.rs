@@ -110,20 +110,78 @@ fn value_width(v: &Value) -> usize {
     }
 }
 
+/// Excel's limits: characters in a cell, rows and columns of a sheet.
+pub const MAX_CELL_CHARS: usize = 32_767;
+pub const MAX_ROWS: usize = 1_048_576;
+pub const MAX_COLS: usize = 16_384;
+
+/// Where the whole table can be read when a sheet shows only part of it.
+fn csv_of(t: &DataTable) -> String {
+    if t.stem == "rejects" {
+        "rejects.csv".to_string()
+    } else {
+        format!("tables/{}.csv", t.stem)
+    }
+}
+
+/// A text cell within Excel's limit: a longer one is cut, with a note
+/// saying where the full text is (one long cell must not lose the workbook).
+fn fit_cell<'a>(s: &'a str, csv: &str) -> std::borrow::Cow<'a, str> {
+    // Excel counts UTF-16 code units.
+    if s.len() <= MAX_CELL_CHARS || s.encode_utf16().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let note = format!("…（超出 Excel 单元格 {MAX_CELL_CHARS} 字符上限，已截断，全文见 {csv}）");
+    let room = MAX_CELL_CHARS - note.encode_utf16().count();
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        if used + c.len_utf16() > room {
+            break;
+        }
+        used += c.len_utf16();
+        end = i + c.len_utf8();
+    }
+    std::borrow::Cow::Owned(format!("{}{note}", &s[..end]))
+}
+
 fn write_sheet(wb: &mut Workbook, t: &DataTable, name: &str, f: &Formats) -> Result<()> {
     let ws = wb.add_worksheet();
     ws.set_name(name).map_err(|e| xe(name, e))?;
-    for (c, h) in t.header.iter().enumerate() {
-        let c = c as u16;
-        ws.write_string_with_format(0, c, h, &f.head)
+    let csv = csv_of(t);
+    let width = t
+        .header
+        .len()
+        .max(t.rows.iter().map(|r| r.len()).max().unwrap_or(0));
+    // Too many columns (a rubric of thousands of indicators): the sheet
+    // keeps the first ones and says so in its last column's header.
+    let cols = width.min(MAX_COLS);
+    let cut_cols = width - cols;
+    for (c, h) in t.header.iter().take(cols).enumerate() {
+        let h: std::borrow::Cow<str> = if cut_cols > 0 && c + 1 == cols {
+            format!("{h}（另有 {cut_cols} 列超出 Excel 列数上限，未列出，全部见 {csv}）").into()
+        } else {
+            h.into()
+        };
+        ws.write_string_with_format(0, c as u16, fit_cell(&h, &csv), &f.head)
             .map_err(|e| xe(name, e))?;
     }
-    for (r, row) in t.rows.iter().enumerate() {
+    // Too many rows (more than a million rejected rows): the sheet keeps
+    // what fits and its last row says how many more are in the CSV.
+    let room = MAX_ROWS - 1;
+    let (shown, cut_rows) = if t.rows.len() > room {
+        (room - 1, t.rows.len() - (room - 1))
+    } else {
+        (t.rows.len(), 0)
+    };
+    for (r, row) in t.rows.iter().take(shown).enumerate() {
         let r = (r + 1) as u32;
-        for (c, v) in row.iter().enumerate() {
+        for (c, v) in row.iter().take(cols).enumerate() {
             let c = c as u16;
             let res = match v {
-                Value::Text(s) | Value::Label(s) => ws.write_string_with_format(r, c, s, &f.text),
+                Value::Text(s) | Value::Label(s) => {
+                    ws.write_string_with_format(r, c, fit_cell(s, &csv), &f.text)
+                }
                 Value::Int(i) => ws.write_number_with_format(r, c, *i as f64, &f.int),
                 Value::Num(x) => ws.write_number_with_format(r, c, *x, &f.num),
                 Value::Yuan(x) => ws.write_number_with_format(r, c, *x, &f.yuan),
@@ -134,16 +192,20 @@ fn write_sheet(wb: &mut Workbook, t: &DataTable, name: &str, f: &Formats) -> Res
             res.map_err(|e| xe(name, e))?;
         }
     }
+    if cut_rows > 0 {
+        let note = format!(
+            "……另有 {cut_rows} 行超出 Excel 工作表 {MAX_ROWS} 行上限，未列出，全部见 {csv}"
+        );
+        ws.write_string_with_format((shown + 1) as u32, 0, &note, &f.text)
+            .map_err(|e| xe(name, e))?;
+    }
     ws.set_freeze_panes(1, 0).map_err(|e| xe(name, e))?;
-    let cols = t
-        .header
-        .len()
-        .max(t.rows.iter().map(|r| r.len()).max().unwrap_or(0));
     for c in 0..cols {
         let head = t.header.get(c).map(|h| text_width(h)).unwrap_or(0);
         let body = t
             .rows
             .iter()
+            .take(shown)
             .filter_map(|r| r.get(c))
             .map(value_width)
             .max()
@@ -201,6 +263,68 @@ mod tests {
         assert_eq!(c.chars().count(), 31);
         assert!(c.ends_with("(2)"));
         assert_eq!(sheet_name("", &[]), "Sheet");
+    }
+
+    fn open_sheet(bytes: &[u8], n: usize) -> String {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut f = z.by_name(&format!("xl/worksheets/sheet{n}.xml")).unwrap();
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+        s
+    }
+
+    fn shared_strings(bytes: &[u8]) -> String {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut f = z.by_name("xl/sharedStrings.xml").unwrap();
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn a_cell_over_the_limit_is_clipped_with_a_note() {
+        let mut t = DataTable::new("scores_unit", "单位得分", &["单位", "超期案件"]);
+        let long = "案".repeat(40_000);
+        t.row(vec![Value::Label("公安".into()), Value::Text(long)]);
+        let mut ok = DataTable::new("totals", "总体情况", &["a"]);
+        ok.row(vec![Value::Int(7)]);
+        let d = NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+        let bytes = workbook(&[t, ok], "t", d).unwrap();
+        let ss = shared_strings(&bytes);
+        assert!(ss.contains("全文见 tables/scores_unit.csv"), "note missing");
+        let cell = ss
+            .split("<t>")
+            .find(|x| x.starts_with('案'))
+            .unwrap()
+            .split("</t>")
+            .next()
+            .unwrap();
+        assert_eq!(cell.encode_utf16().count(), MAX_CELL_CHARS);
+        assert!(open_sheet(&bytes, 2).contains("<v>7</v>"));
+    }
+
+    #[test]
+    fn rows_and_columns_over_the_sheet_limits_are_capped_with_a_note() {
+        let mut t = DataTable::new("rejects", "被拒行", &["line"]);
+        for i in 0..(MAX_ROWS + 5) {
+            t.row(vec![Value::Int(i as i64)]);
+        }
+        let header: Vec<String> = (0..MAX_COLS + 3).map(|i| format!("c{i}")).collect();
+        let refs: Vec<&str> = header.iter().map(|s| s.as_str()).collect();
+        let mut w = DataTable::new("scores_unit", "单位得分", &refs);
+        w.row((0..MAX_COLS + 3).map(|i| Value::Int(i as i64)).collect());
+        let d = NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+        let bytes = workbook(&[t, w], "t", d).unwrap();
+        let ss = shared_strings(&bytes);
+        // 1,048,574 rows shown, the last row is the note: 7 more.
+        assert!(
+            ss.contains("另有 7 行超出 Excel 工作表 1048576 行上限"),
+            "row note"
+        );
+        assert!(ss.contains("另有 3 列超出 Excel 列数上限"), "column note");
+        let s1 = open_sheet(&bytes, 1);
+        assert!(s1.contains("<v>1048573</v>"));
+        assert!(!s1.contains("<v>1048574</v>"));
     }
 
     #[test]

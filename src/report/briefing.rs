@@ -73,20 +73,37 @@ pub const DEFAULT_NEXT_STEPS: &[&str] = &[
     "加强信息通报和案件函告。收函单位要在规定时限内回复办理情况，各成员单位按季度报送案件数据，确保数据真实、准确、完整。",
 ];
 
-/// One row of a figures table: a label and formatted cells.
-#[derive(Debug, Clone, Serialize)]
-pub struct Row {
-    pub key: String,
-    pub cells: Vec<String>,
+/// A figures table: a key column and formatted cells.
+pub use super::doc::Table;
+use super::doc::{Cell, Column};
+
+/// A row: the key (left) and the cells.
+fn row(key: impl Into<String>, cells: Vec<String>) -> Vec<Cell> {
+    std::iter::once(Cell::new(key))
+        .chain(cells.into_iter().map(Cell::new))
+        .collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Table {
-    pub caption: String,
-    pub head: Vec<String>,
-    pub rows: Vec<Row>,
-    /// Columns (after the key) that are numeric (right-aligned).
-    pub numeric: bool,
+/// A table whose first column is a key and the others numbers (`numeric`)
+/// or text.
+fn table(caption: &str, head: Vec<String>, rows: Vec<Vec<Cell>>, numeric: bool) -> Table {
+    let n = head.len();
+    let columns = (0..n)
+        .map(|i| {
+            if i > 0 && numeric {
+                Column::NUM
+            } else {
+                Column::TEXT
+            }
+        })
+        .collect();
+    Table {
+        caption: caption.to_string(),
+        head: vec![head.into_iter().map(Cell::new).collect()],
+        columns,
+        rows,
+        ..Table::default()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -315,9 +332,9 @@ fn totals_table(a: &Analysis) -> Table {
                 zh.to_string()
             };
             let fmt = |x: f64| if money { wan(x) } else { num(x) };
-            Row {
-                key: label,
-                cells: vec![
+            row(
+                label,
+                vec![
                     fmt(vals(&a.totals)),
                     fmt(vals(&a.previous_quarter)),
                     change_cell(a.change_pct.previous_quarter.values()[i]),
@@ -325,46 +342,30 @@ fn totals_table(a: &Analysis) -> Table {
                     change_cell(a.change_pct.same_quarter_last_year.values()[i]),
                     fmt(vals(&a.year_to_date)),
                 ],
-            }
+            )
         })
         .collect();
-    Table {
-        caption: "表1　主要指标".into(),
-        head,
-        rows,
-        numeric: true,
-    }
+    table("表1　主要指标", head, rows, true)
 }
 
 fn group_table(caption: &str, key: &str, rows: &[GroupRow], with_total: Option<&Figures>) -> Table {
     let mut head = vec![key.to_string()];
     head.extend(FIG_HEAD.iter().map(|s| s.to_string()));
     head.push("发现同比".into());
-    let mut out: Vec<Row> = rows
+    let mut out: Vec<Vec<Cell>> = rows
         .iter()
         .map(|g| {
             let mut cells = figure_cells(&g.quarter);
             cells.push(change_cell(g.change_pct.same_quarter_last_year.found));
-            Row {
-                key: g.key.clone(),
-                cells,
-            }
+            row(g.key.clone(), cells)
         })
         .collect();
     if let Some(t) = with_total {
         let mut cells = figure_cells(t);
         cells.push(String::new());
-        out.push(Row {
-            key: "合计".into(),
-            cells,
-        });
+        out.push(row("合计", cells));
     }
-    Table {
-        caption: caption.into(),
-        head,
-        rows: out,
-        numeric: true,
-    }
+    table(caption, head, out, true)
 }
 
 fn list_names(v: &[String]) -> String {
@@ -538,50 +539,61 @@ fn referrals_tables(a: &Analysis) -> (Table, Table) {
         .referrals
         .by_unit
         .iter()
-        .map(|u| Row {
-            key: u.key.clone(),
-            cells: vec![
-                u.sent.to_string(),
-                u.received.to_string(),
-                u.replied.to_string(),
-                u.replied_on_time.to_string(),
-                rate(crate::analysis::figures::rate(
-                    u.replied_on_time as f64,
-                    u.received as f64,
-                )),
-            ],
+        .map(|u| {
+            row(
+                u.key.clone(),
+                vec![
+                    u.sent.to_string(),
+                    u.received.to_string(),
+                    u.replied.to_string(),
+                    u.replied_on_time.to_string(),
+                    rate(crate::analysis::figures::rate(
+                        u.replied_on_time as f64,
+                        u.received as f64,
+                    )),
+                ],
+            )
         })
         .collect();
-    let t1 = Table {
-        caption: "表5　案件函告办理情况".into(),
-        head: ["单位", "发函", "收函", "已回复", "按期回复", "按期回复率"]
+    let t1 = table(
+        "表5　案件函告办理情况",
+        ["单位", "发函", "收函", "已回复", "按期回复", "按期回复率"]
             .map(String::from)
             .to_vec(),
         rows,
-        numeric: true,
-    };
-    let rows = a
-        .referrals
-        .overdue
+        true,
+    );
+    let overdue = &a.referrals.overdue;
+    let rows = overdue
         .iter()
-        .map(|o| Row {
-            key: o.ref_id.clone(),
-            cells: vec![
-                o.from_unit.clone(),
-                o.to_unit.clone(),
-                o.sent_date.to_string(),
-                format!("{}天", o.days),
-            ],
+        .take(crate::report::LIST_LIMIT)
+        .map(|o| {
+            row(
+                o.ref_id.clone(),
+                vec![
+                    o.from_unit.clone(),
+                    o.to_unit.clone(),
+                    o.sent_date.to_string(),
+                    format!("{}天", o.days),
+                ],
+            )
         })
         .collect();
-    let t2 = Table {
-        caption: "表6　逾期未回复函告".into(),
-        head: ["函告编号", "发函单位", "收函单位", "发函日期", "已逾"]
+    let mut t2 = table(
+        "表6　逾期未回复函告",
+        ["函告编号", "发函单位", "收函单位", "发函日期", "已逾"]
             .map(String::from)
             .to_vec(),
         rows,
-        numeric: false,
-    };
+        false,
+    );
+    if overdue.len() > crate::report::LIST_LIMIT {
+        t2.notes.push(format!(
+            "表中仅列前{}件，共{}件（全部见数据表 tables/referrals_overdue.csv）。",
+            crate::report::LIST_LIMIT,
+            overdue.len()
+        ));
+    }
     (t1, t2)
 }
 
@@ -608,26 +620,27 @@ fn tracking(a: &Analysis, cfg: &Config) -> (Vec<String>, Table) {
         .recurrences
         .iter()
         .take(crate::report::LIST_LIMIT)
-        .map(|p| Row {
-            key: cfg
-                .regions
-                .get(p.region as usize)
-                .map(|x| x.name.clone())
-                .unwrap_or_default(),
-            cells: vec![
-                crate::analysis::township_name(&p.township).to_string(),
-                p.site.clone(),
-                p.closed_case.clone(),
-                p.recurred_case.clone(),
-                p.found_date.to_string(),
-            ],
+        .map(|p| {
+            row(
+                cfg.regions
+                    .get(p.region as usize)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                vec![
+                    crate::analysis::township_name(&p.township).to_string(),
+                    p.site.clone(),
+                    p.closed_case.clone(),
+                    p.recurred_case.clone(),
+                    p.found_date.to_string(),
+                ],
+            )
         })
         .collect();
     (
         v,
-        Table {
-            caption: "表7　已取缔点位反弹情况".into(),
-            head: [
+        table(
+            "表7　已取缔点位反弹情况",
+            [
                 "县（市、区）",
                 "乡镇（街道）",
                 "点位",
@@ -638,8 +651,8 @@ fn tracking(a: &Analysis, cfg: &Config) -> (Vec<String>, Table) {
             .map(String::from)
             .to_vec(),
             rows,
-            numeric: false,
-        },
+            false,
+        ),
     )
 }
 

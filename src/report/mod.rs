@@ -4,7 +4,9 @@
 //! documents write them; templates only lay them out.
 
 pub mod briefing;
+pub mod doc;
 pub mod format;
+pub mod markup;
 
 use serde::Serialize;
 
@@ -41,6 +43,8 @@ pub struct Masthead {
     pub title: String,
     /// 2026年10月15日
     pub issue_date: String,
+    /// The issue date (2026-10-15), for the documents' 成文日期.
+    pub issued: chrono::NaiveDate,
     /// 2026年第三季度
     pub quarter: String,
     pub city: String,
@@ -60,6 +64,7 @@ impl Masthead {
             office: cfg.organisation.office.clone(),
             title: title.to_string(),
             issue_date: chinese_date(issue),
+            issued: issue,
             quarter: quarter.chinese(),
             city: cfg.organisation.city.clone(),
             scope: scope.unwrap_or(&cfg.organisation.city).to_string(),
@@ -118,6 +123,8 @@ pub struct ScoreDetail {
     pub adjustments: Vec<AdjustmentLine>,
     /// 23.5 + 20 − 4 + 2 = 41.5
     pub sum: String,
+    /// Indicators, deductions and adjustments as one table.
+    pub table: doc::Table,
 }
 
 /// 考核通报.
@@ -131,6 +138,9 @@ pub struct AssessmentDoc {
     pub accountability: Vec<AccountabilityEntry>,
     pub details: Vec<ScoreDetail>,
     pub rubric: Vec<String>,
+    /// One sentence per indicator without data (SPEC §3: 无数据, the other
+    /// indicators scaled to the full weight), for the 考核办法 section.
+    pub no_data: Vec<String>,
     /// Score charts (drawn as SVG in HTML, as vector graphics in PDF).
     pub unit_chart: Option<Chart>,
     pub region_chart: Option<Chart>,
@@ -190,7 +200,8 @@ fn detail(kind: &'static str, s: &Scored) -> ScoreDetail {
     } else {
         sum.push_str(&format!("，计 {:.1} 分", s.score));
     }
-    ScoreDetail {
+    let mut d = ScoreDetail {
+        table: doc::Table::default(),
         kind,
         name: s.name.clone(),
         score: format!("{:.1}", s.score),
@@ -204,11 +215,12 @@ fn detail(kind: &'static str, s: &Scored) -> ScoreDetail {
                 weight: format::num(i.weight),
                 numerator: format::num(i.numerator),
                 denominator: format::num(i.denominator),
-                rate: match i.rate {
-                    Some(_) => format::rate(i.rate),
-                    None => "无（得满分）".into(),
+                rate: match (i.no_data, i.rate) {
+                    (true, _) => "无数据（不计分）".into(),
+                    (false, Some(_)) => format::rate(i.rate),
+                    (false, None) => "无（得满分）".into(),
                 },
-                points: format::num(i.points),
+                points: i.points.map(format::num).unwrap_or_else(|| "—".into()),
             })
             .collect(),
         deductions: s
@@ -243,7 +255,59 @@ fn detail(kind: &'static str, s: &Scored) -> ScoreDetail {
             })
             .collect(),
         sum,
+    };
+    d.table = detail_table(&d);
+    d
+}
+
+/// The score detail of one unit or region: indicators (weight, numerator,
+/// denominator, rate, points), deductions (count, case numbers) and
+/// adjustments (reason, basis) in one six-column table.
+fn detail_table(d: &ScoreDetail) -> doc::Table {
+    use doc::{Align, Cell, Column};
+    let mut t = doc::Table::new(
+        "",
+        &["指标", "权重", "分子", "分母", "完成率", "得分"],
+        vec![
+            Column::TEXT,
+            Column::NUM,
+            Column::NUM,
+            Column::NUM,
+            Column::NUM,
+            Column::NUM,
+        ],
+    );
+    for i in &d.indicators {
+        t.rows.push(
+            [
+                &i.name,
+                &i.weight,
+                &i.numerator,
+                &i.denominator,
+                &i.rate,
+                &i.points,
+            ]
+            .iter()
+            .map(|x| Cell::new(x.as_str()))
+            .collect(),
+        );
     }
+    for k in &d.deductions {
+        t.rows.push(vec![
+            Cell::new(format!("{}（{}）", k.name, k.rule)),
+            Cell::new(format!("{}起", k.count)).span(2),
+            Cell::new(k.case_ids.clone()).span(2).align(Align::Left),
+            Cell::new(k.points.clone()),
+        ]);
+    }
+    for a in &d.adjustments {
+        t.rows.push(vec![
+            Cell::new(format!("加减分：{}", a.reason)),
+            Cell::new(a.basis.clone()).span(4).align(Align::Left),
+            Cell::new(a.points.clone()),
+        ]);
+    }
+    t
 }
 
 fn grade_summary(cfg: &Config, list: &[Scored], who: &str) -> String {
@@ -299,6 +363,16 @@ impl AssessmentDoc {
             accountability: a.accountability.clone(),
             details,
             rubric: rubric_lines(cfg),
+            no_data: a
+                .no_data
+                .iter()
+                .map(|n| {
+                    format!(
+                        "“{}”指标本季度无数据（{}），不计分，其余指标得分按实有指标折算。",
+                        n.name, n.reason
+                    )
+                })
+                .collect(),
             unit_chart: score_chart("成员单位考核得分", &a.units, cfg),
             region_chart: score_chart("县（市、区）考核得分", &a.regions, cfg),
         }
@@ -466,6 +540,45 @@ impl IndexDoc {
             rejects: ds.rejects.len(),
             top_reasons: top,
         }
+    }
+}
+
+impl DocSet {
+    /// Every document of the run as a model, from its template:
+    /// (output stem, document) — `briefing`, `assessment`,
+    /// `regions/<region>`. Every renderer draws these and only these.
+    pub fn compose(
+        &self,
+        t: &markup::Templates,
+    ) -> crate::error::Result<Vec<(String, doc::Document)>> {
+        use rayon::prelude::*;
+        let ctx = |x: &dyn Fn() -> serde_json::Result<serde_json::Value>| {
+            x().map_err(|e| {
+                crate::error::Error::Other(format!("模板上下文 / template context: {e}"))
+            })
+        };
+        let mut jobs: Vec<(String, &str, serde_json::Value)> = vec![
+            (
+                "briefing".into(),
+                "briefing.md",
+                ctx(&|| serde_json::to_value(&self.briefing))?,
+            ),
+            (
+                "assessment".into(),
+                "assessment.md",
+                ctx(&|| serde_json::to_value(&self.assessment))?,
+            ),
+        ];
+        for (stem, d) in &self.regions {
+            jobs.push((
+                format!("regions/{stem}"),
+                "region.md",
+                ctx(&|| serde_json::to_value(d))?,
+            ));
+        }
+        jobs.into_par_iter()
+            .map(|(stem, tpl, v)| Ok((stem, t.document(tpl, &v)?)))
+            .collect()
     }
 }
 

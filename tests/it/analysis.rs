@@ -442,7 +442,9 @@ fn recurrence_by_name_and_by_coordinates() {
         &ds.cases,
         q("2024Q2").period(),
         cfg.rules.recurrence_radius_m,
-    );
+        &cfg.area,
+    )
+    .all;
     assert_eq!(r.recurrences.len(), 1);
     assert_eq!(r.recurrences[0].recurred_case, "D01");
     // Register at 2024Q2's end: A01 A04 D01 → 2 sites.
@@ -622,8 +624,23 @@ fn recount(ds: &Dataset, cfg: &Config, quarter: Quarter, scope: Option<u16>) {
         assert_eq!(s.found, n, "source {}", s.key);
     }
     // Recurrence against the brute-force pairing.
-    let owned: Vec<Case> = cases.iter().map(|c| (*c).clone()).collect();
-    let naive = recurrence::detect_naive(&owned, a.periods.quarter, cfg.rules.recurrence_radius_m);
+    // City-wide (matches cross region borders); a region's part holds the
+    // pairs whose register entry lies in the region.
+    let naive: Vec<(String, String)> = recurrence::detect_naive(
+        &ds.cases,
+        a.periods.quarter,
+        cfg.rules.recurrence_radius_m,
+        &cfg.area,
+    )
+    .into_iter()
+    .filter(|(closed, _)| {
+        scope.is_none_or(|s| {
+            ds.cases
+                .iter()
+                .any(|c| &*c.case_id == closed && c.region == s)
+        })
+    })
+    .collect();
     let mut got: Vec<(String, String)> = a
         .recurrence
         .recurrences

@@ -166,7 +166,25 @@ fn dataset() -> Dataset {
             attended: true,
         }))
         .collect();
+    // The optional files are present in the report quarter's folder (a
+    // missing one makes its indicator 无数据: see safe_data.rs).
+    let file = |path: &str, kind| InputFile {
+        path: path.into(),
+        kind,
+        unit: None,
+        encoding: Some("UTF-8".into()),
+        sha256: String::new(),
+        bytes: 0,
+        quarter: Some(q3()),
+        counts: Counts::default(),
+        error: None,
+    };
     Dataset {
+        files: vec![
+            file("2026Q3/meetings.csv", FileKind::Meetings),
+            file("2026Q3/referrals.csv", FileKind::Referrals),
+            file("2026Q3/patrols.csv", FileKind::Patrols),
+        ],
         cases,
         referrals: vec![
             referral("R1", 0, 1, "2026-07-01", Some("2026-07-08")), // 7 days: on time
@@ -220,7 +238,7 @@ fn unit_scores_by_hand() {
     // proactive: found in Q3 A1 A2 A5..A14 = 12, proactive A1 A9..A14 = 7 → 20 × 7/12 = 11.67
     // referrals received in Q3: R1 on time, R2 late, R3 unanswered → 20 × 1/3 = 6.67
     // meeting: 1 of 1 → 15
-    let pts: Vec<(f64, f64, Option<f64>, f64)> = ga
+    let pts: Vec<(f64, f64, Option<f64>, Option<f64>)> = ga
         .indicators
         .iter()
         .map(|i| (i.numerator, i.denominator, i.rate, i.points))
@@ -228,19 +246,20 @@ fn unit_scores_by_hand() {
     assert_eq!(
         pts,
         [
-            (1.0, 2.0, Some(0.5), 12.5),
-            (1.0, 2.0, Some(0.5), 10.0),
-            (7.0, 12.0, Some(0.5833), 11.67),
-            (1.0, 3.0, Some(0.3333), 6.67),
-            (1.0, 1.0, Some(1.0), 15.0),
+            (1.0, 2.0, Some(0.5), Some(12.5)),
+            (1.0, 2.0, Some(0.5), Some(10.0)),
+            (7.0, 12.0, Some(0.5833), Some(11.67)),
+            (1.0, 3.0, Some(0.3333), Some(6.67)),
+            (1.0, 1.0, Some(1.0), Some(15.0)),
         ]
     );
-    assert_eq!(ga.indicator_points, 55.84);
+    // Summed exactly (12.5 + 10 + 11.666… + 6.666… + 15 = 55.833…), rounded for display.
+    assert_eq!(ga.indicator_points, 55.83);
     // overdue: A3 (open 212 days) and A4 (closed after 104 days) → 2 × 2 = 4
     assert_eq!(ga.deductions[0].count, 2);
     assert_eq!(ga.deductions[0].points, 4.0);
     assert_eq!(ga.deductions[0].case_ids, ["A3", "A4"]);
-    // adjustment +2 of this quarter only: 55.84 − 4 + 2 = 53.84 → 53.8
+    // adjustment +2 of this quarter only: 55.833… − 4 + 2 = 53.833… → 53.8
     assert_eq!(ga.adjustments.len(), 1);
     assert_eq!(ga.adjustments[0].reason, "破获重大案件");
     assert_eq!(ga.score, 53.8);
@@ -251,7 +270,7 @@ fn unit_scores_by_hand() {
     let sl = find(&a.units, "水利");
     assert!(sl.indicators[..4]
         .iter()
-        .all(|i| i.rate.is_none() && i.points == i.weight));
+        .all(|i| i.rate.is_none() && i.points == Some(i.weight)));
     assert_eq!(sl.deductions[0].count, 6);
     assert_eq!(sl.deductions[0].points, 10.0);
     assert_eq!(sl.score, 0.0);
@@ -432,24 +451,26 @@ fn scoped_assessment_scores_one_region() {
 
 #[test]
 fn assessment_html_explains_every_point() {
-    use minebrief::render::html::HtmlRenderer;
+    use minebrief::render::html;
+    use minebrief::report::markup::Templates;
     use minebrief::report::{AssessmentDoc, Masthead};
     let cfg = Config::embedded();
     let a = run(&cfg);
     let m = Masthead::new(&cfg, q3(), q3().default_issue_date(), "考核通报", None);
     let doc = AssessmentDoc::new(&cfg, m, &a);
-    let html = HtmlRenderer::new(None)
+    let model = Templates::new(None)
         .unwrap()
-        .render("assessment.html", &doc)
+        .document("assessment.md", &doc)
         .unwrap();
+    let html = html::draw(&model);
     if let Ok(dir) = std::env::var("MINEBRIEF_KEEP") {
         std::fs::write(std::path::Path::new(&dir).join("assessment.html"), &html).unwrap();
     }
     assert!(html.contains("2026年第三季度温州市打击非法采矿工作考核通报"));
     assert!(html.contains("2026年10月15日"));
-    // 公安's row: rank 10, 55.84 − 4 + 2 = 53.8
-    assert!(html.contains("<td class=\"c\">10</td><td>公安</td><td class=\"num\">55.84</td><td class=\"num\">−4</td><td class=\"num\">+2</td><td class=\"num\">53.8</td>"), "{html}");
-    assert!(html.contains("55.84 − 4 + 2 = 53.84，计 53.8 分"));
+    // 公安's row: rank 10, 55.833… − 4 + 2 = 53.8 (indicator points summed exactly)
+    assert!(html.contains("<td class=\"c\">10</td><td>公安</td><td class=\"num\">55.83</td><td class=\"num\">−4</td><td class=\"num\">+2</td><td class=\"num\">53.8</td>"), "{html}");
+    assert!(html.contains("55.83 − 4 + 2 = 53.83，计 53.8 分"));
     assert!(html.contains("100 − 10 − 95 = −5，按 0–100 分计为 0.0"));
     assert!(html.contains("A3、A4"));
     assert!(html.contains(

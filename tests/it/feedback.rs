@@ -53,6 +53,8 @@ fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        // `.minebrief-output` marks a feedback folder as the tool's own.
+        .filter(|n| !n.starts_with('.'))
         .collect();
     v.sort();
     v

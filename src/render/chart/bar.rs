@@ -668,7 +668,7 @@ mod tests {
 
     #[test]
     fn score_chart_with_bands() {
-        let ch = BarChart::new("考核得分", ["自然资源", "公安", "交通运输"])
+        let ch = BarChart::new("各单位得分", ["自然资源", "公安", "交通运输"])
             .series("得分", [92.5, 78.0, 55.26])
             .decimals(1)
             .value_max(100.0)

@@ -127,6 +127,9 @@ fn role_index(r: Role) -> usize {
     }
 }
 
+/// Largest font file read (the largest CJK collections are ~120 MB).
+pub const MAX_FONT_BYTES: u64 = 256 << 20;
+
 impl FontSet {
     /// The shipped fonts only.
     pub fn shipped() -> Result<FontSet> {
@@ -135,7 +138,7 @@ impl FontSet {
 
     /// The shipped fonts plus the user's font files of `cfg`, each read once
     /// (a file named for several roles is loaded once). `.ttc` collections
-    /// use face 0.
+    /// use their Simplified Chinese face ([`pick_face`]).
     pub fn new(cfg: &FontCfg) -> Result<FontSet> {
         let mut faces = vec![
             Face::new(0, "Noto Serif SC".into(), SERIF, 0)?,
@@ -149,10 +152,11 @@ impl FontSet {
                 if let Some(i) = paths.iter().position(|q| q == p) {
                     return Ok(Some(3 + i));
                 }
-                let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+                let bytes = crate::ingest::read_input(p, None, MAX_FONT_BYTES)
+                    .map_err(|r| r.into_error(p))?;
                 // Loaded once per run and used until the process ends.
                 let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-                let face = Face::new(faces.len(), display(p), data, 0)?;
+                let face = Face::new(faces.len(), display(p), data, pick_face(data))?;
                 faces.push(face);
                 paths.push(p.clone());
                 Ok(Some(faces.len() - 1))
@@ -208,6 +212,53 @@ impl FontSet {
     }
 }
 
+/// The face of a font file to use: 0 for a single font; in a `.ttc`
+/// collection the Simplified Chinese face, found by its names (Noto Sans
+/// CJK's face 0 is the Japanese one, whose glyph shapes differ from the
+/// mainland standard), else face 0.
+pub fn pick_face(data: &[u8]) -> u32 {
+    let Some(n) = ttf_parser::fonts_in_collection(data) else {
+        return 0;
+    };
+    let mut best = (0, 0);
+    for i in 0..n.min(64) {
+        let Ok(face) = ttf_parser::Face::parse(data, i) else {
+            continue;
+        };
+        let mut names = Vec::new();
+        let mut zh_cn = false;
+        for name in face.names() {
+            if matches!(name.name_id, 1 | 4 | 16) {
+                zh_cn |= name.language_id == 0x0804;
+                if let Some(s) = name.to_string() {
+                    names.push(s);
+                }
+            }
+        }
+        let score = face_score(&names, zh_cn);
+        if score > best.1 {
+            best = (i, score);
+        }
+    }
+    best.0
+}
+
+/// How well a face's names say "Simplified Chinese".
+fn face_score(names: &[String], zh_cn_record: bool) -> u32 {
+    let sc = names.iter().any(|n| {
+        n.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "SC" || w == "GB" || w == "Simplified")
+            || n.contains("简")
+    });
+    if sc {
+        3
+    } else if zh_cn_record {
+        2
+    } else {
+        0
+    }
+}
+
 fn display(p: &Path) -> String {
     p.display().to_string()
 }
@@ -238,6 +289,31 @@ mod tests {
         let f = FontSet::shipped().unwrap();
         // U+2252 is the one GBK character Noto lacks; a private-use one too.
         assert!(f.glyph(Role::Body, '\u{E000}').is_none());
+    }
+
+    #[test]
+    fn ttc_face_is_chosen_by_name() {
+        let n = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            face_score(&n(&["Noto Sans CJK JP", "Noto Sans CJK JP Regular"]), false),
+            0
+        );
+        assert_eq!(face_score(&n(&["Noto Sans CJK SC"]), false), 3);
+        assert_eq!(face_score(&n(&["Source Han Sans TC"]), false), 0);
+        assert_eq!(face_score(&n(&["SimSun"]), true), 2);
+        // Where the system has the collection, its SC face (index 2) is used.
+        let p = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+        if let Ok(bytes) = std::fs::read(p) {
+            let i = pick_face(&bytes);
+            let face = ttf_parser::Face::parse(&bytes, i).unwrap();
+            let family: Vec<String> = face
+                .names()
+                .into_iter()
+                .filter(|n| n.name_id == 1)
+                .filter_map(|n| n.to_string())
+                .collect();
+            assert!(family.iter().any(|f| f.ends_with(" SC")), "{family:?}");
+        }
     }
 
     #[test]

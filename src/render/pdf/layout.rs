@@ -37,6 +37,8 @@ pub const MIN_CHART_SCALE: f32 = 0.8;
 pub const MIN_PLOT_SHARE: f32 = 0.6;
 pub const NOTE_PT: f32 = 12.0;
 pub const PAGE_NO_PT: f32 = 14.0;
+/// The smallest size of the issuing office's name; longer names wrap.
+pub const MASTHEAD_MIN_PT: f32 = 18.0;
 /// How much each inter-character gap may shrink on a justified line: the
 /// 28-character grid (15.79 pt pitch) is slightly tighter than 16 pt glyphs.
 const SQUEEZE: f32 = 0.3;
@@ -83,6 +85,8 @@ impl Cell {
 #[derive(Clone, Debug)]
 pub struct TableBlock {
     pub caption: String,
+    /// 单位：… line, right-aligned above the table.
+    pub unit: Option<String>,
     pub head: Vec<Cell>,
     pub rows: Vec<Vec<Cell>>,
 }
@@ -107,6 +111,12 @@ pub enum Block {
     Note(String),
     /// Issuing office and date, right-aligned.
     Signature(Vec<String>),
+    /// 版记: 抄送 line (if any), 印发机关 and 印发日期 between rules.
+    Record {
+        cc: Option<String>,
+        printer: String,
+        printed: String,
+    },
     /// 附件 label at the left margin.
     Label(String),
     Table(TableBlock),
@@ -159,6 +169,8 @@ pub struct TablePlan {
     cap: Vec<Glyph>,
     cap_cont: Vec<Glyph>,
     cap_h: f32,
+    /// Height of the 单位 line (0 without one).
+    unit_h: f32,
 }
 
 impl TablePlan {
@@ -379,10 +391,18 @@ impl<'a> Layout<'a> {
             }
             Block::Masthead(office) => self.masthead(office),
             Block::DocNumber(s) => {
+                // A long 文号 wraps onto balanced lines, never past the margin.
                 let g = self.glyphs(Role::Body, s);
-                self.centred(&g, BODY_PT, PITCH, BLACK);
+                for r in break_balanced(&g, BODY_PT, TEXT_W) {
+                    self.centred(&g[r], BODY_PT, PITCH, BLACK);
+                }
                 self.y += PITCH * 0.5;
             }
+            Block::Record {
+                cc,
+                printer,
+                printed,
+            } => self.record(cc.as_deref(), printer, printed),
             Block::Title(s) => {
                 self.ensure(PITCH * 3.0);
                 self.y += PITCH * 0.25;
@@ -421,10 +441,17 @@ impl<'a> Layout<'a> {
     fn masthead(&mut self, office: &str) {
         let g = self.glyphs(Role::Title, office);
         let natural = line_width(&g, 1.0).max(1.0);
-        // As large as fits, at most 26 pt (the office name is long).
-        let size = (TEXT_W / natural).min(26.0);
-        let h = size * 1.4;
-        self.centred(&g, size, h, RED);
+        // As large as fits on one line, at most 26 pt; a name too long for
+        // 18 pt wraps onto balanced lines at 18 pt (never shrinks to nothing).
+        let fit = TEXT_W / natural;
+        if fit >= MASTHEAD_MIN_PT {
+            let size = fit.min(26.0);
+            self.centred(&g, size, size * 1.4, RED);
+        } else {
+            for r in break_balanced(&g, MASTHEAD_MIN_PT, TEXT_W) {
+                self.centred(&g[r], MASTHEAD_MIN_PT, MASTHEAD_MIN_PT * 1.4, RED);
+            }
+        }
         self.y += 3.0 * MM;
         let y = self.y;
         self.hline(LEFT, LEFT + TEXT_W, y, 1.5, RED);
@@ -472,6 +499,31 @@ impl<'a> Layout<'a> {
             self.put(line, x, y, size, tc, color, 0.0);
             self.y += lh;
         }
+    }
+
+    /// 版记: a rule, 抄送, a thin rule, 印发机关 (left) and 印发日期 (right),
+    /// a rule; 14 pt.
+    fn record(&mut self, cc: Option<&str>, printer: &str, printed: &str) {
+        let size = PAGE_NO_PT;
+        let lh = size * 1.8;
+        self.y += PITCH;
+        self.ensure(lh * 2.0 + 2.0 * MM);
+        let y = self.y;
+        self.hline(LEFT, LEFT + TEXT_W, y, 0.75, BLACK);
+        if let Some(cc) = cc {
+            self.paragraph(Role::Body, cc, size, lh, BLACK, false);
+            let y = self.y;
+            self.hline(LEFT, LEFT + TEXT_W, y, 0.5, BLACK);
+        }
+        let gp = self.glyphs(Role::Body, printer);
+        let gd = self.glyphs(Role::Body, printed);
+        let y = Self::baseline(self.y, lh, size);
+        self.put(&gp, LEFT + size, y, size, 0.0, BLACK, 0.0);
+        let w = line_width(&gd, size);
+        self.put(&gd, LEFT + TEXT_W - size - w, y, size, 0.0, BLACK, 0.0);
+        self.y += lh;
+        let y = self.y;
+        self.hline(LEFT, LEFT + TEXT_W, y, 0.75, BLACK);
     }
 
     fn signature(&mut self, lines: &[String]) {
@@ -582,6 +634,7 @@ impl<'a> Layout<'a> {
             cap,
             cap_cont,
             cap_h,
+            unit_h: if t.unit.is_some() { size * 1.6 } else { 0.0 },
         })
     }
 
@@ -596,7 +649,7 @@ impl<'a> Layout<'a> {
         } else {
             p.pieces.first().map(|x| x.2).unwrap_or(0.0)
         };
-        TABLE_GAP_ABOVE + cap + p.head_h + body
+        TABLE_GAP_ABOVE + cap + p.unit_h + p.head_h + body
     }
 
     /// The header row of a table (on its first page and every continuation).
@@ -622,6 +675,13 @@ impl<'a> Layout<'a> {
         self.ensure(Self::table_start_height(&p) - TABLE_GAP_ABOVE);
         if !p.cap.is_empty() {
             self.centred(&p.cap, NOTE_PT, p.cap_h, BLACK);
+        }
+        if let Some(u) = &t.unit {
+            let g = self.glyphs(Role::Table, u);
+            let w = line_width(&g, p.size);
+            let y = Self::baseline(self.y, p.unit_h, p.size);
+            self.put(&g, LEFT + (TEXT_W - w).max(0.0), y, p.size, 0.0, BLACK, 0.0);
+            self.y += p.unit_h;
         }
         self.table_head(&p);
         let mut on_page = 0;
@@ -1112,6 +1172,7 @@ mod tests {
             .collect();
         let t = TableBlock {
             caption: "表1　合成数据".into(),
+            unit: None,
             head: vec![
                 Cell::new("乡镇表头", Align::Left),
                 Cell::new("案件数", Align::Right),
@@ -1204,14 +1265,14 @@ mod tests {
     fn missing_character_is_reported_not_drawn() {
         let fonts = FontSet::shipped().unwrap();
         let blocks = vec![
-            Block::Place("一、总体情况".into()),
+            Block::Place("一、第一节".into()),
             Block::Para("甲\u{E000}乙".into()),
         ];
         let (pages, missing) = Layout::new(&fonts, "briefing.pdf").run(&blocks);
         let m: Vec<&MissingGlyph> = missing.iter().collect();
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].ch, '\u{E000}');
-        assert_eq!(m[0].place, "一、总体情况");
+        assert_eq!(m[0].place, "一、第一节");
         assert!(texts(&pages[0]).contains(&"甲乙"));
     }
 
@@ -1230,6 +1291,7 @@ mod tests {
             .collect();
         TableBlock {
             caption: "表1　宽表".into(),
+            unit: None,
             head,
             rows,
         }
@@ -1367,12 +1429,12 @@ mod tests {
             Block::Para("温".repeat(26 + 28 * 18)),
             Block::Heading {
                 level: 1,
-                text: "三、部门履职情况".into(),
+                text: "三、第三节".into(),
             },
             Block::Table(wide_table(3)),
         ];
         let (pages, _) = Layout::new(&fonts, "t.pdf").run(&blocks);
-        assert!(!texts(&pages[0]).contains(&"三、部门履职情况"));
-        assert!(texts(&pages[1]).contains(&"三、部门履职情况"));
+        assert!(!texts(&pages[0]).contains(&"三、第三节"));
+        assert!(texts(&pages[1]).contains(&"三、第三节"));
     }
 }

@@ -180,10 +180,10 @@ mod tests {
 
     #[test]
     fn titles_break_after_a_place_name_not_inside_a_word() {
-        let g = glyphs("2026年第三季度温州市打击非法采矿工作考核通报");
+        let g = glyphs("2026年第三季度温州市防汛抗旱检查工作考核通报");
         let lines = break_balanced(&g, 1.0, 15.0);
         let t: Vec<String> = lines.iter().map(|r| text(&g, r)).collect();
-        assert_eq!(t, ["2026年第三季度温州市", "打击非法采矿工作考核通报"]);
+        assert_eq!(t, ["2026年第三季度温州市", "防汛抗旱检查工作考核通报"]);
     }
 
     #[test]
@@ -236,7 +236,7 @@ mod tests {
 
     #[test]
     fn balanced_title() {
-        let g = glyphs("关于2024年第三季度温州市打击非法采矿工作情况的通报");
+        let g = glyphs("关于2024年第三季度温州市防汛抗旱检查工作情况的通报");
         let lines = break_balanced(&g, 22.0, 442.0);
         assert_eq!(lines.len(), 2);
         let a = line_width(&g[lines[0].clone()], 22.0);

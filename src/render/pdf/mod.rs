@@ -6,8 +6,8 @@
 //! - [`linebreak`]: UAX #14 breaks plus the Chinese line-start/end rules;
 //! - [`layout`]: the document model ([`Block`]) and the page layout;
 //! - [`emit`]: pages to deterministic PDF bytes;
-//! - [`docs`]: briefing, local report and assessment as blocks, in the same
-//!   order as the HTML templates.
+//! - [`docs`]: the format-neutral document model
+//!   ([`crate::report::doc::Document`]) as layout blocks.
 
 pub mod docs;
 pub mod emit;
@@ -20,7 +20,6 @@ pub use layout::{Align, Block, Cell, MissingGlyph, TableBlock};
 
 use crate::config::Fonts as FontCfg;
 use crate::error::Result;
-use crate::report::DocSet;
 
 /// A document to render: metadata and blocks.
 pub struct Document {
@@ -85,16 +84,17 @@ impl PdfRenderer {
 /// Rendered files (path, bytes) and the characters no font could draw.
 pub type RenderedDocs = (Vec<(String, Vec<u8>)>, Vec<MissingGlyph>);
 
-/// Render `briefing.pdf`, `assessment.pdf` and `regions/<region>.pdf`.
+/// Render every document of a run: `(stem, model)` → `<stem>.pdf`
+/// (`briefing.pdf`, `assessment.pdf`, `regions/<region>.pdf`).
 /// Missing characters are reported on stderr (one line each) and returned.
-pub fn render_docs(r: &PdfRenderer, docs: &DocSet) -> Result<RenderedDocs> {
-    let mut list: Vec<(String, Document)> = vec![
-        ("briefing.pdf".into(), docs::briefing(&docs.briefing, false)),
-        ("assessment.pdf".into(), docs::assessment(&docs.assessment)),
-    ];
-    for (stem, d) in &docs.regions {
-        list.push((format!("regions/{stem}.pdf"), docs::briefing(d, true)));
-    }
+pub fn render_docs(
+    r: &PdfRenderer,
+    models: &[(String, crate::report::doc::Document)],
+) -> Result<RenderedDocs> {
+    let list: Vec<(String, Document)> = models
+        .iter()
+        .map(|(stem, d)| (format!("{stem}.pdf"), docs::draw(d)))
+        .collect();
     // Documents are independent: laid out and written in parallel, kept in
     // list order.
     use rayon::prelude::*;

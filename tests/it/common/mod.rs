@@ -5,9 +5,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The minebrief binary under test.
+/// The minebrief binary under test: `MINEBRIEF_BIN` when set (a copy of
+/// the binary, when several worktrees share one target folder), else the
+/// one cargo built.
 pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_minebrief"))
+    match std::env::var_os("MINEBRIEF_BIN") {
+        Some(p) => Command::new(p),
+        None => Command::new(env!("CARGO_BIN_EXE_minebrief")),
+    }
 }
 
 /// Run a command and insist on exit code 0 (stderr in the failure message).
