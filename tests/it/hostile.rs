@@ -4,57 +4,19 @@
 //! never a panic, never a hang (each command is killed after 60 s).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
+use crate::common::{run_in, Run};
 
 const HEADER: &str =
     "案件编号,填报单位,县市区,乡镇街道,点位名称,发现日期,线索来源,违法类型,罚款金额(元),当事人,当事人证件号";
 const GOOD: &str =
     "G-1,公安,鹿城区,五马街道,某采石点,2026-07-01,巡查发现,无证开采,100,张三,330302199001011234";
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 /// Run the binary with a 60 s limit; output goes to files so that a large
 /// output cannot block the child.
 fn run(args: &[&str]) -> Run {
-    let logs = tempfile::tempdir().unwrap();
-    let (o, e) = (logs.path().join("out"), logs.path().join("err"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_minebrief"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&o).unwrap())
-        .stderr(std::fs::File::create(&e).unwrap())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("minebrief {args:?} hung (killed after 60 s)");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let r = Run {
-        code: status.code(),
-        stdout: String::from_utf8_lossy(&std::fs::read(&o).unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&std::fs::read(&e).unwrap()).into_owned(),
-    };
-    assert!(
-        !r.stderr.contains("panicked") && !r.stderr.contains("stack backtrace"),
-        "panic on {args:?}: {}",
-        r.stderr
-    );
-    assert!(r.code.is_some(), "killed by a signal: {args:?}");
-    r
+    let a: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    run_in(None, &a)
 }
 
 /// Assert a fatal error: exit 2 and exactly one line on stderr, in both languages.

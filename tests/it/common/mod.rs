@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The minebrief binary under test: `MINEBRIEF_BIN` when set (a copy of
 /// the binary, when several worktrees share one target folder), else the
@@ -71,4 +72,52 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// A file's text, naming the file when it cannot be read.
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run the binary with a 60 s limit (stdin closed, output to files).
+pub fn run_in(dir: Option<&Path>, args: &[&std::ffi::OsStr]) -> Run {
+    let logs = tempfile::tempdir().unwrap();
+    let (o, e) = (logs.path().join("out"), logs.path().join("err"));
+    let mut cmd = bin();
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
+    let mut child = cmd
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&o).unwrap())
+        .stderr(std::fs::File::create(&e).unwrap())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("minebrief {args:?} hung (killed after 60 s)");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let r = Run {
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&std::fs::read(&o).unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&std::fs::read(&e).unwrap()).into_owned(),
+    };
+    assert!(
+        !r.stderr.contains("panicked") && !r.stderr.contains("backtrace"),
+        "panic on {args:?}: {}",
+        r.stderr
+    );
+    assert!(r.code.is_some(), "killed by a signal: {args:?}");
+    r
 }
