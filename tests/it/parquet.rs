@@ -21,23 +21,15 @@ fn days(s: &str) -> i32 {
 }
 
 fn dates(df: &DataFrame, col: &str) -> Vec<Option<i32>> {
-    df.column(col)
-        .unwrap()
-        .cast(&DataType::Int32)
-        .unwrap()
-        .i32()
-        .unwrap()
-        .into_iter()
-        .collect()
+    let c = df.column(col).unwrap().cast(&DataType::Int32).unwrap();
+    let ca = c.i32().unwrap();
+    (0..ca.len()).map(|i| ca.get(i)).collect()
 }
 
 fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
-    df.column(col)
-        .unwrap()
-        .str()
-        .unwrap()
-        .into_iter()
-        .map(|s| s.map(str::to_string))
+    let ca = df.column(col).unwrap().str().unwrap();
+    (0..ca.len())
+        .map(|i| ca.get(i).map(str::to_string))
         .collect()
 }
 
@@ -73,13 +65,8 @@ fn parquet_records_give_the_figures_of_summary_json() {
         closed.iter().filter(|d| inq(d)).count() as u64,
         s["totals"]["closed"].as_u64().unwrap()
     );
-    let fen: Vec<Option<i64>> = cases
-        .column("fine_fen")
-        .unwrap()
-        .i64()
-        .unwrap()
-        .into_iter()
-        .collect();
+    let fen_ca = cases.column("fine_fen").unwrap().i64().unwrap();
+    let fen: Vec<Option<i64>> = (0..fen_ca.len()).map(|i| fen_ca.get(i)).collect();
     let fine: i64 = fen
         .iter()
         .zip(&closed)
