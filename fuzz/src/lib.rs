@@ -14,6 +14,8 @@ pub mod ingest;
 pub mod model;
 #[path = "../../src/names.rs"]
 pub mod names;
+#[path = "../../src/output.rs"]
+pub mod output;
 #[path = "../../src/privacy.rs"]
 pub mod privacy;
 #[path = "../../src/quarter.rs"]
