@@ -23,4 +23,5 @@ mod recurrence;
 mod safe_data;
 mod safety;
 mod sample;
+mod wording;
 mod workbooks;
