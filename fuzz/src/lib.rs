@@ -18,5 +18,7 @@ pub mod names;
 pub mod output;
 #[path = "../../src/privacy.rs"]
 pub mod privacy;
+#[path = "../../src/text.rs"]
+pub mod text;
 #[path = "../../src/quarter.rs"]
 pub mod quarter;
