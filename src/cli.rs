@@ -137,8 +137,8 @@ pub fn main() -> i32 {
             let (zh, en) = usage_message(&e);
             eprintln!(
                 "错误 / error: {} / {}",
-                crate::output::term(&zh),
-                crate::output::term(&en)
+                crate::text::term(&zh),
+                crate::text::term(&en)
             );
             return 2;
         }
@@ -156,7 +156,7 @@ pub fn main() -> i32 {
         Err(e) => {
             // Paths and values in the message may hold escape sequences,
             // line breaks or bidi controls: shown escaped, on one line.
-            eprintln!("错误 / error: {}", crate::output::term(&e.to_string()));
+            eprintln!("错误 / error: {}", crate::text::term(&e.to_string()));
             2
         }
     }

@@ -151,7 +151,7 @@ fn field_label(ds: &Dataset, r: &Reject) -> String {
 /// Text as an Excel cell holds it: at most 32,767 characters, and `'`
 /// before what a spreadsheet would read as a formula.
 fn cell(s: &str) -> String {
-    let s = crate::ingest::text::csv_safe(s);
+    let s = crate::text::csv_safe(s);
     match s.char_indices().nth(32_000) {
         None => s.into_owned(),
         Some((i, _)) => format!("{}…", &s[..i]),
@@ -312,7 +312,7 @@ pub fn files(
     collect(ds, cfg, quarter)
         .iter()
         .map(|fb| {
-            let name = format!("feedback/{}.xlsx", crate::output::sanitize_name(&fb.unit));
+            let name = format!("feedback/{}.xlsx", crate::text::sanitize_name(&fb.unit));
             Ok((
                 name,
                 workbook(ds, fb, quarter, &cfg.organisation.office, issued)?,

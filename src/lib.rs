@@ -26,3 +26,4 @@ pub mod report;
 pub mod sample;
 pub mod summary;
 pub mod tables;
+pub mod text;

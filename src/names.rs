@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
-use crate::ingest::text::norm_name;
+use crate::text::norm_name;
 
 /// Office suffixes stripped, longest first.
 const OFFICE_SUFFIXES: &[&str] = &[
@@ -365,7 +365,7 @@ pub fn check_conflicts(cfg: &Config, text: &str) -> Result<(), String> {
     // Region reports are files named after the region.
     let mut files: HashMap<String, &str> = HashMap::new();
     for r in &cfg.regions {
-        let f = crate::output::sanitize_name(&r.name).to_lowercase();
+        let f = crate::text::sanitize_name(&r.name).to_lowercase();
         if let Some(other) = files.insert(f.clone(), r.name.as_str()) {
             let (a_zh, a_en) = describe("县市区", other, other);
             let (b_zh, b_en) = describe("县市区", &r.name, &r.name);

@@ -5,8 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::ingest::text::csv_safe;
 use crate::model::Reject;
+use crate::text::csv_safe;
+use crate::text::fmt_num;
 
 /// Write a file under a temporary name in the same folder, then rename it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -84,33 +85,6 @@ pub fn resolve(p: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Text for the terminal: control characters (ESC, line breaks, NUL, C1)
-/// and invisible format characters (bidi overrides and isolates,
-/// zero-width characters, BOM) written as `\u{..}` escapes, so that a file
-/// name or value can neither move the cursor, recolour or rewrite the
-/// screen, nor reorder what is shown.
-pub fn term(s: &str) -> std::borrow::Cow<'_, str> {
-    fn hidden(c: char) -> bool {
-        c.is_control()
-            || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
-    }
-    if !s.chars().any(hidden) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    std::borrow::Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if hidden(c) {
-                    format!("\\u{{{:x}}}", c as u32)
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
-}
-
 /// Whether the resolved path `p` lies inside a quarter folder of the
 /// resolved data folder `data` (DATA/2026Q3/…): a file written there would
 /// be read as input by the next run.
@@ -179,41 +153,6 @@ pub fn write_user_file(
     }
     write_atomic_with(&target, write)
 }
-
-/// A file or folder name built from data (a region name): path separators,
-/// characters Windows forbids and control characters become `_`, leading
-/// and trailing dots and spaces are dropped; never empty, `.` or `..`.
-pub fn sanitize_name(s: &str) -> String {
-    let mapped: String = s
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
-    let t = mapped.trim_matches(|c: char| c == '.' || c.is_whitespace());
-    if t.is_empty() {
-        return "_".to_string();
-    }
-    if t.len() <= MAX_NAME_BYTES {
-        return t.to_string();
-    }
-    // Too long for a file name (255 bytes on most systems, with room for
-    // `.html` and a temporary suffix): cut, and keep names distinct with a
-    // short hash of the whole name.
-    use sha2::Digest;
-    let hash = hex::encode(&sha2::Sha256::digest(s.as_bytes())[..4]);
-    let mut end = MAX_NAME_BYTES - hash.len() - 1;
-    while !t.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}~{hash}", t[..end].trim_end())
-}
-
-/// Longest file or folder name made from data, in bytes (UTF-8; a CJK
-/// character takes 3): well under the 255 of Linux and Windows.
-pub const MAX_NAME_BYTES: usize = 120;
 
 /// Replace the folder `dest` as a whole: `fill` writes everything into a
 /// temporary sibling folder, which is then swapped in (the old folder is
@@ -544,17 +483,6 @@ impl CsvOut {
     }
 }
 
-/// A number as plain text: integers without a decimal point, others with
-/// up to four decimals and no trailing zeros.
-pub fn fmt_num(x: f64) -> String {
-    if x == x.trunc() && x.abs() < 1e15 {
-        return format!("{}", x as i64);
-    }
-    let s = format!("{x:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
-}
-
 /// rejects.csv: file, line, field, value, code, message, message_en.
 /// Written straight from the rejects (no intermediate table: a million
 /// rejected rows must not be held twice).
@@ -610,28 +538,6 @@ pub fn release_freed_memory() {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn terminal_text_is_escaped() {
-        assert_eq!(term("公安.csv"), "公安.csv");
-        assert_eq!(term("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\u{a}c");
-        assert_eq!(term("x\u{202e}y\u{2066}"), "x\\u{202e}y\\u{2066}");
-    }
-
-    #[test]
-    fn names_cannot_escape() {
-        assert_eq!(sanitize_name("瑞安市"), "瑞安市");
-        assert_eq!(sanitize_name("../../etc"), "_.._etc");
-        assert_eq!(sanitize_name(".."), "_");
-        assert_eq!(sanitize_name("a/b\\c:d"), "a_b_c_d");
-        assert_eq!(sanitize_name(""), "_");
-        // Long names are cut, and two that share the start stay distinct.
-        let a = sanitize_name(&format!("{}甲", "很".repeat(100)));
-        let b = sanitize_name(&format!("{}乙", "很".repeat(100)));
-        assert!(a.len() <= MAX_NAME_BYTES && b.len() <= MAX_NAME_BYTES);
-        assert_ne!(a, b);
-        assert!(a.starts_with("很很很") && a.contains('~'));
-    }
 
     #[test]
     fn folder_is_replaced_as_a_whole() {

@@ -41,7 +41,7 @@ impl Quarter {
         let s: String = s
             .trim()
             .chars()
-            .map(crate::ingest::text::fullwidth_to_ascii)
+            .map(crate::text::fullwidth_to_ascii)
             .collect();
         let s = s.trim();
         if let Some(rest) = s.split_once('年') {

@@ -18,9 +18,10 @@
 use crate::analysis::activity::PatrolRow;
 use crate::analysis::{township_name, Analysis, Figures, GroupRow, FIGURES};
 use crate::config::Config;
-use crate::ingest::text::csv_safe;
 use crate::model::Reject;
-use crate::output::{fmt_num, CsvOut};
+use crate::output::CsvOut;
+use crate::text::csv_safe;
+use crate::text::fmt_num;
 
 const PERIOD_LABELS: [&str; 4] = ["本季度", "上季度", "去年同期", "年初至今"];
 

@@ -14,7 +14,11 @@ pub mod ingest;
 pub mod model;
 #[path = "../../src/names.rs"]
 pub mod names;
+#[path = "../../src/output.rs"]
+pub mod output;
 #[path = "../../src/privacy.rs"]
 pub mod privacy;
+#[path = "../../src/text.rs"]
+pub mod text;
 #[path = "../../src/quarter.rs"]
 pub mod quarter;

@@ -19,9 +19,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::Area;
-use crate::ingest::text::norm_site;
 use crate::model::{Case, RegionId, UnitId};
 use crate::quarter::Period;
+use crate::text::norm_site;
 
 /// Mean Earth radius used for distances, metres.
 pub const EARTH_RADIUS_M: f64 = 6_371_000.0;

@@ -134,7 +134,7 @@ pub fn issue_date(
         (None, None, Some(s)) => (s, "配置中的成文日期", "issue_date in the configuration"),
         (None, None, None) => return Ok(q.default_issue_date()),
     };
-    let shown = crate::ingest::text::escape_controls(value);
+    let shown = crate::text::escape_controls(value);
     let d = parse(value).ok_or_else(|| {
         Error::usage(
             format!("{whence_zh}“{shown}”格式应为 YYYY-MM-DD"),
@@ -232,7 +232,7 @@ fn progress(steps: u64) -> ProgressBar {
 /// with the region name sanitised.
 pub fn output_dir(out: &Path, quarter: Quarter, scope: Option<&str>) -> PathBuf {
     match scope {
-        Some(r) => out.join(output::sanitize_name(&format!("{quarter}-{r}"))),
+        Some(r) => out.join(crate::text::sanitize_name(&format!("{quarter}-{r}"))),
         None => out.join(quarter.to_string()),
     }
 }
@@ -285,7 +285,7 @@ fn documents(
                 let ra = analysis::analyse_with(ds, cfg, q, Some(i as u16), cells)?;
                 let m = Masthead::new(cfg, q, issued, "县市区报告", Some(&r.name));
                 let doc = BriefingDoc::new(cfg, m, &ra, ds, Some(assessment), text);
-                Ok((output::sanitize_name(&r.name), doc))
+                Ok((crate::text::sanitize_name(&r.name), doc))
             })
             .collect::<Result<Vec<_>>>()?;
     }
@@ -596,12 +596,12 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     pb.finish_and_clear();
     // Indicators without data (issue 17 item 11): one line each.
     for w in &warnings {
-        eprintln!("{}", crate::ingest::text::escape_controls(w));
+        eprintln!("{}", crate::text::escape_controls(w));
     }
     let _ = writeln!(
         std::io::stdout().lock(),
         "已写入 / written: {}（{} 个文件 / files；被拒行 / rejected rows: {}）",
-        output::term(&dest.display().to_string()),
+        crate::text::term(&dest.display().to_string()),
         files.len(),
         ds.rejects.len()
     );

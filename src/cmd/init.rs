@@ -18,7 +18,7 @@ pub fn run(args: InitArgs) -> Result<i32> {
             crate::output::write_atomic(&path, DEFAULT_TOML.as_bytes())?;
             eprintln!(
                 "已写出 / written: {}",
-                crate::output::term(&path.display().to_string())
+                crate::text::term(&path.display().to_string())
             );
         }
         None => {

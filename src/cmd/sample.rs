@@ -36,7 +36,7 @@ pub fn run(args: SampleArgs) -> Result<i32> {
         report.cases,
         mb,
         secs,
-        crate::output::term(&opts.out.display().to_string())
+        crate::text::term(&opts.out.display().to_string())
     );
     if opts.clean {
         let _ = writeln!(
@@ -59,8 +59,8 @@ pub fn run(args: SampleArgs) -> Result<i32> {
     if !report.other_quarter_folders.is_empty() {
         eprintln!(
             "注意 / note: {} 中还有本次未生成的季度文件夹 {}，会与新数据一起被读入 / also holds quarter folders this run did not write, which will be read with the new data",
-            crate::output::term(&opts.out.display().to_string()),
-            crate::output::term(&report.other_quarter_folders.join(" "))
+            crate::text::term(&opts.out.display().to_string()),
+            crate::text::term(&report.other_quarter_folders.join(" "))
         );
     }
     Ok(0)

@@ -9,7 +9,7 @@ use crate::cli::ValidateArgs;
 use crate::error::Result;
 use crate::ingest;
 use crate::model::Dataset;
-use crate::output::term;
+use crate::text::term;
 
 pub fn run(args: ValidateArgs) -> Result<i32> {
     let cfg = super::load_config(args.config.as_deref(), &args.data)?;

@@ -213,7 +213,7 @@ impl Config {
         cfg.resolve_paths(base);
         cfg.check_paths(&text).map_err(|message| Error::Config {
             file: path.display().to_string(),
-            message: crate::ingest::text::escape_controls(&message),
+            message: crate::text::escape_controls(&message),
         })?;
         Ok(cfg)
     }
@@ -223,7 +223,7 @@ impl Config {
     pub fn from_user_text(text: &str) -> std::result::Result<Config, String> {
         // Errors quote the user's values, which may hold line breaks or
         // other control characters: they are shown escaped, on one line.
-        Self::from_user_text_raw(text).map_err(|m| crate::ingest::text::escape_controls(&m))
+        Self::from_user_text_raw(text).map_err(|m| crate::text::escape_controls(&m))
     }
 
     fn from_user_text_raw(text: &str) -> std::result::Result<Config, String> {

@@ -109,7 +109,7 @@ fn mixed_lines(bytes: &[u8]) -> (String, bool, bool) {
             Ok(s) => out.push_str(s),
             Err(_) => {
                 // Mostly UTF-8 with a cut character, or GB18030 (ingest::text).
-                let (t, errs, gb) = super::text::decode_line(line);
+                let (t, errs, gb) = crate::text::decode_line(line);
                 had_errors |= errs;
                 any_gb |= gb;
                 out.push_str(&t);

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::text::norm_name;
 use crate::model::FileKind;
+use crate::text::norm_name;
 
 /// How a field's value is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

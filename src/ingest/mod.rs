@@ -7,7 +7,7 @@ pub mod headers;
 pub mod parse;
 pub mod rows;
 pub mod table;
-pub mod text;
+
 pub mod workbook;
 
 use std::collections::HashMap;
@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::names::Resolver;
 use crate::quarter::Quarter;
+use crate::text;
 pub use decode::file_name_text;
 pub use rows::KeepText;
 use rows::{codes, Row, RowCtx, RowError};

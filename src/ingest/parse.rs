@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use super::text::fullwidth_to_ascii;
+use crate::text::fullwidth_to_ascii;
 
 /// Full-width forms folded to ASCII, trimmed; borrowed when nothing changes.
 fn ascii_fold(s: &str) -> std::borrow::Cow<'_, str> {

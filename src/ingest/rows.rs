@@ -11,10 +11,10 @@ use chrono::NaiveDate;
 
 use super::headers::{FieldSpec, HeaderMap};
 use super::parse;
-use super::text::trim_cell;
 use crate::model::*;
 use crate::names::Resolver;
 use crate::quarter::Quarter;
+use crate::text::trim_cell;
 
 /// Why a row is rejected: a reason code, the field, the offending value and messages.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,8 +2,8 @@
 //! records below it with their physical line numbers.
 
 use super::headers::{map_header, HeaderMap};
-use super::text::trim_cell;
 use crate::model::FileKind;
+use crate::text::trim_cell;
 
 /// How many records at the top of a file are searched for the header.
 const HEADER_SEARCH: usize = 30;

@@ -103,7 +103,7 @@ fn value_width(v: &Value) -> usize {
     match v {
         Value::Text(s) | Value::Label(s) => text_width(s),
         Value::Int(i) => i.to_string().len(),
-        Value::Num(x) => crate::output::fmt_num(*x).len(),
+        Value::Num(x) => crate::text::fmt_num(*x).len(),
         Value::Yuan(x) => format!("{x:.2}").len() + format!("{x:.0}").len() / 3,
         Value::Percent(_) | Value::Rate(_) => 8,
         Value::Empty => 0,

@@ -510,13 +510,13 @@ fn units_text(a: &Analysis) -> Vec<String> {
             .by_unit
             .iter()
             .filter(|u| u.attended < m.held)
-            .map(|u| u.key.clone())
+            .map(|u| format!("{}未出席{}次", u.key, m.held - u.attended))
             .collect();
         let mut s = format!("联席会议方面，本季度召开联席会议{}次", m.held);
         if absent.is_empty() {
             s.push_str("，各成员单位均按时出席。");
         } else {
-            s.push_str(&format!("，{}有缺席。", list_names(&absent)));
+            s.push_str(&format!("，{}。", absent.join("，")));
         }
         v.push(s);
     } else {
@@ -534,7 +534,7 @@ fn units_table(a: &Analysis) -> Table {
     )
 }
 
-fn referrals_tables(a: &Analysis) -> (Table, Table) {
+fn referrals_tables(a: &Analysis, reply_days: i64) -> (Table, Table) {
     let rows = a
         .referrals
         .by_unit
@@ -574,16 +574,24 @@ fn referrals_tables(a: &Analysis) -> (Table, Table) {
                     o.from_unit.clone(),
                     o.to_unit.clone(),
                     o.sent_date.to_string(),
-                    format!("{}天", o.days),
+                    // days past the reply limit at the period end (the
+                    // list holds letters older than the limit only)
+                    format!("{}天", (o.days - reply_days).max(0)),
                 ],
             )
         })
         .collect();
     let mut t2 = table(
         "表6　逾期未回复函告",
-        ["函告编号", "发函单位", "收函单位", "发函日期", "已逾"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "函告编号",
+            "发函单位",
+            "收函单位",
+            "发函日期",
+            "超过回复期限",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows,
         false,
     );
@@ -674,11 +682,17 @@ fn problems(
                 .map(|p| format!("{}（{}，上升{:.1}%）", g.key, qi(g.quarter.found), p))
         })
         .collect();
-    if !rising.is_empty() {
-        v.push(format!(
+    match rising.len() {
+        0 => {}
+        // One place is named as itself, not as "部分…".
+        1 => v.push(format!(
+            "{}非法采矿行为有所抬头，发现数同比上升，需引起重视。",
+            rising[0]
+        )),
+        _ => v.push(format!(
             "部分{label}非法采矿行为有所抬头。{}发现数同比上升，需引起重视。",
             list_names(&rising)
-        ));
+        )),
     }
     let p = a.quarter.period();
     let media: Vec<&&Case> = ds_cases
@@ -861,15 +875,15 @@ impl BriefingDoc {
                 scope_name
             )
         });
-        let (referrals_table, overdue_referrals) = referrals_tables(a);
+        let (referrals_table, overdue_referrals) = referrals_tables(a, cfg.rules.reply_days);
         let (tracking_text, recurrences_table) = tracking(a, cfg);
-        let mut problems = problems(
-            a,
-            cfg,
-            &cases,
-            area_rows,
-            area_label.trim_start_matches('各'),
-        );
+        // "部分地区…" in a city's briefing, "部分乡镇（街道）…" in a county's.
+        let area_word = if scoped {
+            "乡镇（街道）"
+        } else {
+            "地区"
+        };
+        let mut problems = problems(a, cfg, &cases, area_rows, area_word);
         problems.extend(text.problems.iter().cloned());
         let typical = if text.typical_cases.is_empty() {
             typical_cases(&cases, cfg, a, cfg.privacy.mask_personal)
@@ -908,7 +922,7 @@ impl BriefingDoc {
             foreword,
             overview: overview(a, &scope_name),
             totals_table: totals_table(a),
-            areas_text: areas_text(a, area_rows, area_label.trim_start_matches('各')),
+            areas_text: areas_text(a, area_rows, area_label),
             areas_table: group_table(
                 &format!("表2　{}查处情况", area_label),
                 area_key,

@@ -35,7 +35,7 @@ pub fn rate(r: Option<f64>) -> String {
 
 /// A number without trailing zeros (12, 12.5, 12.25).
 pub fn num(x: f64) -> String {
-    crate::output::fmt_num(crate::assess::round_dp(x, 2))
+    crate::text::fmt_num(crate::assess::round_dp(x, 2))
 }
 
 pub use crate::privacy::{mask_id, mask_name};

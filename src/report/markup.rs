@@ -281,7 +281,7 @@ pub fn template_error(e: &tera::Error) -> Error {
     }
     Error::Other(format!(
         "模板出错 / template error: {}",
-        crate::ingest::text::escape_controls(&msg.replace('\n', " "))
+        crate::text::escape_controls(&msg.replace('\n', " "))
     ))
 }
 

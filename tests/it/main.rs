@@ -23,5 +23,6 @@ mod recurrence;
 mod safe_data;
 mod safety;
 mod sample;
+mod wording;
 mod workbooks;
 mod parquet;

@@ -8,9 +8,9 @@ use std::process::Command;
 use chrono::NaiveDate;
 use minebrief::config::Config;
 use minebrief::ingest;
-use minebrief::ingest::text::norm_site;
 use minebrief::model::{Case, Dataset};
 use minebrief::quarter::Quarter;
+use minebrief::text::norm_site;
 
 const BIN: &str = env!("CARGO_BIN_EXE_minebrief");
 

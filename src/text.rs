@@ -1,4 +1,8 @@
-//! Small text normalisations shared by the header matcher and the value parsers.
+//! Text helpers shared by every stage: full-width folding, name and site
+//! normalisation, cell trimming, control-character escaping for messages
+//! and the terminal, formula-safe CSV cells, file names made from data and
+//! plain number formatting. It depends on nothing else in the crate, so any
+//! module may use it without an arrow up the pipeline.
 
 /// Full-width ASCII variants (ＡＢＣ１２３，（）) to ASCII; the ideographic space to a space.
 pub fn fullwidth_to_ascii(c: char) -> char {
@@ -108,9 +112,104 @@ pub fn escape_controls(s: &str) -> String {
         .collect()
 }
 
+/// Text for the terminal: control characters (ESC, line breaks, NUL, C1)
+/// and invisible format characters (bidi overrides and isolates,
+/// zero-width characters, BOM) written as `\u{..}` escapes, so that a file
+/// name or value can neither move the cursor, recolour or rewrite the
+/// screen, nor reorder what is shown.
+pub fn term(s: &str) -> std::borrow::Cow<'_, str> {
+    fn hidden(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+    }
+    if !s.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if hidden(c) {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A file or folder name built from data (a region name): path separators,
+/// characters Windows forbids and control characters become `_`, leading
+/// and trailing dots and spaces are dropped; never empty, `.` or `..`.
+pub fn sanitize_name(s: &str) -> String {
+    let mapped: String = s
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let t = mapped.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    if t.is_empty() {
+        return "_".to_string();
+    }
+    if t.len() <= MAX_NAME_BYTES {
+        return t.to_string();
+    }
+    // Too long for a file name (255 bytes on most systems, with room for
+    // `.html` and a temporary suffix): cut, and keep names distinct with a
+    // short hash of the whole name.
+    use sha2::Digest;
+    let hash = hex::encode(&sha2::Sha256::digest(s.as_bytes())[..4]);
+    let mut end = MAX_NAME_BYTES - hash.len() - 1;
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}~{hash}", t[..end].trim_end())
+}
+
+/// Longest file or folder name made from data, in bytes (UTF-8; a CJK
+/// character takes 3): well under the 255 of Linux and Windows.
+pub const MAX_NAME_BYTES: usize = 120;
+
+/// A number as plain text: integers without a decimal point, others with
+/// up to four decimals and no trailing zeros.
+pub fn fmt_num(x: f64) -> String {
+    if x == x.trunc() && x.abs() < 1e15 {
+        return format!("{}", x as i64);
+    }
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_text_is_escaped() {
+        assert_eq!(term("公安.csv"), "公安.csv");
+        assert_eq!(term("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\u{a}c");
+        assert_eq!(term("x\u{202e}y\u{2066}"), "x\\u{202e}y\\u{2066}");
+    }
+
+    #[test]
+    fn names_cannot_escape() {
+        assert_eq!(sanitize_name("瑞安市"), "瑞安市");
+        assert_eq!(sanitize_name("../../etc"), "_.._etc");
+        assert_eq!(sanitize_name(".."), "_");
+        assert_eq!(sanitize_name("a/b\\c:d"), "a_b_c_d");
+        assert_eq!(sanitize_name(""), "_");
+        // Long names are cut, and two that share the start stay distinct.
+        let a = sanitize_name(&format!("{}甲", "很".repeat(100)));
+        let b = sanitize_name(&format!("{}乙", "很".repeat(100)));
+        assert!(a.len() <= MAX_NAME_BYTES && b.len() <= MAX_NAME_BYTES);
+        assert_ne!(a, b);
+        assert!(a.starts_with("很很很") && a.contains('~'));
+    }
 
     #[test]
     fn names() {
