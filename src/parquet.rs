@@ -101,8 +101,7 @@ pub fn cases_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
     let (mut fine, mut conf, mut vol) = (vec![], vec![], vec![]);
     let (mut transferred, mut criminal, mut closed_site, mut power) =
         (vec![], vec![], vec![], vec![]);
-    let (mut persons, mut vessels, mut equipment, mut referred) =
-        (vec![], vec![], vec![], vec![]);
+    let (mut persons, mut vessels, mut equipment, mut referred) = (vec![], vec![], vec![], vec![]);
     let (mut party, mut party_id, mut summary) = (vec![], vec![], vec![]);
     for c in &ds.cases {
         o.push(ds, &c.origin);
@@ -198,8 +197,16 @@ pub fn referrals_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
             .unwrap_or_default()
     };
     let mut o = OriginCols::with_capacity(n);
-    let (mut id, mut from, mut to, mut sent, mut reply, mut region, mut case_id, mut summary) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut id, mut from, mut to, mut sent, mut reply, mut region, mut case_id, mut summary) = (
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+    );
     for r in &ds.referrals {
         o.push(ds, &r.origin);
         id.push(r.ref_id.clone());
@@ -238,7 +245,12 @@ pub fn patrols_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
     for p in &ds.patrols {
         o.push(ds, &p.origin);
         date.push(Some(days(p.date)));
-        unit.push(cfg.units.get(p.unit as usize).map(|x| x.name.clone()).unwrap_or_default());
+        unit.push(
+            cfg.units
+                .get(p.unit as usize)
+                .map(|x| x.name.clone())
+                .unwrap_or_default(),
+        );
         region.push(
             cfg.regions
                 .get(p.region as usize)
@@ -271,7 +283,12 @@ pub fn meetings_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
     for m in &ds.meetings {
         o.push(ds, &m.origin);
         date.push(Some(days(m.date)));
-        unit.push(cfg.units.get(m.unit as usize).map(|x| x.name.clone()).unwrap_or_default());
+        unit.push(
+            cfg.units
+                .get(m.unit as usize)
+                .map(|x| x.name.clone())
+                .unwrap_or_default(),
+        );
         attended.push(m.attended);
     }
     let mut cols = o.columns();

@@ -12,7 +12,9 @@ use crate::common::{build, read};
 
 fn frame(p: &Path) -> DataFrame {
     let f = std::fs::File::open(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    polars_io::parquet::read::ParquetReader::new(f).finish().unwrap()
+    polars_io::parquet::read::ParquetReader::new(f)
+        .finish()
+        .unwrap()
 }
 
 fn days(s: &str) -> i32 {
@@ -37,7 +39,12 @@ fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
 fn parquet_records_give_the_figures_of_summary_json() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
     let tmp = tempfile::tempdir().unwrap();
-    let out = build(&data, "2026Q3", &tmp.path().join("o"), &["--format", "parquet"]);
+    let out = build(
+        &data,
+        "2026Q3",
+        &tmp.path().join("o"),
+        &["--format", "parquet"],
+    );
     let s: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
     let (start, end) = (
         days(s["period"]["start"].as_str().unwrap()),
@@ -121,7 +128,12 @@ fn parquet_records_give_the_figures_of_summary_json() {
     }
 
     // Deterministic bytes.
-    let again = build(&data, "2026Q3", &tmp.path().join("o2"), &["--format", "parquet"]);
+    let again = build(
+        &data,
+        "2026Q3",
+        &tmp.path().join("o2"),
+        &["--format", "parquet"],
+    );
     for name in ["cases", "referrals", "patrols", "meetings", "adjustments"] {
         let p = format!("data/{name}.parquet");
         assert_eq!(
