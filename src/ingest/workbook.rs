@@ -58,11 +58,14 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
 fn read_workbook_inner(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
     if bytes.starts_with(b"PK") {
         check_unpacked_size(bytes)?;
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && looks_encrypted_ooxml(bytes) {
-        return Err(err(
-            "工作簿已加密（设置了打开密码），请去除密码后重新导出",
-            "the workbook is encrypted (password to open); remove the password and export again",
-        ));
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        if looks_encrypted_ooxml(bytes) {
+            return Err(err(
+                "工作簿已加密（设置了打开密码），请去除密码后重新导出",
+                "the workbook is encrypted (password to open); remove the password and export again",
+            ));
+        }
+        check_cfb_header(bytes)?;
     }
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         err(
@@ -100,6 +103,49 @@ fn looks_encrypted_ooxml(bytes: &[u8]) -> bool {
         .flat_map(|u| u.to_le_bytes())
         .collect();
     bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+/// Refuse an OLE compound file (.xls) whose header counts more sectors
+/// than the file holds. The reader reserves memory from these counts before
+/// it reads anything: a 1 KB file claiming 3.5 billion FAT sectors asked
+/// for 14 GB (found by the `workbook` fuzz target) and aborts the whole run
+/// where memory is smaller.
+fn check_cfb_header(bytes: &[u8]) -> Result<(), WorkbookError> {
+    let bad = || {
+        err(
+            "无法读取工作簿（.xls 文件头损坏）",
+            "cannot read the workbook (damaged .xls header)",
+        )
+    };
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |i: usize| {
+        bytes
+            .get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
+    };
+    let sector: u64 = match u16_at(30).ok_or_else(bad)? {
+        9 => 512,
+        12 => 4096,
+        _ => return Err(bad()),
+    };
+    let sectors = bytes.len() as u64 / sector + 1;
+    // directory, FAT, mini FAT and DIFAT sector counts
+    for at in [40, 44, 64, 72] {
+        if u32_at(at).ok_or_else(bad)? > sectors {
+            return Err(bad());
+        }
+    }
+    // calamine 0.32 reads its DIFAT reservation from offset 62 (half of
+    // the mini FAT start, half of its length): in a sound file that is at
+    // most about 65,536 entries; 16M entries (64 MB) is the bound here.
+    if u32_at(62).ok_or_else(bad)? > 1 << 24 {
+        return Err(bad());
+    }
+    Ok(())
 }
 
 /// Refuse a zip whose entries claim to unpack to more than `MAX_UNPACKED`.
@@ -267,6 +313,20 @@ mod tests {
         );
         let e = read_workbook(&ole).unwrap_err();
         assert!(e.zh.contains("已加密"), "{}", e.zh);
+    }
+
+    #[test]
+    fn an_xls_header_claiming_more_sectors_than_the_file_has_is_refused() {
+        // The fuzz finding: a real .xls whose FAT sector count says 3.5 billion.
+        let mut xls = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/excel/水利局.xls"
+        ))
+        .unwrap();
+        assert!(read_workbook(&xls).is_ok());
+        xls[44..48].copy_from_slice(&0xCFD0_0000u32.to_le_bytes());
+        let e = read_workbook(&xls).unwrap_err();
+        assert!(e.zh.contains("文件头损坏"), "{}", e.zh);
     }
 
     #[test]

@@ -251,3 +251,39 @@ fn damaged_workbook_is_one_unreadable_file_and_notes_sheets_are_passed_over() {
     by("2026Q3/水利局.xls#案件台账");
     assert_eq!(files.len(), 3);
 }
+
+/// The `workbook` fuzz target's finding: a 1.2 KB .xls whose header claims
+/// billions of sectors made the reader reserve 14 GB, aborting the whole run
+/// where memory is smaller (here: a 3 GB address-space limit).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lying_xls_header_cannot_exhaust_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q = tmp.path().join("data/2026Q3");
+    std::fs::create_dir_all(&q).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/excel/fuzz-oom-header.xls"),
+        q.join("x.xls"),
+    )
+    .unwrap();
+    std::fs::copy(fixture_xls(), q.join("水利局.xls")).unwrap();
+    let bin = std::env::var_os("MINEBRIEF_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_minebrief")));
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 3000000 && exec \"$0\" validate --data \"$1\"")
+        .arg(&bin)
+        .arg(tmp.path().join("data"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("2026Q3/x.xls:0 unreadable_file"), "{out}");
+    assert!(out.contains("文件头损坏"), "{out}");
+}
