@@ -287,3 +287,116 @@ fn a_lying_xls_header_cannot_exhaust_memory() {
     assert!(out.contains("2026Q3/x.xls:0 unreadable_file"), "{out}");
     assert!(out.contains("文件头损坏"), "{out}");
 }
+
+/// Every sheet of a workbook as CSV text (calamine reads it; the first
+/// sheet whole, later sheets without their repeated header row; an empty
+/// sheet row is no record, as it is no row for minebrief either).
+fn workbook_as_csv(path: &Path) -> Vec<u8> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for (i, (_, range)) in wb.worksheets().into_iter().enumerate() {
+        for row in range.rows().skip(usize::from(i > 0)) {
+            if row.iter().all(|c| matches!(c, Data::Empty)) {
+                continue;
+            }
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+                    other => other.to_string(),
+                })
+                .collect();
+            w.write_record(&cells).unwrap();
+        }
+    }
+    w.into_inner().unwrap()
+}
+
+/// The bundled sample data hold two workbooks in 2026Q3 (`sample` writes
+/// them): 自然资源's export as a two-sheet .xlsx and 水利's as an Excel 97
+/// .xls. Each sheet is an input with its own accounting; the planted bad
+/// rows in them are rejected naming sheet and row as Excel shows them
+/// (found by hand with openpyxl and xlrd: I91 on the second sheet, row 76);
+/// and the same rows as CSV give the same figures.
+#[test]
+fn the_sample_workbooks_are_read_sheet_by_sheet_with_the_csv_figures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = build(
+        &root.join("sample_data"),
+        "2026Q3",
+        &tmp.path().join("o"),
+        &[],
+    );
+    let s = summary(&out);
+    let books: Vec<(String, u64, u64, u64, u64)> = s["inputs"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().contains(".xls"))
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().unwrap();
+            (
+                f["path"].as_str().unwrap().to_string(),
+                n("rows_read"),
+                n("accepted"),
+                n("rejected"),
+                n("skipped"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        books,
+        [
+            ("2026Q3/水利_2026Q3.xls#案件台账".to_string(), 75, 74, 1, 0),
+            (
+                "2026Q3/自然资源_2026Q3.xlsx#案件台账".to_string(),
+                92,
+                92,
+                0,
+                0
+            ),
+            (
+                "2026Q3/自然资源_2026Q3.xlsx#案件台账（续）".to_string(),
+                91,
+                89,
+                1,
+                1
+            ),
+        ]
+    );
+    let rejects = read(&out.join("rejects.csv"));
+    assert!(
+        rejects.contains(
+            "2026Q3/自然资源_2026Q3.xlsx#案件台账（续）,91,found_date,2026-02-30,bad_date,"
+        ),
+        "{rejects}"
+    );
+    assert!(
+        rejects.contains("2026Q3/水利_2026Q3.xls#案件台账,76,fine_yuan,'-0.05,negative_number,"),
+        "{rejects}"
+    );
+
+    // the same data with the two workbooks as CSV files
+    let data = tmp.path().join("csv");
+    copy_dir(&root.join("sample_data"), &data);
+    for name in ["水利_2026Q3.xls", "自然资源_2026Q3.xlsx"] {
+        let book = data.join("2026Q3").join(name);
+        let text = workbook_as_csv(&book);
+        std::fs::remove_file(&book).unwrap();
+        std::fs::write(book.with_extension("csv"), text).unwrap();
+    }
+    let out_csv = build(&data, "2026Q3", &tmp.path().join("o2"), &[]);
+    let (mut a, mut b) = (summary(&out), summary(&out_csv));
+    let (ia, ib) = (a["inputs"].take(), b["inputs"].take());
+    assert_eq!(
+        a, b,
+        "figures differ between the workbooks and the same rows as CSV"
+    );
+    // the repeated header row of the second sheet is not a row of data
+    for k in ["rows_read", "accepted", "rejected", "skipped", "superseded"] {
+        assert_eq!(ia[k], ib[k], "{k}");
+    }
+}
