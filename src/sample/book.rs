@@ -315,8 +315,8 @@ fn xls(sheets: &[Sheet]) -> std::io::Result<Vec<u8>> {
     }
     // the root entry is stamped with the clock: give it a fixed date
     let epoch = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_767_225_600);
-    cfb.set_created_time("/", epoch.into())?;
-    cfb.set_modified_time("/", epoch.into())?;
+    cfb.set_created_time("/", epoch)?;
+    cfb.set_modified_time("/", epoch)?;
     cfb.flush()?;
     Ok(cfb.into_inner().into_inner())
 }
