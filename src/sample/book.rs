@@ -33,6 +33,13 @@ pub(super) struct Sheet {
     pub rows: Vec<Vec<String>>,
 }
 
+impl Sheet {
+    /// The header row: the first row of more than one cell (a title row has one).
+    fn header(&self) -> &[String] {
+        self.rows.iter().find(|r| r.len() > 1).map_or(&[], |r| r)
+    }
+}
+
 /// Rows per sheet: Excel 97 holds 65,536 rows, Excel 2007 1,048,576; an
 /// export larger than that continues on another sheet, as the exporting
 /// systems do.
@@ -131,12 +138,7 @@ fn xlsx(sheets: &[Sheet]) -> std::result::Result<Vec<u8>, String> {
     for sheet in sheets {
         let ws = wb.add_worksheet();
         ws.set_name(&sheet.name).map_err(|e| e.to_string())?;
-        let header = sheet
-            .rows
-            .iter()
-            .find(|r| r.len() > 1)
-            .cloned()
-            .unwrap_or_default();
+        let header = sheet.header();
         for (r, row) in sheet.rows.iter().enumerate() {
             let r = u32::try_from(r).map_err(|e| e.to_string())?;
             for (c, cell) in row.iter().enumerate() {
@@ -144,7 +146,7 @@ fn xlsx(sheets: &[Sheet]) -> std::result::Result<Vec<u8>, String> {
                     continue;
                 }
                 let c = u16::try_from(c).map_err(|e| e.to_string())?;
-                match as_number(c as usize, &header, cell) {
+                match as_number(c as usize, header, cell) {
                     Some(n) => ws.write_number(r, c, n),
                     None => ws.write_string(r, c, cell),
                 }
@@ -257,12 +259,7 @@ fn worksheet(sheet: &Sheet) -> Vec<u8> {
             0xB6, 0x02, 0, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         ],
     ); // WINDOW2: gridlines, row and column headings
-    let header = sheet
-        .rows
-        .iter()
-        .find(|r| r.len() > 1)
-        .cloned()
-        .unwrap_or_default();
+    let header = sheet.header();
     for (r, row) in sheet.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             if cell.is_empty() {
@@ -272,7 +269,7 @@ fn worksheet(sheet: &Sheet) -> Vec<u8> {
             d.extend_from_slice(&(r as u16).to_le_bytes());
             d.extend_from_slice(&(c as u16).to_le_bytes());
             d.extend_from_slice(&CELL_XF.to_le_bytes());
-            match as_number(c, &header, cell) {
+            match as_number(c, header, cell) {
                 Some(n) => {
                     d.extend_from_slice(&n.to_le_bytes());
                     record(&mut s, 0x0203, &d); // NUMBER
