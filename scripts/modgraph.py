@@ -20,13 +20,13 @@ SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 # Pipeline layers, upstream first: a module may use modules of its own or a
 # lower layer only.
 LAYERS = [
-    ["error", "text", "quarter", "privacy"],
+    ["error", "text", "quarter", "privacy", "input", "excel_csv"],
     ["config", "model"],
     ["names"],
     ["ingest"],
     ["analysis"],
     ["assess"],
-    ["report", "summary", "tables", "feedback"],
+    ["report", "summary", "tables", "feedback", "parquet"],
     ["render", "render/typeset", "render/chart", "render/raster"],
     ["render/html", "render/pdf", "render/docx", "render/xlsx"],
     ["output", "pipeline", "sample"],

@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::cmd;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "minebrief",
@@ -114,52 +112,6 @@ pub struct InitArgs {
     /// 写到该文件 / write to this file (default: print to standard output)
     #[arg(long)]
     pub out: Option<PathBuf>,
-}
-
-/// Run the command line; returns the process exit code.
-pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            use clap::error::ErrorKind;
-            // --help and --version print as clap renders them (exit 0); a
-            // bare `minebrief` shows the help on stderr.
-            if matches!(
-                e.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-            ) {
-                let code = if e.use_stderr() { 2 } else { 0 };
-                let _ = e.print();
-                return code;
-            }
-            let (zh, en) = usage_message(&e);
-            eprintln!(
-                "错误 / error: {} / {}",
-                crate::text::term(&zh),
-                crate::text::term(&en)
-            );
-            return 2;
-        }
-    };
-    let result = match cli.command {
-        Command::Build(a) => cmd::build::run(a),
-        Command::Validate(a) => cmd::validate::run(a),
-        Command::Sample(a) => cmd::sample::run(a),
-        Command::Init(a) => cmd::init::run(a),
-        Command::Completions(a) => cmd::completions::run(a),
-        Command::Man => cmd::man::run(),
-    };
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            // Paths and values in the message may hold escape sequences,
-            // line breaks or bidi controls: shown escaped, on one line.
-            eprintln!("错误 / error: {}", crate::text::term(&e.to_string()));
-            2
-        }
-    }
 }
 
 /// A clap usage error as one line in Chinese and in English (clap's own

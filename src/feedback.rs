@@ -15,12 +15,12 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 
+use crate::config::names::Resolver;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::ingest::headers::fields_of;
 use crate::ingest::unit_from_file_name;
 use crate::model::{Dataset, FileKind, Reject};
-use crate::names::Resolver;
 use crate::quarter::Quarter;
 
 /// File name of the workbook for rows no unit can be named for.

@@ -1,3 +1,3 @@
 fn main() {
-    std::process::exit(minebrief::cli::main());
+    std::process::exit(minebrief::cmd::main());
 }

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::model::Reject;
 use crate::text::csv_safe;
-use crate::text::fmt_num;
 
 /// Write a file under a temporary name in the same folder, then rename it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -309,7 +308,7 @@ fn written_by_us(p: &Path) -> bool {
     if !std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()) {
         return false;
     }
-    match crate::ingest::read_input(p, None, 256 << 20) {
+    match crate::input::read_input(p, None, 256 << 20) {
         Ok(bytes) => serde_json::from_slice::<serde_json::Value>(&bytes)
             .is_ok_and(|v| v["schema"] == "minebrief.manifest/1"),
         Err(_) => false,
@@ -433,56 +432,6 @@ fn remove_any(p: &Path) -> Result<()> {
     }
 }
 
-/// A cell of a CSV we write.
-pub enum Cell<'a> {
-    /// Text copied from input: prefixed with `'` when it starts with = + - @.
-    Text(&'a str),
-    /// Text the tool made itself (headers, codes).
-    Own(&'a str),
-    /// A number the tool computed, written as a plain number.
-    Int(i64),
-    Num(f64),
-}
-
-/// Build CSV bytes for Excel: UTF-8 with BOM, CRLF line ends.
-pub struct CsvOut {
-    w: csv::Writer<Vec<u8>>,
-}
-
-impl CsvOut {
-    pub fn new(header: &[&str]) -> CsvOut {
-        let mut buf = Vec::with_capacity(4096);
-        buf.extend_from_slice(b"\xEF\xBB\xBF");
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(buf);
-        // Writing into a Vec cannot fail.
-        let _ = w.write_record(header);
-        CsvOut { w }
-    }
-
-    pub fn row(&mut self, cells: &[Cell]) {
-        for c in cells {
-            let _ = match c {
-                Cell::Text(s) => self.w.write_field(csv_safe(s).as_bytes()),
-                Cell::Own(s) => self.w.write_field(s),
-                Cell::Int(i) => self.w.write_field(i.to_string()),
-                Cell::Num(x) => self.w.write_field(fmt_num(*x)),
-            };
-        }
-        let _ = self.w.write_record(None::<&[u8]>);
-    }
-
-    /// A record of cells already rendered as text.
-    pub fn record(&mut self, cells: &[String]) {
-        let _ = self.w.write_record(cells);
-    }
-
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.w.into_inner().unwrap_or_default()
-    }
-}
-
 /// rejects.csv: file, line, field, value, code, message, message_en.
 /// Written straight from the rejects (no intermediate table: a million
 /// rejected rows must not be held twice).
@@ -538,6 +487,7 @@ pub fn release_freed_memory() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::fmt_num;
 
     #[test]
     fn folder_is_replaced_as_a_whole() {
@@ -578,13 +528,5 @@ mod tests {
         assert_eq!(fmt_num(1234.5), "1234.5");
         assert_eq!(fmt_num(0.1 + 0.2), "0.3");
         assert_eq!(fmt_num(-0.0), "0");
-    }
-
-    #[test]
-    fn csv_has_bom_and_neutralises_formulas() {
-        let mut c = CsvOut::new(&["a", "b"]);
-        c.row(&[Cell::Text("=cmd|' /C calc'!A0"), Cell::Num(-5.0)]);
-        let s = String::from_utf8(c.into_bytes()).unwrap();
-        assert_eq!(s, "\u{feff}a,b\r\n'=cmd|' /C calc'!A0,-5\r\n");
     }
 }

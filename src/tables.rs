@@ -18,8 +18,8 @@
 use crate::analysis::activity::PatrolRow;
 use crate::analysis::{township_name, Analysis, Figures, GroupRow, FIGURES};
 use crate::config::Config;
+use crate::excel_csv::CsvOut;
 use crate::model::Reject;
-use crate::output::CsvOut;
 use crate::text::csv_safe;
 use crate::text::fmt_num;
 

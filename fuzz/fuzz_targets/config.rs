@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use minebrief::config::Config;
-use minebrief::names::Resolver;
+use minebrief::config::names::Resolver;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else {

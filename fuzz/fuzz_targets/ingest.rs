@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 use minebrief::config::Config;
 use minebrief::ingest::{self, FileEntry};
 use minebrief::model::FileKind;
-use minebrief::names::Resolver;
+use minebrief::config::names::Resolver;
 use minebrief::quarter::Quarter;
 
 fn resolver() -> &'static Resolver {

@@ -12,8 +12,8 @@ pub mod error;
 pub mod ingest;
 #[path = "../../src/model.rs"]
 pub mod model;
-#[path = "../../src/names.rs"]
-pub mod names;
+#[path = "../../src/input.rs"]
+pub mod input;
 #[path = "../../src/output.rs"]
 pub mod output;
 #[path = "../../src/privacy.rs"]

@@ -9,9 +9,58 @@ pub mod validate;
 
 use std::path::Path;
 
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
 use crate::config::{config_path, Config};
 use crate::error::{Error, Result};
 use crate::quarter::Quarter;
+
+/// Run the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            // --help and --version print as clap renders them (exit 0); a
+            // bare `minebrief` shows the help on stderr.
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let code = if e.use_stderr() { 2 } else { 0 };
+                let _ = e.print();
+                return code;
+            }
+            let (zh, en) = crate::cli::usage_message(&e);
+            eprintln!(
+                "错误 / error: {} / {}",
+                crate::text::term(&zh),
+                crate::text::term(&en)
+            );
+            return 2;
+        }
+    };
+    let result = match cli.command {
+        Command::Build(a) => build::run(a),
+        Command::Validate(a) => validate::run(a),
+        Command::Sample(a) => sample::run(a),
+        Command::Init(a) => init::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man => man::run(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // Paths and values in the message may hold escape sequences,
+            // line breaks or bidi controls: shown escaped, on one line.
+            eprintln!("错误 / error: {}", crate::text::term(&e.to_string()));
+            2
+        }
+    }
+}
 
 /// Parse a `--quarter` value.
 pub fn parse_quarter(s: &str) -> Result<Quarter> {

@@ -7,6 +7,8 @@
 //! embedded defaults (tables key by key, arrays replaced as a whole) and the
 //! result is deserialised and checked.
 
+pub mod names;
+
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -201,7 +203,7 @@ impl Config {
         let Some(path) = path else {
             return Ok(Config::embedded());
         };
-        let text = crate::ingest::read_input(path, None, MAX_CONFIG_BYTES)
+        let text = crate::input::read_input(path, None, MAX_CONFIG_BYTES)
             .map_err(|r| r.into_error(path))?;
         let text = utf8_text(path, text)?;
         let mut cfg = Config::from_user_text(&text).map_err(|message| Error::Config {
@@ -255,7 +257,7 @@ impl Config {
                 None => format!("`{key}`: {msg}"),
             }
         })?;
-        crate::names::check_conflicts(&cfg, text)?;
+        crate::config::names::check_conflicts(&cfg, text)?;
         Ok(cfg)
     }
 

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 
 use super::headers::{FieldSpec, HeaderMap};
 use super::parse;
+use crate::config::names::Resolver;
 use crate::model::*;
-use crate::names::Resolver;
 use crate::quarter::Quarter;
 use crate::text::trim_cell;
 

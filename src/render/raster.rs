@@ -55,7 +55,7 @@ impl ChartFont {
 
     pub fn from_file(p: &Path) -> Option<ChartFont> {
         let data =
-            crate::ingest::read_input(p, None, crate::render::pdf::fonts::MAX_FONT_BYTES).ok()?;
+            crate::input::read_input(p, None, crate::render::pdf::fonts::MAX_FONT_BYTES).ok()?;
         ChartFont::from_bytes(data, &p.display().to_string())
     }
 

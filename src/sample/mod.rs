@@ -508,8 +508,8 @@ fn write_case_header(f: &mut CaseFile) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::names::Resolver;
     use crate::config::Config;
-    use crate::names::Resolver;
 
     #[test]
     fn field_indices_match_spec() {

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use minebrief::config::names::Resolver;
 use minebrief::config::Config;
 use minebrief::ingest::{self, headers, parse, FileEntry};
 use minebrief::model::FileKind;
-use minebrief::names::Resolver;
 use minebrief::quarter::Quarter;
 
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {

@@ -202,7 +202,7 @@ fn accepted_forms() {
         quarter: c.origin.quarter,
         kind: f.kind,
     };
-    let resolver = minebrief::names::Resolver::new(&cfg);
+    let resolver = minebrief::config::names::Resolver::new(&cfg);
     let alone = ingest::read_file(&entry, 0, &resolver, ingest::KeepText::All).remove(0);
     let again = alone.cases.iter().find(|x| &*x.case_id == "F-003").unwrap();
     assert_eq!(again.summary(), "第一行\n第二行");

@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
+use minebrief::config::names::Resolver;
 use minebrief::config::Config;
 use minebrief::ingest::{self, FileEntry};
 use minebrief::model::FileKind;
-use minebrief::names::Resolver;
 use minebrief::quarter::Quarter;
 
 const GOOD: &str = "案件编号,填报单位,县市区,发现日期,线索来源,违法类型\nG-1,公安,鹿城区,2026-07-01,巡查发现,无证开采\n";

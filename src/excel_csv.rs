@@ -1,0 +1,69 @@
+//! CSV as Excel reads it: UTF-8 with a BOM, CRLF line ends, and text copied
+//! from input neutralised against formula injection (`'` before = + - @).
+//! Used by `tables/*.csv` and by `output`; it sits at the bottom of the
+//! pipeline so that neither reaches into the other for it.
+
+use crate::text::{csv_safe, fmt_num};
+
+/// A cell of a CSV we write.
+pub enum Cell<'a> {
+    /// Text copied from input: prefixed with `'` when it starts with = + - @.
+    Text(&'a str),
+    /// Text the tool made itself (headers, codes).
+    Own(&'a str),
+    /// A number the tool computed, written as a plain number.
+    Int(i64),
+    Num(f64),
+}
+
+/// Build CSV bytes for Excel: UTF-8 with BOM, CRLF line ends.
+pub struct CsvOut {
+    w: csv::Writer<Vec<u8>>,
+}
+
+impl CsvOut {
+    pub fn new(header: &[&str]) -> CsvOut {
+        let mut buf = Vec::with_capacity(4096);
+        buf.extend_from_slice(b"\xEF\xBB\xBF");
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(buf);
+        // Writing into a Vec cannot fail.
+        let _ = w.write_record(header);
+        CsvOut { w }
+    }
+
+    pub fn row(&mut self, cells: &[Cell]) {
+        for c in cells {
+            let _ = match c {
+                Cell::Text(s) => self.w.write_field(csv_safe(s).as_bytes()),
+                Cell::Own(s) => self.w.write_field(s),
+                Cell::Int(i) => self.w.write_field(i.to_string()),
+                Cell::Num(x) => self.w.write_field(fmt_num(*x)),
+            };
+        }
+        let _ = self.w.write_record(None::<&[u8]>);
+    }
+
+    /// A record of cells already rendered as text.
+    pub fn record(&mut self, cells: &[String]) {
+        let _ = self.w.write_record(cells);
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.w.into_inner().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_has_bom_and_neutralises_formulas() {
+        let mut c = CsvOut::new(&["a", "b"]);
+        c.row(&[Cell::Text("=cmd|' /C calc'!A0"), Cell::Num(-5.0)]);
+        let s = String::from_utf8(c.into_bytes()).unwrap();
+        assert_eq!(s, "\u{feff}a,b\r\n'=cmd|' /C calc'!A0,-5\r\n");
+    }
+}

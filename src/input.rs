@@ -1,0 +1,112 @@
+//! Reading a file the user gave us, safely: a regular file only, of at
+//! most a given size, and (inside the data folder) no link leading out of
+//! it. Every reader uses it: the ingest of data files, the configuration,
+//! fonts and templates. It sits at the bottom of the pipeline so that none
+//! of them has to reach into `ingest` for it.
+
+use std::path::Path;
+
+use crate::error::Error;
+
+/// Why an input was not read: (Chinese, English).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Refusal {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Refusal {
+        Refusal {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// As a fatal error naming `path` (for a configuration or font file).
+    pub fn into_error(self, path: &Path) -> Error {
+        Error::usage(
+            format!("{}：{}", path.display(), self.zh),
+            format!("{}: {}", path.display(), self.en),
+        )
+    }
+}
+
+/// Read an input file safely: only a regular file (a named pipe would
+/// block forever, a device such as /dev/zero never ends) of at most `cap`
+/// bytes. With `root` (the data folder), a symbolic link is followed only
+/// when its target lies inside it: a link leaving the data folder is
+/// refused, so that no file outside it is read (or its sha256 published in
+/// manifest.json). Without `root` (a file the user named: --config, a
+/// font), links are followed.
+pub fn read_input(
+    abs: &Path,
+    root: Option<&Path>,
+    cap: u64,
+) -> std::result::Result<Vec<u8>, Refusal> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
+        Refusal::new(
+            format!("无法读取文件：{e}"),
+            format!("cannot read the file: {e}"),
+        )
+    };
+    let lmd = std::fs::symlink_metadata(abs).map_err(cannot)?;
+    if let (true, Some(root)) = (lmd.file_type().is_symlink(), root) {
+        let target = std::fs::canonicalize(abs).map_err(|e| {
+            Refusal::new(
+                format!("链接指向的文件不存在或无法访问：{e}"),
+                format!("the link's target cannot be reached: {e}"),
+            )
+        })?;
+        let inside = std::fs::canonicalize(root).is_ok_and(|r| target.starts_with(r));
+        if !inside {
+            return Err(Refusal::new(
+                "这是指向数据目录之外的链接，出于安全不读取：请把文件本身复制到季度文件夹中",
+                "a link to a file outside the data folder is not followed: copy the file itself into the quarter folder",
+            ));
+        }
+    }
+    let md = std::fs::metadata(abs).map_err(cannot)?;
+    if !md.is_file() {
+        return Err(Refusal::new(
+            "不是普通文件（命名管道、设备或套接字等），未读取",
+            "not a regular file (a named pipe, device or socket); not read",
+        ));
+    }
+    let too_large = |n: u64| {
+        Refusal::new(
+            format!("文件过大（{n} 字节，上限 {cap} 字节），未读取：请拆分为较小的文件"),
+            format!("file too large ({n} bytes, the limit is {cap}); not read: split it into smaller files"),
+        )
+    };
+    if md.len() > cap {
+        return Err(too_large(md.len()));
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        // Should the file be swapped for a pipe after the check, opening it
+        // must not block.
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = opts.open(abs).map_err(cannot)?;
+    let fmd = f.metadata().map_err(cannot)?;
+    if !fmd.is_file() {
+        return Err(Refusal::new(
+            "不是普通文件（命名管道、设备或套接字等），未读取",
+            "not a regular file (a named pipe, device or socket); not read",
+        ));
+    }
+    let mut bytes = Vec::new();
+    // The size is only a hint (the file may change): reserve what is
+    // there, never more than the cap, and do not abort if it cannot be had.
+    let _ = bytes.try_reserve_exact(fmd.len().min(cap) as usize);
+    f.take(cap + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
