@@ -58,22 +58,42 @@ const fn f(
     }
 }
 
-pub const CASE_FIELDS: &[FieldSpec] = &[
-    f(
+/// Declares the case columns once: [`CASE_FIELDS`] (header, aliases, type,
+/// required) and [`col`], the index of each column in it, which the row
+/// parser and the sample writer use. Adding a column is one entry here.
+macro_rules! case_columns {
+    ($( $konst:ident => $spec:expr ),* $(,)?) => {
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[repr(usize)]
+        enum CaseCol { $($konst),* }
+
+        /// The index of each case column in [`CASE_FIELDS`].
+        pub mod col {
+            $( pub const $konst: usize = super::CaseCol::$konst as usize; )*
+            /// How many case columns there are.
+            pub const COUNT: usize = [$(stringify!($konst)),*].len();
+        }
+
+        pub const CASE_FIELDS: &[FieldSpec] = &[ $($spec),* ];
+    };
+}
+
+case_columns! {
+    CASE_ID => f(
         "case_id",
         "案件编号",
         &["编号", "案号", "序号编号", "案件号"],
         Ty::Text,
         true,
     ),
-    f(
+    UNIT => f(
         "unit",
         "填报单位",
         &["单位", "执法部门", "部门", "执法单位"],
         Ty::Unit,
         false,
     ),
-    f(
+    REGION => f(
         "region",
         "县市区",
         &[
@@ -87,134 +107,134 @@ pub const CASE_FIELDS: &[FieldSpec] = &[
         Ty::Region,
         true,
     ),
-    f(
+    TOWNSHIP => f(
         "township",
         "乡镇街道",
         &["乡镇(街道)", "乡镇", "街道", "所属乡镇"],
         Ty::Text,
         false,
     ),
-    f(
+    SITE => f(
         "site",
         "点位名称",
         &["违法地点", "地点", "位置", "点位"],
         Ty::Text,
         false,
     ),
-    f("lon", "经度", &["longitude"], Ty::Coord, false),
-    f("lat", "纬度", &["latitude"], Ty::Coord, false),
-    f(
+    LON => f("lon", "经度", &["longitude"], Ty::Coord, false),
+    LAT => f("lat", "纬度", &["latitude"], Ty::Coord, false),
+    FOUND => f(
         "found_date",
         "发现日期",
         &["发现时间", "线索发现日期"],
         Ty::Date,
         true,
     ),
-    f(
+    SOURCE => f(
         "source",
         "线索来源",
         &["案件来源", "来源"],
         Ty::Source,
         true,
     ),
-    f(
+    VTYPE => f(
         "violation_type",
         "违法类型",
         &["违法行为类型", "案由"],
         Ty::ViolationType,
         true,
     ),
-    f("filed_date", "立案日期", &["立案时间"], Ty::Date, false),
-    f(
+    FILED => f("filed_date", "立案日期", &["立案时间"], Ty::Date, false),
+    CLOSED => f(
         "closed_date",
         "结案日期",
         &["办结日期", "结案时间"],
         Ty::Date,
         false,
     ),
-    f("status", "办理状态", &["案件状态", "状态"], Ty::Text, false),
-    f(
+    STATUS => f("status", "办理状态", &["案件状态", "状态"], Ty::Text, false),
+    FINE => f(
         "fine_yuan",
         "罚款金额(元)",
         &["罚款", "罚款(元)", "罚款金额"],
         Ty::Money,
         false,
     ),
-    f(
+    CONFISCATED => f(
         "confiscated_yuan",
         "没收金额(元)",
         &["没收违法所得(元)", "没收", "没收金额", "没收违法所得"],
         Ty::Money,
         false,
     ),
-    f(
+    VOLUME => f(
         "volume_t",
         "涉案矿产量(吨)",
         &["涉案数量(吨)", "涉案矿产量", "涉案数量"],
         Ty::Decimal,
         false,
     ),
-    f(
+    TRANSFERRED => f(
         "transferred",
         "是否移送司法",
         &["移送司法机关", "移送公安", "移送司法"],
         Ty::YesNo,
         false,
     ),
-    f("transfer_date", "移送日期", &["移送时间"], Ty::Date, false),
-    f(
+    TRANSFER_DATE => f("transfer_date", "移送日期", &["移送时间"], Ty::Date, false),
+    CRIMINAL => f(
         "criminal_filed",
         "是否刑事立案",
         &["刑事立案"],
         Ty::YesNo,
         false,
     ),
-    f("persons", "涉案人数", &["涉案人员数"], Ty::Count, false),
-    f(
+    PERSONS => f("persons", "涉案人数", &["涉案人员数"], Ty::Count, false),
+    SITE_CLOSED => f(
         "site_closed",
         "是否取缔关闭",
         &["取缔关闭"],
         Ty::YesNo,
         false,
     ),
-    f("power_cut", "是否断电", &["断电"], Ty::YesNo, false),
-    f(
+    POWER_CUT => f("power_cut", "是否断电", &["断电"], Ty::YesNo, false),
+    VESSELS => f(
         "vessels_seized",
         "扣押船舶(艘)",
         &["扣押船舶"],
         Ty::Count,
         false,
     ),
-    f(
+    EQUIPMENT => f(
         "equipment_seized",
         "扣押设备(台)",
         &["扣押设备"],
         Ty::Count,
         false,
     ),
-    f("referred_by", "来文单位", &["通报单位"], Ty::Unit, false),
-    f(
+    REFERRED_BY => f("referred_by", "来文单位", &["通报单位"], Ty::Unit, false),
+    PARTY => f(
         "party",
         "当事人",
         &["当事人姓名", "当事人名称"],
         Ty::Text,
         false,
     ),
-    f(
+    PARTY_ID => f(
         "party_id",
         "当事人证件号",
         &["身份证号", "证件号码", "证件号", "身份证号码"],
         Ty::Text,
         false,
     ),
-    f(
+    SUMMARY => f(
         "summary",
         "简要案情",
         &["案情摘要", "备注", "案情"],
         Ty::Text,
         false,
     ),
-];
+}
 
 pub const REFERRAL_FIELDS: &[FieldSpec] = &[
     f("ref_id", "函告编号", &["编号", "函号"], Ty::Text, true),

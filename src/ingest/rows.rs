@@ -614,37 +614,8 @@ impl<'a, 'r> Row<'a, 'r> {
     }
 }
 
-// Field indices into the spec tables (kept in step by the tests below).
-mod c {
-    pub const CASE_ID: usize = 0;
-    pub const UNIT: usize = 1;
-    pub const REGION: usize = 2;
-    pub const TOWNSHIP: usize = 3;
-    pub const SITE: usize = 4;
-    pub const LON: usize = 5;
-    pub const LAT: usize = 6;
-    pub const FOUND: usize = 7;
-    pub const SOURCE: usize = 8;
-    pub const VTYPE: usize = 9;
-    pub const FILED: usize = 10;
-    pub const CLOSED: usize = 11;
-    pub const STATUS: usize = 12;
-    pub const FINE: usize = 13;
-    pub const CONFISCATED: usize = 14;
-    pub const VOLUME: usize = 15;
-    pub const TRANSFERRED: usize = 16;
-    pub const TRANSFER_DATE: usize = 17;
-    pub const CRIMINAL: usize = 18;
-    pub const PERSONS: usize = 19;
-    pub const SITE_CLOSED: usize = 20;
-    pub const POWER_CUT: usize = 21;
-    pub const VESSELS: usize = 22;
-    pub const EQUIPMENT: usize = 23;
-    pub const REFERRED_BY: usize = 24;
-    pub const PARTY: usize = 25;
-    pub const PARTY_ID: usize = 26;
-    pub const SUMMARY: usize = 27;
-}
+// Case column indices, declared with the columns in `headers`.
+use super::headers::col as c;
 
 /// A case row. The unit comes from the row's 填报单位, else from the file name.
 pub fn case(row: &Row) -> Result<Case, RowError> {
@@ -882,6 +853,7 @@ mod tests {
     #[test]
     fn case_field_indices_match_spec() {
         let ids: Vec<_> = CASE_FIELDS.iter().map(|f| f.id).collect();
+        assert_eq!(ids.len(), c::COUNT);
         assert_eq!(ids[c::CASE_ID], "case_id");
         assert_eq!(ids[c::UNIT], "unit");
         assert_eq!(ids[c::REGION], "region");

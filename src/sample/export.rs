@@ -61,38 +61,38 @@ impl Gen {
         let transferred = c.transferred && filed.is_some() && t_event <= end;
         let ud = &UNITS[c.unit];
         let rd = &REGIONS[c.region];
-        vals[F_CASE_ID].push_str(&c.id);
-        vals[F_UNIT].push_str(match recipe.unit_form {
+        vals[col::CASE_ID].push_str(&c.id);
+        vals[col::UNIT].push_str(match recipe.unit_form {
             UnitForm::Canonical | UnitForm::FileName => ud.name,
             UnitForm::Old => ud.old_name,
             UnitForm::Full => ud.full_name,
         });
-        vals[F_REGION].push_str(if recipe.region_short {
+        vals[col::REGION].push_str(if recipe.region_short {
             rd.short
         } else {
             rd.name
         });
         if let Some(t) = c.township {
-            vals[F_TOWNSHIP].push_str(rd.townships[t]);
+            vals[col::TOWNSHIP].push_str(rd.townships[t]);
         }
-        vals[F_SITE].push_str(&c.site);
+        vals[col::SITE].push_str(&c.site);
         if let Some((lon, lat)) = c.coord {
-            push_fixed(&mut vals[F_LON], lon, 6, 6);
-            push_fixed(&mut vals[F_LAT], lat, 6, 6);
+            push_fixed(&mut vals[col::LON], lon, 6, 6);
+            push_fixed(&mut vals[col::LAT], lat, 6, 6);
         }
         let ds = recipe.dates;
-        self.fmt_date(&mut vals[F_FOUND], ds, c.found);
+        self.fmt_date(&mut vals[col::FOUND], ds, c.found);
         let (src, vt) = (SOURCES[c.source], TYPES[c.vtype]);
         let alias = recipe.name_aliases && self.frng.gen_bool(0.4);
-        vals[F_SOURCE].push_str(if alias { src.1 } else { src.0 });
-        vals[F_VTYPE].push_str(if alias { vt.1 } else { vt.0 });
+        vals[col::SOURCE].push_str(if alias { src.1 } else { src.0 });
+        vals[col::VTYPE].push_str(if alias { vt.1 } else { vt.0 });
         if let Some(f) = filed {
-            self.fmt_date(&mut vals[F_FILED], ds, f);
+            self.fmt_date(&mut vals[col::FILED], ds, f);
         }
         if let Some(d) = closed {
-            self.fmt_date(&mut vals[F_CLOSED], ds, d);
+            self.fmt_date(&mut vals[col::CLOSED], ds, d);
         }
-        vals[F_STATUS].push_str(if closed.is_some() {
+        vals[col::STATUS].push_str(if closed.is_some() {
             "已结案"
         } else if filed.is_some() {
             "办理中"
@@ -108,7 +108,7 @@ impl Gen {
             0
         };
         if fine > 0 {
-            let v = &mut vals[F_FINE];
+            let v = &mut vals[col::FINE];
             match recipe.money {
                 Money::Plain => push_trimmed(v, fine, 0),
                 Money::Grouped => push_grouped_cents(v, fine * 100),
@@ -124,7 +124,7 @@ impl Gen {
             }
         }
         if conf > 0 {
-            let v = &mut vals[F_CONFISCATED];
+            let v = &mut vals[col::CONFISCATED];
             match recipe.money {
                 Money::Plain => push_fixed(v, conf, 2, 2),
                 Money::Grouped => push_grouped_cents(v, conf),
@@ -136,7 +136,7 @@ impl Gen {
             }
         }
         if c.volume_dt > 0 {
-            push_fixed(&mut vals[F_VOLUME], c.volume_dt, 1, 1);
+            push_fixed(&mut vals[col::VOLUME], c.volume_dt, 1, 1);
         }
         let yn = |b: bool| -> &'static str {
             match (recipe.yes_no, b) {
@@ -152,27 +152,27 @@ impl Gen {
                 (YesNo::English, false) => "no",
             }
         };
-        vals[F_TRANSFERRED].push_str(yn(transferred));
+        vals[col::TRANSFERRED].push_str(yn(transferred));
         if transferred {
             if let Some(t) = c.transfer {
-                self.fmt_date(&mut vals[F_TRANSFER_DATE], ds, t);
+                self.fmt_date(&mut vals[col::TRANSFER_DATE], ds, t);
             }
         }
-        vals[F_CRIMINAL].push_str(yn(transferred && c.criminal));
-        let _ = write!(vals[F_PERSONS], "{}", c.persons);
-        vals[F_SITE_CLOSED].push_str(yn(c.site_closed));
-        vals[F_POWER_CUT].push_str(yn(c.power_cut));
-        let _ = write!(vals[F_VESSELS], "{}", c.vessels);
-        let _ = write!(vals[F_EQUIPMENT], "{}", c.equipment);
+        vals[col::CRIMINAL].push_str(yn(transferred && c.criminal));
+        let _ = write!(vals[col::PERSONS], "{}", c.persons);
+        vals[col::SITE_CLOSED].push_str(yn(c.site_closed));
+        vals[col::POWER_CUT].push_str(yn(c.power_cut));
+        let _ = write!(vals[col::VESSELS], "{}", c.vessels);
+        let _ = write!(vals[col::EQUIPMENT], "{}", c.equipment);
         if let Some(o) = c.referred_by {
-            vals[F_REFERRED_BY].push_str(match recipe.unit_form {
+            vals[col::REFERRED_BY].push_str(match recipe.unit_form {
                 UnitForm::Full => UNITS[o].full_name,
                 _ => UNITS[o].name,
             });
         }
-        vals[F_PARTY].push_str(&c.party);
-        vals[F_PARTY_ID].push_str(&c.party_id);
-        vals[F_SUMMARY].push_str(&c.summary);
+        vals[col::PARTY].push_str(&c.party);
+        vals[col::PARTY_ID].push_str(&c.party_id);
+        vals[col::SUMMARY].push_str(&c.summary);
         self.vals = vals;
     }
 
@@ -185,7 +185,7 @@ impl Gen {
             String::new()
         };
         let vals = &self.vals;
-        let mut cells: Vec<&str> = Vec::with_capacity(NFIELDS + 2);
+        let mut cells: Vec<&str> = Vec::with_capacity(col::COUNT + 2);
         if f.recipe.seq_col {
             cells.push(&seq);
         }

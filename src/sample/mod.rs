@@ -218,10 +218,10 @@ pub fn generate(opts: &Options) -> Result<Report> {
                 Some(kind) => Out::create_book(&opts.out, rel, kind)?,
                 None => Out::create(&opts.out, rel, recipe.enc, recipe.delim, recipe.crlf)?,
             };
-            let mut cols: Vec<usize> = (0..NFIELDS)
+            let mut cols: Vec<usize> = (0..col::COUNT)
                 .filter(|&f| {
-                    !((f == F_UNIT && recipe.unit_form == UnitForm::FileName)
-                        || (f == F_STATUS && !recipe.status_col))
+                    !((f == col::UNIT && recipe.unit_form == UnitForm::FileName)
+                        || (f == col::STATUS && !recipe.status_col))
                 })
                 .collect();
             if recipe.shuffle {
@@ -276,7 +276,7 @@ pub fn generate(opts: &Options) -> Result<Report> {
         case_rows: 0,
         cases: 0,
         planted: BTreeMap::new(),
-        vals: vec![String::new(); NFIELDS],
+        vals: vec![String::new(); col::COUNT],
         excel_epoch,
     };
 
@@ -496,8 +496,8 @@ fn write_case_header(f: &mut CaseFile) -> Result<()> {
             }
         };
         let h = match (r.money, i) {
-            (Money::WanHeader, F_FINE) => "罚款金额(万元)".to_string(),
-            (Money::WanHeader, F_CONFISCATED) => "没收金额（万元）".to_string(),
+            (Money::WanHeader, col::FINE) => "罚款金额(万元)".to_string(),
+            (Money::WanHeader, col::CONFISCATED) => "没收金额（万元）".to_string(),
             _ => h,
         };
         cells.push(h);
@@ -510,40 +510,6 @@ mod tests {
     use super::*;
     use crate::config::names::Resolver;
     use crate::config::Config;
-
-    #[test]
-    fn field_indices_match_spec() {
-        let ids: Vec<&str> = CASE_FIELDS.iter().map(|f| f.id).collect();
-        assert_eq!(ids.len(), NFIELDS);
-        assert_eq!(ids[F_CASE_ID], "case_id");
-        assert_eq!(ids[F_UNIT], "unit");
-        assert_eq!(ids[F_REGION], "region");
-        assert_eq!(ids[F_TOWNSHIP], "township");
-        assert_eq!(ids[F_SITE], "site");
-        assert_eq!(ids[F_LON], "lon");
-        assert_eq!(ids[F_LAT], "lat");
-        assert_eq!(ids[F_FOUND], "found_date");
-        assert_eq!(ids[F_SOURCE], "source");
-        assert_eq!(ids[F_VTYPE], "violation_type");
-        assert_eq!(ids[F_FILED], "filed_date");
-        assert_eq!(ids[F_CLOSED], "closed_date");
-        assert_eq!(ids[F_STATUS], "status");
-        assert_eq!(ids[F_FINE], "fine_yuan");
-        assert_eq!(ids[F_CONFISCATED], "confiscated_yuan");
-        assert_eq!(ids[F_VOLUME], "volume_t");
-        assert_eq!(ids[F_TRANSFERRED], "transferred");
-        assert_eq!(ids[F_TRANSFER_DATE], "transfer_date");
-        assert_eq!(ids[F_CRIMINAL], "criminal_filed");
-        assert_eq!(ids[F_PERSONS], "persons");
-        assert_eq!(ids[F_SITE_CLOSED], "site_closed");
-        assert_eq!(ids[F_POWER_CUT], "power_cut");
-        assert_eq!(ids[F_VESSELS], "vessels_seized");
-        assert_eq!(ids[F_EQUIPMENT], "equipment_seized");
-        assert_eq!(ids[F_REFERRED_BY], "referred_by");
-        assert_eq!(ids[F_PARTY], "party");
-        assert_eq!(ids[F_PARTY_ID], "party_id");
-        assert_eq!(ids[F_SUMMARY], "summary");
-    }
 
     #[test]
     fn names_resolve_through_the_default_config() {

@@ -110,60 +110,60 @@ pub(super) fn plant_rejects(g: &mut Gen, qi: usize) -> Result<()> {
         let v = &mut g.vals;
         match code {
             "bad_date" => {
-                v[F_FOUND].clear();
+                v[col::FOUND].clear();
                 if k % 2 == 0 {
-                    let _ = write!(v[F_FOUND], "{year}-02-30");
+                    let _ = write!(v[col::FOUND], "{year}-02-30");
                 } else {
-                    v[F_FOUND].push_str("7月3日");
+                    v[col::FOUND].push_str("7月3日");
                 }
             }
             "date_after_period" => {
-                for f in [F_FOUND, F_FILED, F_CLOSED, F_TRANSFER_DATE] {
+                for f in [col::FOUND, col::FILED, col::CLOSED, col::TRANSFER_DATE] {
                     v[f].clear();
                 }
                 let mut s = String::new();
                 g.fmt_date(&mut s, recipe.dates, qe + 3 + (k as Day % 20));
-                g.vals[F_FOUND] = s;
-                g.vals[F_TRANSFERRED].clear();
-                g.vals[F_CRIMINAL].clear();
+                g.vals[col::FOUND] = s;
+                g.vals[col::TRANSFERRED].clear();
+                g.vals[col::CRIMINAL].clear();
             }
             "date_order" => {
-                for f in [F_FOUND, F_FILED, F_CLOSED, F_TRANSFER_DATE] {
+                for f in [col::FOUND, col::FILED, col::CLOSED, col::TRANSFER_DATE] {
                     v[f].clear();
                 }
                 let found = (qs + 10).max(d);
                 let mut s = String::new();
                 g.fmt_date(&mut s, recipe.dates, found);
-                g.vals[F_FOUND] = s;
+                g.vals[col::FOUND] = s;
                 let mut s = String::new();
                 g.fmt_date(&mut s, recipe.dates, found - 5);
-                g.vals[F_FILED] = s;
-                g.vals[F_TRANSFERRED].clear();
-                g.vals[F_CRIMINAL].clear();
+                g.vals[col::FILED] = s;
+                g.vals[col::TRANSFERRED].clear();
+                g.vals[col::CRIMINAL].clear();
             }
             "unknown_region" => {
-                v[F_REGION].clear();
-                v[F_REGION].push_str(if k % 2 == 0 { "瑞按市" } else { "乐请市" });
+                v[col::REGION].clear();
+                v[col::REGION].push_str(if k % 2 == 0 { "瑞按市" } else { "乐请市" });
             }
             "unknown_violation_type" => {
-                v[F_VTYPE].clear();
-                v[F_VTYPE].push_str(if k % 2 == 0 {
+                v[col::VTYPE].clear();
+                v[col::VTYPE].push_str(if k % 2 == 0 {
                     "盗采稀土"
                 } else {
                     "非法采煤"
                 });
             }
             "negative_number" => {
-                v[F_FINE].clear();
-                v[F_FINE].push_str(if recipe.money == Money::WanHeader {
+                v[col::FINE].clear();
+                v[col::FINE].push_str(if recipe.money == Money::WanHeader {
                     "-0.05"
                 } else {
                     "-500"
                 });
             }
             "bad_yes_no" => {
-                v[F_SITE_CLOSED].clear();
-                v[F_SITE_CLOSED].push_str(if k % 2 == 0 { "待定" } else { "不详" });
+                v[col::SITE_CLOSED].clear();
+                v[col::SITE_CLOSED].push_str(if k % 2 == 0 { "待定" } else { "不详" });
             }
             "field_count" => extra = Some("见附件"),
             _ => {}

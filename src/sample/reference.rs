@@ -430,39 +430,11 @@ pub(super) const SITES_PER_TOWNSHIP: usize = 400;
 /// Sites per township kept for planted recurrences (never used by ordinary cases).
 pub(super) const RESERVED_SITES: usize = 16;
 
-// Case field indices (CASE_FIELDS order; checked by a test).
-pub(super) const F_CASE_ID: usize = 0;
-pub(super) const F_UNIT: usize = 1;
-pub(super) const F_REGION: usize = 2;
-pub(super) const F_TOWNSHIP: usize = 3;
-pub(super) const F_SITE: usize = 4;
-pub(super) const F_LON: usize = 5;
-pub(super) const F_LAT: usize = 6;
-pub(super) const F_FOUND: usize = 7;
-pub(super) const F_SOURCE: usize = 8;
-pub(super) const F_VTYPE: usize = 9;
-pub(super) const F_FILED: usize = 10;
-pub(super) const F_CLOSED: usize = 11;
-pub(super) const F_STATUS: usize = 12;
-pub(super) const F_FINE: usize = 13;
-pub(super) const F_CONFISCATED: usize = 14;
-pub(super) const F_VOLUME: usize = 15;
-pub(super) const F_TRANSFERRED: usize = 16;
-pub(super) const F_TRANSFER_DATE: usize = 17;
-pub(super) const F_CRIMINAL: usize = 18;
-pub(super) const F_PERSONS: usize = 19;
-pub(super) const F_SITE_CLOSED: usize = 20;
-pub(super) const F_POWER_CUT: usize = 21;
-pub(super) const F_VESSELS: usize = 22;
-pub(super) const F_EQUIPMENT: usize = 23;
-pub(super) const F_REFERRED_BY: usize = 24;
-pub(super) const F_PARTY: usize = 25;
-pub(super) const F_PARTY_ID: usize = 26;
-pub(super) const F_SUMMARY: usize = 27;
-pub(super) const NFIELDS: usize = 28;
+// Case column indices, declared with the columns in `ingest::headers`.
+pub(super) use crate::ingest::headers::col;
 
 /// Header aliases a recipe may use, per case field.
-pub(super) const ALIAS_HEADERS: [&str; NFIELDS] = [
+pub(super) const ALIAS_HEADERS: [&str; col::COUNT] = [
     "案号",
     "执法部门",
     "县(市、区)",
