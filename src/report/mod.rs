@@ -117,6 +117,8 @@ pub struct ScoreDetail {
     pub name: String,
     pub score: String,
     pub rank: u32,
+    /// 第3名, or 并列第3名 when another shares the rank.
+    pub rank_text: String,
     pub grade: String,
     pub indicators: Vec<IndicatorLine>,
     pub deductions: Vec<DeductionLine>,
@@ -136,7 +138,12 @@ pub struct AssessmentDoc {
     pub units: Vec<ScoreRow>,
     pub regions: Vec<ScoreRow>,
     pub accountability: Vec<AccountabilityEntry>,
+    /// Units then regions, each in configuration order.
     pub details: Vec<ScoreDetail>,
+    /// The units' details, by rank (ties in configuration order).
+    pub unit_details: Vec<ScoreDetail>,
+    /// The regions' details, by rank (ties in configuration order).
+    pub region_details: Vec<ScoreDetail>,
     pub rubric: Vec<String>,
     /// One sentence per indicator without data (SPEC §3: 无数据, the other
     /// indicators scaled to the full weight), for the 考核办法 section.
@@ -176,7 +183,8 @@ fn score_rows(list: &[Scored]) -> Vec<ScoreRow> {
         .collect()
 }
 
-fn detail(kind: &'static str, s: &Scored) -> ScoreDetail {
+fn detail(kind: &'static str, s: &Scored, all: &[Scored]) -> ScoreDetail {
+    let tied = all.iter().any(|o| o.name != s.name && o.rank == s.rank);
     let mut sum = format::num(s.indicator_points);
     if s.deduction_points > 0.0 {
         sum.push_str(&format!(" − {}", format::num(s.deduction_points)));
@@ -206,6 +214,7 @@ fn detail(kind: &'static str, s: &Scored) -> ScoreDetail {
         name: s.name.clone(),
         score: format!("{:.1}", s.score),
         rank: s.rank,
+        rank_text: briefing::rank_text(s.rank, tied),
         grade: s.grade.clone(),
         indicators: s
             .indicators
@@ -323,11 +332,10 @@ fn grade_summary(cfg: &Config, list: &[Scored], who: &str) -> String {
         })
         .filter(|(_, n)| *n > 0)
         .map(|(g, n)| {
-            let names: Vec<&str> = list
-                .iter()
-                .filter(|s| s.grade == g)
-                .map(|s| s.name.as_str())
-                .collect();
+            // In score order (rank; ties in configuration order).
+            let mut of_grade: Vec<&Scored> = list.iter().filter(|s| s.grade == g).collect();
+            of_grade.sort_by_key(|s| s.rank);
+            let names: Vec<&str> = of_grade.iter().map(|s| s.name.as_str()).collect();
             format!("{g}{n}个（{}）", names.join("、"))
         })
         .collect();
@@ -352,8 +360,24 @@ impl AssessmentDoc {
         if !r.is_empty() {
             summary.push(r);
         }
-        let mut details: Vec<ScoreDetail> = a.units.iter().map(|s| detail("成员单位", s)).collect();
-        details.extend(a.regions.iter().map(|s| detail("县（市、区）", s)));
+        let mut details: Vec<ScoreDetail> = a
+            .units
+            .iter()
+            .map(|s| detail("成员单位", s, &a.units))
+            .collect();
+        details.extend(
+            a.regions
+                .iter()
+                .map(|s| detail("县（市、区）", s, &a.regions)),
+        );
+        let by_rank = |kind: &str| {
+            let mut v: Vec<ScoreDetail> =
+                details.iter().filter(|d| d.kind == kind).cloned().collect();
+            v.sort_by_key(|d| d.rank); // stable: ties stay in configuration order
+            v
+        };
+        let unit_details = by_rank("成员单位");
+        let region_details = by_rank("县（市、区）");
         AssessmentDoc {
             masthead,
             intro,
@@ -362,6 +386,8 @@ impl AssessmentDoc {
             regions: score_rows(&a.regions),
             accountability: a.accountability.clone(),
             details,
+            unit_details,
+            region_details,
             rubric: rubric_lines(cfg),
             no_data: a
                 .no_data
