@@ -118,6 +118,23 @@ impl BriefingText {
             .collect()
     }
 
+    /// 文号 given to more than one document (the briefing and the regions'
+    /// reports must not share one).
+    pub fn shared_numbers(&self) -> Vec<String> {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let all = self
+            .doc_number
+            .iter()
+            .chain(self.regions.values().filter_map(|r| r.doc_number.as_ref()));
+        for n in all {
+            *seen.entry(n.trim()).or_default() += 1;
+        }
+        seen.into_iter()
+            .filter(|(k, n)| *n > 1 && !k.is_empty())
+            .map(|(k, _)| k.to_string())
+            .collect()
+    }
+
     /// The words of one region's report in a city run: its own table only.
     fn for_region(&self, cfg: &Config, name: &str) -> BriefingText {
         match self.region(cfg, name) {
@@ -1002,6 +1019,8 @@ fn units_text(a: &Analysis, voice: &Voice) -> Vec<String> {
             s.push_str(&format!("，已回复{}件", r.replied));
             if r.replied_on_time > 0 {
                 s.push_str(&format!("，其中按期回复{}件", r.replied_on_time));
+            } else if r.replied == 1 {
+                s.push_str("，未按期回复");
             } else {
                 s.push_str("，均未按期回复");
             }
@@ -1655,6 +1674,11 @@ impl BriefingDoc {
                     "警告：briefing.toml 中的 [regions.\"{k}\"] 不是配置中的县（市、区），已忽略 / warning: [regions.\"{k}\"] in briefing.toml names no configured region; ignored"
                 );
             }
+            for n in text.shared_numbers() {
+                eprintln!(
+                    "警告：briefing.toml 中的文号“{n}”用于多个文件，每个文件应有自己的文号 / warning: document number “{n}” in briefing.toml is given to more than one document"
+                );
+            }
         }
         let voice = Voice { cfg, scoped };
         let (area_label, area_rows, area_key) = if scoped {
@@ -1779,6 +1803,22 @@ mod tests {
         assert_eq!(top_with_ties(&v[..2], 3, |x| *x), &[5, 4]);
         assert_eq!(rank_text(3, true), "并列第3名");
         assert_eq!(rank_text(1, false), "第1名");
+    }
+
+    #[test]
+    fn region_tables_by_name_or_alias() {
+        let cfg = Config::embedded();
+        let t: BriefingText = toml::from_str(
+            "doc_number = \"甲〔2026〕1号\"\n[regions.\"瑞安\"]\ndoc_number = \"甲〔2026〕1号\"\n[regions.\"瑞按市\"]\nforeword = \"x\"\n",
+        )
+        .unwrap();
+        assert!(t.region(&cfg, "瑞安市").is_some());
+        assert!(t.region(&cfg, "乐清市").is_none());
+        assert_eq!(t.unknown_regions(&cfg), vec!["瑞按市".to_string()]);
+        assert_eq!(t.shared_numbers(), vec!["甲〔2026〕1号".to_string()]);
+        let own = t.for_region(&cfg, "瑞安市");
+        assert_eq!(own.doc_number.as_deref(), Some("甲〔2026〕1号"));
+        assert!(t.for_region(&cfg, "乐清市").doc_number.is_none());
     }
 
     #[test]
