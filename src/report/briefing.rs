@@ -350,13 +350,7 @@ impl Voice<'_> {
         if self.scoped {
             return format!("{key}部门");
         }
-        self.cfg
-            .units
-            .iter()
-            .find(|u| u.name == key)
-            .and_then(|u| u.full_name.clone())
-            .filter(|f| !f.trim().is_empty())
-            .unwrap_or_else(|| key.to_string())
+        super::unit_display(self.cfg, key)
     }
 
     fn unit_id(&self, id: u16) -> String {
@@ -657,6 +651,9 @@ const FIG_HEAD: [&str; 9] = [
     "超期",
 ];
 
+/// Under a group table: what its 超期 column counts.
+pub const GROUP_OVERDUE_NOTE: &str = "超期含季末在办超期案件和本季度超期结案案件。";
+
 /// Under a table of money in 万元 whose 合计 (from exact values) is not
 /// the sum of its rounded rows.
 pub const ROUNDING_NOTE: &str = "因四舍五入，合计数与分项之和略有差异。";
@@ -750,7 +747,8 @@ fn group_table(caption: &str, key: &str, rows: &[GroupRow], with_total: Option<&
             row(g.key.clone(), cells)
         })
         .collect();
-    let mut notes = Vec::new();
+    // 超期 here is SPEC's figure: both parts that 表1 shows apart.
+    let mut notes = vec![GROUP_OVERDUE_NOTE.to_string()];
     if let Some(t) = with_total {
         let mut cells = figure_cells(t);
         cells.push(String::new());

@@ -115,6 +115,9 @@ pub struct AdjustmentLine {
 pub struct ScoreDetail {
     pub kind: &'static str,
     pub name: String,
+    /// The name as prose writes it: a unit by its 规范简称 (市林业局, the
+    /// configuration's `full_name`), a region by its name.
+    pub display_name: String,
     pub score: String,
     pub rank: u32,
     /// 第3名, or 并列第3名 when another shares the rank.
@@ -183,7 +186,18 @@ fn score_rows(list: &[Scored]) -> Vec<ScoreRow> {
         .collect()
 }
 
-fn detail(kind: &'static str, s: &Scored, all: &[Scored]) -> ScoreDetail {
+/// A unit's name as prose writes it: its 规范简称 (`full_name` in the
+/// configuration, e.g. 市林业局), else its short name; other names as they are.
+pub fn unit_display(cfg: &Config, name: &str) -> String {
+    cfg.units
+        .iter()
+        .find(|u| u.name == name)
+        .and_then(|u| u.full_name.clone())
+        .filter(|f| !f.trim().is_empty())
+        .unwrap_or_else(|| name.to_string())
+}
+
+fn detail(cfg: &Config, kind: &'static str, s: &Scored, all: &[Scored]) -> ScoreDetail {
     let tied = all.iter().any(|o| o.name != s.name && o.rank == s.rank);
     let mut sum = format::num(s.indicator_points);
     if s.deduction_points > 0.0 {
@@ -212,6 +226,11 @@ fn detail(kind: &'static str, s: &Scored, all: &[Scored]) -> ScoreDetail {
         table: doc::Table::default(),
         kind,
         name: s.name.clone(),
+        display_name: if kind == "成员单位" {
+            unit_display(cfg, &s.name)
+        } else {
+            s.name.clone()
+        },
         score: format!("{:.1}", s.score),
         rank: s.rank,
         rank_text: briefing::rank_text(s.rank, tied),
@@ -319,7 +338,7 @@ fn detail_table(d: &ScoreDetail) -> doc::Table {
     t
 }
 
-fn grade_summary(cfg: &Config, list: &[Scored], who: &str) -> String {
+fn grade_summary(cfg: &Config, list: &[Scored], who: &str, units: bool) -> String {
     let mut bands: Vec<&crate::config::Grade> = cfg.assessment.grades.iter().collect();
     bands.sort_by(|a, b| b.min.total_cmp(&a.min));
     let parts: Vec<String> = bands
@@ -335,7 +354,16 @@ fn grade_summary(cfg: &Config, list: &[Scored], who: &str) -> String {
             // In score order (rank; ties in configuration order).
             let mut of_grade: Vec<&Scored> = list.iter().filter(|s| s.grade == g).collect();
             of_grade.sort_by_key(|s| s.rank);
-            let names: Vec<&str> = of_grade.iter().map(|s| s.name.as_str()).collect();
+            let names: Vec<String> = of_grade
+                .iter()
+                .map(|s| {
+                    if units {
+                        unit_display(cfg, &s.name)
+                    } else {
+                        s.name.clone()
+                    }
+                })
+                .collect();
             format!("{g}{n}个（{}）", names.join("、"))
         })
         .collect();
@@ -352,23 +380,23 @@ impl AssessmentDoc {
             masthead.quarter
         );
         let mut summary = Vec::new();
-        let u = grade_summary(cfg, &a.units, "成员单位");
+        let u = grade_summary(cfg, &a.units, "成员单位", true);
         if !u.is_empty() {
             summary.push(u);
         }
-        let r = grade_summary(cfg, &a.regions, "县（市、区）");
+        let r = grade_summary(cfg, &a.regions, "县（市、区）", false);
         if !r.is_empty() {
             summary.push(r);
         }
         let mut details: Vec<ScoreDetail> = a
             .units
             .iter()
-            .map(|s| detail("成员单位", s, &a.units))
+            .map(|s| detail(cfg, "成员单位", s, &a.units))
             .collect();
         details.extend(
             a.regions
                 .iter()
-                .map(|s| detail("县（市、区）", s, &a.regions)),
+                .map(|s| detail(cfg, "县（市、区）", s, &a.regions)),
         );
         let by_rank = |kind: &str| {
             let mut v: Vec<ScoreDetail> =
