@@ -333,7 +333,48 @@ fn many_cases_split_overdue_and_name_ties() {
     {
         assert!(l.contains(cap), "{i}: {cap}\n{l}");
     }
-    // The assessment: ties as 并列, headings without a skipped level.
+    // The assessment: ties as 并列.
     let a = text_of(&read(&q.join("assessment.html")));
     assert!(a.contains("并列第"), "{a}");
+    // Every document: headings without a skipped level, tables numbered
+    // 表1, 表2 … without a gap (afresh in each attachment).
+    let mut docs = vec![q.join("briefing.html"), q.join("assessment.html")];
+    for e in std::fs::read_dir(q.join("regions")).unwrap() {
+        docs.push(e.unwrap().path());
+    }
+    for p in docs {
+        outline_is_whole(&p.display().to_string(), &read(&p));
+    }
+}
+
+/// Heading levels (h1 = title or attachment) never skip one, and the
+/// captions 表N count 1, 2, 3 … from each h1.
+fn outline_is_whole(name: &str, html: &str) {
+    let mut prev = 0u32;
+    let mut table = 0u32;
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let b = rest.as_bytes();
+        if b.len() > 1 && b[0] == b'h' && (b'1'..=b'6').contains(&b[1]) {
+            let level = (b[1] - b'0') as u32;
+            if level == 1 {
+                table = 0;
+            } else {
+                assert!(level <= prev + 1, "{name}: h{level} after h{prev}");
+            }
+            prev = level;
+        } else if rest.starts_with("caption>表") {
+            let num: String = rest["caption>表".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            table += 1;
+            assert_eq!(
+                num,
+                table.to_string(),
+                "{name}: 表{num} where 表{table} is due"
+            );
+        }
+    }
 }
