@@ -364,11 +364,8 @@ fn outline_is_whole(name: &str, html: &str) {
                 assert!(level <= prev + 1, "{name}: h{level} after h{prev}");
             }
             prev = level;
-        } else if rest.starts_with("caption>表") {
-            let num: String = rest["caption>表".len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_digit())
-                .collect();
+        } else if let Some(after) = rest.strip_prefix("caption>表") {
+            let num: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
             table += 1;
             assert_eq!(
                 num,
