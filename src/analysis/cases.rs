@@ -208,6 +208,10 @@ fn figure_expr(f: &str, p: Period, closing_days: i64) -> Expr {
             let closed_late = within("closed", p).and((col("closed") - col("filed")).gt(lit(n)));
             ind(open_old) + ind(closed_late)
         }
+        "overdue_open" => ind(open_at_end(e).and((lit(e) - col("filed")).gt(lit(n)))),
+        "overdue_closed_late" => {
+            ind(within("closed", p).and((col("closed") - col("filed")).gt(lit(n))))
+        }
         _ => lit(0i64),
     }
 }

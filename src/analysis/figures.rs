@@ -104,10 +104,16 @@ figures! {
     persons: u64 => "涉案人数",
     open_at_end: u64 => "期末在办",
     overdue: u64 => "超期",
+    // The two parts of 超期 (SPEC §2): open at the period end more than the
+    // closing days after filing, and closed in the period late. Their sum
+    // is `overdue`; prose and 表1 say them apart (a case closed late is not
+    // 在办).
+    overdue_open: u64 => "期末在办超期",
+    overdue_closed_late: u64 => "超期结案",
 }
 
 /// Number of figures.
-pub const N_FIGURES: usize = 15;
+pub const N_FIGURES: usize = 17;
 
 /// Round half away from zero (四舍五入) to `decimals` places. A value that
 /// is within floating-point noise of a half is treated as the half. The
@@ -183,5 +189,7 @@ mod tests {
         assert_eq!(f.values(), v);
         assert_eq!(FIGURES.len(), N_FIGURES);
         assert_eq!(FIGURES[14].0, "overdue");
+        assert_eq!(FIGURES[15].0, "overdue_open");
+        assert_eq!(FIGURES[16].0, "overdue_closed_late");
     }
 }

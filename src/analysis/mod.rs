@@ -161,7 +161,9 @@ pub struct Analysis {
     /// Every configured source, configuration order.
     pub by_source: Vec<SourceRow>,
     pub region_type: CrossTable,
-    /// The last (up to) eight quarters up to the report quarter that have data.
+    /// The last (up to) eight quarters up to the report quarter that have
+    /// data, from the first quarter folder on (earlier quarters hold only
+    /// re-exported cases).
     pub trend: Vec<TrendPoint>,
     pub referrals: Referrals,
     pub patrols: Patrols,
@@ -382,14 +384,21 @@ pub fn analyse_with(
     }
 
     // Trend: quarter folders and quarters with any found/filed/closed, up to
-    // the report quarter; the last eight.
+    // the report quarter; the last eight. A quarter before the first quarter
+    // folder holds only cases re-exported later (found then, reported
+    // afterwards): its counts are not that quarter's figures, so it is left
+    // out (issue 18 §6).
     let pq = cells.per_quarter(sc);
     let qn = cases::qnum(quarter);
+    let first = ds.quarters.first().map(|q| cases::qnum(*q));
     let mut have: BTreeSet<i32> = ds.quarters.iter().map(|q| cases::qnum(*q)).collect();
     for list in &pq {
         have.extend(list.iter().filter(|(_, n)| *n > 0).map(|(k, _)| *k));
     }
-    let chosen: Vec<i32> = have.into_iter().filter(|&k| k <= qn).collect();
+    let chosen: Vec<i32> = have
+        .into_iter()
+        .filter(|&k| k <= qn && first.is_some_and(|f| k >= f))
+        .collect();
     let chosen = &chosen[chosen.len().saturating_sub(8)..];
     let get = |list: &Vec<(i32, u64)>, k: i32| -> u64 {
         list.iter().find(|(q, _)| *q == k).map(|x| x.1).unwrap_or(0)

@@ -497,10 +497,41 @@ pub fn parse(text: &str, ctx: &Value) -> std::result::Result<Document, String> {
     doc.title = b.title.unwrap_or_default();
     doc.body = b.body;
     doc.attachments = b.attachments;
+    renumber_tables(&mut doc.body);
+    for a in &mut doc.attachments {
+        renumber_tables(&mut a.body);
+    }
     for s in [&mut doc.office, &mut doc.title] {
         *s = clean(s);
     }
     Ok(doc)
+}
+
+/// Number the tables of a body (or of one attachment) 表1, 表2 … in the
+/// order they appear: a caption `表N　…` gets its place in the document, so
+/// a table left out (no rows) or removed from a template leaves no gap.
+/// Captions without such a number are left as they are.
+fn renumber_tables(blocks: &mut [Block]) {
+    let mut n = 0;
+    for b in blocks {
+        if let Block::Table(t) = b {
+            if let Some(rest) = numbered_caption(&t.caption) {
+                n += 1;
+                t.caption = format!("表{n}{rest}");
+            }
+        }
+    }
+}
+
+/// The part after `表N` of a numbered caption (starting with a space).
+fn numbered_caption(c: &str) -> Option<&str> {
+    let r = c.strip_prefix('表')?;
+    let digits = r.bytes().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    let rest = &r[digits..];
+    (rest.starts_with('\u{3000}') || rest.starts_with(' ')).then_some(rest)
 }
 
 #[derive(Default)]
@@ -856,6 +887,30 @@ mod tests {
         assert_eq!(t.caption, "表1　得分");
         assert_eq!(t.columns[1], Column::NUM);
         assert_eq!(t.rows[0][1].text, "1.5");
+    }
+
+    #[test]
+    fn tables_are_numbered_without_gaps() {
+        let ctx = serde_json::json!({
+            "a": {"caption": "表1　甲", "rows": [[{"text": "1"}]]},
+            "b": {"caption": "表2　乙", "rows": []},
+            "c": {"caption": "表7　丙", "rows": [[{"text": "1"}]]},
+            "d": {"caption": "说明", "rows": [[{"text": "1"}]]},
+        });
+        let d = parse(
+            "# T\n\n```table a\n```\n\n```table b\n```\n\n```table c\n```\n\n```table d\n```\n",
+            &ctx,
+        )
+        .unwrap();
+        let caps: Vec<&str> = d
+            .body
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t.caption.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(caps, vec!["表1　甲", "表2　丙", "说明"]);
     }
 
     #[test]

@@ -115,8 +115,13 @@ pub struct AdjustmentLine {
 pub struct ScoreDetail {
     pub kind: &'static str,
     pub name: String,
+    /// The name as prose writes it: a unit by its 规范简称 (市林业局, the
+    /// configuration's `full_name`), a region by its name.
+    pub display_name: String,
     pub score: String,
     pub rank: u32,
+    /// 第3名, or 并列第3名 when another shares the rank.
+    pub rank_text: String,
     pub grade: String,
     pub indicators: Vec<IndicatorLine>,
     pub deductions: Vec<DeductionLine>,
@@ -136,7 +141,12 @@ pub struct AssessmentDoc {
     pub units: Vec<ScoreRow>,
     pub regions: Vec<ScoreRow>,
     pub accountability: Vec<AccountabilityEntry>,
+    /// Units then regions, each in configuration order.
     pub details: Vec<ScoreDetail>,
+    /// The units' details, by rank (ties in configuration order).
+    pub unit_details: Vec<ScoreDetail>,
+    /// The regions' details, by rank (ties in configuration order).
+    pub region_details: Vec<ScoreDetail>,
     pub rubric: Vec<String>,
     /// One sentence per indicator without data (SPEC §3: 无数据, the other
     /// indicators scaled to the full weight), for the 考核办法 section.
@@ -176,7 +186,19 @@ fn score_rows(list: &[Scored]) -> Vec<ScoreRow> {
         .collect()
 }
 
-fn detail(kind: &'static str, s: &Scored) -> ScoreDetail {
+/// A unit's name as prose writes it: its 规范简称 (`full_name` in the
+/// configuration, e.g. 市林业局), else its short name; other names as they are.
+pub fn unit_display(cfg: &Config, name: &str) -> String {
+    cfg.units
+        .iter()
+        .find(|u| u.name == name)
+        .and_then(|u| u.full_name.clone())
+        .filter(|f| !f.trim().is_empty())
+        .unwrap_or_else(|| name.to_string())
+}
+
+fn detail(cfg: &Config, kind: &'static str, s: &Scored, all: &[Scored]) -> ScoreDetail {
+    let tied = all.iter().any(|o| o.name != s.name && o.rank == s.rank);
     let mut sum = format::num(s.indicator_points);
     if s.deduction_points > 0.0 {
         sum.push_str(&format!(" − {}", format::num(s.deduction_points)));
@@ -204,8 +226,14 @@ fn detail(kind: &'static str, s: &Scored) -> ScoreDetail {
         table: doc::Table::default(),
         kind,
         name: s.name.clone(),
+        display_name: if kind == "成员单位" {
+            unit_display(cfg, &s.name)
+        } else {
+            s.name.clone()
+        },
         score: format!("{:.1}", s.score),
         rank: s.rank,
+        rank_text: briefing::rank_text(s.rank, tied),
         grade: s.grade.clone(),
         indicators: s
             .indicators
@@ -310,7 +338,7 @@ fn detail_table(d: &ScoreDetail) -> doc::Table {
     t
 }
 
-fn grade_summary(cfg: &Config, list: &[Scored], who: &str) -> String {
+fn grade_summary(cfg: &Config, list: &[Scored], who: &str, units: bool) -> String {
     let mut bands: Vec<&crate::config::Grade> = cfg.assessment.grades.iter().collect();
     bands.sort_by(|a, b| b.min.total_cmp(&a.min));
     let parts: Vec<String> = bands
@@ -323,10 +351,18 @@ fn grade_summary(cfg: &Config, list: &[Scored], who: &str) -> String {
         })
         .filter(|(_, n)| *n > 0)
         .map(|(g, n)| {
-            let names: Vec<&str> = list
+            // In score order (rank; ties in configuration order).
+            let mut of_grade: Vec<&Scored> = list.iter().filter(|s| s.grade == g).collect();
+            of_grade.sort_by_key(|s| s.rank);
+            let names: Vec<String> = of_grade
                 .iter()
-                .filter(|s| s.grade == g)
-                .map(|s| s.name.as_str())
+                .map(|s| {
+                    if units {
+                        unit_display(cfg, &s.name)
+                    } else {
+                        s.name.clone()
+                    }
+                })
                 .collect();
             format!("{g}{n}个（{}）", names.join("、"))
         })
@@ -344,16 +380,32 @@ impl AssessmentDoc {
             masthead.quarter
         );
         let mut summary = Vec::new();
-        let u = grade_summary(cfg, &a.units, "成员单位");
+        let u = grade_summary(cfg, &a.units, "成员单位", true);
         if !u.is_empty() {
             summary.push(u);
         }
-        let r = grade_summary(cfg, &a.regions, "县（市、区）");
+        let r = grade_summary(cfg, &a.regions, "县（市、区）", false);
         if !r.is_empty() {
             summary.push(r);
         }
-        let mut details: Vec<ScoreDetail> = a.units.iter().map(|s| detail("成员单位", s)).collect();
-        details.extend(a.regions.iter().map(|s| detail("县（市、区）", s)));
+        let mut details: Vec<ScoreDetail> = a
+            .units
+            .iter()
+            .map(|s| detail(cfg, "成员单位", s, &a.units))
+            .collect();
+        details.extend(
+            a.regions
+                .iter()
+                .map(|s| detail(cfg, "县（市、区）", s, &a.regions)),
+        );
+        let by_rank = |kind: &str| {
+            let mut v: Vec<ScoreDetail> =
+                details.iter().filter(|d| d.kind == kind).cloned().collect();
+            v.sort_by_key(|d| d.rank); // stable: ties stay in configuration order
+            v
+        };
+        let unit_details = by_rank("成员单位");
+        let region_details = by_rank("县（市、区）");
         AssessmentDoc {
             masthead,
             intro,
@@ -362,6 +414,8 @@ impl AssessmentDoc {
             regions: score_rows(&a.regions),
             accountability: a.accountability.clone(),
             details,
+            unit_details,
+            region_details,
             rubric: rubric_lines(cfg),
             no_data: a
                 .no_data

@@ -55,7 +55,7 @@ fn briefing_docx_has_official_layout_and_figures() {
     // key figures and headings (hand-counted in tests/analysis.rs)
     assert!(
         doc.contains(
-            "2024年第三季度，温州市共发现非法采矿行为12起，同比上升300.0%，环比上升200.0%"
+            "2024年第三季度，温州市共发现非法采矿行为12起，同比由3起增至12起，环比由4起增至12起"
         ),
         "{doc}"
     );

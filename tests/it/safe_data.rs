@@ -70,13 +70,16 @@ fn item05_free_text_is_scrubbed_of_personal_data() {
     }
     assert!(scanned >= 5, "{:?}", files.keys());
     let brief = read(&q.join("briefing.html"));
+    // The typical case as published: 张某, and no ID number (not even
+    // masked) in prose (issue 18 §8).
     assert!(
-        brief.contains(
-            "张*（身份证3303**********1234，手机138****5678，座机0577-****9999）在江边采砂"
-        ),
+        brief.contains("张某（手机138****5678，座机0577-****9999）在江边采砂"),
         "{brief}"
     );
-    assert!(brief.contains("张*砂场(电话138****5678)"), "{brief}");
+    assert!(
+        !brief.contains("身份证") && !brief.contains("张*"),
+        "{brief}"
+    );
     let rj = rejects(&q);
     assert!(rj.contains("3303**********5678"), "{rj}");
 }
