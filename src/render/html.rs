@@ -17,11 +17,8 @@ use crate::error::{Error, Result};
 use crate::report::doc::{self, date_text, labels};
 use crate::report::markup;
 
-/// The embedded page templates: (name, text).
-pub const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    ("index.html", include_str!("../../templates/index.html")),
-];
+/// The embedded page templates: (name, text), kept in the report's registry.
+pub use crate::report::markup::PAGE_TEMPLATES as TEMPLATES;
 
 /// A tera engine with the embedded page templates, each replaced by a file
 /// of the same name in `override_dir` when there is one.

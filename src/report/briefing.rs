@@ -22,7 +22,7 @@ use crate::assess::Assessment;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{Case, Dataset};
-use crate::render::chart::{BarChart, Chart, LineChart};
+use crate::report::chart::{BarChart, Chart, LineChart};
 
 /// `DATA/<quarter>/briefing.toml`: the words a person writes each quarter.
 ///

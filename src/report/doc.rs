@@ -16,7 +16,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::render::chart::Chart;
+use crate::report::chart::Chart;
 
 /// The labels of the GB/T 9704 elements (not wording of any document: every
 /// document of this kind prints them, and renderers take them from here).

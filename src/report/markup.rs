@@ -54,6 +54,14 @@ pub const DOC_TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The embedded HTML page frame and index page: (name, text). They are the
+/// HTML renderer's, listed here with the documents so that one registry
+/// knows every template a templates folder may override.
+pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+];
+
 /// Largest template file read from a templates folder.
 const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
 /// Largest output of one template.
@@ -67,7 +75,7 @@ const MAX_RANGE: usize = 10_000;
 fn known_names() -> Vec<&'static str> {
     DOC_TEMPLATES
         .iter()
-        .chain(crate::render::html::TEMPLATES)
+        .chain(PAGE_TEMPLATES)
         .map(|(n, _)| *n)
         .collect()
 }
@@ -813,7 +821,7 @@ impl Builder {
                 if v.is_null() {
                     return Ok(());
                 }
-                let c: crate::render::chart::Chart = serde_json::from_value(v.clone())
+                let c: crate::report::chart::Chart = serde_json::from_value(v.clone())
                     .map_err(|e| format!("{path} 不是图表 / {path} is not a chart: {e}"))?;
                 self.push(Block::Chart { chart: Box::new(c) });
             }

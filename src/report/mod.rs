@@ -4,6 +4,7 @@
 //! documents write them; templates only lay them out.
 
 pub mod briefing;
+pub mod chart;
 pub mod doc;
 pub mod format;
 pub mod markup;
@@ -14,7 +15,7 @@ use crate::assess::{AccountabilityEntry, Assessment, Scored};
 use crate::config::Config;
 use crate::model::{Dataset, InputFile};
 use crate::quarter::{chinese_date, Quarter};
-use crate::render::chart::{Band, BarChart, Chart};
+use crate::report::chart::{Band, BarChart, Chart};
 
 /// Most rows a document's recurrence table prints; the data tables always
 /// hold every entry.
