@@ -1,4 +1,4 @@
-//! `summary.json` (SPEC section 6): every figure, machine-readable.
+//! `summary.json` (contract §6): every figure, machine-readable.
 //!
 //! Numbers are written deterministically: integral values as integers,
 //! others in the shortest form that reads back to the same f64; object keys

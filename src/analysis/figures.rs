@@ -1,4 +1,4 @@
-//! The figures of SPEC section 2, their comparisons and rounding.
+//! The figures of contract §2, their comparisons and rounding.
 
 use serde::Serialize;
 
@@ -38,7 +38,7 @@ impl FromAgg for f64 {
 
 macro_rules! figures {
     ($( $name:ident : $ty:ty => $zh:literal ),* $(,)?) => {
-        /// Every figure of SPEC section 2 for one period (and one group).
+        /// Every figure of contract §2 for one period (and one group).
         #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
         pub struct Figures {
             $(pub $name: $ty,)*
@@ -104,7 +104,7 @@ figures! {
     persons: u64 => "涉案人数",
     open_at_end: u64 => "期末在办",
     overdue: u64 => "超期",
-    // The two parts of 超期 (SPEC §2): open at the period end more than the
+    // The two parts of 超期 (contract §2): open at the period end more than the
     // closing days after filing, and closed in the period late. Their sum
     // is `overdue`; prose and 表1 say them apart (a case closed late is not
     // 在办).

@@ -1,4 +1,4 @@
-//! Analysis: every figure of SPEC section 2 for the report quarter, the
+//! Analysis: every figure of contract §2 for the report quarter, the
 //! previous quarter, the same quarter last year and the year to date, in
 //! total and by group; the region × type cross table, the eight-quarter
 //! trend, referrals, patrols, meetings and recurrence.

@@ -1,4 +1,4 @@
-//! Closed-site register and recurrence (反弹) detection, SPEC section 2.
+//! Closed-site register and recurrence (反弹) detection, contract §2.
 //!
 //! * The register holds every case with site_closed = yes found up to the
 //!   period end.
@@ -79,7 +79,7 @@ fn site_key(c: &Case, name: &str, at: Option<(f64, f64)>) -> SiteKey {
 }
 
 /// A case's coordinates when both are given and plausible: (0, 0) and
-/// coordinates outside the configured area count as missing (SPEC section 2).
+/// coordinates outside the configured area count as missing (contract §2).
 pub fn located(c: &Case, area: &Area) -> Option<(f64, f64)> {
     match (c.lon, c.lat) {
         (Some(lon), Some(lat)) if area.contains(lon, lat) => Some((lon, lat)),

@@ -356,7 +356,7 @@ fn documents(
 }
 
 /// Refuse an output folder that is the data folder, lies inside one of its
-/// quarter folders, or contains it (SPEC §6): replacing `OUT/<quarter>`
+/// quarter folders, or contains it (contract §6): replacing `OUT/<quarter>`
 /// there would destroy the departments' exports.
 pub fn check_out_against_data(out: &Path, data: &Path) -> Result<()> {
     let d = output::resolve(data)?;

@@ -57,7 +57,7 @@ pub struct Rules {
     pub recurrence_radius_m: f64,
 }
 
-/// The area where a case's coordinates are plausible (SPEC section 2):
+/// The area where a case's coordinates are plausible (contract §2):
 /// coordinates at (0, 0) or outside this box count as missing for
 /// recurrence. Degrees, bounds included.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -417,7 +417,7 @@ impl<'a, 'r> Row<'a, 'r> {
     }
 
     /// A signed number of points (adjustments): blank is 0 (a 通报表扬
-    /// without points, SPEC §1); at most `MAX_POINTS` either way.
+    /// without points, contract §1); at most `MAX_POINTS` either way.
     pub fn signed(&self, field: usize) -> Result<f64, RowError> {
         let v = self.raw(field);
         let label = self.label(field);

@@ -747,7 +747,7 @@ fn group_table(caption: &str, key: &str, rows: &[GroupRow], with_total: Option<&
             row(g.key.clone(), cells)
         })
         .collect();
-    // 超期 here is SPEC's figure: both parts that 表1 shows apart.
+    // 超期 here is the contract's figure (§2): both parts that 表1 shows apart.
     let mut notes = vec![GROUP_OVERDUE_NOTE.to_string()];
     if let Some(t) = with_total {
         let mut cells = figure_cells(t);

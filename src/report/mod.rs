@@ -149,7 +149,7 @@ pub struct AssessmentDoc {
     /// The regions' details, by rank (ties in configuration order).
     pub region_details: Vec<ScoreDetail>,
     pub rubric: Vec<String>,
-    /// One sentence per indicator without data (SPEC §3: 无数据, the other
+    /// One sentence per indicator without data (contract §3: 无数据, the other
     /// indicators scaled to the full weight), for the 考核办法 section.
     pub no_data: Vec<String>,
     /// Score charts (drawn as SVG in HTML, as vector graphics in PDF).

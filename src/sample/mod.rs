@@ -1,6 +1,6 @@
 //! Deterministic generator of realistic sample data (`minebrief sample`).
 //!
-//! The data is a data folder as SPEC section 1 describes it: one folder per
+//! The data is a data folder as contract §1 describes it: one folder per
 //! quarter, one case export per member unit per quarter, plus the referral
 //! ledger, patrol records, joint-meeting attendance and score adjustments.
 //!
