@@ -26,7 +26,7 @@ use crate::render::pdf;
 use crate::render::raster::ChartFont;
 use crate::render::{docx, xlsx};
 use crate::report::briefing::{BriefingDoc, BriefingText};
-use crate::report::{AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
+use crate::report::{doc, AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
 use crate::summary;
 use crate::tables;
 
@@ -355,6 +355,49 @@ fn documents(
     })
 }
 
+/// The GB/T 9704 elements a document's template leaves out, from the
+/// configuration (`[organisation]`): 主送机关 (`addressee`), the 版记 (抄送
+/// `cc`, 印发机关 `printer` or the issuing office, 印发日期 = the 成文日期 or
+/// the issue date) and whether the documents are sealed (`sealed`). What
+/// a template says (`to:`, `printed:` …) stays as it is.
+pub fn complete_gongwen(models: &mut [(String, doc::Document)], cfg: &Config, issued: NaiveDate) {
+    let o = &cfg.organisation;
+    for (_, m) in models.iter_mut() {
+        let to = o.addressee.trim();
+        if m.addressee.is_none() && !to.is_empty() {
+            m.addressee = Some(doc::clean(to));
+        }
+        if m.record.is_none() {
+            let printer = match o.printer.trim() {
+                "" if m.office.is_empty() => doc::clean(o.office.trim()),
+                "" => m.office.clone(),
+                p => doc::clean(p),
+            };
+            m.record = Some(doc::Record {
+                cc: o
+                    .cc
+                    .iter()
+                    .map(|c| doc::clean(c.trim()))
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+                printer,
+                printed: m.signature.as_ref().map(|s| s.date).unwrap_or(issued),
+            });
+        }
+        m.sealed = o.sealed;
+    }
+}
+
+/// Warnings for documents that go out without a 发文字号 (the briefing,
+/// whose number is `doc_number` in the quarter folder's briefing.toml).
+pub fn number_warnings(models: &[(String, doc::Document)], folder: &str) -> Vec<String> {
+    models
+        .iter()
+        .filter(|(stem, m)| stem == "briefing" && m.number.is_none())
+        .map(|_| super::validate::doc_number_warning(folder))
+        .collect()
+}
+
 /// Refuse an output folder that is the data folder, lies inside one of its
 /// quarter folders, or contains it (SPEC §6): replacing `OUT/<quarter>`
 /// there would destroy the departments' exports.
@@ -430,6 +473,12 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         .rev()
         .find(|(q, _)| *q == quarter)
         .map(|(_, name)| args.data.join(name));
+    let folder_name = folders
+        .iter()
+        .rev()
+        .find(|(q, _)| *q == quarter)
+        .map(|(_, name)| crate::text::escape_controls(name))
+        .unwrap_or_else(|| quarter.to_string());
     ingest::require_case_files(&args.data, &folders, Some(quarter))?;
     let text = match &folder {
         Some(f) => {
@@ -550,6 +599,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     );
     files.insert(0, ("summary.json".into(), summary_json));
     let docs = docs?;
+    let mut doc_warnings: Vec<String> = Vec::new();
     timer.stage("summary.json ‖ report contexts");
     if let Some(docs) = docs {
         // Each document once, as a model from its template; every format
@@ -559,10 +609,17 @@ pub fn run(args: BuildArgs) -> Result<i32> {
             .contains(&Format::Html)
             .then(|| HtmlRenderer::new(cfg.output.templates_dir.as_deref()))
             .transpose()?;
-        let models = docs.compose(&templates)?;
+        let mut models = docs.compose(&templates)?;
+        complete_gongwen(&mut models, &cfg, issued);
+        doc_warnings.extend(number_warnings(&models, &folder_name));
         timer.stage("document models");
         if let Some(renderer) = &html_renderer {
-            files.extend(html::render_docs(renderer, &docs.index, &models)?);
+            files.extend(html::render_docs(
+                renderer,
+                &docs.index,
+                &models,
+                &doc_warnings,
+            )?);
             timer.stage("html");
         }
         if formats.contains(&Format::Docx) {
@@ -595,7 +652,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     pb.inc(1);
     pb.finish_and_clear();
     // Indicators without data (issue 17 item 11): one line each.
-    for w in &warnings {
+    for w in warnings.iter().chain(&doc_warnings) {
         eprintln!("{}", crate::text::escape_controls(w));
     }
     let _ = writeln!(
