@@ -878,8 +878,9 @@ const LINE_TWIPS: u32 = 579;
 const RECORD_SECTION: &str = "RecordBreak";
 
 /// Glyphs for the PDF's line breaking with widths as Word sets them:
-/// full-width characters one em, others about half.
-fn em_glyphs(text: &str) -> Vec<crate::render::pdf::fonts::Glyph> {
+/// full-width characters one em, others `half` (a little over half an em
+/// where a line must not overflow, exactly half where text is placed).
+fn em_glyphs_with(text: &str, half: f32) -> Vec<crate::render::pdf::fonts::Glyph> {
     use crate::render::pdf::fonts::Glyph;
     text.chars()
         .map(|c| Glyph {
@@ -888,10 +889,15 @@ fn em_glyphs(text: &str) -> Vec<crate::render::pdf::fonts::Glyph> {
             adv: if text_width(&c.to_string()) == 2 {
                 1.0
             } else {
-                0.55
+                half
             },
         })
         .collect()
+}
+
+/// [`em_glyphs_with`] half-width characters at 0.55 em, for breaking lines.
+fn em_glyphs(text: &str) -> Vec<crate::render::pdf::fonts::Glyph> {
+    em_glyphs_with(text, 0.55)
 }
 
 /// The issuing office's lines and size in points, as the PDF sets them
@@ -918,8 +924,9 @@ fn signature_place(office: &str, date: &str, sealed: bool) -> (Vec<String>, Vec<
     use crate::render::pdf::linebreak::{break_balanced, line_width};
     const EM: f32 = 320.0;
     let text = mm(TEXT_WIDTH_MM) as f32;
-    let g = em_glyphs(office);
-    let wd = line_width(&em_glyphs(date), EM);
+    // 仿宋's digits are half an em.
+    let g = em_glyphs_with(office, 0.5);
+    let wd = line_width(&em_glyphs_with(date, 0.5), EM);
     let lines_of = |width: f32| -> Vec<(String, f32)> {
         break_balanced(&g, EM, width)
             .into_iter()

@@ -537,6 +537,11 @@ fn sample_documents_carry_the_gb_t_9704_elements() {
         assert!(xml.contains("领导小组各成员单位，各县（市、区）打击非法采矿工作领导小组："));
         // The office larger than the 22 pt title (w:sz in half points).
         assert!(xml.contains("<w:sz w:val=\"64\" />"), "{stem}.docx");
+        // Both sections list their footers first (CT_SectPr's order).
+        for sect in xml.split("<w:sectPr>").skip(1) {
+            let footer = sect.find("<w:footerReference").unwrap();
+            assert!(footer < sect.find("<w:pgSz").unwrap(), "{stem}.docx");
+        }
     }
 }
 
@@ -579,14 +584,24 @@ fn a_numbered_sealed_briefing_prints_its_number_and_leaves_room_for_the_seal() {
     let bytes = std::fs::read(dir.join("briefing.pdf")).unwrap();
     assert_eq!(pdf_pages(&bytes) % 2, 0);
     let xml = docx_xml(&dir.join("briefing.docx"));
+    // 文号 two lines (2 × 579 twips) below the office, above the red rule
+    // (the only red in document.xml: the office's red is its style's).
+    let office = xml.find("执法工作领导小组办公室</w:t>").unwrap();
     let n = xml.find(NUMBER).unwrap();
-    let red_rule = xml.find("w:color=\"C00000\"").unwrap();
-    assert!(
-        n < xml[n..]
-            .find("w:color")
-            .map(|i| n + i)
-            .unwrap_or(usize::MAX)
-    );
-    assert!(red_rule > 0);
+    let rule = xml.find("w:color=\"C00000\"").unwrap();
+    assert!(office < n && n < rule, "{office} {n} {rule}");
+    assert!(xml[office..n].contains("<w:spacing w:before=\"1158\""));
+    assert_eq!(xml.matches("w:color=\"C00000\"").count(), 1);
     assert!(!xml.contains("抄送"));
+    // Sealed: the date four characters (4 × 320 twips) in from the right.
+    let date = xml.rfind("2026年10月15日</w:t>").unwrap();
+    let para = xml[..date].rfind("<w:p ").unwrap();
+    let left: u32 = xml[para..date]
+        .split("w:left=\"")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .and_then(|x| x.parse().ok())
+        .unwrap();
+    // 156 mm = 8844 twips; the date is 7 em of 320 twips (8 half-width digits).
+    assert_eq!(left, 8844 - 4 * 320 - 7 * 320);
 }
