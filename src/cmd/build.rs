@@ -365,7 +365,9 @@ pub fn complete_gongwen(models: &mut [(String, doc::Document)], cfg: &Config, is
     for (_, m) in models.iter_mut() {
         let to = o.addressee.trim();
         if m.addressee.is_none() && !to.is_empty() {
-            m.addressee = Some(doc::clean(to));
+            // GB/T 9704 §7.3.2: the last addressee ends with a full-width colon.
+            let to = doc::clean(to.trim_end_matches([':', '：']));
+            m.addressee = Some(format!("{to}："));
         }
         if m.record.is_none() {
             let printer = match o.printer.trim() {
@@ -709,6 +711,56 @@ mod tests {
         assert!(issue_date(Some("2026-10-01"), None, &cfg, q).is_ok());
         assert!(issue_date(Some("2100-01-01"), None, &cfg, q).is_err());
         assert!(issue_date(None, Some("2026-07-15"), &cfg, q).is_err());
+    }
+
+    #[test]
+    fn gongwen_elements_come_from_the_configuration() {
+        let mut cfg = Config::embedded();
+        cfg.organisation.addressee = "各成员单位:".into();
+        cfg.organisation.printer = String::new();
+        cfg.organisation.sealed = true;
+        let issued = NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+        let given = doc::Record {
+            cc: vec![],
+            printer: "模板".into(),
+            printed: issued,
+        };
+        let mut models = vec![
+            (
+                "briefing".to_string(),
+                doc::Document {
+                    office: "办公室".into(),
+                    ..Default::default()
+                },
+            ),
+            (
+                "assessment".to_string(),
+                doc::Document {
+                    office: "办公室".into(),
+                    number: Some("温〔2026〕1号".into()),
+                    addressee: Some("模板主送：".into()),
+                    record: Some(given.clone()),
+                    ..Default::default()
+                },
+            ),
+        ];
+        complete_gongwen(&mut models, &cfg, issued);
+        let b = &models[0].1;
+        assert_eq!(b.addressee.as_deref(), Some("各成员单位："));
+        let r = b.record.as_ref().unwrap();
+        assert_eq!(r.cc, vec!["市委办公室", "市政府办公室"]);
+        assert_eq!(r.printer, "办公室");
+        assert_eq!(r.printed, issued);
+        assert!(b.sealed);
+        // What a template gives stays.
+        let a = &models[1].1;
+        assert_eq!(a.addressee.as_deref(), Some("模板主送："));
+        assert_eq!(a.record.as_ref(), Some(&given));
+        // Only the briefing is warned about, and only without a number.
+        assert_eq!(
+            number_warnings(&models, "2026Q3"),
+            vec![crate::cmd::validate::doc_number_warning("2026Q3")]
+        );
     }
 
     #[test]
