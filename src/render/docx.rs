@@ -512,8 +512,16 @@ impl<'a> Doc<'a> {
             );
             self.push(p);
         }
-        let mut line = base(0)
-            .add_run(Run::new().size(28).add_text(printer))
+        // 印发机关 on balanced lines when it does not fit beside the date
+        // (a character apart), as in the PDF; the date on its last line.
+        let mut line = base(0);
+        for (i, l) in record_printer_lines(&printer, &printed).iter().enumerate() {
+            if i > 0 {
+                line = line.add_run(Run::new().size(28).add_break(BreakType::TextWrapping));
+            }
+            line = line.add_run(Run::new().size(28).add_text(l));
+        }
+        let mut line = line
             .add_run(Run::new().add_tab())
             .add_run(Run::new().size(28).add_text(printed))
             .add_tab(
@@ -914,6 +922,27 @@ fn masthead_lines(office: &str) -> (Vec<String>, f32) {
     )
 }
 
+/// The 印发机关's lines in the 版记 (14 pt, one character in from both
+/// sides): one line when it fits beside the 印发日期 with a character
+/// between them, else balanced lines that do.
+fn record_printer_lines(printer: &str, printed: &str) -> Vec<String> {
+    use crate::render::pdf::linebreak::{break_balanced, line_width};
+    const EM: f32 = 280.0;
+    let inner = mm(TEXT_WIDTH_MM) as f32 - 2.0 * EM;
+    let wd = line_width(&em_glyphs_with(printed, 0.5), EM);
+    let room = (inner - wd - EM).max(inner / 3.0);
+    let g = em_glyphs_with(printer, 0.5);
+    let lines: Vec<String> = break_balanced(&g, EM, room)
+        .into_iter()
+        .map(|r| g[r].iter().map(|g| g.c).collect())
+        .collect();
+    if lines.is_empty() {
+        vec![String::new()]
+    } else {
+        lines
+    }
+}
+
 /// 署名 and 成文日期 (GB/T 9704 §7.3.5), in twips from the left margin:
 /// (office lines, indent of each, indent of the date). Without a seal the
 /// office ends two characters in and the date starts two characters right
@@ -1255,6 +1284,19 @@ fn single_normal(xml: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_printing_office_wraps_beside_the_date() {
+        let office = "温州市打击非法采矿联合执法工作领导小组办公室";
+        assert_eq!(
+            record_printer_lines(office, "2026年10月15日印发"),
+            vec!["温州市打击非法采矿联合", "执法工作领导小组办公室"]
+        );
+        assert_eq!(
+            record_printer_lines("温州市打非办", "2026年10月15日印发"),
+            vec!["温州市打非办"]
+        );
+    }
 
     #[test]
     fn title_lines_are_balanced() {
