@@ -26,7 +26,7 @@ use crate::render::pdf;
 use crate::render::raster::ChartFont;
 use crate::render::{docx, xlsx};
 use crate::report::briefing::{BriefingDoc, BriefingText};
-use crate::report::{AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
+use crate::report::{doc, AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
 use crate::summary;
 use crate::tables;
 
@@ -355,6 +355,51 @@ fn documents(
     })
 }
 
+/// The GB/T 9704 elements a document's template leaves out, from the
+/// configuration (`[organisation]`): 主送机关 (`addressee`), the 版记 (抄送
+/// `cc`, 印发机关 `printer` or the issuing office, 印发日期 = the 成文日期 or
+/// the issue date) and whether the documents are sealed (`sealed`). What
+/// a template says (`to:`, `printed:` …) stays as it is.
+pub fn complete_gongwen(models: &mut [(String, doc::Document)], cfg: &Config, issued: NaiveDate) {
+    let o = &cfg.organisation;
+    for (_, m) in models.iter_mut() {
+        let to = o.addressee.trim();
+        if m.addressee.is_none() && !to.is_empty() {
+            // GB/T 9704 §7.3.2: the last addressee ends with a full-width colon.
+            let to = doc::clean(to.trim_end_matches([':', '：']));
+            m.addressee = Some(format!("{to}："));
+        }
+        if m.record.is_none() {
+            let printer = match o.printer.trim() {
+                "" if m.office.is_empty() => doc::clean(o.office.trim()),
+                "" => m.office.clone(),
+                p => doc::clean(p),
+            };
+            m.record = Some(doc::Record {
+                cc: o
+                    .cc
+                    .iter()
+                    .map(|c| doc::clean(c.trim()))
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+                printer,
+                printed: m.signature.as_ref().map(|s| s.date).unwrap_or(issued),
+            });
+        }
+        m.sealed = o.sealed;
+    }
+}
+
+/// Warnings for documents that go out without a 发文字号 (the briefing,
+/// whose number is `doc_number` in the quarter folder's briefing.toml).
+pub fn number_warnings(models: &[(String, doc::Document)], folder: &str) -> Vec<String> {
+    models
+        .iter()
+        .filter(|(stem, m)| stem == "briefing" && m.number.is_none())
+        .map(|_| super::validate::doc_number_warning(folder))
+        .collect()
+}
+
 /// Refuse an output folder that is the data folder, lies inside one of its
 /// quarter folders, or contains it (contract §6): replacing `OUT/<quarter>`
 /// there would destroy the departments' exports.
@@ -430,6 +475,12 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         .rev()
         .find(|(q, _)| *q == quarter)
         .map(|(_, name)| args.data.join(name));
+    let folder_name = folders
+        .iter()
+        .rev()
+        .find(|(q, _)| *q == quarter)
+        .map(|(_, name)| crate::text::escape_controls(name))
+        .unwrap_or_else(|| quarter.to_string());
     ingest::require_case_files(&args.data, &folders, Some(quarter))?;
     let text = match &folder {
         Some(f) => {
@@ -550,6 +601,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     );
     files.insert(0, ("summary.json".into(), summary_json));
     let docs = docs?;
+    let mut doc_warnings: Vec<String> = Vec::new();
     timer.stage("summary.json ‖ report contexts");
     if let Some(docs) = docs {
         // Each document once, as a model from its template; every format
@@ -559,10 +611,17 @@ pub fn run(args: BuildArgs) -> Result<i32> {
             .contains(&Format::Html)
             .then(|| HtmlRenderer::new(cfg.output.templates_dir.as_deref()))
             .transpose()?;
-        let models = docs.compose(&templates)?;
+        let mut models = docs.compose(&templates)?;
+        complete_gongwen(&mut models, &cfg, issued);
+        doc_warnings.extend(number_warnings(&models, &folder_name));
         timer.stage("document models");
         if let Some(renderer) = &html_renderer {
-            files.extend(html::render_docs(renderer, &docs.index, &models)?);
+            files.extend(html::render_docs(
+                renderer,
+                &docs.index,
+                &models,
+                &doc_warnings,
+            )?);
             timer.stage("html");
         }
         if formats.contains(&Format::Docx) {
@@ -595,7 +654,7 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     pb.inc(1);
     pb.finish_and_clear();
     // Indicators without data (issue 17 item 11): one line each.
-    for w in &warnings {
+    for w in warnings.iter().chain(&doc_warnings) {
         eprintln!("{}", crate::text::escape_controls(w));
     }
     let _ = writeln!(
@@ -652,6 +711,56 @@ mod tests {
         assert!(issue_date(Some("2026-10-01"), None, &cfg, q).is_ok());
         assert!(issue_date(Some("2100-01-01"), None, &cfg, q).is_err());
         assert!(issue_date(None, Some("2026-07-15"), &cfg, q).is_err());
+    }
+
+    #[test]
+    fn gongwen_elements_come_from_the_configuration() {
+        let mut cfg = Config::embedded();
+        cfg.organisation.addressee = "各成员单位:".into();
+        cfg.organisation.printer = String::new();
+        cfg.organisation.sealed = true;
+        let issued = NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+        let given = doc::Record {
+            cc: vec![],
+            printer: "模板".into(),
+            printed: issued,
+        };
+        let mut models = vec![
+            (
+                "briefing".to_string(),
+                doc::Document {
+                    office: "办公室".into(),
+                    ..Default::default()
+                },
+            ),
+            (
+                "assessment".to_string(),
+                doc::Document {
+                    office: "办公室".into(),
+                    number: Some("温〔2026〕1号".into()),
+                    addressee: Some("模板主送：".into()),
+                    record: Some(given.clone()),
+                    ..Default::default()
+                },
+            ),
+        ];
+        complete_gongwen(&mut models, &cfg, issued);
+        let b = &models[0].1;
+        assert_eq!(b.addressee.as_deref(), Some("各成员单位："));
+        let r = b.record.as_ref().unwrap();
+        assert_eq!(r.cc, vec!["市委办公室", "市政府办公室"]);
+        assert_eq!(r.printer, "办公室");
+        assert_eq!(r.printed, issued);
+        assert!(b.sealed);
+        // What a template gives stays.
+        let a = &models[1].1;
+        assert_eq!(a.addressee.as_deref(), Some("模板主送："));
+        assert_eq!(a.record.as_ref(), Some(&given));
+        // Only the briefing is warned about, and only without a number.
+        assert_eq!(
+            number_warnings(&models, "2026Q3"),
+            vec![crate::cmd::validate::doc_number_warning("2026Q3")]
+        );
     }
 
     #[test]

@@ -46,6 +46,16 @@ pub struct Organisation {
     pub office: String,
     /// Issue date printed on the documents (YYYY-MM-DD).
     pub issue_date: Option<String>,
+    /// 主送机关 printed after the title of every document whose template
+    /// names none (ends with a full-width colon; empty: none).
+    pub addressee: String,
+    /// 抄送 of the 版记 (empty: no 抄送 line).
+    pub cc: Vec<String>,
+    /// 印发机关 of the 版记 (empty: the issuing office).
+    pub printer: String,
+    /// Whether the documents are sealed (加盖印章): 署名 and 成文日期 as
+    /// GB/T 9704 §7.3.5.1 places them around a seal, else §7.3.5.2.
+    pub sealed: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

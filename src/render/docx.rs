@@ -77,6 +77,7 @@ fn styles(mut d: Docx) -> Docx {
         "TableHead",
         "Note",
         "Signature",
+        RECORD_SECTION,
         "Figure",
         "PageNumber",
     ];
@@ -193,13 +194,14 @@ fn styles(mut d: Docx) -> Docx {
             Style::new("Signature", StyleType::Paragraph)
                 .name("落款")
                 .based_on("Normal")
-                .indent(
-                    Some(0),
-                    Some(SpecialIndentType::FirstLine(0)),
-                    Some(1280),
-                    None,
-                )
-                .align(AlignmentType::Right),
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                .align(AlignmentType::Left),
+        )
+        .add_style(
+            Style::new(RECORD_SECTION, StyleType::Paragraph)
+                .name("版记分节")
+                .based_on("Normal")
+                .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None),
         )
         .add_style(
             Style::new("Figure", StyleType::Paragraph)
@@ -258,7 +260,7 @@ fn text_width(s: &str) -> usize {
 }
 
 impl<'a> Doc<'a> {
-    fn new(office: &str, font: Option<&'a ChartFont>, issued: NaiveDate, name: &str) -> Doc<'a> {
+    fn new(font: Option<&'a ChartFont>, issued: NaiveDate, name: &str) -> Doc<'a> {
         let date = format!(
             "{:04}-{:02}-{:02}T00:00:00Z",
             issued.year(),
@@ -280,27 +282,74 @@ impl<'a> Doc<'a> {
             .even_footer(page_footer(AlignmentType::Left))
             .created_at(&date)
             .updated_at(&date);
-        let mut d = Doc {
+        Doc {
             docx,
             images: 0,
             font,
             name: name.to_string(),
             missing: Vec::new(),
-        };
-        if office.is_empty() {
-            return d;
         }
-        d.docx = std::mem::take(&mut d.docx).add_paragraph(
-            Paragraph::new()
-                .style("Masthead")
-                .add_run(Run::new().add_text(office)),
+    }
+
+    /// 版头 (GB/T 9704 §7.2): the issuing office in red, its top 35 mm
+    /// below the top margin, larger than the title and on balanced lines
+    /// when long (as the PDF sets it); the 发文字号 two lines below it; the
+    /// red rule 4 mm below the 发文字号 (half a line below the office when
+    /// there is none); the title two lines below the rule.
+    fn masthead(&mut self, office: &str, number: Option<&str>, signer: Option<&str>) {
+        let (lines, pt) = masthead_lines(office);
+        let half_points = (pt * 2.0).round() as usize;
+        let line = (pt * 1.25 * 20.0).round() as i32;
+        // Word sets a line of exact height with the glyphs' top about a
+        // fifth of the size below the line's top.
+        let before = (mm(35.0) - (pt * 0.2 * 20.0).round() as i32).max(0) as u32;
+        let mut p = Paragraph::new().style("Masthead").line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(line)
+                .before(before)
+                .after(0),
         );
-        // The red rule under the issuing office.
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                p = p.add_run(
+                    Run::new()
+                        .size(half_points)
+                        .add_break(BreakType::TextWrapping),
+                );
+            }
+            p = p.add_run(Run::new().size(half_points).add_text(l));
+        }
+        self.push(p);
+        let numbers: Vec<String> = number
+            .map(str::to_string)
+            .into_iter()
+            .chain(signer.map(|s| format!("{}{s}", labels::SIGNER)))
+            .collect();
+        for (i, n) in numbers.iter().enumerate() {
+            let before = if i == 0 { 2 * LINE_TWIPS } else { 0 };
+            self.push(
+                Paragraph::new()
+                    .style("Normal")
+                    .align(AlignmentType::Center)
+                    .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                    .line_spacing(exact(28.95).before(before))
+                    .add_run(Run::new().add_text(n)),
+            );
+        }
+        // The red rule: the bottom border of an empty 1 pt line. The 文号's
+        // characters end about 7 pt above the bottom of their line.
+        let before = if numbers.is_empty() {
+            LINE_TWIPS / 2
+        } else {
+            (mm(4.0) - 140).max(0) as u32
+        };
         let mut rule = Paragraph::new().style("Masthead").line_spacing(
             LineSpacing::new()
                 .line_rule(LineSpacingType::Exact)
                 .line(20)
-                .after(480),
+                .before(before)
+                .after(2 * LINE_TWIPS),
         );
         rule.property = rule.property.set_borders(
             ParagraphBorders::with_empty().set(
@@ -311,8 +360,7 @@ impl<'a> Doc<'a> {
                     .color(RED),
             ),
         );
-        d.push(rule);
-        d
+        self.push(rule);
     }
 
     fn push(&mut self, p: Paragraph) {
@@ -352,12 +400,28 @@ impl<'a> Doc<'a> {
                 .add_run(Run::new().add_text(text)),
         );
     }
-    fn signature(&mut self, s: &doc::Signature) {
-        self.push(Paragraph::new().style("Normal"));
-        if !s.office.is_empty() {
-            self.styled("Signature", &s.office);
+    /// 署名 and 成文日期 as GB/T 9704 §7.3.5 places them (see the PDF's
+    /// `Block::Signature`): each line left-indented to where the PDF sets it.
+    fn signature(&mut self, s: &doc::Signature, sealed: bool) {
+        let date = date_text(s.date);
+        let (office, xo, xd) = signature_place(&s.office, &date, sealed);
+        for _ in 0..if sealed { 2 } else { 1 } {
+            self.push(Paragraph::new().style("Normal"));
         }
-        self.styled("Signature", &date_text(s.date));
+        let line = |p: Paragraph, x: u32, text: &str| {
+            p.style("Signature")
+                .indent(
+                    Some(x as i32),
+                    Some(SpecialIndentType::FirstLine(0)),
+                    None,
+                    None,
+                )
+                .add_run(Run::new().add_text(text))
+        };
+        for (l, x) in office.iter().zip(xo) {
+            self.push(line(Paragraph::new().keep_next(true), x, l));
+        }
+        self.push(line(Paragraph::new(), xd, &date));
     }
     fn left(&mut self, text: &str) {
         self.push(
@@ -395,44 +459,69 @@ impl<'a> Doc<'a> {
         p = p.add_run(run);
         self.push(p);
     }
-    /// 版记: 抄送, 印发机关 and 印发日期 between rules, 14 pt.
+    /// 版记: 抄送, 印发机关 and 印发日期 between rules (the first and last
+    /// 0.35 mm, the middle one 0.25 mm), 14 pt, in a section of its own
+    /// that starts on an even page and sets its text at the foot of the
+    /// page ([`RECORD_SECTION`], completed in [`patch_document`]): Word adds
+    /// the blank page when the text ends on an even page.
     fn record(&mut self, r: &doc::Record) {
         let (cc, printer, printed) = r.lines();
-        let rule = |p: Paragraph, top: bool| {
-            let mut p = p;
-            let pos = if top {
-                ParagraphBorderPosition::Top
-            } else {
-                ParagraphBorderPosition::Bottom
-            };
-            p.property = p.property.set_borders(
-                ParagraphBorders::with_empty().set(
-                    ParagraphBorder::new(pos)
-                        .val(BorderType::Single)
-                        .size(8)
-                        .space(1),
-                ),
-            );
-            p
+        let border = |pos, size| {
+            ParagraphBorder::new(pos)
+                .val(BorderType::Single)
+                .size(size)
+                .space(1)
         };
-        self.push(Paragraph::new().style("Normal"));
-        let base = || {
+        // The end of the text's section (its properties are copied in).
+        self.push(
+            Paragraph::new().style(RECORD_SECTION).line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Exact)
+                    .line(20)
+                    .before(0)
+                    .after(0),
+            ),
+        );
+        // One character (14 pt = 280 twips) in on both sides; the 抄送's
+        // wrapped lines aligned after its colon.
+        let base = |label: i32| {
             Paragraph::new()
                 .style("Normal")
                 .size(28)
+                .line_spacing(exact(28.95))
                 .indent(
-                    Some(280),
-                    Some(SpecialIndentType::FirstLine(0)),
+                    Some(280 + label),
+                    Some(if label > 0 {
+                        SpecialIndentType::Hanging(label)
+                    } else {
+                        SpecialIndentType::FirstLine(0)
+                    }),
                     Some(280),
                     None,
                 )
                 .align(AlignmentType::Left)
         };
+        let has_cc = cc.is_some();
         if let Some(cc) = cc {
-            self.push(rule(base().add_run(Run::new().size(28).add_text(cc)), true));
+            let label = (text_width(labels::CC) * 140) as i32;
+            let mut p = base(label)
+                .keep_next(true)
+                .add_run(Run::new().size(28).add_text(cc));
+            p.property = p.property.set_borders(
+                ParagraphBorders::with_empty().set(border(ParagraphBorderPosition::Top, 8)),
+            );
+            self.push(p);
         }
-        let line = base()
-            .add_run(Run::new().size(28).add_text(printer))
+        // 印发机关 on balanced lines when it does not fit beside the date
+        // (a character apart), as in the PDF; the date on its last line.
+        let mut line = base(0);
+        for (i, l) in record_printer_lines(&printer, &printed).iter().enumerate() {
+            if i > 0 {
+                line = line.add_run(Run::new().size(28).add_break(BreakType::TextWrapping));
+            }
+            line = line.add_run(Run::new().size(28).add_text(l));
+        }
+        let mut line = line
             .add_run(Run::new().add_tab())
             .add_run(Run::new().size(28).add_text(printed))
             .add_tab(
@@ -440,8 +529,13 @@ impl<'a> Doc<'a> {
                     .val(docx_rs::TabValueType::Right)
                     .pos(mm(TEXT_WIDTH_MM) as usize - 280),
             );
-        let line = rule(line, true);
-        self.push(rule(line, false));
+        let top = if has_cc { 6 } else { 8 };
+        line.property = line.property.set_borders(
+            ParagraphBorders::with_empty()
+                .set(border(ParagraphBorderPosition::Top, top))
+                .set(border(ParagraphBorderPosition::Bottom, 8)),
+        );
+        self.push(line);
     }
 
     /// A Word table: header row (repeated on every page), cells that may
@@ -784,6 +878,114 @@ fn table_layout(
     (grid, size)
 }
 
+/// One line of the 22-line grid (28.95 pt) in twips.
+const LINE_TWIPS: u32 = 579;
+
+/// The style of the empty paragraph that ends the text's section before
+/// the 版记 (its `w:sectPr` is added by [`patch_document`]).
+const RECORD_SECTION: &str = "RecordBreak";
+
+/// Glyphs for the PDF's line breaking with widths as Word sets them:
+/// full-width characters one em, others `half` (a little over half an em
+/// where a line must not overflow, exactly half where text is placed).
+fn em_glyphs_with(text: &str, half: f32) -> Vec<crate::render::pdf::fonts::Glyph> {
+    use crate::render::pdf::fonts::Glyph;
+    text.chars()
+        .map(|c| Glyph {
+            c,
+            face: 0,
+            adv: if text_width(&c.to_string()) == 2 {
+                1.0
+            } else {
+                half
+            },
+        })
+        .collect()
+}
+
+/// [`em_glyphs_with`] half-width characters at 0.55 em, for breaking lines.
+fn em_glyphs(text: &str) -> Vec<crate::render::pdf::fonts::Glyph> {
+    em_glyphs_with(text, 0.55)
+}
+
+/// The issuing office's lines and size in points, as the PDF sets them
+/// ([`crate::render::pdf::layout::masthead_setting`]).
+fn masthead_lines(office: &str) -> (Vec<String>, f32) {
+    let g = em_glyphs(office);
+    let (lines, size) = crate::render::pdf::layout::masthead_setting(&g);
+    (
+        lines
+            .into_iter()
+            .map(|r| g[r].iter().map(|g| g.c).collect())
+            .collect(),
+        size,
+    )
+}
+
+/// The 印发机关's lines in the 版记 (14 pt, one character in from both
+/// sides): one line when it fits beside the 印发日期 with a character
+/// between them, else balanced lines that do.
+fn record_printer_lines(printer: &str, printed: &str) -> Vec<String> {
+    use crate::render::pdf::linebreak::{break_balanced, line_width};
+    const EM: f32 = 280.0;
+    let inner = mm(TEXT_WIDTH_MM) as f32 - 2.0 * EM;
+    let wd = line_width(&em_glyphs_with(printed, 0.5), EM);
+    let room = (inner - wd - EM).max(inner / 3.0);
+    let g = em_glyphs_with(printer, 0.5);
+    let lines: Vec<String> = break_balanced(&g, EM, room)
+        .into_iter()
+        .map(|r| g[r].iter().map(|g| g.c).collect())
+        .collect();
+    if lines.is_empty() {
+        vec![String::new()]
+    } else {
+        lines
+    }
+}
+
+/// 署名 and 成文日期 (GB/T 9704 §7.3.5), in twips from the left margin:
+/// (office lines, indent of each, indent of the date). Without a seal the
+/// office ends two characters in and the date starts two characters right
+/// of it (a longer date ends two characters in and moves the office left);
+/// with a seal the date ends four characters in and the office is centred
+/// over it, on balanced lines when too wide for that.
+fn signature_place(office: &str, date: &str, sealed: bool) -> (Vec<String>, Vec<u32>, u32) {
+    use crate::render::pdf::linebreak::{break_balanced, line_width};
+    const EM: f32 = 320.0;
+    let text = mm(TEXT_WIDTH_MM) as f32;
+    // 仿宋's digits are half an em.
+    let g = em_glyphs_with(office, 0.5);
+    let wd = line_width(&em_glyphs_with(date, 0.5), EM);
+    let lines_of = |width: f32| -> Vec<(String, f32)> {
+        break_balanced(&g, EM, width)
+            .into_iter()
+            .map(|r| {
+                let w = line_width(&g[r.clone()], EM);
+                (g[r].iter().map(|g| g.c).collect(), w)
+            })
+            .collect()
+    };
+    let twips = |x: f32| x.max(0.0).round() as u32;
+    if sealed {
+        let xd = text - 4.0 * EM - wd;
+        let centre = xd + wd / 2.0;
+        let lines = lines_of(2.0 * (text - centre));
+        let xs = lines.iter().map(|(_, w)| twips(centre - w / 2.0)).collect();
+        (lines.into_iter().map(|(l, _)| l).collect(), xs, twips(xd))
+    } else {
+        let lines = lines_of(text - 4.0 * EM);
+        let wo = lines.iter().map(|(_, w)| *w).fold(0.0, f32::max);
+        let mut xo = text - 2.0 * EM - wo;
+        let mut xd = xo + 2.0 * EM;
+        if xd + wd > text - 2.0 * EM {
+            xd = text - 2.0 * EM - wd;
+            xo = xd - 2.0 * EM;
+        }
+        let xs = lines.iter().map(|_| twips(xo)).collect();
+        (lines.into_iter().map(|(l, _)| l).collect(), xs, twips(xd))
+    }
+}
+
 /// Half-em units of text at `size` half-points in `twips`.
 fn units(twips: usize, size: usize) -> f64 {
     // half an em = size/2 pt /2 = size/4 pt = size*5 twips
@@ -793,19 +995,7 @@ fn units(twips: usize, size: usize) -> f64 {
 /// The title in lines of about equal width, as the PDF breaks it (22 pt on
 /// the 156 mm text block).
 fn balanced_title_lines(text: &str) -> Vec<String> {
-    use crate::render::pdf::fonts::Glyph;
-    let glyphs: Vec<Glyph> = text
-        .chars()
-        .map(|c| Glyph {
-            c,
-            face: 0,
-            adv: if text_width(&c.to_string()) == 2 {
-                1.0
-            } else {
-                0.55
-            },
-        })
-        .collect();
+    let glyphs = em_glyphs(text);
     let width = (TEXT_WIDTH_MM / 25.4 * 72.0) as f32;
     crate::render::pdf::linebreak::break_balanced(&glyphs, 22.0, width)
         .into_iter()
@@ -837,23 +1027,32 @@ pub fn draw(
     issued: NaiveDate,
     font: Option<&ChartFont>,
 ) -> Result<(Vec<u8>, Vec<crate::render::pdf::MissingGlyph>)> {
-    let mut d = Doc::new(&m.office, font, issued, name);
-    if let Some(n) = &m.number {
-        d.centred(n);
-    }
-    if let Some(s) = &m.signer {
-        d.centred(&format!("{}{s}", labels::SIGNER));
+    let mut d = Doc::new(font, issued, name);
+    if !m.office.is_empty() {
+        d.masthead(&m.office, m.number.as_deref(), m.signer.as_deref());
+    } else {
+        if let Some(n) = &m.number {
+            d.centred(n);
+        }
+        if let Some(s) = &m.signer {
+            d.centred(&format!("{}{s}", labels::SIGNER));
+        }
     }
     d.title(&m.title);
     if let Some(a) = &m.addressee {
         d.left(a);
     }
     blocks(&mut d, &m.body);
-    for l in m.attachment_lines() {
+    let attachments = m.attachment_lines();
+    if !attachments.is_empty() {
+        // A blank line between the text and the 附件说明 (GB/T 9704 §7.3.4).
+        d.push(Paragraph::new().style("Normal"));
+    }
+    for l in attachments {
         d.para(&l);
     }
     if let Some(s) = &m.signature {
-        d.signature(s);
+        d.signature(s, m.sealed);
     }
     for (i, a) in m.attachments.iter().enumerate() {
         d.appendix(&m.attachment_label(i), &a.title);
@@ -918,7 +1117,77 @@ fn patch_document(xml: &[u8]) -> Vec<u8> {
         rest = &rest[end..];
     }
     fixed.push_str(rest);
-    fixed.into_bytes()
+    record_section(&fixed).unwrap_or(fixed).into_bytes()
+}
+
+/// The 版记's own section (GB/T 9704 §7.4: on the last, even page, its last
+/// rule on the last line): the empty [`RECORD_SECTION`] paragraph ends the
+/// text's section with a copy of the document's section properties, and
+/// the last section (the 版记) gets `w:type evenPage` (Word starts it on
+/// the next even page, adding a blank page when needed) and `w:vAlign
+/// bottom` (its text at the foot of the page). `None` when the document
+/// has no 版记 or its XML is not as docx-rs writes it.
+fn record_section(xml: &str) -> Option<String> {
+    let marker = format!("<w:pStyle w:val=\"{RECORD_SECTION}\" />");
+    let at = xml.find(&marker)?;
+    let end_ppr = at + xml[at..].find("</w:pPr>")?;
+    let start = xml.rfind("<w:sectPr")?;
+    let end = start + xml[start..].find("</w:sectPr>")? + "</w:sectPr>".len();
+    if end_ppr > start {
+        return None;
+    }
+    let body_sect = &xml[start..end];
+    // The last section: its type after the header/footer references, its
+    // vertical alignment after the columns (CT_SectPr's order).
+    let mut last = body_sect.to_string();
+    let type_at = [
+        "</w:sectPr>",
+        "<w:pgSz",
+        "<w:pgMar",
+        "<w:cols",
+        "<w:docGrid",
+    ]
+    .iter()
+    .filter_map(|t| last.find(t))
+    .min()?;
+    last.insert_str(type_at, "<w:type w:val=\"evenPage\" />");
+    let valign_at = match last.find("<w:cols") {
+        Some(c) => c + last[c..].find("/>")? + 2,
+        None => last.find("</w:sectPr>")?,
+    };
+    last.insert_str(valign_at, "<w:vAlign w:val=\"bottom\" />");
+    let mut out = String::with_capacity(xml.len() + body_sect.len() + 64);
+    out.push_str(&xml[..end_ppr]);
+    out.push_str(&references_first(body_sect));
+    out.push_str(&xml[end_ppr..start]);
+    out.push_str(&references_first(&last));
+    out.push_str(&xml[end..]);
+    Some(out)
+}
+
+/// A `w:sectPr` with its header and footer references first, where
+/// CT_SectPr has them (docx-rs writes them last).
+fn references_first(sect: &str) -> String {
+    let Some(open_end) = sect.find('>').map(|i| i + 1) else {
+        return sect.to_string();
+    };
+    let mut refs = String::new();
+    let mut rest = String::new();
+    let mut s = &sect[open_end..];
+    while let Some(i) = s.find('<') {
+        rest.push_str(&s[..i]);
+        s = &s[i..];
+        let Some(j) = s.find('>') else { break };
+        let el = &s[..=j];
+        if el.starts_with("<w:headerReference") || el.starts_with("<w:footerReference") {
+            refs.push_str(el);
+        } else {
+            rest.push_str(el);
+        }
+        s = &s[j + 1..];
+    }
+    rest.push_str(s);
+    format!("{}{refs}{rest}", &sect[..open_end])
 }
 
 fn zerr(e: zip::result::ZipError) -> Error {
@@ -1015,6 +1284,19 @@ fn single_normal(xml: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_printing_office_wraps_beside_the_date() {
+        let office = "温州市打击非法采矿联合执法工作领导小组办公室";
+        assert_eq!(
+            record_printer_lines(office, "2026年10月15日印发"),
+            vec!["温州市打击非法采矿联合", "执法工作领导小组办公室"]
+        );
+        assert_eq!(
+            record_printer_lines("温州市打非办", "2026年10月15日印发"),
+            vec!["温州市打非办"]
+        );
+    }
 
     #[test]
     fn title_lines_are_balanced() {

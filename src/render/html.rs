@@ -141,15 +141,71 @@ fn blocks(out: &mut String, list: &[doc::Block]) {
     }
 }
 
+/// Width of a text in em of its size: full-width characters one em, others
+/// half (as 仿宋 sets digits and Latin letters).
+fn em_width(s: &str) -> f32 {
+    s.chars()
+        .map(|c| {
+            if (c as u32) >= 0x1100 && !('\u{FF61}'..='\u{FF9F}').contains(&c) {
+                1.0
+            } else {
+                0.5
+            }
+        })
+        .sum()
+}
+
+/// The text block (156 mm) in points.
+const TEXT_PT: f32 = 156.0 / 25.4 * 72.0;
+
+/// The issuing office as the PDF sets it: on one line at 26–32 pt when it
+/// fits at 26 pt (larger than the 22 pt title), else on lines of about
+/// equal length, as large as the longest allows (at most 32 pt).
+fn masthead_html(office: &str) -> (Vec<String>, f32) {
+    let chars: Vec<char> = office.chars().collect();
+    let total = em_width(office).max(0.5);
+    let n = ((total * 26.0 / TEXT_PT).ceil() as usize).clamp(1, chars.len().max(1));
+    let per = chars.len().div_ceil(n).max(1);
+    let lines: Vec<String> = chars.chunks(per).map(|c| c.iter().collect()).collect();
+    let longest = lines.iter().map(|l| em_width(l)).fold(0.5, f32::max);
+    let size = (TEXT_PT / longest).clamp(26.0, 32.0);
+    (lines, (size * 2.0).round() / 2.0)
+}
+
+/// 署名 and 成文日期 (GB/T 9704 §7.3.5) as left padding in em of the 16 pt
+/// body: (office, date). Without a seal the office ends two characters in
+/// and the date starts two characters right of it; with one the date ends
+/// four characters in and the office is centred over it.
+fn signature_em(office: &str, date: &str, sealed: bool) -> (f32, f32) {
+    let text = TEXT_PT / 16.0;
+    let (wo, wd) = (em_width(office), em_width(date));
+    if sealed {
+        let xd = text - 4.0 - wd;
+        ((xd + wd / 2.0 - wo / 2.0).max(0.0), xd.max(0.0))
+    } else {
+        let mut xo = text - 2.0 - wo;
+        let mut xd = xo + 2.0;
+        if xd + wd > text - 2.0 {
+            xd = text - 2.0 - wd;
+            xo = xd - 2.0;
+        }
+        (xo.max(0.0), xd.max(0.0))
+    }
+}
+
 /// The body of a document page: masthead, title, text, signature,
 /// attachments and 版记, as HTML.
 pub fn draw(d: &doc::Document) -> String {
     let mut out = String::new();
     if !d.office.is_empty() {
+        // 版头 (GB/T 9704 §7.2): the office, the 发文字号 two lines below
+        // it, the red rule 4 mm below the 发文字号.
+        let (lines, pt) = masthead_html(&d.office);
+        let lines: Vec<String> = lines.iter().map(|l| esc(l)).collect();
         let _ = writeln!(
             out,
-            "<div class=\"masthead\">{}</div>\n<hr class=\"redline\">",
-            esc(&d.office)
+            "<div class=\"masthead\" style=\"font-size: {pt}pt; margin: 35mm 0 0\">{}</div>",
+            lines.join("<br>")
         );
     }
     if let Some(n) = &d.number {
@@ -158,20 +214,45 @@ pub fn draw(d: &doc::Document) -> String {
     if let Some(s) = &d.signer {
         let _ = writeln!(out, "<p class=\"docno\">{}{}</p>", labels::SIGNER, esc(s));
     }
+    if !d.office.is_empty() {
+        let cls = if d.number.is_some() || d.signer.is_some() {
+            "redline numbered"
+        } else {
+            "redline"
+        };
+        let _ = writeln!(out, "<hr class=\"{cls}\">");
+    }
     let _ = writeln!(out, "<h1 class=\"title\">{}</h1>", esc(&d.title));
     if let Some(a) = &d.addressee {
-        let _ = writeln!(out, "<p class=\"noindent\">{}</p>", esc(a));
+        let _ = writeln!(out, "<p class=\"noindent addressee\">{}</p>", esc(a));
     }
     blocks(&mut out, &d.body);
-    for l in d.attachment_lines() {
-        let _ = writeln!(out, "<p>{}</p>", esc(&l));
+    // A blank line between the text and the 附件说明 (GB/T 9704 §7.3.4).
+    for (i, l) in d.attachment_lines().iter().enumerate() {
+        let cls = if i == 0 { " class=\"attachments\"" } else { "" };
+        let _ = writeln!(out, "<p{cls}>{}</p>", esc(l));
     }
     if let Some(s) = &d.signature {
-        out.push_str("<p class=\"signature\">");
+        let date = date_text(s.date);
+        let (xo, xd) = signature_em(&s.office, &date, d.sealed);
+        let cls = if d.sealed {
+            "signature sealed"
+        } else {
+            "signature"
+        };
+        let _ = write!(out, "<div class=\"{cls}\">");
         if !s.office.is_empty() {
-            let _ = write!(out, "{}<br>", esc(&s.office));
+            let _ = write!(
+                out,
+                "<p style=\"padding-left: {xo:.2}em\">{}</p>",
+                esc(&s.office)
+            );
         }
-        let _ = writeln!(out, "{}</p>", esc(&date_text(s.date)));
+        let _ = writeln!(
+            out,
+            "<p style=\"padding-left: {xd:.2}em\">{}</p></div>",
+            esc(&date)
+        );
     }
     for (i, a) in d.attachments.iter().enumerate() {
         let _ = writeln!(
@@ -206,16 +287,28 @@ struct Page<'a> {
     body: String,
 }
 
-/// Render every HTML file of a run: `index.html` and `<stem>.html` for each
-/// document model. (path relative to the output folder, bytes)
+/// The index page's context: the index and the run's warnings about the
+/// documents (a document going out without a 发文字号, …).
+#[derive(Serialize)]
+struct IndexPage<'a> {
+    #[serde(flatten)]
+    index: &'a crate::report::IndexDoc,
+    warnings: &'a [String],
+}
+
+/// Render every HTML file of a run: `index.html` (with `warnings` listed at
+/// its top) and `<stem>.html` for each document model. (path relative to
+/// the output folder, bytes)
 pub fn render_docs(
     r: &HtmlRenderer,
     index: &crate::report::IndexDoc,
     models: &[(String, doc::Document)],
+    warnings: &[String],
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    let page = IndexPage { index, warnings };
     let mut out = vec![(
         "index.html".to_string(),
-        r.render("index.html", index)?.into_bytes(),
+        r.render("index.html", &page)?.into_bytes(),
     )];
     for (stem, d) in models {
         let page = Page {

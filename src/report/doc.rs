@@ -49,6 +49,10 @@ pub struct Document {
     pub attachments: Vec<Attachment>,
     /// 版记.
     pub record: Option<Record>,
+    /// Sealed (加盖印章): 署名 and 成文日期 are placed around the seal
+    /// (GB/T 9704 §7.3.5.1) instead of §7.3.5.2.
+    #[serde(default)]
+    pub sealed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ mod determinism;
 mod docmodel;
 mod feedback;
 mod fuzz_regressions;
+mod gongwen;
 mod harm;
 mod hostile;
 mod html;

@@ -104,24 +104,26 @@ pub fn draw(d: &doc::Document) -> Document {
     b.push(Block::Place("标题".into()));
     b.push(Block::Title(d.title.clone()));
     if let Some(a) = &d.addressee {
-        b.push(Block::Label(a.clone()));
+        b.push(Block::Place("主送机关".into()));
+        b.push(Block::Addressee(a.clone()));
     }
     blocks(&mut b, &d.body);
     let lines = d.attachment_lines();
     if !lines.is_empty() {
         b.push(Block::Place("附件说明".into()));
+        // A blank line between the text and the 附件说明 (§7.3.4).
+        b.push(Block::Blank);
         for l in lines {
             b.push(Block::Para(l));
         }
     }
     if let Some(s) = &d.signature {
         b.push(Block::Place("落款".into()));
-        let mut lines = Vec::new();
-        if !s.office.is_empty() {
-            lines.push(s.office.clone());
-        }
-        lines.push(date_text(s.date));
-        b.push(Block::Signature(lines));
+        b.push(Block::Signature {
+            office: (!s.office.is_empty()).then(|| s.office.clone()),
+            date: date_text(s.date),
+            sealed: d.sealed,
+        });
     }
     for (i, a) in d.attachments.iter().enumerate() {
         b.push(Block::PageBreak);

@@ -1,9 +1,19 @@
-//! Laid-out pages to PDF bytes with printpdf: fonts registered under fixed
-//! resource names, metadata from the issue date, a trailer /ID derived from
-//! the content, so that the same input always gives the same bytes.
+//! Laid-out pages to PDF bytes with printpdf: fonts registered under names
+//! derived from the glyphs they draw, metadata from the issue date, a
+//! trailer /ID derived from the content, so that the same input always
+//! gives the same bytes.
+//!
+//! An embedded subset font carries the six-capital subset tag of PDF 32000
+//! §9.6.4 (`/BaseFont /QKXJRT+NotoSerifCJKsc-Regular`): printpdf writes the
+//! first six characters of the font's resource id there, so the id is that
+//! tag, made from a hash of the face's name and the glyph ids the pages
+//! use ([`subset_tag`]), followed by the face number (unique resource
+//! names even should two tags collide).
+
+use std::collections::BTreeSet;
 
 use printpdf::{
-    Color, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont,
+    Color, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont,
     PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
     TextItem, TextMatrix, WindingOrder,
 };
@@ -37,7 +47,23 @@ fn pt(x: f32, y: f32) -> Point {
     }
 }
 
-fn ops(page: &Page, fonts: &FontSet) -> Vec<Op> {
+/// The subset tag of a face (PDF 32000 §9.6.4): six capital letters from a
+/// SHA-256 of the face's name and the glyph ids of its subset, so that the
+/// same glyphs always give the same tag.
+pub fn subset_tag(face: &str, glyphs: &BTreeSet<u16>) -> String {
+    let mut h = Sha256::new();
+    h.update(face.as_bytes());
+    h.update([0]);
+    for g in glyphs {
+        h.update(g.to_be_bytes());
+    }
+    h.finalize()[..6]
+        .iter()
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
+fn ops(page: &Page, ids: &[FontId]) -> Vec<Op> {
     let mut ops = Vec::with_capacity(page.len() * 6);
     for it in page {
         match it {
@@ -58,7 +84,7 @@ fn ops(page: &Page, fonts: &FontSet) -> Vec<Op> {
                     Op::StartTextSection,
                     Op::SetFillColor { col: color(*c) },
                     Op::SetFont {
-                        font: PdfFontHandle::External(fonts.faces[*face].id.clone()),
+                        font: PdfFontHandle::External(ids[*face].clone()),
                         size: Pt(*size),
                     },
                     Op::SetCharacterSpacing { multiplier: *tc },
@@ -131,22 +157,33 @@ fn ops(page: &Page, fonts: &FontSet) -> Vec<Op> {
 /// Serialize the pages.
 pub fn write(pages: &[Page], fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
     let mut doc = PdfDocument::new(meta.title);
-    // Register the faces the pages use, under fixed names (F1, F2, …), not
-    // printpdf's counter-based ones.
-    let mut used = vec![false; fonts.faces.len()];
+    // Register the faces the pages use under their subset tag and number
+    // (QKXJRT1, …), not printpdf's counter-based names.
+    let mut glyphs: Vec<Option<BTreeSet<u16>>> = vec![None; fonts.faces.len()];
     for p in pages {
         for it in p {
-            if let Item::Text { face, .. } = it {
-                used[*face] = true;
+            if let Item::Text { face, text, .. } = it {
+                let set = glyphs[*face].get_or_insert_with(BTreeSet::new);
+                set.extend(text.chars().map(|c| fonts.faces[*face].glyph_id(c)));
             }
         }
     }
+    let ids: Vec<FontId> = fonts
+        .faces
+        .iter()
+        .zip(&glyphs)
+        .enumerate()
+        .map(|(i, (f, g))| match g {
+            Some(g) => FontId(format!("{}{}", subset_tag(&f.label, g), i + 1)),
+            None => f.id.clone(),
+        })
+        .collect();
     for (i, f) in fonts.faces.iter().enumerate() {
-        if used[i] {
+        if glyphs[i].is_some() {
             doc.resources
                 .fonts
                 .map
-                .insert(f.id.clone(), PdfFont::new(f.parsed()?.clone()));
+                .insert(ids[i].clone(), PdfFont::new(f.parsed()?.clone()));
         }
     }
     let info = &mut doc.metadata.info;
@@ -161,7 +198,7 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
     info.metadata_date = date;
     let pdf_pages: Vec<PdfPage> = pages
         .iter()
-        .map(|p| PdfPage::new(Mm(210.0), Mm(297.0), ops(p, fonts)))
+        .map(|p| PdfPage::new(Mm(210.0), Mm(297.0), ops(p, &ids)))
         .collect();
     doc.with_pages(pdf_pages);
 

@@ -37,8 +37,23 @@ pub const MIN_CHART_SCALE: f32 = 0.8;
 pub const MIN_PLOT_SHARE: f32 = 0.6;
 pub const NOTE_PT: f32 = 12.0;
 pub const PAGE_NO_PT: f32 = 14.0;
-/// The smallest size of the issuing office's name; longer names wrap.
-pub const MASTHEAD_MIN_PT: f32 = 18.0;
+/// The smallest size of the issuing office's name (一号, larger than the
+/// 2号 title, as GB/T 9704 mastheads are); longer names wrap onto balanced
+/// lines at this size or larger.
+pub const MASTHEAD_MIN_PT: f32 = 26.0;
+/// The largest size of the issuing office's name (a short name on one line).
+pub const MASTHEAD_MAX_PT: f32 = 32.0;
+/// GB/T 9704 §7.2.4: the top of the issuing office's name lies 35 mm below
+/// the top of the text block.
+pub const MASTHEAD_TOP: f32 = 35.0 * MM;
+/// The red rule (§7.2.7), the 版记's first and last rules (0.35 mm) and its
+/// middle rules (0.25 mm).
+const RED_RULE_W: f32 = 1.5;
+const RECORD_RULE_W: f32 = 0.35 * MM;
+const RECORD_THIN_W: f32 = 0.25 * MM;
+/// Top of an ideograph above its baseline, bottom below it (em).
+pub const CJK_ASCENT: f32 = 0.88;
+pub const CJK_DESCENT: f32 = 0.12;
 /// How much each inter-character gap may shrink on a justified line: the
 /// 28-character grid (15.79 pt pitch) is slightly tighter than 16 pt glyphs.
 const SQUEEZE: f32 = 0.3;
@@ -94,10 +109,15 @@ pub struct TableBlock {
 /// The document model.
 #[derive(Clone, Debug)]
 pub enum Block {
-    /// Red issuing office and the red rule under it (红头).
+    /// Red issuing office (发文机关标志), 35 mm below the top of the text
+    /// block; the red rule under it follows the 发文字号 lines
+    /// ([`Block::DocNumber`]) right after it, or the office when none.
     Masthead(String),
-    /// 发文字号, centred.
+    /// 发文字号, centred two lines below the issuing office (§7.2.5).
     DocNumber(String),
+    /// 主送机关: flush left one line below the title, wrapped lines flush
+    /// left too (§7.3.2).
+    Addressee(String),
     /// 22 pt centred title.
     Title(String),
     /// 一、 (level 1, 黑体) or （一） (level 2, 楷体) heading.
@@ -109,9 +129,19 @@ pub enum Block {
     Para(String),
     /// Smaller grey note under a table.
     Note(String),
-    /// Issuing office and date, right-aligned.
-    Signature(Vec<String>),
-    /// 版记: 抄送 line (if any), 印发机关 and 印发日期 between rules.
+    /// 署名 and 成文日期 (GB/T 9704 §7.3.5): without a seal the office
+    /// two characters in from the right, the date below it starting two
+    /// characters further right (§7.3.5.2); with a seal the date four
+    /// characters in and the office centred over it (§7.3.5.1).
+    Signature {
+        office: Option<String>,
+        date: String,
+        sealed: bool,
+    },
+    /// 版记 at the foot of an even page (a blank page is added when the
+    /// text ends on an even page without room for it, and the text's last
+    /// odd page is followed by the 版记's own page): 抄送 line (if any),
+    /// 印发机关 and 印发日期 between rules.
     Record {
         cc: Option<String>,
         printer: String,
@@ -122,6 +152,8 @@ pub enum Block {
     Table(TableBlock),
     Chart(Box<Chart>),
     PageBreak,
+    /// One blank line of the grid (before the 附件说明, §7.3.4).
+    Blank,
     /// Where the following content is (for missing-glyph reports).
     Place(String),
 }
@@ -227,6 +259,13 @@ pub struct Layout<'a> {
     /// A chart that did not fit on the rest of the page: it opens the next
     /// page, and body text after it fills the current one meanwhile.
     deferred: Option<(Scene, f32)>,
+    /// The red rule under the masthead, drawn when the first block after
+    /// the masthead and its 发文字号 lines comes: `Some(true)` once a
+    /// 发文字号 line is set.
+    rule_pending: Option<bool>,
+    /// Pages without a number (0-based): a blank page before the 版记's
+    /// page and that page (GB/T 9704 §7.5).
+    unnumbered: BTreeSet<usize>,
 }
 
 impl<'a> Layout<'a> {
@@ -239,12 +278,17 @@ impl<'a> Layout<'a> {
             place: String::new(),
             missing: BTreeSet::new(),
             deferred: None,
+            rule_pending: None,
+            unnumbered: BTreeSet::new(),
         }
     }
 
     /// Lay out all blocks and add page numbers.
     pub fn run(mut self, blocks: &[Block]) -> (Vec<Page>, BTreeSet<MissingGlyph>) {
         for (i, b) in blocks.iter().enumerate() {
+            if !matches!(b, Block::DocNumber(_) | Block::Place(_)) {
+                self.red_rule();
+            }
             if self.deferred.is_some() && !self.may_pass_deferred(b) {
                 self.new_page();
             }
@@ -258,6 +302,7 @@ impl<'a> Layout<'a> {
             }
             self.block(b);
         }
+        self.red_rule();
         if self.deferred.is_some() {
             self.new_page();
         }
@@ -389,14 +434,47 @@ impl<'a> Layout<'a> {
                     self.new_page();
                 }
             }
+            Block::Blank => {
+                if !self.at_top() {
+                    self.y += PITCH;
+                }
+            }
             Block::Masthead(office) => self.masthead(office),
             Block::DocNumber(s) => {
+                // Two blank lines below the issuing office (§7.2.5).
+                match self.rule_pending {
+                    Some(false) => {
+                        self.y += 2.0 * PITCH;
+                        self.rule_pending = Some(true);
+                    }
+                    Some(true) => {}
+                    None => self.y += PITCH * 0.5,
+                }
                 // A long 文号 wraps onto balanced lines, never past the margin.
                 let g = self.glyphs(Role::Body, s);
                 for r in break_balanced(&g, BODY_PT, TEXT_W) {
                     self.centred(&g[r], BODY_PT, PITCH, BLACK);
                 }
-                self.y += PITCH * 0.5;
+            }
+            Block::Addressee(s) => {
+                // One blank line below the title (whose block ends with
+                // three quarters of one).
+                self.y += PITCH * 0.25;
+                let g = self.glyphs(Role::Body, s);
+                for r in break_lines(&g, BODY_PT, TEXT_W, TEXT_W, SQUEEZE) {
+                    self.ensure(PITCH);
+                    let line = &g[r];
+                    let natural = line_width(line, BODY_PT);
+                    let gaps = line.len().saturating_sub(1) as f32;
+                    let tc = if natural > TEXT_W && gaps > 0.0 {
+                        (TEXT_W - natural) / gaps
+                    } else {
+                        0.0
+                    };
+                    let y = Self::baseline(self.y, PITCH, BODY_PT);
+                    self.put(line, LEFT, y, BODY_PT, tc, BLACK, 0.0);
+                    self.y += PITCH;
+                }
             }
             Block::Record {
                 cc,
@@ -432,30 +510,51 @@ impl<'a> Layout<'a> {
                 self.put(&g, LEFT, y, BODY_PT, 0.0, BLACK, 0.0);
                 self.y += PITCH;
             }
-            Block::Signature(lines) => self.signature(lines),
+            Block::Signature {
+                office,
+                date,
+                sealed,
+            } => self.signature(office.as_deref(), date, *sealed),
             Block::Table(t) => self.table(t),
             Block::Chart(c) => self.chart(c),
         }
     }
 
+    /// 发文机关标志 (§7.2.4): red, centred, its top 35 mm below the top of
+    /// the text block on the first page, larger than the title
+    /// ([`masthead_setting`]). The red rule follows in [`Self::red_rule`].
     fn masthead(&mut self, office: &str) {
         let g = self.glyphs(Role::Title, office);
-        let natural = line_width(&g, 1.0).max(1.0);
-        // As large as fits on one line, at most 26 pt; a name too long for
-        // 18 pt wraps onto balanced lines at 18 pt (never shrinks to nothing).
-        let fit = TEXT_W / natural;
-        if fit >= MASTHEAD_MIN_PT {
-            let size = fit.min(26.0);
-            self.centred(&g, size, size * 1.4, RED);
-        } else {
-            for r in break_balanced(&g, MASTHEAD_MIN_PT, TEXT_W) {
-                self.centred(&g[r], MASTHEAD_MIN_PT, MASTHEAD_MIN_PT * 1.4, RED);
-            }
+        let (lines, size) = masthead_setting(&g);
+        let h = size * 1.25;
+        if self.pages.len() == 1 && self.at_top() {
+            // The top of the first line's ideographs at 35 mm.
+            let top_in_box = h / 2.0 + 0.36 * size - CJK_ASCENT * size;
+            self.y = TOP + MASTHEAD_TOP - top_in_box;
         }
-        self.y += 3.0 * MM;
-        let y = self.y;
-        self.hline(LEFT, LEFT + TEXT_W, y, 1.5, RED);
-        self.y += 6.0 * MM;
+        for r in lines {
+            self.centred(&g[r], size, h, RED);
+        }
+        self.rule_pending = Some(false);
+    }
+
+    /// The red rule across the text block (§7.2.7): 4 mm below the
+    /// 发文字号, or one line below the issuing office when there is none;
+    /// the title follows two blank lines below it (§7.3.1).
+    fn red_rule(&mut self) {
+        let Some(numbered) = self.rule_pending.take() else {
+            return;
+        };
+        let y = if numbered {
+            // The bottom of the 文号's characters in its last line box.
+            let glyph_bottom = PITCH / 2.0 + 0.36 * BODY_PT + CJK_DESCENT * BODY_PT;
+            self.y - PITCH + glyph_bottom + 4.0 * MM
+        } else {
+            self.y + PITCH * 0.5
+        };
+        self.hline(LEFT, LEFT + TEXT_W, y, RED_RULE_W, RED);
+        // The title block adds a quarter line above itself.
+        self.y = y + 1.75 * PITCH;
     }
 
     /// One centred line in a box of height `h`.
@@ -501,48 +600,130 @@ impl<'a> Layout<'a> {
         }
     }
 
-    /// 版记: a rule, 抄送, a thin rule, 印发机关 (left) and 印发日期 (right),
-    /// a rule; 14 pt.
+    /// 版记 (§7.4): on an even page, its last rule on the text block's
+    /// last line. A thick rule, 抄送 (one character in from both sides,
+    /// wrapped lines aligned after the colon), a thin rule, 印发机关 (one
+    /// character in) and 印发日期 (one character in from the right), a
+    /// thick rule; 4号 (14 pt), one grid line each.
     fn record(&mut self, cc: Option<&str>, printer: &str, printed: &str) {
         let size = PAGE_NO_PT;
-        let lh = size * 1.8;
-        self.y += PITCH;
-        self.ensure(lh * 2.0 + 2.0 * MM);
-        let y = self.y;
-        self.hline(LEFT, LEFT + TEXT_W, y, 0.75, BLACK);
-        if let Some(cc) = cc {
-            self.paragraph(Role::Body, cc, size, lh, BLACK, false);
-            let y = self.y;
-            self.hline(LEFT, LEFT + TEXT_W, y, 0.5, BLACK);
-        }
+        let lh = PITCH;
+        let inner = TEXT_W - 2.0 * size;
+        let gc = cc.map(|c| self.glyphs(Role::Body, c)).unwrap_or_default();
+        let label = cc
+            .and_then(|c| c.find('：').map(|i| c[..i + '：'.len_utf8()].to_string()))
+            .map(|l| line_width(&self.glyphs(Role::Body, &l), size))
+            .unwrap_or(0.0)
+            .min(inner / 2.0);
+        let cc_lines = if gc.is_empty() {
+            Vec::new()
+        } else {
+            break_lines(&gc, size, inner, inner - label, 0.0)
+        };
+        // 印发机关 on balanced lines when it does not fit beside the date
+        // (a character apart), the date on its last line.
         let gp = self.glyphs(Role::Body, printer);
         let gd = self.glyphs(Role::Body, printed);
-        let y = Self::baseline(self.y, lh, size);
-        self.put(&gp, LEFT + size, y, size, 0.0, BLACK, 0.0);
-        let w = line_width(&gd, size);
-        self.put(&gd, LEFT + TEXT_W - size - w, y, size, 0.0, BLACK, 0.0);
-        self.y += lh;
-        let y = self.y;
-        self.hline(LEFT, LEFT + TEXT_W, y, 0.75, BLACK);
+        let wd = line_width(&gd, size);
+        let room = (inner - wd - size).max(inner / 3.0);
+        let mut printer_lines = break_balanced(&gp, size, room);
+        if printer_lines.is_empty() {
+            printer_lines.push(0..0);
+        }
+        let h = (cc_lines.len() + printer_lines.len()) as f32 * lh;
+        // On an even page (1-based), below what is there with a line to spare.
+        let even = self.pages.len().is_multiple_of(2);
+        if !(even && (self.at_top() || self.y + PITCH + h <= BOTTOM + 0.01)) {
+            let was_even = even;
+            self.new_page();
+            if was_even {
+                // The text ends on a full even page: a blank odd page, then
+                // the 版记's page, neither numbered.
+                self.new_page();
+            }
+        }
+        let n = self.pages.len() - 1;
+        if n >= 1 && self.pages[n - 1].is_empty() && self.pages[n].is_empty() {
+            self.unnumbered.insert(n - 1);
+            self.unnumbered.insert(n);
+        }
+        let mut y = BOTTOM - h;
+        self.hline(LEFT, LEFT + TEXT_W, y, RECORD_RULE_W, BLACK);
+        for (i, r) in cc_lines.iter().enumerate() {
+            let x = LEFT + size + if i == 0 { 0.0 } else { label };
+            let line = &gc[r.clone()];
+            let b = Self::baseline(y, lh, size);
+            self.put(line, x, b, size, 0.0, BLACK, 0.0);
+            y += lh;
+        }
+        if !cc_lines.is_empty() {
+            self.hline(LEFT, LEFT + TEXT_W, y, RECORD_THIN_W, BLACK);
+        }
+        let mut b = y;
+        for r in printer_lines {
+            b = Self::baseline(y, lh, size);
+            let line = gp[r].to_vec();
+            self.put(&line, LEFT + size, b, size, 0.0, BLACK, 0.0);
+            y += lh;
+        }
+        self.put(&gd, LEFT + TEXT_W - size - wd, b, size, 0.0, BLACK, 0.0);
+        self.hline(LEFT, LEFT + TEXT_W, BOTTOM, RECORD_RULE_W, BLACK);
+        self.y = BOTTOM;
     }
 
-    fn signature(&mut self, lines: &[String]) {
-        self.y += PITCH;
-        let gs: Vec<Vec<Glyph>> = lines.iter().map(|l| self.glyphs(Role::Body, l)).collect();
-        let widest = gs
-            .iter()
-            .map(|g| line_width(g, BODY_PT))
-            .fold(0.0, f32::max);
-        self.ensure(PITCH * gs.len() as f32);
-        // Centred on each other, the longest ending four characters in.
-        let centre = LEFT + TEXT_W - 4.0 * BODY_PT - widest / 2.0;
-        for g in gs {
-            let w = line_width(&g, BODY_PT);
-            let x = (centre - w / 2.0).max(LEFT);
-            let y = Self::baseline(self.y, PITCH, BODY_PT);
-            self.put(&g, x, y, BODY_PT, 0.0, BLACK, 0.0);
+    /// 署名 and 成文日期 (§7.3.5): see [`Block::Signature`]. An office too
+    /// long for its place is set on balanced lines.
+    fn signature(&mut self, office: Option<&str>, date: &str, sealed: bool) {
+        let em = BODY_PT;
+        let right = LEFT + TEXT_W;
+        let gd = self.glyphs(Role::Body, date);
+        let wd = line_width(&gd, em);
+        let go = office
+            .map(|o| self.glyphs(Role::Body, o))
+            .unwrap_or_default();
+        // (lines of the office, x of each line, x of the date)
+        let (lines, xs, xd): (Vec<std::ops::Range<usize>>, Vec<f32>, f32) = if sealed {
+            // The date four characters in; the office centred over it.
+            let xd = right - 4.0 * em - wd;
+            let centre = xd + wd / 2.0;
+            let lines = break_balanced(&go, em, 2.0 * (right - centre));
+            let xs = lines
+                .iter()
+                .map(|r| (centre - line_width(&go[r.clone()], em) / 2.0).max(LEFT))
+                .collect();
+            (lines, xs, xd)
+        } else {
+            // The office two characters in, the date two characters right of
+            // the office's first character; a date longer than that stays
+            // two characters in and moves the office left.
+            let lines = break_balanced(&go, em, TEXT_W - 4.0 * em);
+            let wo = lines
+                .iter()
+                .map(|r| line_width(&go[r.clone()], em))
+                .fold(0.0, f32::max);
+            let mut xo = right - 2.0 * em - wo;
+            let mut xd = xo + 2.0 * em;
+            if xd + wd > right - 2.0 * em {
+                xd = right - 2.0 * em - wd;
+                xo = xd - 2.0 * em;
+            }
+            let xo = xo.max(LEFT);
+            let xs = lines.iter().map(|_| xo).collect();
+            (lines, xs, xd.max(LEFT))
+        };
+        // With a seal: two blank lines for it above the office (its top
+        // within a line of the text); without: one blank line.
+        self.y += if sealed { 2.0 * PITCH } else { PITCH };
+        self.ensure(PITCH * (lines.len() + 1) as f32);
+        for (r, x) in lines.iter().zip(xs) {
+            let y = Self::baseline(self.y, PITCH, em);
+            let g = go[r.clone()].to_vec();
+            self.put(&g, x, y, em, 0.0, BLACK, 0.0);
             self.y += PITCH;
         }
+        let y = Self::baseline(self.y, PITCH, em);
+        self.put(&gd, xd, y, em, 0.0, BLACK, 0.0);
+        self.y += PITCH;
     }
 
     /// How a table will be set: font size, column widths, the wrapped
@@ -919,6 +1100,9 @@ impl<'a> Layout<'a> {
     fn page_numbers(&mut self) {
         let n = self.pages.len();
         for i in 0..n {
+            if self.unnumbered.contains(&i) {
+                continue;
+            }
             let s = format!("— {} —", i + 1);
             let g = self.glyphs(Role::PageNumber, &s);
             let w = line_width(&g, PAGE_NO_PT);
@@ -935,6 +1119,25 @@ impl<'a> Layout<'a> {
             self.pages[i].extend(items);
         }
     }
+}
+
+/// How the issuing office is set: its lines and their size. On one line
+/// when it fits at [`MASTHEAD_MIN_PT`] or more (up to [`MASTHEAD_MAX_PT`]);
+/// else on as few balanced lines as fit at that size, enlarged as far as
+/// the longest line allows (up to the largest size). Either way larger than
+/// the 22 pt title (GB/T 9704 leaves the size to "醒目、美观、庄重").
+pub fn masthead_setting(g: &[Glyph]) -> (Vec<std::ops::Range<usize>>, f32) {
+    if g.is_empty() {
+        return (Vec::new(), MASTHEAD_MIN_PT);
+    }
+    let lines = break_balanced(g, MASTHEAD_MIN_PT, TEXT_W);
+    let longest = lines
+        .iter()
+        .map(|r| line_width(&g[r.clone()], 1.0))
+        .fold(0.0, f32::max)
+        .max(1e-3);
+    let size = (TEXT_W / longest).clamp(MASTHEAD_MIN_PT, MASTHEAD_MAX_PT);
+    (lines, size)
 }
 
 /// Text items for one line of glyphs at (x, baseline y), one per run of
