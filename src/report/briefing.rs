@@ -56,6 +56,12 @@ pub struct BriefingText {
 #[serde(default, deny_unknown_fields)]
 pub struct RegionText {
     pub doc_number: Option<String>,
+    /// 发文机关 and 署名 of the region's report (default: 瑞安市打击非法采矿工作领导小组办公室).
+    pub office: Option<String>,
+    /// 主送机关 (default: 各乡镇（街道），瑞安市打击非法采矿工作领导小组各成员单位).
+    pub addressee: Option<String>,
+    /// 抄送 of its 版记 (default: the city's issuing office).
+    pub cc: Option<Vec<String>>,
     pub foreword: Option<String>,
     pub next_steps: Vec<String>,
     pub typical_cases: Vec<TypicalCase>,
@@ -150,6 +156,11 @@ impl BriefingText {
             None => BriefingText::default(),
         }
     }
+}
+
+/// A configured value on one line (front matter holds one value per line).
+fn one_line(s: String) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The default 下步工作 when `briefing.toml` gives none.
@@ -292,6 +303,10 @@ fn charts(a: &Analysis, area_rows: &[GroupRow], area_label: &str) -> Charts {
 pub struct BriefingDoc {
     pub masthead: Masthead,
     pub doc_number: Option<String>,
+    /// A region's own report: its 主送机关 and 抄送 (the briefing's come
+    /// from the configuration).
+    pub addressee: Option<String>,
+    pub cc: Option<String>,
     pub scoped: bool,
     /// 各地 / 各乡镇（街道）
     pub area_label: String,
@@ -1659,6 +1674,12 @@ impl BriefingDoc {
         let scoped = a.scope_id.is_some();
         let scope_name = masthead.scope.clone();
         let region_report = scoped && masthead.title == "县市区报告";
+        // the region's own table, for its office, addressee and cc
+        let region_table = if scoped {
+            text.region(cfg, &scope_name)
+        } else {
+            None
+        };
         let own;
         let text = if region_report || (scoped && text.region(cfg, &scope_name).is_some()) {
             own = text.for_region(cfg, &scope_name);
@@ -1677,6 +1698,34 @@ impl BriefingDoc {
                     "警告：briefing.toml 中的文号“{n}”用于多个文件，每个文件应有自己的文号 / warning: document number “{n}” in briefing.toml is given to more than one document"
                 );
             }
+        }
+        // A region's report is the region's own document: its own office
+        // issues it to its townships and departments and copies the city.
+        let mut masthead = masthead;
+        let (mut addressee, mut cc) = (None, None);
+        if scoped {
+            let own = region_table;
+            masthead.office = one_line(
+                own.and_then(|r| r.office.clone())
+                    .unwrap_or_else(|| format!("{scope_name}打击非法采矿工作领导小组办公室")),
+            );
+            let to = one_line(own.and_then(|r| r.addressee.clone()).unwrap_or_else(|| {
+                format!("各乡镇（街道），{scope_name}打击非法采矿工作领导小组各成员单位")
+            }));
+            // GB/T 9704 §7.3.2: the last addressee ends with a full-width colon
+            let to = to.trim_end_matches([':', '：']);
+            addressee = (!to.is_empty()).then(|| format!("{to}："));
+            let list = own
+                .and_then(|r| r.cc.clone())
+                .unwrap_or_else(|| vec![cfg.organisation.office.clone()]);
+            cc = Some(
+                list.iter()
+                    .map(|c| one_line(c.clone()))
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("，"),
+            )
+            .filter(|c| !c.is_empty());
         }
         let voice = Voice { cfg, scoped };
         let (area_label, area_rows, area_key) = if scoped {
@@ -1750,6 +1799,8 @@ impl BriefingDoc {
         };
         BriefingDoc {
             doc_number: text.doc_number.clone(),
+            addressee,
+            cc,
             scoped,
             area_label: area_label.to_string(),
             foreword,

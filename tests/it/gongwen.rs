@@ -495,7 +495,17 @@ fn sample_documents_carry_the_gb_t_9704_elements() {
         "{stdout}"
     );
 
-    for stem in ["briefing", "assessment", "regions/瑞安市"] {
+    const CITY_TO: &str = "领导小组各成员单位，各县（市、区）打击非法采矿工作领导小组：";
+    const CITY_CC: &str = "抄送：市委办公室，市政府办公室。";
+    // a region's report is its own: its office to its townships and members,
+    // copied to the city's office
+    const RUIAN_TO: &str = "各乡镇（街道），瑞安市打击非法采矿工作领导小组各成员单位：";
+    const RUIAN_CC: &str = "抄送：温州市打击非法采矿联合执法工作领导小组办公室。";
+    for (stem, to, cc_line) in [
+        ("briefing", CITY_TO, CITY_CC),
+        ("assessment", CITY_TO, CITY_CC),
+        ("regions/瑞安市", RUIAN_TO, RUIAN_CC),
+    ] {
         let bytes = std::fs::read(dir.join(format!("{stem}.pdf"))).unwrap();
         // The 版记 on the last page, an even one.
         let n = pdf_pages(&bytes);
@@ -515,26 +525,30 @@ fn sample_documents_carry_the_gb_t_9704_elements() {
         }
         let html = std::fs::read_to_string(dir.join(format!("{stem}.html"))).unwrap();
         // 主送机关 after the title, the red rule after the 版头.
-        assert!(html.contains(
-            "<p class=\"noindent addressee\">领导小组各成员单位，各县（市、区）打击非法采矿工作领导小组：</p>"
-        ));
+        assert!(
+            html.contains(&format!("<p class=\"noindent addressee\">{to}</p>")),
+            "{stem}"
+        );
         assert!(
             html.contains("<div class=\"masthead\" style=\"font-size: 32pt; margin: 35mm 0 0\">")
         );
-        assert!(html.contains("<p class=\"cc\">抄送：市委办公室，市政府办公室。</p>"));
+        assert!(
+            html.contains(&format!("<p class=\"cc\">{cc_line}</p>")),
+            "{stem}"
+        );
         let xml = docx_xml(&dir.join(format!("{stem}.docx")));
         // Two sections: the text, and the 版记 from an even page, at its foot.
         assert_eq!(xml.matches("<w:sectPr").count(), 2, "{stem}.docx");
         assert_eq!(xml.matches("<w:type w:val=\"evenPage\" />").count(), 1);
         assert_eq!(xml.matches("<w:vAlign w:val=\"bottom\" />").count(), 1);
         let record = xml.rfind("<w:type w:val=\"evenPage\" />").unwrap();
-        let cc = xml.find("抄送：市委办公室，市政府办公室。").unwrap();
+        let cc = xml.find(cc_line).unwrap();
         let first_sect = xml.find("<w:sectPr").unwrap();
         assert!(
             first_sect < cc && cc < record,
             "{stem}.docx: 版记 not in the last section"
         );
-        assert!(xml.contains("领导小组各成员单位，各县（市、区）打击非法采矿工作领导小组："));
+        assert!(xml.contains(to), "{stem}.docx");
         // The office larger than the 22 pt title (w:sz in half points).
         assert!(xml.contains("<w:sz w:val=\"64\" />"), "{stem}.docx");
         // Both sections list their footers first (CT_SectPr's order).

@@ -264,7 +264,7 @@ fn many_cases_split_overdue_and_name_ties() {
     write(
         d.path(),
         "2026Q3/briefing.toml",
-        "doc_number = \"温打非采办〔2026〕3号\"\nforeword = \"全市通报的开头。\"\n\n[regions.\"瑞安市\"]\ndoc_number = \"温打非采办〔2026〕4号\"\nforeword = \"瑞安市自己的开头。\"\n",
+        "doc_number = \"温打非采办〔2026〕3号\"\nforeword = \"全市通报的开头。\"\n\n[regions.\"瑞安市\"]\ndoc_number = \"瑞打非采办〔2026〕4号\"\nforeword = \"瑞安市自己的开头。\"\noffice = \"瑞安市打击非法采矿办公室\"\naddressee = \"各镇街，市级有关部门\"\ncc = [\"温州市打击非法采矿办公室\", \"瑞安市政府办公室\"]\n",
     );
     let out = tempfile::tempdir().unwrap();
     let q = build(d.path(), "2026Q3", out.path(), &[]);
@@ -310,7 +310,19 @@ fn many_cases_split_overdue_and_name_ties() {
     assert_eq!(trend, vec!["2025Q3", "2026Q1", "2026Q2", "2026Q3"]);
     // A region's report: its own 文号 and foreword, never the briefing's.
     let r = text_of(&read(&q.join("regions/瑞安市.html")));
-    assert!(r.contains("温打非采办〔2026〕4号") && r.contains("瑞安市自己的开头。"));
+    assert!(r.contains("瑞打非采办〔2026〕4号") && r.contains("瑞安市自己的开头。"));
+    // … issued by its own office to its own addressees, copied as it says
+    for s in [
+        "瑞安市打击非法采矿办公室",
+        "各镇街，市级有关部门：",
+        "抄送：温州市打击非法采矿办公室，瑞安市政府办公室。",
+    ] {
+        assert!(r.contains(s), "{s}\n{r}");
+    }
+    assert!(
+        !r.contains("温州市打击非法采矿联合执法工作领导小组办公室"),
+        "{r}"
+    );
     assert!(
         !r.contains("〔2026〕3号") && !r.contains("全市通报的开头"),
         "{r}"
@@ -321,6 +333,15 @@ fn many_cases_split_overdue_and_name_ties() {
         "{l}"
     );
     assert!(l.contains("2026年第三季度，鹿城区各乡镇（街道）和各有关部门认真落实"));
+    // without a table of its own: the region's leading group office issues
+    // it to its townships and members, copied to the city's office
+    for s in [
+        "鹿城区打击非法采矿工作领导小组办公室",
+        "各乡镇（街道），鹿城区打击非法采矿工作领导小组各成员单位：",
+        "抄送：温州市打击非法采矿联合执法工作领导小组办公室。",
+    ] {
+        assert!(l.contains(s), "{s}\n{l}");
+    }
     // Tables numbered without gaps in the region's report (no 表5, 表6 there).
     for (i, cap) in [
         "表1　主要指标",
