@@ -74,7 +74,7 @@ pub fn collect(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Vec<UnitFeedback
             None => unattributed.push(r.clone()),
         }
     }
-    let missing = missing_exports(ds, cfg, quarter);
+    let missing = crate::analysis::reporting::missing_exports(ds, cfg, quarter);
     let mut out = Vec::new();
     for (u, rejects) in cfg.units.iter().zip(per_unit) {
         let missing_export = missing.contains(&u.name);
@@ -96,34 +96,6 @@ pub fn collect(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Vec<UnitFeedback
         });
     }
     out
-}
-
-/// 报送情况: the units (canonical names, configuration order) that sent no
-/// case export for `quarter`. A unit has reported when a readable case file
-/// of the quarter is its own (a header-only file is a 零报告 and counts) or a
-/// case of the quarter carries its name (a ledger of several units).
-pub fn missing_exports(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Vec<String> {
-    let resolver = Resolver::new(cfg);
-    let mut sent = vec![false; cfg.units.len()];
-    let index = |name: &str| cfg.units.iter().position(|u| u.name == name);
-    for f in &ds.files {
-        if f.kind == FileKind::Cases && f.quarter == Some(quarter) && f.error.is_none() {
-            if let Some(i) = f.unit.as_deref().and_then(index) {
-                sent[i] = true;
-            }
-        }
-    }
-    for c in ds.cases.iter().filter(|c| c.origin.quarter == quarter) {
-        if let Some(i) = index(resolver.units.name(c.unit)) {
-            sent[i] = true;
-        }
-    }
-    cfg.units
-        .iter()
-        .zip(sent)
-        .filter(|(_, s)| !s)
-        .map(|(u, _)| u.name.clone())
-        .collect()
 }
 
 fn xe(what: &str, e: rust_xlsxwriter::XlsxError) -> Error {

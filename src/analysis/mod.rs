@@ -10,6 +10,7 @@ pub mod activity;
 pub mod cases;
 pub mod figures;
 pub mod recurrence;
+pub mod reporting;
 
 use std::collections::{BTreeSet, HashMap};
 

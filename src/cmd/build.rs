@@ -614,6 +614,12 @@ pub fn run(args: BuildArgs) -> Result<i32> {
         let mut models = docs.compose(&templates)?;
         complete_gongwen(&mut models, &cfg, issued);
         doc_warnings.extend(number_warnings(&models, &folder_name));
+        let missing = crate::analysis::reporting::missing_exports(&ds, &cfg, quarter);
+        doc_warnings.extend(crate::report::reporting_warning(
+            &cfg,
+            &missing,
+            &folder_name,
+        ));
         timer.stage("document models");
         if let Some(renderer) = &html_renderer {
             files.extend(html::render_docs(

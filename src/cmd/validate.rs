@@ -45,6 +45,12 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
         for w in document_warnings(&args.data.join(name), name) {
             let _ = writeln!(out, "{}", term(&w));
         }
+        if let Some(q) = report_quarter {
+            let missing = crate::analysis::reporting::missing_exports(&ds, &cfg, q);
+            if let Some(w) = crate::report::reporting_warning(&cfg, &missing, name) {
+                let _ = writeln!(out, "{}", term(&w));
+            }
+        }
     }
     if let Some(p) = &args.rejects {
         let data = crate::output::resolve(&args.data)?;

@@ -1804,7 +1804,15 @@ impl BriefingDoc {
             scoped,
             area_label: area_label.to_string(),
             foreword,
-            overview: overview(a, &scope_name, cfg.rules.closing_days),
+            overview: {
+                let mut o = overview(a, &scope_name, cfg.rules.closing_days);
+                // 报送情况: the city's briefing says who did not report
+                if !scoped {
+                    let missing = crate::analysis::reporting::missing_exports(ds, cfg, a.quarter);
+                    o.push(super::reporting_sentence(cfg, &missing));
+                }
+                o
+            },
             totals_table: totals_table(a),
             areas_text: areas_text(a, area_rows, &voice),
             areas_table: group_table(

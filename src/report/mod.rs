@@ -77,6 +77,8 @@ impl Masthead {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScoreRow {
     pub rank: u32,
+    /// The rank as the tables print it: 并列3 when shared.
+    pub rank_label: String,
     pub name: String,
     pub score: String,
     pub grade: String,
@@ -173,6 +175,11 @@ fn score_rows(list: &[Scored]) -> Vec<ScoreRow> {
     v.into_iter()
         .map(|s| ScoreRow {
             rank: s.rank,
+            rank_label: if list.iter().filter(|o| o.rank == s.rank).count() > 1 {
+                format!("并列{}", s.rank)
+            } else {
+                s.rank.to_string()
+            },
             name: s.name.clone(),
             score: format!("{:.1}", s.score),
             grade: s.grade.clone(),
@@ -189,6 +196,30 @@ fn score_rows(list: &[Scored]) -> Vec<ScoreRow> {
 
 /// A unit's name as prose writes it: its 规范简称 (`full_name` in the
 /// configuration, e.g. 市林业局), else its short name; other names as they are.
+/// 报送情况 as the briefing says it: every unit reported, or which did not
+/// (by their 规范简称).
+pub fn reporting_sentence(cfg: &Config, missing: &[String]) -> String {
+    if missing.is_empty() {
+        return format!("本季度{}家成员单位均报送了案件数据。", cfg.units.len());
+    }
+    let names: Vec<String> = missing.iter().map(|m| unit_display(cfg, m)).collect();
+    format!("本季度{}未报送案件数据。", names.join("、"))
+}
+
+/// 报送情况 as a warning (the index page, `build` and `validate`), or none
+/// when every unit sent its export for `folder`.
+pub fn reporting_warning(cfg: &Config, missing: &[String], folder: &str) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = missing.iter().map(|m| unit_display(cfg, m)).collect();
+    Some(format!(
+        "报送情况：{}未报送 {folder} 的案件数据（只有表头的文件为零报告，算作已报送） / reporting: no case export for {folder} from {}",
+        names.join("、"),
+        missing.join(", ")
+    ))
+}
+
 pub fn unit_display(cfg: &Config, name: &str) -> String {
     cfg.units
         .iter()

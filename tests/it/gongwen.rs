@@ -487,8 +487,13 @@ fn sample_documents_carry_the_gb_t_9704_elements() {
         index.contains(&format!("<p>{}</p>", tera::escape_html(WARNING))),
         "index.html lacks the warning"
     );
+    // every unit of the sample reported (报送情况): said once, no warning
+    assert!(!index.contains("报送情况"), "{index}");
+    let briefing = std::fs::read_to_string(dir.join("briefing.html")).unwrap();
+    assert!(briefing.contains("本季度11家成员单位均报送了案件数据。"));
     let v = ok(bin().args(["validate", "--data", "sample_data", "--quarter", "2026Q3"]));
     let stdout = String::from_utf8_lossy(&v.stdout);
+    assert!(!stdout.contains("报送情况"), "{stdout}");
     assert_eq!(
         stdout.lines().filter(|l| *l == WARNING).count(),
         1,

@@ -188,6 +188,9 @@ fn one_case_reads_as_one() {
         // The typical case as published: 张某, no ID number, no amount of
         // 0, and a closed case not "正在进一步调查中".
         "7月3日，执法人员日常巡查发现山前采石场存在无证开采行为，张某在场。市公安局于2026年7月4日立案、2026年9月1日结案，对张某没收违法所得0.50万元。",
+        // 报送情况: only 公安 sent an export; the other ten by their 规范简称
+        // in the configuration's order
+        "本季度市自然资源和规划局、市交通运输局、市林业局、市水利局、市应急管理局、市生态环境局、市海洋与渔业局、市市场监督管理局、温州海事局、国网温州供电公司未报送案件数据。",
     ] {
         assert!(b.contains(s), "{s}\n{b}");
     }
@@ -195,6 +198,16 @@ fn one_case_reads_as_one() {
         assert!(!b.contains(bad), "{bad}\n{b}");
     }
     assert_not_about_nothing("briefing", &b, true);
+    // … and the index page and validate list them too
+    let warning = "报送情况：市自然资源和规划局、市交通运输局、市林业局、市水利局、市应急管理局、市生态环境局、市海洋与渔业局、市市场监督管理局、温州海事局、国网温州供电公司未报送 2026Q3 的案件数据（只有表头的文件为零报告，算作已报送） / reporting: no case export for 2026Q3 from 自然资源, 交通运输, 林业, 水利, 应急管理, 生态环境, 海洋与渔业, 市场监管, 海事, 电力";
+    let zh = warning.split(" / ").next().unwrap();
+    assert!(read(&q.join("index.html")).contains(zh));
+    let v = crate::common::bin()
+        .args(["validate", "--data"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&v.stdout).contains(warning));
     // The trend starts at the first quarter folder: one point.
     let s: serde_json::Value = serde_json::from_str(&read(&q.join("summary.json"))).unwrap();
     let trend: Vec<&str> = s["trend"]
@@ -357,6 +370,14 @@ fn many_cases_split_overdue_and_name_ties() {
     // The assessment: ties as 并列.
     let a = text_of(&read(&q.join("assessment.html")));
     assert!(a.contains("并列第"), "{a}");
+    // … and the score tables print a shared rank as 并列N, the same ranks
+    for (i, _) in a.match_indices("并列第") {
+        let n: String = a[i + "并列第".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        assert!(a.lines().any(|l| l == format!("并列{n}")), "并列{n}\n{a}");
+    }
     // Every document: headings without a skipped level, tables numbered
     // 表1, 表2 … without a gap (afresh in each attachment).
     let mut docs = vec![q.join("briefing.html"), q.join("assessment.html")];
