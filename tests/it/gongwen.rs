@@ -491,6 +491,9 @@ fn sample_documents_carry_the_gb_t_9704_elements() {
     assert!(!index.contains("报送情况"), "{index}");
     let briefing = std::fs::read_to_string(dir.join("briefing.html")).unwrap();
     assert!(briefing.contains("本季度11家成员单位均报送了案件数据。"));
+    // the 约谈 table has its caption, numbered after the two score tables
+    let assessment = std::fs::read_to_string(dir.join("assessment.html")).unwrap();
+    assert!(assessment.contains("表3　约谈名单"), "{assessment}");
     let v = ok(bin().args(["validate", "--data", "sample_data", "--quarter", "2026Q3"]));
     let stdout = String::from_utf8_lossy(&v.stdout);
     assert!(!stdout.contains("报送情况"), "{stdout}");
