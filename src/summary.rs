@@ -51,7 +51,13 @@ pub fn summary_bytes(
     issue_date: NaiveDate,
     assessment: &crate::assess::Assessment,
 ) -> Vec<u8> {
-    let v = summary(a, ds, issue_date, assessment);
+    let mut v = summary(a, ds, issue_date, assessment);
+    // 报送情况: the member units that sent no case export for the quarter
+    // (the briefing's sentence and the index page's warning)
+    let missing = crate::analysis::reporting::missing_exports(ds, cfg, a.quarter);
+    if let Some(inputs) = v.get_mut("inputs").and_then(Value::as_object_mut) {
+        inputs.insert("missing_exports".into(), json!(missing));
+    }
     let text = to_bytes(&v);
     let slot = serde_json::to_string(RECURRENCES_SLOT).unwrap_or_default();
     let Some(at) = find(&text, slot.as_bytes()) else {

@@ -208,6 +208,23 @@ fn one_case_reads_as_one() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&v.stdout).contains(warning));
+    // … and summary.json lists them by their keys
+    let sj: serde_json::Value = serde_json::from_str(&read(&q.join("summary.json"))).unwrap();
+    assert_eq!(
+        sj["inputs"]["missing_exports"],
+        serde_json::json!([
+            "自然资源",
+            "交通运输",
+            "林业",
+            "水利",
+            "应急管理",
+            "生态环境",
+            "海洋与渔业",
+            "市场监管",
+            "海事",
+            "电力"
+        ])
+    );
     // The trend starts at the first quarter folder: one point.
     let s: serde_json::Value = serde_json::from_str(&read(&q.join("summary.json"))).unwrap();
     let trend: Vec<&str> = s["trend"]
