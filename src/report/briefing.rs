@@ -673,6 +673,21 @@ pub const GROUP_OVERDUE_NOTE: &str = "超期含季末在办超期案件和本季
 /// the sum of its rounded rows.
 pub const ROUNDING_NOTE: &str = "因四舍五入，合计数与分项之和略有差异。";
 
+/// Under a table where a count's change over a small base is not given as
+/// a percentage (the prose says such a change in counts).
+pub const SMALL_BASE_NOTE: &str = "基数不足10起的，不计算增减幅度（以“—”表示）。";
+
+/// A change cell of a count: "—" over a base below [`SMALL_BASE`] (a
+/// percentage there says more than the counts do), else the percentage.
+/// `small` is set when a cell was left out for that reason.
+fn count_change_cell(base: f64, pct: Option<f64>, small: &mut bool) -> String {
+    if pct.is_some() && base < super::format::SMALL_BASE as f64 {
+        *small = true;
+        return "—".to_string();
+    }
+    change_cell(pct)
+}
+
 /// 表1: every figure with its comparisons. 超期 is shown as its two parts
 /// (期末在办超期, a count at the quarter end; 超期结案, cases closed late in
 /// the period); counts at the quarter end have no 年度累计 (—).
@@ -683,6 +698,7 @@ fn totals_table(a: &Analysis) -> Table {
             .iter()
             .map(|s| s.to_string()),
     );
+    let mut small = false;
     let rows = crate::analysis::figures::FIGURES
         .iter()
         .enumerate()
@@ -715,14 +731,26 @@ fn totals_table(a: &Analysis) -> Table {
                 }
             };
             let at_end = matches!(*key, "open_at_end" | "overdue_open");
+            // counts (not money or tonnage) over a small base: no percentage
+            let is_count = !money && !zh.contains("(吨)");
+            let mut cell = |base: f64, pct: Option<f64>| {
+                if is_count {
+                    count_change_cell(base, pct, &mut small)
+                } else {
+                    change_cell(pct)
+                }
+            };
+            let (prev, last_year) = (vals(&a.previous_quarter), vals(&a.same_quarter_last_year));
+            let prev_cell = cell(prev, a.change_pct.previous_quarter.values()[i]);
+            let year_cell = cell(last_year, a.change_pct.same_quarter_last_year.values()[i]);
             row(
                 label,
                 vec![
                     fmt(vals(&a.totals)),
-                    fmt(vals(&a.previous_quarter)),
-                    change_cell(a.change_pct.previous_quarter.values()[i]),
-                    fmt(vals(&a.same_quarter_last_year)),
-                    change_cell(a.change_pct.same_quarter_last_year.values()[i]),
+                    fmt(prev),
+                    prev_cell,
+                    fmt(last_year),
+                    year_cell,
                     if at_end {
                         "—".to_string()
                     } else {
@@ -737,6 +765,9 @@ fn totals_table(a: &Analysis) -> Table {
         "期末在办、期末在办超期为季末时点数，不计年度累计；超期结案为期内结案时距立案已超过办案期限的案件数。"
             .into(),
     );
+    if small {
+        t.notes.push(SMALL_BASE_NOTE.into());
+    }
     t
 }
 
@@ -754,11 +785,16 @@ fn group_table(caption: &str, key: &str, rows: &[GroupRow], with_total: Option<&
     let mut head = vec![key.to_string()];
     head.extend(FIG_HEAD.iter().map(|s| s.to_string()));
     head.push("发现同比".into());
+    let mut small = false;
     let mut out: Vec<Vec<Cell>> = rows
         .iter()
         .map(|g| {
             let mut cells = figure_cells(&g.quarter);
-            cells.push(change_cell(g.change_pct.same_quarter_last_year.found));
+            cells.push(count_change_cell(
+                g.same_quarter_last_year.found as f64,
+                g.change_pct.same_quarter_last_year.found,
+                &mut small,
+            ));
             row(g.key.clone(), cells)
         })
         .collect();
@@ -771,6 +807,9 @@ fn group_table(caption: &str, key: &str, rows: &[GroupRow], with_total: Option<&
         if rounding_differs(rows, t) {
             notes.push(ROUNDING_NOTE.to_string());
         }
+    }
+    if small {
+        notes.push(SMALL_BASE_NOTE.to_string());
     }
     let mut t = table(caption, head, out, true);
     t.notes = notes;

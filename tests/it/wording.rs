@@ -316,6 +316,15 @@ fn many_cases_split_overdue_and_name_ties() {
         assert!(b.contains(s), "{s}\n{b}");
     }
     assert!(!b.contains("上升1"), "percent over a small base: {b}");
+    // 表1 and the group tables: 12 found against 1 and 2 is no +1100.0% or
+    // +500.0% but "—", with the note saying why
+    for pct in ["+1100.0%", "+500.0%", "+100.0%"] {
+        assert!(!b.contains(pct), "{pct}: {b}");
+    }
+    assert!(
+        b.contains("基数不足10起的，不计算增减幅度（以“—”表示）。"),
+        "{b}"
+    );
     assert!(!b.contains("1668841"), "{b}");
     assert_not_about_nothing("briefing", &b, true);
     // summary.json: 超期 as SPEC defines it, and its two parts.
