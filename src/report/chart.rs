@@ -99,6 +99,52 @@ impl Default for BarChart {
     }
 }
 
+/// The setters both chart kinds share (series, value axis label, decimals,
+/// value labels, size).
+macro_rules! shared_setters {
+    ($ty:ty) => {
+        impl $ty {
+            /// Adds a series.
+            pub fn series(
+                mut self,
+                name: impl Into<String>,
+                values: impl IntoIterator<Item = f64>,
+            ) -> Self {
+                self.series.push(Series::new(name, values));
+                self
+            }
+
+            pub fn value_label(mut self, s: impl Into<String>) -> Self {
+                self.value_label = s.into();
+                self
+            }
+
+            pub fn decimals(mut self, d: u8) -> Self {
+                self.decimals = d;
+                self
+            }
+
+            pub fn show_values(mut self, on: bool) -> Self {
+                self.show_values = on;
+                self
+            }
+
+            pub fn width(mut self, w: f32) -> Self {
+                self.width = w;
+                self
+            }
+
+            pub fn plot_height(mut self, h: f32) -> Self {
+                self.plot_height = h;
+                self
+            }
+        }
+    };
+}
+
+shared_setters!(BarChart);
+shared_setters!(LineChart);
+
 impl BarChart {
     pub fn new<S: Into<String>>(
         title: impl Into<String>,
@@ -111,38 +157,13 @@ impl BarChart {
         }
     }
 
-    /// Adds a series.
-    pub fn series(
-        mut self,
-        name: impl Into<String>,
-        values: impl IntoIterator<Item = f64>,
-    ) -> Self {
-        self.series.push(Series::new(name, values));
-        self
-    }
-
     pub fn horizontal(mut self) -> Self {
         self.orientation = Orientation::Horizontal;
         self
     }
 
-    pub fn value_label(mut self, s: impl Into<String>) -> Self {
-        self.value_label = s.into();
-        self
-    }
-
     pub fn category_label(mut self, s: impl Into<String>) -> Self {
         self.category_label = s.into();
-        self
-    }
-
-    pub fn decimals(mut self, d: u8) -> Self {
-        self.decimals = d;
-        self
-    }
-
-    pub fn show_values(mut self, on: bool) -> Self {
-        self.show_values = on;
         self
     }
 
@@ -153,16 +174,6 @@ impl BarChart {
 
     pub fn bands(mut self, bands: Vec<Band>) -> Self {
         self.bands = bands;
-        self
-    }
-
-    pub fn width(mut self, w: f32) -> Self {
-        self.width = w;
-        self
-    }
-
-    pub fn plot_height(mut self, h: f32) -> Self {
-        self.plot_height = h;
         self
     }
 }
@@ -216,42 +227,8 @@ impl LineChart {
         }
     }
 
-    pub fn series(
-        mut self,
-        name: impl Into<String>,
-        values: impl IntoIterator<Item = f64>,
-    ) -> Self {
-        self.series.push(Series::new(name, values));
-        self
-    }
-
-    pub fn value_label(mut self, s: impl Into<String>) -> Self {
-        self.value_label = s.into();
-        self
-    }
-
     pub fn x_label(mut self, s: impl Into<String>) -> Self {
         self.x_label = s.into();
-        self
-    }
-
-    pub fn decimals(mut self, d: u8) -> Self {
-        self.decimals = d;
-        self
-    }
-
-    pub fn show_values(mut self, on: bool) -> Self {
-        self.show_values = on;
-        self
-    }
-
-    pub fn width(mut self, w: f32) -> Self {
-        self.width = w;
-        self
-    }
-
-    pub fn plot_height(mut self, h: f32) -> Self {
-        self.plot_height = h;
         self
     }
 }

@@ -6,7 +6,6 @@
 //! a clear error for a misspelt file or folder); control characters never
 //! reach a document; long lists and texts are capped.
 
-use std::io::Read as _;
 use std::path::Path;
 
 use crate::common::{bin, build, ok};
@@ -113,13 +112,7 @@ fn pdf_text(p: &Path) -> String {
 }
 
 fn docx_text(p: &Path) -> String {
-    let f = std::fs::File::open(p).unwrap();
-    let mut z = zip::ZipArchive::new(f).unwrap();
-    let mut xml = String::new();
-    z.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
+    let xml = crate::common::docx_xml(p);
     let mut out = String::new();
     let mut rest = xml.as_str();
     while let Some(i) = rest.find("<w:t") {
@@ -399,13 +392,7 @@ fn control_characters_reach_no_format() {
     let bad = |s: &str| s.chars().any(|c| c.is_control() && !"\n\r\t".contains(c));
     assert!(!bad(&html));
     assert!(html.contains("本季度工作[31m情况。"));
-    let f = std::fs::File::open(dir.join("briefing.docx")).unwrap();
-    let mut z = zip::ZipArchive::new(f).unwrap();
-    let mut xml = String::new();
-    z.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
+    let xml = crate::common::docx_xml(&dir.join("briefing.docx"));
     assert!(!bad(&xml));
     assert!(xml.contains("本季度工作[31m情况。"));
     assert!(pdf_text(&dir.join("briefing.pdf")).contains("问题一。"));

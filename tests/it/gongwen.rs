@@ -5,7 +5,6 @@
 //! subset tag of every embedded font (PDF 32000 §9.6.4) — checked at the
 //! layout level with exact positions and on a real build of the sample.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,7 +15,7 @@ use minebrief::render::pdf::layout::{
 use minebrief::render::pdf::linebreak::line_width;
 use minebrief::render::pdf::{Document, FontSet, PdfRenderer, Role};
 
-use crate::common::{bin, ok};
+use crate::common::{bin, docx_xml, ok};
 
 const OFFICE: &str = "温州市打击非法采矿联合执法工作领导小组办公室";
 const NUMBER: &str = "温打非采办〔2026〕3号";
@@ -431,17 +430,6 @@ fn pdffonts(p: &Path) -> Option<Vec<String>> {
             .map(str::to_string)
             .collect(),
     )
-}
-
-fn docx_xml(p: &Path) -> String {
-    let f = std::fs::File::open(p).unwrap();
-    let mut z = zip::ZipArchive::new(f).unwrap();
-    let mut xml = String::new();
-    z.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
 }
 
 fn pdf_pages(bytes: &[u8]) -> usize {

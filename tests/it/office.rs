@@ -7,6 +7,8 @@ use std::process::Command;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 
+use crate::common::zip_part;
+
 fn build(data: &Path, quarter: &str, out: &Path, formats: &str) -> PathBuf {
     let o = Command::new(env!("CARGO_BIN_EXE_minebrief"))
         .args(["build", "--data"])
@@ -29,17 +31,6 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis")
 }
 
-fn part(docx: &Path, name: &str) -> String {
-    let f = std::fs::File::open(docx).unwrap();
-    let mut z = zip::ZipArchive::new(f).unwrap();
-    let mut s = String::new();
-    z.by_name(name)
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
-        .read_to_string(&mut s)
-        .unwrap();
-    s
-}
-
 fn names(docx: &Path) -> Vec<String> {
     let f = std::fs::File::open(docx).unwrap();
     let z = zip::ZipArchive::new(f).unwrap();
@@ -51,7 +42,7 @@ fn briefing_docx_has_official_layout_and_figures() {
     let out = tempfile::tempdir().unwrap();
     let dir = build(&fixture(), "2024Q3", out.path(), "docx");
     let p = dir.join("briefing.docx");
-    let doc = part(&p, "word/document.xml");
+    let doc = zip_part(&p, "word/document.xml");
     // key figures and headings (hand-counted in tests/analysis.rs)
     assert!(
         doc.contains(
@@ -116,7 +107,7 @@ fn briefing_docx_has_official_layout_and_figures() {
     assert!(doc.contains(r#"<w:jc w:val="right" />"#));
     // even and odd footers
     assert!(doc.contains(r#"w:type="even""#) && doc.contains(r#"w:type="default""#));
-    let settings = part(&p, "word/settings.xml");
+    let settings = zip_part(&p, "word/settings.xml");
     assert!(settings.contains("evenAndOddHeaders"));
     let footers: Vec<String> = names(&p)
         .into_iter()
@@ -124,7 +115,7 @@ fn briefing_docx_has_official_layout_and_figures() {
         .collect();
     assert_eq!(footers.len(), 2);
     for f in &footers {
-        let x = part(&p, f);
+        let x = zip_part(&p, f);
         assert!(
             x.contains("— ") && x.contains(" —") && x.contains("PAGE"),
             "{x}"
@@ -132,7 +123,7 @@ fn briefing_docx_has_official_layout_and_figures() {
         assert!(x.contains(r#"w:val="PageNumber""#));
     }
 
-    let styles = part(&p, "word/styles.xml");
+    let styles = zip_part(&p, "word/styles.xml");
     for (id, font, size) in [
         ("Normal", "仿宋_GB2312", "32"),
         ("Title", "方正小标宋简体", "44"),
@@ -167,11 +158,11 @@ fn briefing_docx_has_official_layout_and_figures() {
     assert!(normal.contains(r#"w:firstLine="640""#), "{normal}");
 
     // the docProps carry the issue date, not the wall clock
-    let core = part(&p, "docProps/core.xml");
+    let core = zip_part(&p, "docProps/core.xml");
     assert!(core.contains("2024-10-15T00:00:00Z"), "{core}");
 
     // the assessment and one document per region
-    let a = part(&dir.join("assessment.docx"), "word/document.xml");
+    let a = zip_part(&dir.join("assessment.docx"), "word/document.xml");
     assert!(a.contains("三、约谈名单") && a.contains("表1　成员单位考核得分"));
     let regions: Vec<_> = std::fs::read_dir(dir.join("regions"))
         .unwrap()

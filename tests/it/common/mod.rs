@@ -121,3 +121,21 @@ pub fn run_in(dir: Option<&Path>, args: &[&std::ffi::OsStr]) -> Run {
     assert!(r.code.is_some(), "killed by a signal: {args:?}");
     r
 }
+
+/// One part of a zip package (a .docx or .xlsx) as text.
+pub fn zip_part(package: &Path, name: &str) -> String {
+    use std::io::Read;
+    let f = std::fs::File::open(package).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut s = String::new();
+    z.by_name(name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}
+
+/// The body of a Word file: `word/document.xml`.
+pub fn docx_xml(docx: &Path) -> String {
+    zip_part(docx, "word/document.xml")
+}
