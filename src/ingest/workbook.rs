@@ -66,6 +66,7 @@ fn read_workbook_inner(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
             ));
         }
         check_cfb_header(bytes)?;
+        check_cfb_chains(bytes)?;
     }
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         err(
@@ -144,6 +145,121 @@ fn check_cfb_header(bytes: &[u8]) -> Result<(), WorkbookError> {
     // most about 65,536 entries; 16M entries (64 MB) is the bound here.
     if u32_at(62).ok_or_else(bad)? > 1 << 24 {
         return Err(bad());
+    }
+    Ok(())
+}
+
+/// Refuse an OLE compound file whose sector chains loop or whose directory
+/// entries claim streams larger than the file. calamine 0.32's reader
+/// trusts both: it reserves a stream's claimed length before reading it (a
+/// 5.6 KB .xls whose root entry claimed 4 GB aborted the run, found by the
+/// `workbook` fuzz target) and follows a chain until its end marker (a loop
+/// grows without end). This walks what calamine will walk — the DIFAT, the
+/// directory chain, the mini FAT, every entry's chain — the way it walks
+/// them, bounded by the file's sector count.
+fn check_cfb_chains(b: &[u8]) -> Result<(), WorkbookError> {
+    const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+    const DIF_SECT: u32 = 0xFFFF_FFFC;
+    const RESERVED: u32 = 0xFFFF_FFFA;
+    let bad = || {
+        err(
+            "无法读取工作簿（.xls 文件结构损坏）",
+            "cannot read the workbook (damaged .xls structure)",
+        )
+    };
+    let u32_at = |i: usize| {
+        b.get(i..i + 4)
+            .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+    };
+    let size: usize = match b.get(30) {
+        Some(9) => 512,
+        _ => 4096,
+    };
+    let len = b.len();
+    // calamine refuses a sector id above this one; ids up to it are read
+    // (past the end of the file as nothing)
+    let max_id = len / size;
+    let sector = |id: u32| -> Vec<u32> {
+        let start = size.saturating_add((id as usize).saturating_mul(size));
+        b.get(start.min(len)..start.saturating_add(size).min(len))
+            .unwrap_or(&[])
+            .chunks_exact(4)
+            .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+            .collect()
+    };
+    // The DIFAT: 109 entries in the header, then a chain of DIFAT sectors
+    // whose last entry names the next one.
+    let mut difat: Vec<u32> = (0..109).filter_map(|k| u32_at(76 + 4 * k)).collect();
+    let mut id = u32_at(68).ok_or_else(bad)?;
+    let mut steps = 0usize;
+    while id < RESERVED {
+        steps += 1;
+        if id as usize > max_id || steps > max_id + 1 {
+            return Err(bad());
+        }
+        difat.extend(sector(id));
+        id = difat.pop().unwrap_or(END_OF_CHAIN);
+    }
+    let fat_ids: Vec<u32> = difat.into_iter().filter(|&i| i < DIF_SECT).collect();
+    if fat_ids.len() > max_id + 1 {
+        return Err(bad());
+    }
+    let mut fat = Vec::new();
+    for i in fat_ids {
+        if i as usize > max_id {
+            return Err(bad());
+        }
+        fat.extend(sector(i));
+    }
+    // A chain as calamine follows it: the ids it reads, or an error when it
+    // would loop. An id past the table or the file ends calamine's walk
+    // (with an error or a caught panic), so it ends this one too.
+    let chain = |start: u32, table: &[u32], limit: usize| -> Result<Vec<u32>, WorkbookError> {
+        let mut ids = Vec::new();
+        let mut id = start;
+        while id != END_OF_CHAIN {
+            if ids.len() > limit {
+                return Err(bad());
+            }
+            let Some(&next) = table.get(id as usize) else {
+                break;
+            };
+            ids.push(id);
+            id = next;
+        }
+        Ok(ids)
+    };
+    let dir_ids = chain(u32_at(48).ok_or_else(bad)?, &fat, max_id)?;
+    let entries: Vec<(u32, u64)> = dir_ids
+        .iter()
+        .flat_map(|&id| {
+            let start = size.saturating_add((id as usize).saturating_mul(size));
+            let bytes = b
+                .get(start.min(len)..start.saturating_add(size).min(len))
+                .unwrap_or(&[]);
+            bytes
+                .chunks_exact(128)
+                .map(|e| {
+                    let first = u32::from_le_bytes([e[116], e[117], e[118], e[119]]);
+                    let lo = u32::from_le_bytes([e[120], e[121], e[122], e[123]]) as u64;
+                    let hi = u32::from_le_bytes([e[124], e[125], e[126], e[127]]) as u64;
+                    (first, if size == 512 { lo } else { lo | hi << 32 })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // No stream, and no mini stream, is larger than the file itself.
+    if entries.iter().any(|&(_, l)| l > len as u64) {
+        return Err(bad());
+    }
+    let mini_fat_ids = chain(u32_at(60).ok_or_else(bad)?, &fat, max_id)?;
+    let mini_fat: Vec<u32> = mini_fat_ids.iter().flat_map(|&i| sector(i)).collect();
+    for (k, &(first, l)) in entries.iter().enumerate() {
+        if k == 0 || l >= 4096 {
+            chain(first, &fat, max_id)?;
+        } else if l > 0 {
+            chain(first, &mini_fat, max_id.saturating_mul(8))?;
+        }
     }
     Ok(())
 }

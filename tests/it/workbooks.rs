@@ -252,9 +252,10 @@ fn damaged_workbook_is_one_unreadable_file_and_notes_sheets_are_passed_over() {
     assert_eq!(files.len(), 3);
 }
 
-/// The `workbook` fuzz target's finding: a 1.2 KB .xls whose header claims
-/// billions of sectors made the reader reserve 14 GB, aborting the whole run
-/// where memory is smaller (here: a 3 GB address-space limit).
+/// The `workbook` fuzz target's findings: a 1.2 KB .xls whose header claims
+/// billions of sectors made the reader reserve 14 GB, and a 5.6 KB one whose
+/// root entry claims a 4 GB mini stream made it reserve 4 GB, aborting the
+/// whole run where memory is smaller (here: a 3 GB address-space limit).
 #[cfg(target_os = "linux")]
 #[test]
 fn a_lying_xls_header_cannot_exhaust_memory() {
@@ -264,6 +265,13 @@ fn a_lying_xls_header_cannot_exhaust_memory() {
     std::fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/excel/fuzz-oom-header.xls"),
         q.join("x.xls"),
+    )
+    .unwrap();
+    // a 5.6 KB file whose root entry claims a 4 GB mini stream (second
+    // fuzz finding: calamine reserved the claimed length before reading)
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/excel/fuzz-oom-root-size.xls"),
+        q.join("y.xls"),
     )
     .unwrap();
     std::fs::copy(fixture_xls(), q.join("水利局.xls")).unwrap();
@@ -286,6 +294,10 @@ fn a_lying_xls_header_cannot_exhaust_memory() {
     );
     assert!(out.contains("2026Q3/x.xls:0 unreadable_file"), "{out}");
     assert!(out.contains("文件头损坏"), "{out}");
+    assert!(out.contains("2026Q3/y.xls:0 unreadable_file"), "{out}");
+    assert!(out.contains("文件结构损坏"), "{out}");
+    // the sound workbook beside them is read as ever
+    assert!(out.contains("2026Q3/水利局.xls#案件台账"), "{out}");
 }
 
 /// Every sheet of a workbook as CSV text (calamine reads it; the first
