@@ -212,8 +212,7 @@ fn check_cfb_chains(b: &[u8]) -> Result<(), WorkbookError> {
         fat.extend(sector(i));
     }
     // A chain as calamine follows it: the ids it reads, or an error when it
-    // would loop. An id past the table or the file ends calamine's walk
-    // (with an error or a caught panic), so it ends this one too.
+    // would loop or step past its table (calamine would panic there).
     let chain = |start: u32, table: &[u32], limit: usize| -> Result<Vec<u32>, WorkbookError> {
         let mut ids = Vec::new();
         let mut id = start;
@@ -222,7 +221,7 @@ fn check_cfb_chains(b: &[u8]) -> Result<(), WorkbookError> {
                 return Err(bad());
             }
             let Some(&next) = table.get(id as usize) else {
-                break;
+                return Err(bad());
             };
             ids.push(id);
             id = next;
