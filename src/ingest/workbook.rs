@@ -229,6 +229,14 @@ fn check_cfb_chains(b: &[u8]) -> Result<(), WorkbookError> {
         Ok(ids)
     };
     let dir_ids = chain(u32_at(48).ok_or_else(bad)?, &fat, max_id)?;
+    // calamine cuts directory sectors into 128-byte entries and reads each
+    // whole: a sector cut short by the end of the file would panic there
+    if dir_ids
+        .iter()
+        .any(|&id| size.saturating_add((id as usize + 1).saturating_mul(size)) > len)
+    {
+        return Err(bad());
+    }
     let entries: Vec<(u32, u64)> = dir_ids
         .iter()
         .flat_map(|&id| {
@@ -410,6 +418,23 @@ mod tests {
         assert_eq!(lines[5], "GA-2,,,20000");
         assert_eq!(sheets[1].name, "说明");
         assert_eq!(sheets[1].csv, "");
+    }
+
+    #[test]
+    fn xls_files_the_fuzzer_found_are_refused_before_calamine_reads_them() {
+        // a root entry claiming a 4 GB mini stream (calamine reserved it)
+        // and a directory sector cut short by the end of the file (calamine
+        // panicked slicing it)
+        for bytes in [
+            &include_bytes!("../../tests/fixtures/excel/fuzz-oom-root-size.xls")[..],
+            &include_bytes!("../../tests/fixtures/excel/fuzz-panic-short-directory.xls")[..],
+        ] {
+            let e = read_workbook(bytes).unwrap_err();
+            assert!(e.zh.contains("文件结构损坏"), "{}", e.zh);
+        }
+        // the sound .xls fixture passes the same checks
+        let ok = include_bytes!("../../tests/fixtures/excel/水利局.xls");
+        assert!(check_cfb_chains(ok).is_ok());
     }
 
     #[test]
