@@ -237,7 +237,9 @@ fn check_cfb_chains(b: &[u8]) -> Result<(), WorkbookError> {
     {
         return Err(bad());
     }
-    let entries: Vec<(u32, u64)> = dir_ids
+    // (start sector, length, whether calamine may read it: a stream, or an
+    // entry named as the workbook stream it looks up whatever its type)
+    let entries: Vec<(u32, u64, bool)> = dir_ids
         .iter()
         .flat_map(|&id| {
             let start = size.saturating_add((id as usize).saturating_mul(size));
@@ -250,21 +252,36 @@ fn check_cfb_chains(b: &[u8]) -> Result<(), WorkbookError> {
                     let first = u32::from_le_bytes([e[116], e[117], e[118], e[119]]);
                     let lo = u32::from_le_bytes([e[120], e[121], e[122], e[123]]) as u64;
                     let hi = u32::from_le_bytes([e[124], e[125], e[126], e[127]]) as u64;
-                    (first, if size == 512 { lo } else { lo | hi << 32 })
+                    let name: Vec<u16> = e[..64]
+                        .chunks_exact(2)
+                        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                        .take_while(|&u| u != 0)
+                        .collect();
+                    let name = String::from_utf16_lossy(&name);
+                    let read = e[66] == 2 || name == "Workbook" || name == "Book";
+                    (first, if size == 512 { lo } else { lo | hi << 32 }, read)
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
     // No stream, and no mini stream, is larger than the file itself.
-    if entries.iter().any(|&(_, l)| l > len as u64) {
+    if entries.iter().any(|&(_, l, _)| l > len as u64) {
         return Err(bad());
     }
-    let mini_fat_ids = chain(u32_at(60).ok_or_else(bad)?, &fat, max_id)?;
-    let mini_fat: Vec<u32> = mini_fat_ids.iter().flat_map(|&i| sector(i)).collect();
-    for (k, &(first, l)) in entries.iter().enumerate() {
-        if k == 0 || l >= 4096 {
+    // calamine loads the mini FAT only when the header counts its sectors,
+    // and keeps only that many sectors of its chain
+    let mini_fat_len = u32_at(64).ok_or_else(bad)? as usize;
+    let mut mini_fat: Vec<u32> = Vec::new();
+    if mini_fat_len > 0 {
+        let ids = chain(u32_at(60).ok_or_else(bad)?, &fat, max_id)?;
+        mini_fat = ids.iter().flat_map(|&i| sector(i)).collect();
+        mini_fat.truncate(mini_fat_len.saturating_mul(size / 4));
+    }
+    for (k, &(first, l, read)) in entries.iter().enumerate() {
+        if k == 0 || (read && l >= 4096) {
             chain(first, &fat, max_id)?;
-        } else if l > 0 {
+        } else if read {
+            // calamine walks a short stream's mini chain even at length 0
             chain(first, &mini_fat, max_id.saturating_mul(8))?;
         }
     }
@@ -428,6 +445,9 @@ mod tests {
         for bytes in [
             &include_bytes!("../../tests/fixtures/excel/fuzz-oom-root-size.xls")[..],
             &include_bytes!("../../tests/fixtures/excel/fuzz-panic-short-directory.xls")[..],
+            // an empty Workbook stream whose mini chain starts in a file
+            // without a mini FAT (calamine indexed the empty table)
+            &include_bytes!("../../tests/fixtures/excel/fuzz-panic-mini-fat.xls")[..],
         ] {
             let e = read_workbook(bytes).unwrap_err();
             assert!(e.zh.contains("文件结构损坏"), "{}", e.zh);
