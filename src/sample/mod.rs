@@ -215,7 +215,7 @@ pub fn generate(opts: &Options) -> Result<Report> {
         for (recipe, name) in plan {
             let rel = format!("{qname}/{name}");
             let out = match recipe.book {
-                Some(kind) => Out::create_book(&opts.out, rel, kind)?,
+                Some(kind) => Out::create_book(&opts.out, rel, kind),
                 None => Out::create(&opts.out, rel, recipe.enc, recipe.delim, recipe.crlf)?,
             };
             let mut cols: Vec<usize> = (0..col::COUNT)

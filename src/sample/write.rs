@@ -56,13 +56,19 @@ impl Write for Sink {
     }
 }
 
-/// A text file written row by row in one encoding and delimiter. Records
-/// are formatted by the `csv` crate (quoting only where needed).
+/// Where a file's records go.
+pub(super) enum Dest {
+    /// A text file written row by row in one encoding and delimiter, the
+    /// records formatted by the `csv` crate (quoting only where needed).
+    Text(Box<csv::Writer<Sink>>),
+    /// A workbook export: its records are kept and laid out on sheets when
+    /// the file is finished (nothing is written before).
+    Book(BookKind, Vec<Vec<String>>),
+}
+
+/// One generated file and its data-row count.
 pub(super) struct Out {
-    pub(super) csv: csv::Writer<Sink>,
-    /// A workbook export: its records are kept here (not written to `csv`)
-    /// and laid out on sheets when the file is finished.
-    pub(super) book: Option<(BookKind, Vec<Vec<String>>)>,
+    pub(super) dest: Dest,
     pub(super) path: PathBuf,
     pub(super) rel: String,
     /// Re-encoded files are flushed record by record.
@@ -99,8 +105,7 @@ impl Out {
             .buffer_capacity(1 << 16)
             .from_writer(sink);
         Ok(Out {
-            csv,
-            book: None,
+            dest: Dest::Text(Box::new(csv)),
             path,
             rel,
             reencode: matches!(enc, Enc::Gb18030 | Enc::Utf16Le),
@@ -109,36 +114,30 @@ impl Out {
     }
 
     /// A workbook export (`.xlsx` or `.xls`): rows are collected and the
-    /// file is written by [`Out::finish`].
-    pub(super) fn create_book(dir: &Path, rel: String, kind: BookKind) -> Result<Out> {
-        let path = dir.join(&rel);
-        let sink = Sink {
-            w: BufWriter::new(File::create(&path).map_err(|e| Error::io(&path, e))?),
-            enc: Enc::Utf8,
-            pending: Vec::new(),
-            encoded: Vec::new(),
-            written: 0,
-        };
-        Ok(Out {
-            csv: csv::WriterBuilder::new().from_writer(sink),
-            book: Some((kind, Vec::new())),
-            path,
+    /// file is written by [`Out::finish_with_head`].
+    pub(super) fn create_book(dir: &Path, rel: String, kind: BookKind) -> Out {
+        Out {
+            dest: Dest::Book(kind, Vec::new()),
+            path: dir.join(&rel),
             rel,
             reencode: false,
             rows: 0,
-        })
+        }
     }
 
     pub(super) fn record<'s>(&mut self, cells: impl IntoIterator<Item = &'s str>) -> Result<()> {
-        if let Some((_, rows)) = &mut self.book {
-            rows.push(cells.into_iter().map(str::to_string).collect());
-            return Ok(());
-        }
+        let csv = match &mut self.dest {
+            Dest::Book(_, rows) => {
+                rows.push(cells.into_iter().map(str::to_string).collect());
+                return Ok(());
+            }
+            Dest::Text(csv) => csv,
+        };
         let path = &self.path;
         let io = |e: csv::Error| Error::io(path, std::io::Error::other(e.to_string()));
-        self.csv.write_record(cells).map_err(io)?;
+        csv.write_record(cells).map_err(io)?;
         if self.reencode {
-            self.csv.flush().map_err(|e| Error::io(path, e))?;
+            csv.flush().map_err(|e| Error::io(path, e))?;
         }
         Ok(())
     }
@@ -151,9 +150,8 @@ impl Out {
 
     /// Finish the file. `head` is the number of rows before the first data
     /// row (title and header): a workbook's later sheets repeat the header.
-    pub(super) fn finish_with_head(mut self, head: usize) -> Result<FileInfo> {
-        if let Some((kind, rows)) = self.book.take() {
-            drop(self.csv);
+    pub(super) fn finish_with_head(self, head: usize) -> Result<FileInfo> {
+        if let Dest::Book(kind, rows) = self.dest {
             let sheets = book::sheets(kind, rows, head);
             let bytes = book::write(&self.path, kind, &sheets)?;
             return Ok(FileInfo {
@@ -165,10 +163,12 @@ impl Out {
         self.finish()
     }
 
-    pub(super) fn finish(mut self) -> Result<FileInfo> {
-        self.csv.flush().map_err(|e| Error::io(&self.path, e))?;
-        let mut sink = self
-            .csv
+    pub(super) fn finish(self) -> Result<FileInfo> {
+        let Dest::Text(mut csv) = self.dest else {
+            return self.finish_with_head(1);
+        };
+        csv.flush().map_err(|e| Error::io(&self.path, e))?;
+        let mut sink = csv
             .into_inner()
             .map_err(|e| Error::io(&self.path, std::io::Error::other(e.to_string())))?;
         sink.w.flush().map_err(|e| Error::io(&self.path, e))?;
