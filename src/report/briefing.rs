@@ -14,7 +14,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::format::{change_cell, count_change, mask_name, num, published_party, rate, tons, wan};
+use super::format::{
+    change_cell, count_change, count_change_cell, mask_name, num, published_party, rate, tons, wan,
+};
 use super::Masthead;
 use crate::analysis::figures::Figures;
 use crate::analysis::{Analysis, GroupRow};
@@ -160,7 +162,10 @@ impl BriefingText {
 
 /// A configured value on one line (front matter holds one value per line).
 fn one_line(s: String) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    super::doc::clean(&s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The default 下步工作 when `briefing.toml` gives none.
@@ -676,17 +681,6 @@ pub const ROUNDING_NOTE: &str = "因四舍五入，合计数与分项之和略�
 /// Under a table where a count's change over a small base is not given as
 /// a percentage (the prose says such a change in counts).
 pub const SMALL_BASE_NOTE: &str = "基数不足10起的，不计算增减幅度（以“—”表示）。";
-
-/// A change cell of a count: "—" over a base below [`SMALL_BASE`] (a
-/// percentage there says more than the counts do), else the percentage.
-/// `small` is set when a cell was left out for that reason.
-fn count_change_cell(base: f64, pct: Option<f64>, small: &mut bool) -> String {
-    if pct.is_some() && base < super::format::SMALL_BASE as f64 {
-        *small = true;
-        return "—".to_string();
-    }
-    change_cell(pct)
-}
 
 /// 表1: every figure with its comparisons. 超期 is shown as its two parts
 /// (期末在办超期, a count at the quarter end; 超期结案, cases closed late in
@@ -1744,10 +1738,13 @@ impl BriefingDoc {
         let (mut addressee, mut cc) = (None, None);
         if scoped {
             let own = region_table;
-            masthead.office = one_line(
-                own.and_then(|r| r.office.clone())
-                    .unwrap_or_else(|| format!("{scope_name}打击非法采矿工作领导小组办公室")),
-            );
+            // an office left empty is the default one, not a document
+            // without an issuing office
+            masthead.office = own
+                .and_then(|r| r.office.clone())
+                .map(one_line)
+                .filter(|o| !o.is_empty())
+                .unwrap_or_else(|| format!("{scope_name}打击非法采矿工作领导小组办公室"));
             let to = one_line(own.and_then(|r| r.addressee.clone()).unwrap_or_else(|| {
                 format!("各乡镇（街道），{scope_name}打击非法采矿工作领导小组各成员单位")
             }));

@@ -25,6 +25,17 @@ pub fn change_cell(pct: Option<f64>) -> String {
     }
 }
 
+/// A change cell of a count: "—" over a base below [`SMALL_BASE`] (a
+/// percentage there says more than the counts do), else the percentage.
+/// `small` is set when a cell was left out for that reason.
+pub fn count_change_cell(base: f64, pct: Option<f64>, small: &mut bool) -> String {
+    if pct.is_some() && base < SMALL_BASE as f64 {
+        *small = true;
+        return "—".to_string();
+    }
+    change_cell(pct)
+}
+
 /// A rate 0..1 as a percentage with one decimal, or — when there is none.
 pub fn rate(r: Option<f64>) -> String {
     match r {

@@ -443,3 +443,34 @@ fn outline_is_whole(name: &str, html: &str) {
         }
     }
 }
+
+/// A region's own office, addressee and cc as a careless or hostile
+/// briefing.toml gives them: an empty office is the default one (not a
+/// document without an issuing office), control characters are dropped,
+/// line breaks become spaces.
+#[test]
+fn a_regions_office_and_addressee_are_cleaned() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "2026Q3/自然资源.csv",
+        &format!("{FULL}B1,自然资源,鹿城区,五马街道,甲,2026-07-03,巡查发现,无证开采,,,,,,,,,\n"),
+    );
+    write(
+        d.path(),
+        "2026Q3/briefing.toml",
+        "[regions.\"鹿城区\"]\noffice = \" \"\naddressee = \"各镇街\\u001b[31m，\\n区级有关部门\"\ncc = [\"区政府\\u0007办公室\", \"\"]\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let q = build(d.path(), "2026Q3", out.path(), &[]);
+    let html = read(&q.join("regions/鹿城区.html"));
+    let l = text_of(&html);
+    for s in [
+        "鹿城区打击非法采矿工作领导小组办公室",
+        "各镇街[31m， 区级有关部门：",
+        "抄送：区政府办公室。",
+    ] {
+        assert!(l.contains(s), "{s}\n{l}");
+    }
+    assert!(!html.contains('\u{1b}') && !html.contains('\u{7}'));
+}
