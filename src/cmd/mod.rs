@@ -18,6 +18,13 @@ use crate::quarter::Quarter;
 
 /// Run the command line; returns the process exit code.
 pub fn main() -> i32 {
+    // a copy of this binary reading one workbook for the run (ingest::sandbox)
+    if std::env::args_os().nth(1).as_deref()
+        == Some(std::ffi::OsStr::new(crate::ingest::sandbox::CHILD_ARG))
+    {
+        return crate::ingest::sandbox::child_main();
+    }
+    crate::ingest::sandbox::enable();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

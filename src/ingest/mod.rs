@@ -8,7 +8,10 @@ pub mod parse;
 pub mod rows;
 pub mod table;
 
+mod ods_check;
+pub mod sandbox;
 pub mod workbook;
+mod xls_check;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -400,7 +403,7 @@ pub fn read_workbook_bytes(
         file.kind = k;
     }
     let format = extension(&entry.rel).to_uppercase();
-    let sheets = match workbook::read_workbook(bytes) {
+    let sheets = match sandbox::read(bytes) {
         Ok(s) => s,
         Err(e) => {
             let mut out = FileOutcome::default();

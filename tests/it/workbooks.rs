@@ -300,6 +300,79 @@ fn a_lying_xls_header_cannot_exhaust_memory() {
     assert!(out.contains("2026Q3/水利局.xls#案件台账"), "{out}");
 }
 
+/// A few KB of workbook whose cells lie far apart (or whose sheet size
+/// record lies, or which repeats one cell a billion times) made calamine
+/// allocate the whole rectangle between them: 137 GB for an .xls cell at
+/// row and column 65,536, 550 GB for an .xlsx cell at XFD1048576, 44 TB for
+/// a DIMENSIONS record whose first row is after its last. Each aborted the
+/// run (found by the `workbook` fuzz target and by hand after it). Now each
+/// is one unreadable file with the reason, under a 3 GB address-space
+/// limit, and the sound workbook beside them is read as ever. Shared text
+/// copied into many cells is found by the same checks in an .ods, and by
+/// the reader's child process running out of memory in an .xls.
+#[cfg(target_os = "linux")]
+#[test]
+fn no_workbook_can_exhaust_memory_by_the_cells_it_spans() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q = tmp.path().join("data/2026Q3");
+    std::fs::create_dir_all(&q).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/excel");
+    for f in [
+        "oom-far-cell.xls",
+        "oom-dimensions.xls",
+        "oom-far-cell.xlsx",
+        "oom-repeated.ods",
+        "oom-shared-text.ods",
+        "oom-shared-text.xls",
+    ] {
+        std::fs::copy(fixtures.join(f), q.join(f)).unwrap();
+    }
+    std::fs::copy(fixture_xls(), q.join("水利局.xls")).unwrap();
+    let bin = std::env::var_os("MINEBRIEF_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_minebrief")));
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 3000000 && exec \"$0\" validate --data \"$1\"")
+        .arg(&bin)
+        .arg(tmp.path().join("data"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for (f, cells) in [
+        ("oom-far-cell.xls", "约 4294967302 个单元格"),
+        ("oom-dimensions.xls", "约 1095216659466 个单元格"),
+        ("oom-far-cell.xlsx", "约 17179869184 个单元格"),
+        // (an .ods counts its text as cells too: no exact rectangle here)
+        ("oom-repeated.ods", "个单元格，上限 16777216 个"),
+        // one 96 KB text in 100,000 repeated rows
+        ("oom-shared-text.ods", "个单元格，上限 16777216 个"),
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(&format!("2026Q3/{f}:0 unreadable_file")))
+            .unwrap_or_else(|| panic!("{f} not reported: {out}"));
+        assert!(
+            line.contains("已用区域过大") && line.contains(cells),
+            "{line}"
+        );
+    }
+    // one 96 KB shared string in 25,000 cells: 4.8 GB of copies, which no
+    // check foresees; the reader's child process runs out, not the run
+    let line = out
+        .lines()
+        .find(|l| l.contains("2026Q3/oom-shared-text.xls:0 unreadable_file"))
+        .unwrap_or_else(|| panic!("oom-shared-text.xls not reported: {out}"));
+    assert!(line.contains("所需内存超过上限"), "{line}");
+    assert!(out.contains("2026Q3/水利局.xls#案件台账"), "{out}");
+}
+
 /// Every sheet of a workbook as CSV text (calamine reads it; the first
 /// sheet whole, later sheets without their repeated header row; an empty
 /// sheet row is no record, as it is no row for minebrief either).
