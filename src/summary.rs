@@ -102,6 +102,99 @@ pub fn summary_bytes(
     out
 }
 
+/// Placeholder for the `regions` object in a city run's summary; the
+/// figures of the region reports are known only when those reports are
+/// built (at the same time as the summary), and `splice_regions` writes
+/// them in its place.
+const REGIONS_SLOT: &str = "\u{0}minebrief:regions\u{0}";
+
+/// Whether a row of a table has a non-zero figure anywhere (its key aside).
+fn any_nonzero(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::Array(a) => a.iter().any(any_nonzero),
+        Value::Object(o) => o
+            .iter()
+            .any(|(k, v)| k != "key" && k != "rank" && any_nonzero(v)),
+        _ => false,
+    }
+}
+
+/// The figures a region's local report prints beyond what the city's
+/// summary holds: its unit, township and violation-type tables (rows with
+/// a non-zero figure in any period; an absent row is all zeros; without
+/// `change_pct`, which follows from the periods), its trend and its typical
+/// cases (title and text, as printed).
+pub fn region_figures(ra: &Analysis, typical: &[(String, String)]) -> Value {
+    let rows = |v: &[crate::analysis::GroupRow]| -> Vec<Value> {
+        v.iter()
+            .filter_map(|r| serde_json::to_value(r).ok())
+            .filter(any_nonzero)
+            .map(|mut r| {
+                // the percent changes follow from the nested periods: left
+                // out here, they were half of each row
+                if let Some(o) = r.as_object_mut() {
+                    o.remove("change_pct");
+                }
+                r
+            })
+            .collect()
+    };
+    normalise(json!({
+        "totals": ra.totals,
+        "by_unit": rows(&ra.by_unit),
+        "by_township": rows(&ra.by_township),
+        "by_violation_type": rows(&ra.by_violation_type),
+        "trend": ra.trend,
+        "typical_cases": typical
+            .iter()
+            .map(|(title, text)| json!({"title": title, "text": text}))
+            .collect::<Vec<_>>(),
+    }))
+}
+
+/// Write the region reports' figures (`(name, region_figures)`, in
+/// configuration order) in place of the `regions` slot of a city run's
+/// summary.json; a summary without the slot is returned as it is.
+pub fn splice_regions(text: Vec<u8>, regions: &[(String, Value)]) -> Vec<u8> {
+    let slot = serde_json::to_string(REGIONS_SLOT).unwrap_or_default();
+    let Some(at) = find(&text, slot.as_bytes()) else {
+        return text;
+    };
+    let line_start = text[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let indent = " ".repeat(
+        text[line_start..at]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count(),
+    );
+    // an array of {name, …} keeps configuration order (an object's keys
+    // would be sorted)
+    let list: Vec<Value> = regions
+        .iter()
+        .map(|(name, v)| {
+            let mut o = v.as_object().cloned().unwrap_or_default();
+            o.insert("name".into(), Value::String(name.clone()));
+            normalise(Value::Object(o))
+        })
+        .collect();
+    let body = serde_json::to_string_pretty(&list).unwrap_or_default();
+    let mut out = Vec::with_capacity(text.len() + body.len() * 2);
+    out.extend_from_slice(&text[..at]);
+    for (j, line) in body.lines().enumerate() {
+        if j > 0 {
+            out.push(b'\n');
+            out.extend_from_slice(indent.as_bytes());
+        }
+        out.extend_from_slice(line.as_bytes());
+    }
+    out.extend_from_slice(&text[at + slot.len()..]);
+    out
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
@@ -152,7 +245,13 @@ pub fn summary(
         },
         "assessment": assessment,
     });
-    normalise(v)
+    let mut v = normalise(v);
+    if a.scope_id.is_none() {
+        if let Some(o) = v.as_object_mut() {
+            o.insert("regions".into(), Value::String(REGIONS_SLOT.into()));
+        }
+    }
+    v
 }
 
 /// Integral floats become integers; −0 becomes 0; objects are rebuilt in

@@ -268,16 +268,17 @@ fn documents(
     text: &BriefingText,
     formats: &[Format],
     table_names: &[String],
-) -> Result<DocSet> {
+) -> Result<(DocSet, Vec<(String, serde_json::Value)>)> {
     let q = a.quarter;
     let scope_name = a.scope_id.map(|_| a.scope.as_str());
     let title = |t: &str| Masthead::new(cfg, q, issued, t, scope_name);
     let briefing = BriefingDoc::new(cfg, title("联席会议通报"), a, ds, Some(assessment), text);
     let assessment_doc = AssessmentDoc::new(cfg, title("考核通报"), assessment);
     let mut regions = Vec::new();
+    let mut region_figures = Vec::new();
     if a.scope_id.is_none() {
         use rayon::prelude::*;
-        regions = cfg
+        (regions, region_figures) = cfg
             .regions
             .par_iter()
             .enumerate()
@@ -285,9 +286,20 @@ fn documents(
                 let ra = analysis::analyse_with(ds, cfg, q, Some(i as u16), cells)?;
                 let m = Masthead::new(cfg, q, issued, "县市区报告", Some(&r.name));
                 let doc = BriefingDoc::new(cfg, m, &ra, ds, Some(assessment), text);
-                Ok((crate::text::sanitize_name(&r.name), doc))
+                let typical: Vec<(String, String)> = doc
+                    .typical_cases
+                    .iter()
+                    .map(|c| (c.title.clone(), c.text.clone()))
+                    .collect();
+                let figures = summary::region_figures(&ra, &typical);
+                Ok((
+                    (crate::text::sanitize_name(&r.name), doc),
+                    (r.name.clone(), figures),
+                ))
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
     }
     let ext: Vec<&str> = formats
         .iter()
@@ -347,12 +359,15 @@ fn documents(
         })
         .collect();
     let index = IndexDoc::new(title("材料目录"), ds, documents, region_links, data);
-    Ok(DocSet {
-        index,
-        briefing,
-        assessment: assessment_doc,
-        regions,
-    })
+    Ok((
+        DocSet {
+            index,
+            briefing,
+            assessment: assessment_doc,
+            regions,
+        },
+        region_figures,
+    ))
 }
 
 /// The GB/T 9704 elements a document's template leaves out, from the
@@ -579,10 +594,13 @@ pub fn run(args: BuildArgs) -> Result<i32> {
     let want_docs = formats
         .iter()
         .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx));
+    // A city run's summary holds the figures of its region reports, so
+    // their contexts are built even when no document is rendered.
+    let build_docs = want_docs || a.scope_id.is_none();
     let (summary_json, docs) = rayon::join(
         || summary::summary_bytes(&a, &ds, &cfg, issued, &assessment),
         || {
-            want_docs
+            build_docs
                 .then(|| {
                     documents(
                         &ds,
@@ -599,8 +617,12 @@ pub fn run(args: BuildArgs) -> Result<i32> {
                 .transpose()
         },
     );
+    let (docs, region_figures) = match docs? {
+        Some((docs, figures)) => (want_docs.then_some(docs), figures),
+        None => (None, Vec::new()),
+    };
+    let summary_json = summary::splice_regions(summary_json, &region_figures);
     files.insert(0, ("summary.json".into(), summary_json));
-    let docs = docs?;
     let mut doc_warnings: Vec<String> = Vec::new();
     timer.stage("summary.json ‖ report contexts");
     if let Some(docs) = docs {

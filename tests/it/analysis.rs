@@ -1081,3 +1081,102 @@ fn region_names_from_data_cannot_escape_out() {
             .unwrap();
     assert_eq!(s["totals"]["found"], 1);
 }
+
+/// A city run's summary.json holds what each region report prints beyond
+/// the city's own tables (issue 18): the region's unit, township and
+/// violation-type rows, its trend and its typical cases. They are the
+/// figures of the region's own `--scope` run (its rows with any non-zero
+/// figure, without the percent changes), the unit rows of all regions add
+/// up to the city's, and the summary is the same whatever formats are
+/// rendered.
+#[test]
+fn summary_json_holds_the_region_reports_figures() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis");
+    let t = tempfile::tempdir().unwrap();
+    let read = |p: PathBuf| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(p.join("summary.json")).unwrap()).unwrap()
+    };
+    let city_dir = crate::common::build(&data, "2024Q3", &t.path().join("a"), &["--format", "xlsx"]);
+    let city = read(city_dir.clone());
+    let html = read(crate::common::build(&data, "2024Q3", &t.path().join("b"), &[]));
+    assert_eq!(city, html, "summary.json depends on --format");
+    let regions = city["regions"].as_array().unwrap();
+    let names: Vec<&str> = regions
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    let configured: Vec<&str> = city["by_region"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, configured);
+    let mut o = crate::common::bin();
+    o.args(["build", "--data"])
+        .arg(&data)
+        .args([
+            "--quarter",
+            "2024Q3",
+            "--format",
+            "xlsx",
+            "--scope",
+            "鹿城区",
+            "--out",
+        ])
+        .arg(t.path().join("c"));
+    crate::common::ok(&mut o);
+    let scoped = read(t.path().join("c/2024Q3-鹿城区"));
+    let lucheng = regions.iter().find(|r| r["name"] == "鹿城区").unwrap();
+    let without_changes = |rows: &serde_json::Value| -> Vec<serde_json::Value> {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                r.as_object_mut().unwrap().remove("change_pct");
+                r
+            })
+            .collect()
+    };
+    for key in ["by_unit", "by_violation_type", "by_township"] {
+        let mine = lucheng[key].as_array().unwrap();
+        let theirs = without_changes(&scoped[key]);
+        // every row kept is the scoped run's row, and every row with cases
+        // found in the quarter is kept
+        for row in mine {
+            assert!(theirs.contains(row), "{key}: {row}");
+        }
+        for row in &theirs {
+            if row["found"].as_u64().unwrap() > 0 {
+                assert!(mine.contains(row), "{key}: {row}");
+            }
+        }
+        assert!(!mine.is_empty(), "{key}");
+    }
+    assert_eq!(lucheng["trend"], scoped["trend"]);
+    assert_eq!(lucheng["totals"], scoped["totals"]);
+    // each region's typical cases are its own, and some region has some
+    let mut any = false;
+    for r in regions {
+        for c in r["typical_cases"].as_array().unwrap() {
+            any = true;
+            let name = r["name"].as_str().unwrap();
+            assert!(c["title"].as_str().unwrap().contains(name), "{name}: {c}");
+            assert!(!c["text"].as_str().unwrap().is_empty());
+        }
+    }
+    assert!(any, "no typical case in any region");
+    // the regions' unit rows add up to the city's, figure by figure
+    for unit in city["by_unit"].as_array().unwrap() {
+        for fig in ["found", "filed", "closed"] {
+            let sum: f64 = regions
+                .iter()
+                .flat_map(|r| r["by_unit"].as_array().unwrap())
+                .filter(|r| r["key"] == unit["key"])
+                .map(|r| r[fig].as_f64().unwrap())
+                .sum();
+            assert_eq!(sum, unit[fig].as_f64().unwrap(), "{} {fig}", unit["key"]);
+        }
+    }
+}
