@@ -162,14 +162,14 @@ impl RowCtx<'_> {
 /// One row being read.
 pub struct Row<'a, 'r> {
     ctx: &'a RowCtx<'a>,
-    cells: &'r csv::ByteRecord,
+    cells: &'r csv::StringRecord,
     pub line: u64,
 }
 
 const EARLIEST: (i32, u32, u32) = (2000, 1, 1);
 
 impl<'a, 'r> Row<'a, 'r> {
-    pub fn new(ctx: &'a RowCtx<'a>, cells: &'r csv::ByteRecord, line: u64) -> Self {
+    pub fn new(ctx: &'a RowCtx<'a>, cells: &'r csv::StringRecord, line: u64) -> Self {
         Row { ctx, cells, line }
     }
 
@@ -193,11 +193,7 @@ impl<'a, 'r> Row<'a, 'r> {
     /// The trimmed cell of a field ("" when the column is absent).
     pub fn raw(&self, field: usize) -> &'r str {
         match self.ctx.header.cols[field] {
-            Some((c, _)) => self
-                .cells
-                .get(c)
-                .map(|b| trim_cell(super::table::cell(b)))
-                .unwrap_or(""),
+            Some((c, _)) => self.cells.get(c).map(trim_cell).unwrap_or(""),
             None => "",
         }
     }
@@ -314,11 +310,7 @@ impl<'a, 'r> Row<'a, 'r> {
     /// a file without such columns.
     pub fn duplicates(&self) -> Result<(), RowError> {
         for &(field, col) in &self.ctx.header.duplicates {
-            let second = self
-                .cells
-                .get(col)
-                .map(|b| trim_cell(super::table::cell(b)))
-                .unwrap_or("");
+            let second = self.cells.get(col).map(trim_cell).unwrap_or("");
             let first = self.raw(field);
             if first != second {
                 let first_col = self.ctx.header.cols[field].map_or(0, |(c, _)| c);

@@ -1096,9 +1096,15 @@ fn summary_json_holds_the_region_reports_figures() {
     let read = |p: PathBuf| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(p.join("summary.json")).unwrap()).unwrap()
     };
-    let city_dir = crate::common::build(&data, "2024Q3", &t.path().join("a"), &["--format", "xlsx"]);
+    let city_dir =
+        crate::common::build(&data, "2024Q3", &t.path().join("a"), &["--format", "xlsx"]);
     let city = read(city_dir.clone());
-    let html = read(crate::common::build(&data, "2024Q3", &t.path().join("b"), &[]));
+    let html = read(crate::common::build(
+        &data,
+        "2024Q3",
+        &t.path().join("b"),
+        &[],
+    ));
     assert_eq!(city, html, "summary.json depends on --format");
     let regions = city["regions"].as_array().unwrap();
     let names: Vec<&str> = regions
