@@ -6,7 +6,7 @@
 //! output format (documents, tables, summary.json) gets the scrubbed text:
 //! 18- and 15-digit ID numbers, mainland mobile and landline numbers and the
 //! case's own 当事人 name and 证件号 are masked as the structured fields are
-//! (`scrub`). Rejected rows mask ID numbers in every field (`scrub_ids`).
+//! (`scrub`). Rejected rows mask ID numbers in every field (`scrub_numbers_only`).
 //! The scan is a byte check that costs nothing on text with fewer than seven
 //! digits, so the hot ingest loop allocates only when something is masked.
 
@@ -88,10 +88,12 @@ fn holds(text: &str, needle: &str) -> bool {
             .any(|(i, c)| c == first && text[i..].starts_with(needle))
 }
 
-/// ID numbers (18 or 15 digits) masked as `mask_id` does; other text kept.
-/// For rejects.csv, where every field is scanned.
-pub fn scrub_ids(text: &str) -> Cow<'_, str> {
-    scrub_numbers(text, false)
+/// ID numbers (18 or 15 digits) masked as `mask_id` does, and mobile and
+/// landline numbers as in free text; other text kept. For rejects.csv and
+/// the messages that quote a cell, where every field is scanned (a phone
+/// number typed into the wrong column is still personal data).
+pub fn scrub_numbers_only(text: &str) -> Cow<'_, str> {
+    scrub_numbers(text, true)
 }
 
 /// The value of a decimal digit, ASCII or full-width.
@@ -346,10 +348,11 @@ mod tests {
     }
 
     #[test]
-    fn ids_only() {
+    fn numbers_only() {
+        // ID and phone numbers, not names (a reject has no 当事人 to match)
         assert_eq!(
-            scrub_ids("330302199001011234,13812345678"),
-            "3303**********1234,13812345678"
+            scrub_numbers_only("张三,330302199001011234,13812345678"),
+            "张三,3303**********1234,138****5678"
         );
     }
 }

@@ -305,9 +305,12 @@ fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
     let value = if matches!(e.field, "party" | "party_id") && !e.value.is_empty() {
         clip(&crate::privacy::mask_id(&e.value), MAX_REJECT_VALUE)
     } else {
-        clip(&crate::privacy::scrub_ids(&e.value), MAX_REJECT_VALUE)
+        clip(
+            &crate::privacy::scrub_numbers_only(&e.value),
+            MAX_REJECT_VALUE,
+        )
     };
-    let ids = crate::privacy::scrub_ids;
+    let ids = crate::privacy::scrub_numbers_only;
     Reject {
         file: rel.to_string(),
         line,
@@ -854,10 +857,10 @@ impl<T: Keyed> Ledger<T> {
                 file: f.path.clone(),
                 line: o.line,
                 field,
-                value: crate::privacy::scrub_ids(value).into_owned(),
+                value: crate::privacy::scrub_numbers_only(value).into_owned(),
                 code: codes::DUPLICATE,
-                message: text::escape_controls(&crate::privacy::scrub_ids(&zh)),
-                message_en: text::escape_controls(&crate::privacy::scrub_ids(&en)),
+                message: text::escape_controls(&crate::privacy::scrub_numbers_only(&zh)),
+                message_en: text::escape_controls(&crate::privacy::scrub_numbers_only(&en)),
             });
         } else {
             let f = &mut files[pf];

@@ -23,7 +23,7 @@ fn summary(out: &Path) -> serde_json::Value {
 
 /// Item 5: free text reaching a document or a CSV is scrubbed of ID
 /// numbers, phone numbers and the case's own 当事人; rejects.csv masks ID
-/// numbers in any field.
+/// and phone numbers in any field.
 #[test]
 fn item05_free_text_is_scrubbed_of_personal_data() {
     let d = tempfile::tempdir().unwrap();
@@ -33,7 +33,8 @@ fn item05_free_text_is_scrubbed_of_personal_data() {
         &format!(
             "{HEADER}\n\
              A1,公安,鹿城区,五马街道,张三砂场(电话13812345678),2026-07-01,巡查发现,无证开采,2026-07-02,2026-08-01,50000,张三,330302199001011234,张三（身份证330302199001011234，手机13812345678，座机0577-88889999）在江边采砂\n\
-             A2,公安,330302199001015678,五马街道,某点,2026-07-01,巡查发现,无证开采,,,0,,,\n"
+             A2,公安,330302199001015678,五马街道,某点,2026-07-01,巡查发现,无证开采,,,0,,,\n\
+             A3,公安,13987654321,五马街道,某点,2026-07-01,巡查发现,无证开采,,,0,,,\n"
         ),
     );
     let out = tempfile::tempdir().unwrap();
@@ -61,6 +62,7 @@ fn item05_free_text_is_scrubbed_of_personal_data() {
             "330302199001011234",
             "330302199001015678",
             "13812345678",
+            "13987654321",
             "88889999",
             "张三",
         ] {
@@ -82,6 +84,8 @@ fn item05_free_text_is_scrubbed_of_personal_data() {
     );
     let rj = rejects(&q);
     assert!(rj.contains("3303**********5678"), "{rj}");
+    // a mobile number typed into a field is masked like an ID number
+    assert!(rj.contains("139****4321"), "{rj}");
 }
 
 /// Item 5, `privacy.mask_personal = false`: free text is kept as written.
