@@ -20,6 +20,7 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod parquet;
+pub mod pipeline;
 pub mod privacy;
 pub mod quarter;
 pub mod render;

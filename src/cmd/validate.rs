@@ -111,14 +111,6 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
     Ok(if args.strict && any_rejected { 1 } else { 0 })
 }
 
-/// The warning for a briefing that goes out without a 发文字号 (GB/T 9704
-/// §7.2.5): `folder` is the quarter folder whose briefing.toml names it.
-pub fn doc_number_warning(folder: &str) -> String {
-    format!(
-        "警告：联席会议通报没有发文字号，请在 {folder}/briefing.toml 中写 doc_number（如 doc_number = \"温打非采办〔2026〕3号\"） / warning: the briefing goes out without a document number (发文字号): set doc_number in {folder}/briefing.toml"
-    )
-}
-
 /// Warnings about the documents a build of the quarter in `dir` (named
 /// `name`) would write: a briefing.toml that cannot be read, a briefing
 /// without a 发文字号.
@@ -126,7 +118,7 @@ pub fn document_warnings(dir: &std::path::Path, name: &str) -> Vec<String> {
     let name = crate::text::escape_controls(name);
     match crate::report::briefing::BriefingText::load(dir) {
         Ok(t) if t.doc_number.as_deref().is_some_and(|n| !n.trim().is_empty()) => Vec::new(),
-        Ok(_) => vec![doc_number_warning(&name)],
+        Ok(_) => vec![crate::pipeline::documents::doc_number_warning(&name)],
         Err(e) => vec![format!(
             "警告：{name}/briefing.toml 无法读取，build 将报错 / warning: {name}/briefing.toml cannot be read; build will stop: {e}"
         )],

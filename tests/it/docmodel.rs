@@ -606,3 +606,45 @@ fn every_element_of_the_model_reaches_every_format() {
     std::fs::write(tmp.path().join("t.docx"), bytes).unwrap();
     check("docx", &docx_text(&tmp.path().join("t.docx")));
 }
+
+/// The pipeline is a library function (issue 15): a front end other than
+/// the command line builds a quarter with a `Plan`, and gets the same
+/// summary.json as `minebrief build`.
+#[test]
+fn the_pipeline_runs_as_a_library_function() {
+    use minebrief::pipeline::{build, Format, Plan, Quiet};
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let t = tempfile::tempdir().unwrap();
+    let plan = Plan {
+        data: data.clone(),
+        quarter: minebrief::quarter::Quarter::parse("2026Q3").unwrap(),
+        out: t.path().join("lib"),
+        scope: None,
+        formats: vec![Format::Html],
+        config: None,
+        issue_date: Some("2026-10-15".into()),
+    };
+    let out = build(&plan, &Quiet).unwrap();
+    assert_eq!(out.dest, t.path().join("lib/2026Q3"));
+    assert!(out.rejected > 0);
+    // the briefing has no 文号 in the sample: the warning comes back, not printed
+    assert!(
+        out.warnings.iter().any(|w| w.contains("发文字号")),
+        "{:?}",
+        out.warnings
+    );
+    let cli = crate::common::build(
+        &data,
+        "2026Q3",
+        &t.path().join("cli"),
+        &["--format", "html", "--issue-date", "2026-10-15"],
+    );
+    assert_eq!(
+        std::fs::read(out.dest.join("summary.json")).unwrap(),
+        std::fs::read(cli.join("summary.json")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read_dir(&out.dest).unwrap().count(),
+        std::fs::read_dir(&cli).unwrap().count()
+    );
+}

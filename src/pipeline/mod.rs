@@ -1,0 +1,418 @@
+//! The build pipeline for one quarter, as a library function: read
+//! (ingest) → analyse → assess → tables, summary.json, the document set →
+//! every requested format → one folder, written into a temporary sibling and
+//! swapped in. `minebrief build` parses its arguments into a [`Plan`] and
+//! calls [`build`]; tests and other front ends can do the same.
+//!
+//! The stages each live in their own module: the plan's checks (`plan`),
+//! the formats (`format`), the document set (`documents`), manifest.json
+//! (`manifest`), timings (`timer`).
+
+pub mod documents;
+pub mod format;
+pub mod manifest;
+pub mod plan;
+pub mod timer;
+
+use std::path::PathBuf;
+
+use crate::analysis;
+use crate::assess::{self, RecurrenceHit};
+use crate::config::names::Resolver;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::ingest;
+use crate::output;
+use crate::quarter::Quarter;
+use crate::render::html::{self, HtmlRenderer};
+use crate::render::pdf;
+use crate::render::raster::ChartFont;
+use crate::render::{docx, xlsx};
+use crate::report::briefing::BriefingText;
+use crate::summary;
+use crate::tables;
+
+pub use documents::{complete_gongwen, documents, number_warnings, url_segment};
+pub use format::{parse_formats, Format};
+pub use manifest::manifest;
+pub use plan::{
+    check_briefing_toml, check_out_against_data, check_out_is_folder, issue_date, output_dir,
+};
+use timer::Timer;
+
+/// What one run builds: the data folder, the quarter, the output folder,
+/// an optional region scope, the formats, an optional configuration file
+/// and issue date (`YYYY-MM-DD`), as `minebrief build` takes them.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub data: PathBuf,
+    pub quarter: Quarter,
+    pub out: PathBuf,
+    pub scope: Option<String>,
+    pub formats: Vec<Format>,
+    pub config: Option<PathBuf>,
+    pub issue_date: Option<String>,
+}
+
+/// What a run wrote: the folder, how many files, how many rows were
+/// rejected, and the warnings to show (one line each).
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    pub dest: PathBuf,
+    pub files: usize,
+    pub rejected: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Where a run reports its progress (five steps); the default does nothing.
+pub trait Progress {
+    /// The step now under way.
+    fn message(&self, _msg: &str) {}
+    /// One step done.
+    fn advance(&self) {}
+    /// The run is over.
+    fn finish(&self) {}
+}
+
+/// No progress shown.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
+    let quarter = plan.quarter;
+    let formats = plan.formats.clone();
+    check_out_is_folder(&plan.out)?;
+    check_out_against_data(&plan.out, &plan.data)?;
+    let cfg = Config::load(
+        crate::config::config_path(plan.config.as_deref(), Some(&plan.data)).as_deref(),
+    )?;
+    let folders = ingest::quarter_folders(&plan.data, Some(quarter))?;
+    let folder = folders
+        .iter()
+        .rev()
+        .find(|(q, _)| *q == quarter)
+        .map(|(_, name)| plan.data.join(name));
+    let folder_name = folders
+        .iter()
+        .rev()
+        .find(|(q, _)| *q == quarter)
+        .map(|(_, name)| crate::text::escape_controls(name))
+        .unwrap_or_else(|| quarter.to_string());
+    ingest::require_case_files(&plan.data, &folders, Some(quarter))?;
+    let text = match &folder {
+        Some(f) => {
+            check_briefing_toml(f, &plan.data)?;
+            BriefingText::load(f)?
+        }
+        None => BriefingText::default(),
+    };
+    let issued = issue_date(
+        plan.issue_date.as_deref(),
+        text.issue_date.as_deref(),
+        &cfg,
+        quarter,
+    )?;
+    let resolver = Resolver::new(&cfg);
+    let scope = match plan.scope.as_deref() {
+        None => None,
+        Some(s) => Some(resolver.region(s).ok_or_else(|| {
+            let hint = resolver.regions.suggest(s);
+            Error::usage(
+                format!(
+                    "未知的县市区“{s}”{}",
+                    hint.map(|h| format!("，是否为“{h}”？")).unwrap_or_default()
+                ),
+                format!(
+                    "unknown region “{s}”{}",
+                    hint.map(|h| format!(" (did you mean “{h}”?)"))
+                        .unwrap_or_default()
+                ),
+            )
+        })?),
+    };
+
+    let dest = output_dir(&plan.out, quarter, scope.map(|r| resolver.regions.name(r)));
+    output::check_replaceable(&dest)?;
+
+    let mut timer = Timer::from_env();
+    progress.message("读取数据 / reading");
+    let ds = ingest::load(&plan.data, &cfg, Some(quarter))?;
+    output::release_freed_memory();
+    timer.stage("ingest");
+    progress.advance();
+    progress.message("分析 / analysing");
+    let cells = analysis::case_cells(&ds, &cfg, quarter)?;
+    let a = analysis::analyse_with(&ds, &cfg, quarter, scope, &cells)?;
+    let hits: Vec<RecurrenceHit> = a
+        .recurrence
+        .recurrences
+        .iter()
+        .map(|p| RecurrenceHit {
+            region: p.region,
+            closed_unit: p.closed_unit,
+            recurred_unit: p.recurred_unit,
+            recurred_case: p.recurred_case.clone(),
+            found_date: p.found_date,
+        })
+        .collect();
+    let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
+    // Printed once the reports are written (a fatal error stays one line).
+    let warnings = assessment.warnings();
+    output::release_freed_memory();
+    timer.stage("analysis + assessment");
+    progress.advance();
+    progress.message("生成文件 / documents");
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let data_tables: Vec<tables::DataTable> = tables::data_tables(&a, &cfg)
+        .into_iter()
+        .chain(tables::score_data(&assessment))
+        .collect();
+    let table_files: Vec<(String, Vec<u8>)> = data_tables
+        .iter()
+        .map(tables::DataTable::csv_file)
+        .collect();
+    let table_names: Vec<String> = table_files.iter().map(|(n, _)| n.clone()).collect();
+    if formats.contains(&Format::Xlsx) {
+        let mut all = data_tables;
+        all.push(tables::rejects_table(&ds.rejects));
+        let title = format!("{}{}打击非法采矿工作数据表", quarter.chinese(), a.scope);
+        files.push(("tables.xlsx".into(), xlsx::workbook(&all, &title, issued)?));
+        // 数据质量反馈单 for every unit with rejected rows or no export.
+        files.extend(crate::feedback::files(&ds, &cfg, quarter, issued)?);
+    } else {
+        drop(data_tables);
+    }
+    if formats.contains(&Format::Parquet) {
+        files.extend(crate::parquet::files(&ds, &cfg)?);
+    }
+    output::release_freed_memory();
+    timer.stage("tables");
+    // summary.json after the tables are no longer needed (the two largest
+    // outputs are never being built at the same time), on one core while
+    // the document contexts are built on the other: both only read the
+    // analysis, so the bytes are the same as one after the other.
+    let want_docs = formats
+        .iter()
+        .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx));
+    // A city run's summary holds the figures of its region reports, so
+    // their contexts are built even when no document is rendered.
+    let build_docs = want_docs || a.scope_id.is_none();
+    let (summary_json, docs) = rayon::join(
+        || summary::summary_bytes(&a, &ds, &cfg, issued, &assessment),
+        || {
+            build_docs
+                .then(|| {
+                    documents(
+                        &ds,
+                        &cfg,
+                        &a,
+                        &cells,
+                        &assessment,
+                        issued,
+                        &text,
+                        &formats,
+                        &table_names,
+                    )
+                })
+                .transpose()
+        },
+    );
+    let (docs, region_figures) = match docs? {
+        Some((docs, figures)) => (want_docs.then_some(docs), figures),
+        None => (None, Vec::new()),
+    };
+    let summary_json = summary::splice_regions(summary_json, &region_figures);
+    files.insert(0, ("summary.json".into(), summary_json));
+    let mut doc_warnings: Vec<String> = Vec::new();
+    timer.stage("summary.json ‖ report contexts");
+    if let Some(docs) = docs {
+        // Each document once, as a model from its template; every format
+        // draws the models.
+        let templates = crate::report::markup::Templates::new(cfg.output.templates_dir.as_deref())?;
+        let html_renderer = formats
+            .contains(&Format::Html)
+            .then(|| HtmlRenderer::new(cfg.output.templates_dir.as_deref()))
+            .transpose()?;
+        let mut models = docs.compose(&templates)?;
+        complete_gongwen(&mut models, &cfg, issued);
+        doc_warnings.extend(number_warnings(&models, &folder_name));
+        let missing = crate::analysis::reporting::missing_exports(&ds, &cfg, quarter);
+        doc_warnings.extend(crate::report::reporting_warning(
+            &cfg,
+            &missing,
+            &folder_name,
+        ));
+        timer.stage("document models");
+        if let Some(renderer) = &html_renderer {
+            files.extend(html::render_docs(
+                renderer,
+                &docs.index,
+                &models,
+                &doc_warnings,
+            )?);
+            timer.stage("html");
+        }
+        if formats.contains(&Format::Docx) {
+            let font = ChartFont::find(&cfg);
+            if font.is_none() {
+                eprintln!("提示：未找到中文图表字体，Word 文档中的图表以说明文字代替 / note: no CJK chart font found; charts in the Word documents are replaced by a note");
+            }
+            files.extend(docx::render_docs(&models, issued, font.as_ref())?);
+            timer.stage("docx");
+        }
+        if formats.contains(&Format::Pdf) {
+            let renderer = pdf::PdfRenderer::new(&cfg.fonts)?;
+            let (pdfs, _missing) = pdf::render_docs(&renderer, &models)?;
+            files.extend(pdfs);
+            timer.stage("pdf");
+        }
+    }
+    progress.advance();
+    progress.message("写出 / writing");
+    for (name, bytes) in table_files {
+        files.push((format!("tables/{name}"), bytes));
+    }
+    files.push(("rejects.csv".into(), output::rejects_csv(&ds.rejects)));
+    let m = manifest(&ds, &cfg, quarter, &a.scope, &files);
+    files.push(("manifest.json".into(), summary::to_bytes(&m)));
+    progress.advance();
+
+    output::replace_dir(&dest, |dir| output::write_files(dir, &files))?;
+    timer.stage("write");
+    progress.advance();
+    progress.finish();
+    // Indicators without data (issue 17 item 11) and documents without a
+    // 文号 or with missing exports: the caller prints them, one line each.
+    let mut all_warnings = warnings;
+    all_warnings.extend(doc_warnings);
+    Ok(Outputs {
+        dest,
+        files: files.len(),
+        rejected: ds.rejects.len(),
+        warnings: all_warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::doc;
+    use chrono::NaiveDate;
+    use std::path::Path;
+
+    #[test]
+    fn formats() {
+        assert_eq!(
+            parse_formats("html,pdf").unwrap(),
+            vec![Format::Html, Format::Pdf]
+        );
+        assert_eq!(parse_formats(" PDF ，html,pdf").unwrap().len(), 2);
+        assert_eq!(
+            parse_formats("xlsx,docx").unwrap(),
+            vec![Format::Xlsx, Format::Docx]
+        );
+        assert!(parse_formats("odt").is_err());
+        assert!(parse_formats("").is_err());
+        assert!(parse_formats(" , ").is_err());
+        assert_eq!(parse_formats("none").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn issue_dates() {
+        let cfg = Config::embedded();
+        let q = Quarter { year: 2026, q: 3 };
+        assert_eq!(
+            issue_date(None, None, &cfg, q).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 10, 15).unwrap()
+        );
+        assert_eq!(
+            issue_date(Some("2026-10-20"), Some("2026-10-18"), &cfg, q).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 10, 20).unwrap()
+        );
+        assert_eq!(
+            issue_date(None, Some("2026-10-18"), &cfg, q).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 10, 18).unwrap()
+        );
+        assert!(issue_date(Some("20 Oct"), None, &cfg, q).is_err());
+        // After the quarter's end, before 2100.
+        assert!(issue_date(Some("-0001-01-01"), None, &cfg, q).is_err());
+        assert!(issue_date(Some("2026-09-30"), None, &cfg, q).is_err());
+        assert!(issue_date(Some("2026-10-01"), None, &cfg, q).is_ok());
+        assert!(issue_date(Some("2100-01-01"), None, &cfg, q).is_err());
+        assert!(issue_date(None, Some("2026-07-15"), &cfg, q).is_err());
+    }
+
+    #[test]
+    fn gongwen_elements_come_from_the_configuration() {
+        let mut cfg = Config::embedded();
+        cfg.organisation.addressee = "各成员单位:".into();
+        cfg.organisation.printer = String::new();
+        cfg.organisation.sealed = true;
+        let issued = NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+        let given = doc::Record {
+            cc: vec![],
+            printer: "模板".into(),
+            printed: issued,
+        };
+        let mut models = vec![
+            (
+                "briefing".to_string(),
+                doc::Document {
+                    office: "办公室".into(),
+                    ..Default::default()
+                },
+            ),
+            (
+                "assessment".to_string(),
+                doc::Document {
+                    office: "办公室".into(),
+                    number: Some("温〔2026〕1号".into()),
+                    addressee: Some("模板主送：".into()),
+                    record: Some(given.clone()),
+                    ..Default::default()
+                },
+            ),
+        ];
+        complete_gongwen(&mut models, &cfg, issued);
+        let b = &models[0].1;
+        assert_eq!(b.addressee.as_deref(), Some("各成员单位："));
+        let r = b.record.as_ref().unwrap();
+        assert_eq!(r.cc, vec!["市委办公室", "市政府办公室"]);
+        assert_eq!(r.printer, "办公室");
+        assert_eq!(r.printed, issued);
+        assert!(b.sealed);
+        // What a template gives stays.
+        let a = &models[1].1;
+        assert_eq!(a.addressee.as_deref(), Some("模板主送："));
+        assert_eq!(a.record.as_ref(), Some(&given));
+        // Only the briefing is warned about, and only without a number.
+        assert_eq!(
+            number_warnings(&models, "2026Q3"),
+            vec![documents::doc_number_warning("2026Q3")]
+        );
+    }
+
+    #[test]
+    fn url_segments() {
+        assert_eq!(url_segment("鹿城区"), "鹿城区");
+        assert_eq!(url_segment("a#b%c d?"), "a%23b%25c%20d%3F");
+    }
+
+    #[test]
+    fn output_folder_names() {
+        let q = Quarter { year: 2026, q: 3 };
+        assert_eq!(
+            output_dir(Path::new("out"), q, Some("瑞安市")),
+            Path::new("out").join("2026Q3-瑞安市")
+        );
+        assert_eq!(
+            output_dir(Path::new("out"), q, None),
+            Path::new("out/2026Q3")
+        );
+        assert_eq!(
+            output_dir(Path::new("out"), q, Some("../x")),
+            Path::new("out").join("2026Q3-.._x")
+        );
+    }
+}
