@@ -1,0 +1,184 @@
+//! The words a quarter folder supplies: `briefing.toml` (`BriefingText`,
+//! each region's `[regions."瑞安市"]` table as `RegionText`, typed-in
+//! typical cases), how they are read and checked, and the default
+//! 下步工作 used when a document is given none. Kept apart from the
+//! prose because this is the one input a person writes by hand.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// `DATA/<quarter>/briefing.toml`: the words a person writes each quarter.
+///
+/// The top-level keys belong to the briefing (联席会议通报) — and to the
+/// report of a `--scope` run, which is that region's briefing. A region's
+/// report in a city run takes only its own table `[regions."瑞安市"]` (the
+/// same keys but `issue_date`); without one it is written from its own data.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct BriefingText {
+    /// 文号, e.g. 温打非采办〔2026〕3号.
+    pub doc_number: Option<String>,
+    /// 成文日期 YYYY-MM-DD (below `--issue-date`, above the config's).
+    pub issue_date: Option<String>,
+    /// Replaces the opening paragraph.
+    pub foreword: Option<String>,
+    /// 下步工作: replaces the default measures.
+    pub next_steps: Vec<String>,
+    /// 典型案例: replaces the automatic selection.
+    pub typical_cases: Vec<TypicalCase>,
+    /// Extra paragraphs appended to 存在问题.
+    pub problems: Vec<String>,
+    /// Each region's own words for its report, by the region's name (or an
+    /// alias of it): `[regions."瑞安市"]`.
+    pub regions: BTreeMap<String, RegionText>,
+}
+
+/// `[regions."瑞安市"]` of `briefing.toml`: a region report's own 文号,
+/// foreword, problems, next steps and typical cases.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RegionText {
+    pub doc_number: Option<String>,
+    /// 发文机关 and 署名 of the region's report (default: 瑞安市打击非法采矿工作领导小组办公室).
+    pub office: Option<String>,
+    /// 主送机关 (default: 各乡镇（街道），瑞安市打击非法采矿工作领导小组各成员单位).
+    pub addressee: Option<String>,
+    /// 抄送 of its 版记 (default: the city's issuing office).
+    pub cc: Option<Vec<String>>,
+    pub foreword: Option<String>,
+    pub next_steps: Vec<String>,
+    pub typical_cases: Vec<TypicalCase>,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct TypicalCase {
+    pub title: String,
+    pub text: String,
+}
+
+impl BriefingText {
+    /// Read `briefing.toml` of a quarter folder when present.
+    pub fn load(quarter_dir: &Path) -> Result<BriefingText> {
+        let p = quarter_dir.join("briefing.toml");
+        if !p.is_file() {
+            return Ok(BriefingText::default());
+        }
+        let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+        toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(0);
+            Error::Config {
+                file: p.display().to_string(),
+                message: format!(
+                    "第{line}行：{} / line {line}",
+                    e.message().trim().replace('\n', " ")
+                ),
+            }
+        })
+    }
+
+    /// The `[regions.…]` table of a region: by its name, else by an alias.
+    pub fn region(&self, cfg: &Config, name: &str) -> Option<&RegionText> {
+        if let Some(t) = self.regions.get(name) {
+            return Some(t);
+        }
+        let r = cfg.regions.iter().find(|r| r.name == name)?;
+        self.regions
+            .iter()
+            .find(|(k, _)| r.aliases.iter().any(|a| a == k.as_str()))
+            .map(|(_, t)| t)
+    }
+
+    /// Keys of `[regions.…]` that name no configured region (a misspelt
+    /// name would otherwise be ignored silently).
+    pub fn unknown_regions(&self, cfg: &Config) -> Vec<String> {
+        self.regions
+            .keys()
+            .filter(|k| {
+                !cfg.regions
+                    .iter()
+                    .any(|r| &r.name == *k || r.aliases.iter().any(|a| a == *k))
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// 文号 given to more than one document (the briefing and the regions'
+    /// reports must not share one).
+    pub fn shared_numbers(&self) -> Vec<String> {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let all = self
+            .doc_number
+            .iter()
+            .chain(self.regions.values().filter_map(|r| r.doc_number.as_ref()));
+        for n in all {
+            *seen.entry(n.trim()).or_default() += 1;
+        }
+        seen.into_iter()
+            .filter(|(k, n)| *n > 1 && !k.is_empty())
+            .map(|(k, _)| k.to_string())
+            .collect()
+    }
+
+    /// The words of one region's report in a city run: its own table only.
+    pub(super) fn for_region(&self, cfg: &Config, name: &str) -> BriefingText {
+        match self.region(cfg, name) {
+            Some(r) => BriefingText {
+                doc_number: r.doc_number.clone(),
+                issue_date: None,
+                foreword: r.foreword.clone(),
+                next_steps: r.next_steps.clone(),
+                typical_cases: r.typical_cases.clone(),
+                problems: r.problems.clone(),
+                regions: BTreeMap::new(),
+            },
+            None => BriefingText::default(),
+        }
+    }
+}
+
+/// The default 下步工作 when `briefing.toml` gives none.
+pub const DEFAULT_NEXT_STEPS: &[&str] = &[
+    "持续保持高压态势。各地各部门要按照职责分工，加强动态巡查和联合执法，对非法采矿行为发现一起、查处一起，涉嫌犯罪的及时移送司法机关。",
+    "抓好问题整改。对本通报指出的超期案件、逾期未回复函告和反弹点位，相关单位和地区要逐一落实整改，于下季度联席会议前报送整改情况。",
+    "强化跟踪监管。严格落实已取缔关闭点位登记建档和定期复查制度，发挥电子监控、卫片执法作用，坚决防止死灰复燃。",
+    "加强信息通报和案件函告。收函单位要在规定时限内回复办理情况，各成员单位按季度报送案件数据，确保数据真实、准确、完整。",
+];
+
+/// The default 下步工作 of a region's report: its townships and departments.
+pub const DEFAULT_REGION_NEXT_STEPS: &[&str] = &[
+    "持续保持高压态势。各乡镇（街道）和各有关部门要按照职责分工，加强动态巡查和联合执法，对非法采矿行为发现一起、查处一起，涉嫌犯罪的及时移送司法机关。",
+    "抓好问题整改。对本通报指出的超期案件和反弹点位，相关乡镇（街道）和部门要逐一落实整改，于下季度前报送整改情况。",
+    "强化跟踪监管。严格落实已取缔关闭点位登记建档和定期复查制度，落实乡镇（街道）和村级属地责任，坚决防止死灰复燃。",
+    "加强信息通报。各有关部门要在规定时限内回复函告，按季度报送案件数据，确保数据真实、准确、完整。",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_tables_by_name_or_alias() {
+        let cfg = Config::embedded();
+        let t: BriefingText = toml::from_str(
+            "doc_number = \"甲〔2026〕1号\"\n[regions.\"瑞安\"]\ndoc_number = \"甲〔2026〕1号\"\n[regions.\"瑞按市\"]\nforeword = \"x\"\n",
+        )
+        .unwrap();
+        assert!(t.region(&cfg, "瑞安市").is_some());
+        assert!(t.region(&cfg, "乐清市").is_none());
+        assert_eq!(t.unknown_regions(&cfg), vec!["瑞按市".to_string()]);
+        assert_eq!(t.shared_numbers(), vec!["甲〔2026〕1号".to_string()]);
+        let own = t.for_region(&cfg, "瑞安市");
+        assert_eq!(own.doc_number.as_deref(), Some("甲〔2026〕1号"));
+        assert!(t.for_region(&cfg, "乐清市").doc_number.is_none());
+    }
+}
