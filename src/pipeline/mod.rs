@@ -24,10 +24,10 @@ use crate::error::{Error, Result};
 use crate::ingest;
 use crate::output;
 use crate::quarter::Quarter;
-use crate::render::html::{self, HtmlRenderer};
+use crate::render::html::HtmlRenderer;
 use crate::render::pdf;
 use crate::render::raster::ChartFont;
-use crate::render::{docx, xlsx};
+use crate::render::{docx, xlsx, DocumentSet, Renderer};
 use crate::report::briefing::BriefingText;
 use crate::summary;
 use crate::tables;
@@ -230,10 +230,6 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
         // Each document once, as a model from its template; every format
         // draws the models.
         let templates = crate::report::markup::Templates::new(cfg.output.templates_dir.as_deref())?;
-        let html_renderer = formats
-            .contains(&Format::Html)
-            .then(|| HtmlRenderer::new(cfg.output.templates_dir.as_deref()))
-            .transpose()?;
         let mut models = docs.compose(&templates)?;
         complete_gongwen(&mut models, &cfg, issued);
         doc_warnings.extend(number_warnings(&models, &folder_name));
@@ -244,28 +240,32 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             &folder_name,
         ));
         timer.stage("document models");
-        if let Some(renderer) = &html_renderer {
-            files.extend(html::render_docs(
-                renderer,
-                &docs.index,
-                &models,
-                &doc_warnings,
-            )?);
-            timer.stage("html");
+        // one renderer per requested format, in this order
+        let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
+        if formats.contains(&Format::Html) {
+            renderers.push(Box::new(HtmlRenderer::new(
+                cfg.output.templates_dir.as_deref(),
+            )?));
         }
         if formats.contains(&Format::Docx) {
             let font = ChartFont::find(&cfg);
             if font.is_none() {
                 eprintln!("提示：未找到中文图表字体，Word 文档中的图表以说明文字代替 / note: no CJK chart font found; charts in the Word documents are replaced by a note");
             }
-            files.extend(docx::render_docs(&models, issued, font.as_ref())?);
-            timer.stage("docx");
+            renderers.push(Box::new(docx::DocxRenderer { font }));
         }
         if formats.contains(&Format::Pdf) {
-            let renderer = pdf::PdfRenderer::new(&cfg.fonts)?;
-            let (pdfs, _missing) = pdf::render_docs(&renderer, &models)?;
-            files.extend(pdfs);
-            timer.stage("pdf");
+            renderers.push(Box::new(pdf::PdfRenderer::new(&cfg.fonts)?));
+        }
+        let set = DocumentSet {
+            index: &docs.index,
+            models: &models,
+            warnings: &doc_warnings,
+            issued,
+        };
+        for r in &renderers {
+            files.extend(r.render(&set)?);
+            timer.stage(r.format());
         }
     }
     progress.advance();

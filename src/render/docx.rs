@@ -1087,6 +1087,21 @@ pub fn render_docs(
     Ok(out)
 }
 
+/// The Word renderer: the chart font (charts are pictures in Word; without
+/// a CJK font they are replaced by a note).
+pub struct DocxRenderer {
+    pub font: Option<ChartFont>,
+}
+
+impl super::Renderer for DocxRenderer {
+    fn format(&self) -> &'static str {
+        "docx"
+    }
+    fn render(&self, set: &super::DocumentSet<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+        render_docs(set.models, set.issued, self.font.as_ref())
+    }
+}
+
 /// `w:tblHeader` on the first row of every table (docx-rs has no such
 /// property); unique `wp:docPr` ids for the images.
 fn patch_document(xml: &[u8]) -> Vec<u8> {

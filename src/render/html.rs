@@ -324,3 +324,12 @@ pub fn render_docs(
     }
     Ok(out)
 }
+
+impl super::Renderer for HtmlRenderer {
+    fn format(&self) -> &'static str {
+        "html"
+    }
+    fn render(&self, set: &super::DocumentSet<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+        render_docs(self, set.index, set.models, set.warnings)
+    }
+}

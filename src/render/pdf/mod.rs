@@ -113,3 +113,12 @@ pub fn render_docs(
     }
     Ok((files, missing))
 }
+
+impl crate::render::Renderer for PdfRenderer {
+    fn format(&self) -> &'static str {
+        "pdf"
+    }
+    fn render(&self, set: &crate::render::DocumentSet<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+        render_docs(self, set.models).map(|(files, _missing)| files)
+    }
+}
