@@ -73,7 +73,7 @@ impl ChartFont {
             .find_map(|p| ChartFont::from_file(p))
             .or_else(|| {
                 ChartFont::from_bytes(
-                    crate::render::pdf::fonts::SANS.to_vec(),
+                    crate::render::pdf::fonts::sans().to_vec(),
                     "Noto Sans SC (embedded)",
                 )
             })

@@ -520,7 +520,7 @@ fn word_charts_leave_out_missing_characters_and_report_them() {
     use minebrief::render::raster::ChartFont;
     use minebrief::report::doc::{Block, Document};
     let font = ChartFont::from_bytes(
-        minebrief::render::pdf::fonts::SANS.to_vec(),
+        minebrief::render::pdf::fonts::sans().to_vec(),
         "Noto Sans SC (embedded)",
     )
     .unwrap();

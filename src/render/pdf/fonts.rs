@@ -3,6 +3,11 @@
 //! faces per role. A character is drawn with the first face of its role's
 //! chain that has it; a user font therefore falls back to the shipped fonts
 //! character by character. Every file is read and parsed once per run.
+//!
+//! The shipped faces are embedded zstd-compressed (`assets/fonts/*.otf.zst`,
+//! made by `scripts/compress_fonts.sh`: 18.2 MB in the binary instead of
+//! 23.5 MB) and decompressed once per process, at first use, to the exact
+//! bytes of the `.otf` files ([`serif`], [`sans`], [`serif_bold`]).
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -12,12 +17,79 @@ use printpdf::{FontId, ParsedFont};
 use crate::config::Fonts as FontCfg;
 use crate::error::{Error, Result};
 
-/// Noto Serif SC Regular (仿宋 / 宋体 roles: body, tables, page numbers).
-pub const SERIF: &[u8] = include_bytes!("../../../assets/fonts/NotoSerifSC-Regular-GBK.otf");
-/// Noto Sans SC Regular (黑体 role: level-1 headings, table heads, charts).
-pub const SANS: &[u8] = include_bytes!("../../../assets/fonts/NotoSansSC-Regular-GBK.otf");
-/// Noto Serif SC Bold (小标宋 role: issuing office, titles).
-pub const SERIF_BOLD: &[u8] = include_bytes!("../../../assets/fonts/NotoSerifSC-Bold-GBK.otf");
+/// One shipped face: its file name, the zstd frame embedded in the binary,
+/// the length of the `.otf` it decompresses to, and the decompressed bytes
+/// once made.
+struct Packed {
+    name: &'static str,
+    zst: &'static [u8],
+    len: usize,
+    otf: OnceLock<Box<[u8]>>,
+}
+
+impl Packed {
+    /// The `.otf` bytes, decompressed on the first call (a thread asking
+    /// meanwhile waits for the first) and kept until the process ends.
+    fn get(&'static self) -> &'static [u8] {
+        self.otf.get_or_init(|| {
+            // The frame carries an XXH64 checksum of the content: a damaged
+            // stream is an error here, not wrong glyphs later.
+            let out = zstd::bulk::decompress(self.zst, self.len).unwrap_or_else(|e| {
+                panic!(
+                    "embedded font {}.zst cannot be decompressed (the binary is \
+                     damaged or was built from a bad file; rerun \
+                     scripts/compress_fonts.sh and rebuild): {e}",
+                    self.name
+                )
+            });
+            assert_eq!(
+                out.len(),
+                self.len,
+                "embedded font {}.zst decompresses to the wrong length \
+                 (rerun scripts/compress_fonts.sh and rebuild)",
+                self.name
+            );
+            out.into_boxed_slice()
+        })
+    }
+}
+
+static SERIF: Packed = Packed {
+    name: "NotoSerifSC-Regular-GBK.otf",
+    zst: include_bytes!("../../../assets/fonts/NotoSerifSC-Regular-GBK.otf.zst"),
+    len: 8_507_180,
+    otf: OnceLock::new(),
+};
+static SANS: Packed = Packed {
+    name: "NotoSansSC-Regular-GBK.otf",
+    zst: include_bytes!("../../../assets/fonts/NotoSansSC-Regular-GBK.otf.zst"),
+    len: 6_113_144,
+    otf: OnceLock::new(),
+};
+static SERIF_BOLD: Packed = Packed {
+    name: "NotoSerifSC-Bold-GBK.otf",
+    zst: include_bytes!("../../../assets/fonts/NotoSerifSC-Bold-GBK.otf.zst"),
+    len: 8_851_372,
+    otf: OnceLock::new(),
+};
+
+/// Noto Serif SC Regular (仿宋 / 宋体 roles: body, tables, page numbers):
+/// the bytes of `assets/fonts/NotoSerifSC-Regular-GBK.otf`.
+pub fn serif() -> &'static [u8] {
+    SERIF.get()
+}
+
+/// Noto Sans SC Regular (黑体 role: level-1 headings, table heads, charts):
+/// the bytes of `assets/fonts/NotoSansSC-Regular-GBK.otf`.
+pub fn sans() -> &'static [u8] {
+    SANS.get()
+}
+
+/// Noto Serif SC Bold (小标宋 role: issuing office, titles): the bytes of
+/// `assets/fonts/NotoSerifSC-Bold-GBK.otf`.
+pub fn serif_bold() -> &'static [u8] {
+    SERIF_BOLD.get()
+}
 
 const SHIPPED_SERIF: usize = 0;
 const SHIPPED_SANS: usize = 1;
@@ -141,9 +213,9 @@ impl FontSet {
     /// use their Simplified Chinese face ([`pick_face`]).
     pub fn new(cfg: &FontCfg) -> Result<FontSet> {
         let mut faces = vec![
-            Face::new(0, "Noto Serif SC".into(), SERIF, 0)?,
-            Face::new(1, "Noto Sans SC".into(), SANS, 0)?,
-            Face::new(2, "Noto Serif SC Bold".into(), SERIF_BOLD, 0)?,
+            Face::new(0, "Noto Serif SC".into(), serif(), 0)?,
+            Face::new(1, "Noto Sans SC".into(), sans(), 0)?,
+            Face::new(2, "Noto Serif SC Bold".into(), serif_bold(), 0)?,
         ];
         let mut paths: Vec<std::path::PathBuf> = Vec::new();
         let mut user =
@@ -282,6 +354,37 @@ mod tests {
         assert!((g.adv - 1.0).abs() < 1e-3);
         assert_eq!(f.chain(Role::Heading1)[0], SHIPPED_SANS);
         assert_eq!(f.chain(Role::Title)[0], SHIPPED_BOLD);
+    }
+
+    /// The embedded frames give exactly the `.otf` files of the repository
+    /// (also a check that `scripts/compress_fonts.sh` was rerun after
+    /// `scripts/subset_fonts.py`).
+    #[test]
+    fn embedded_fonts_are_the_otf_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts");
+        for (packed, bytes) in [
+            (&SERIF, serif()),
+            (&SANS, sans()),
+            (&SERIF_BOLD, serif_bold()),
+        ] {
+            let otf = std::fs::read(dir.join(packed.name)).unwrap();
+            assert!(otf == bytes, "{} differs from its .zst", packed.name);
+            assert_eq!(otf.len(), packed.len);
+            // Decompressed once: a second call returns the same bytes.
+            assert!(std::ptr::eq(bytes, packed.get()));
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "embedded font bad.otf.zst cannot be decompressed")]
+    fn damaged_embedded_font_panics_with_the_reason() {
+        static BAD: Packed = Packed {
+            name: "bad.otf",
+            zst: b"\x28\xb5\x2f\xfd damaged",
+            len: 10,
+            otf: OnceLock::new(),
+        };
+        BAD.get();
     }
 
     #[test]
