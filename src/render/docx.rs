@@ -252,11 +252,11 @@ struct Doc<'a> {
     /// The file name, for missing-character reports.
     name: String,
     /// Characters of chart labels the chart font does not have (left out).
-    missing: Vec<crate::render::pdf::MissingGlyph>,
+    missing: Vec<crate::render::typeset::MissingGlyph>,
 }
 
 fn text_width(s: &str) -> usize {
-    crate::render::xlsx::text_width(s)
+    crate::render::typeset::width::text_width(s)
 }
 
 impl<'a> Doc<'a> {
@@ -707,7 +707,7 @@ impl<'a> Doc<'a> {
         let scene = chart::layout(c, &|s: &str, size: f32| font.measure(s, size));
         for t in scene.texts() {
             for ch in font.missing(&t.text) {
-                self.missing.push(crate::render::pdf::MissingGlyph {
+                self.missing.push(crate::render::typeset::MissingGlyph {
                     ch,
                     document: self.name.clone(),
                     place: scene.title.clone(),
@@ -888,8 +888,8 @@ const RECORD_SECTION: &str = "RecordBreak";
 /// Glyphs for the PDF's line breaking with widths as Word sets them:
 /// full-width characters one em, others `half` (a little over half an em
 /// where a line must not overflow, exactly half where text is placed).
-fn em_glyphs_with(text: &str, half: f32) -> Vec<crate::render::pdf::fonts::Glyph> {
-    use crate::render::pdf::fonts::Glyph;
+fn em_glyphs_with(text: &str, half: f32) -> Vec<crate::render::typeset::fonts::Glyph> {
+    use crate::render::typeset::fonts::Glyph;
     text.chars()
         .map(|c| Glyph {
             c,
@@ -904,15 +904,15 @@ fn em_glyphs_with(text: &str, half: f32) -> Vec<crate::render::pdf::fonts::Glyph
 }
 
 /// [`em_glyphs_with`] half-width characters at 0.55 em, for breaking lines.
-fn em_glyphs(text: &str) -> Vec<crate::render::pdf::fonts::Glyph> {
+fn em_glyphs(text: &str) -> Vec<crate::render::typeset::fonts::Glyph> {
     em_glyphs_with(text, 0.55)
 }
 
 /// The issuing office's lines and size in points, as the PDF sets them
-/// ([`crate::render::pdf::layout::masthead_setting`]).
+/// ([`crate::render::typeset::page::masthead_setting`]).
 fn masthead_lines(office: &str) -> (Vec<String>, f32) {
     let g = em_glyphs(office);
-    let (lines, size) = crate::render::pdf::layout::masthead_setting(&g);
+    let (lines, size) = crate::render::typeset::page::masthead_setting(&g);
     (
         lines
             .into_iter()
@@ -926,7 +926,7 @@ fn masthead_lines(office: &str) -> (Vec<String>, f32) {
 /// sides): one line when it fits beside the 印发日期 with a character
 /// between them, else balanced lines that do.
 fn record_printer_lines(printer: &str, printed: &str) -> Vec<String> {
-    use crate::render::pdf::linebreak::{break_balanced, line_width};
+    use crate::render::typeset::linebreak::{break_balanced, line_width};
     const EM: f32 = 280.0;
     let inner = mm(TEXT_WIDTH_MM) as f32 - 2.0 * EM;
     let wd = line_width(&em_glyphs_with(printed, 0.5), EM);
@@ -950,7 +950,7 @@ fn record_printer_lines(printer: &str, printed: &str) -> Vec<String> {
 /// with a seal the date ends four characters in and the office is centred
 /// over it, on balanced lines when too wide for that.
 fn signature_place(office: &str, date: &str, sealed: bool) -> (Vec<String>, Vec<u32>, u32) {
-    use crate::render::pdf::linebreak::{break_balanced, line_width};
+    use crate::render::typeset::linebreak::{break_balanced, line_width};
     const EM: f32 = 320.0;
     let text = mm(TEXT_WIDTH_MM) as f32;
     // 仿宋's digits are half an em.
@@ -997,7 +997,7 @@ fn units(twips: usize, size: usize) -> f64 {
 fn balanced_title_lines(text: &str) -> Vec<String> {
     let glyphs = em_glyphs(text);
     let width = (TEXT_WIDTH_MM / 25.4 * 72.0) as f32;
-    crate::render::pdf::linebreak::break_balanced(&glyphs, 22.0, width)
+    crate::render::typeset::linebreak::break_balanced(&glyphs, 22.0, width)
         .into_iter()
         .map(|r| glyphs[r].iter().map(|g| g.c).collect())
         .collect()
@@ -1026,7 +1026,7 @@ pub fn draw(
     name: &str,
     issued: NaiveDate,
     font: Option<&ChartFont>,
-) -> Result<(Vec<u8>, Vec<crate::render::pdf::MissingGlyph>)> {
+) -> Result<(Vec<u8>, Vec<crate::render::typeset::MissingGlyph>)> {
     let mut d = Doc::new(font, issued, name);
     if !m.office.is_empty() {
         d.masthead(&m.office, m.number.as_deref(), m.signer.as_deref());

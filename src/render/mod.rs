@@ -14,6 +14,7 @@ pub mod docx;
 pub mod html;
 pub mod pdf;
 pub mod raster;
+pub mod typeset;
 pub mod xlsx;
 
 /// What a document renderer draws: every document of a run as a model

@@ -41,7 +41,7 @@ pub struct ChartFont {
 impl ChartFont {
     /// A font from file bytes (TTF, OTF or the Simplified Chinese face of a TTC).
     pub fn from_bytes(data: Vec<u8>, source: &str) -> Option<ChartFont> {
-        let index = crate::render::pdf::fonts::pick_face(&data);
+        let index = crate::render::typeset::fonts::pick_face(&data);
         let font = FontVec::try_from_vec_and_index(data, index).ok()?;
         // Must cover CJK.
         if font.glyph_id('中').0 == 0 {
@@ -54,8 +54,8 @@ impl ChartFont {
     }
 
     pub fn from_file(p: &Path) -> Option<ChartFont> {
-        let data =
-            crate::input::read_input(p, None, crate::render::pdf::fonts::MAX_FONT_BYTES).ok()?;
+        let data = crate::input::read_input(p, None, crate::render::typeset::fonts::MAX_FONT_BYTES)
+            .ok()?;
         ChartFont::from_bytes(data, &p.display().to_string())
     }
 
@@ -73,7 +73,7 @@ impl ChartFont {
             .find_map(|p| ChartFont::from_file(p))
             .or_else(|| {
                 ChartFont::from_bytes(
-                    crate::render::pdf::fonts::sans().to_vec(),
+                    crate::render::typeset::fonts::sans().to_vec(),
                     "Noto Sans SC (embedded)",
                 )
             })

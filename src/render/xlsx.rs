@@ -12,19 +12,8 @@ use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
 use crate::error::{Error, Result};
+use crate::render::typeset::width::text_width;
 use crate::tables::{DataTable, Value};
-
-fn wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
-}
-
-/// Display width of a text in Excel character units (CJK count double).
-pub fn text_width(s: &str) -> usize {
-    s.chars().map(|c| if wide(c) { 2 } else { 1 }).sum()
-}
 
 /// A sheet name Excel accepts: no `[]:*?/\`, not blank, at most 31
 /// characters, unique among `taken`.

@@ -471,7 +471,7 @@ fn long_doc_number_and_office_stay_readable() {
     );
     let mut layout = Layout::new(&fonts, "t.pdf");
     let width = |l: &mut Layout, s: &str, size: f32| {
-        minebrief::render::pdf::linebreak::line_width(
+        minebrief::render::typeset::linebreak::line_width(
             &l.glyphs(minebrief::render::pdf::Role::Body, s),
             size,
         )
@@ -520,7 +520,7 @@ fn word_charts_leave_out_missing_characters_and_report_them() {
     use minebrief::render::raster::ChartFont;
     use minebrief::report::doc::{Block, Document};
     let font = ChartFont::from_bytes(
-        minebrief::render::pdf::fonts::sans().to_vec(),
+        minebrief::render::typeset::fonts::sans().to_vec(),
         "Noto Sans SC (embedded)",
     )
     .unwrap();

@@ -2,8 +2,8 @@
 //! layout with embedded Chinese fonts, by a small layout engine of our own on
 //! printpdf's drawing operations (not a conversion of the HTML).
 //!
-//! - [`fonts`]: the shipped Noto CJK faces and the user's fonts per role;
-//! - [`linebreak`]: UAX #14 breaks plus the Chinese line-start/end rules;
+//! - [`fonts`], [`linebreak`]: the fonts and line breaking, shared with the
+//!   Word renderer ([`crate::render::typeset`]);
 //! - [`layout`]: the document model ([`Block`]) and the page layout;
 //! - [`emit`]: pages to deterministic PDF bytes;
 //! - [`docs`]: the format-neutral document model
@@ -11,9 +11,10 @@
 
 pub mod docs;
 pub mod emit;
-pub mod fonts;
 pub mod layout;
-pub mod linebreak;
+
+/// Shared with the other renderers ([`crate::render::typeset`]).
+pub use crate::render::typeset::{fonts, linebreak};
 
 pub use fonts::{FontSet, Role};
 pub use layout::{Align, Block, Cell, MissingGlyph, TableBlock};

@@ -4,14 +4,13 @@
 
 use super::model::Rgb;
 
-/// One millimetre in points.
-pub const MM: f32 = 72.0 / 25.4;
+pub use crate::render::typeset::page::{MASTHEAD_MAX_PT, MASTHEAD_MIN_PT, MM, TEXT_W};
 pub const PAGE_W: f32 = 210.0 * MM;
 pub const PAGE_H: f32 = 297.0 * MM;
 pub const LEFT: f32 = 28.0 * MM;
 pub const TOP: f32 = 37.0 * MM;
-/// Text block 156 × 225 mm (right margin 26 mm, bottom 35 mm).
-pub const TEXT_W: f32 = 156.0 * MM;
+/// Text block 156 × 225 mm (right margin 26 mm, bottom 35 mm): its width
+/// is `typeset::page::TEXT_W`.
 pub const TEXT_H: f32 = 225.0 * MM;
 pub const BOTTOM: f32 = TOP + TEXT_H;
 /// Body text: 3号 = 16 pt on a grid of 22 lines.
@@ -31,12 +30,6 @@ pub const MIN_CHART_SCALE: f32 = 0.8;
 pub const MIN_PLOT_SHARE: f32 = 0.6;
 pub const NOTE_PT: f32 = 12.0;
 pub const PAGE_NO_PT: f32 = 14.0;
-/// The smallest size of the issuing office's name (一号, larger than the
-/// 2号 title, as GB/T 9704 mastheads are); longer names wrap onto balanced
-/// lines at this size or larger.
-pub const MASTHEAD_MIN_PT: f32 = 26.0;
-/// The largest size of the issuing office's name (a short name on one line).
-pub const MASTHEAD_MAX_PT: f32 = 32.0;
 /// GB/T 9704 §7.2.4: the top of the issuing office's name lies 35 mm below
 /// the top of the text block.
 pub const MASTHEAD_TOP: f32 = 35.0 * MM;

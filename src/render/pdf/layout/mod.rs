@@ -33,13 +33,13 @@ mod table;
 mod table_size;
 mod text;
 
+pub use crate::render::typeset::page::masthead_setting;
 pub use geometry::{
     BLACK, BODY_PT, BOTTOM, CJK_ASCENT, CJK_DESCENT, LEFT, MASTHEAD_MAX_PT, MASTHEAD_MIN_PT,
     MASTHEAD_TOP, MIN_CHART_SCALE, MIN_PLOT_SHARE, MM, NOTE_PT, PAGE_H, PAGE_NO_PT, PAGE_W, PITCH,
     RED, TABLE_PT, TABLE_SIZES, TEXT_H, TEXT_W, TITLE_PT, TOP,
 };
 pub use model::{Align, Block, Cell, Item, MissingGlyph, Page, Rgb, TableBlock};
-pub use parts::masthead_setting;
 pub use table_size::TablePlan;
 
 use std::collections::BTreeSet;

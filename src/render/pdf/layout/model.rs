@@ -123,25 +123,6 @@ pub enum Item {
     },
 }
 
-/// A character no configured font has.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct MissingGlyph {
-    pub ch: char,
-    pub document: String,
-    pub place: String,
-}
-
-impl std::fmt::Display for MissingGlyph {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "警告：字符“{c}”（U+{u:04X}）不在任何字体中，未绘制：{d}，{p} / warning: character {c:?} (U+{u:04X}) is in none of the fonts, not drawn: {d}, {p}",
-            c = self.ch,
-            u = self.ch as u32,
-            d = self.document,
-            p = self.place
-        )
-    }
-}
+pub use crate::render::typeset::MissingGlyph;
 
 pub type Page = Vec<Item>;

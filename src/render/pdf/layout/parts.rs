@@ -3,16 +3,18 @@
 //! the 发文字号 (§7.2.7), the signature and date (署名, 成文日期, §7.3.5),
 //! and the 版记 at the foot of an even page (§7.4). The 发文字号 and 主送机关
 //! lines themselves are set where `flow` dispatches the blocks.
-//! [`masthead_setting`] is shared with the Word renderer.
+//! The masthead's size and lines come from
+//! [`crate::render::typeset::page::masthead_setting`], shared with the Word
+//! renderer.
 
 use super::geometry::{
-    BLACK, BODY_PT, BOTTOM, CJK_ASCENT, CJK_DESCENT, LEFT, MASTHEAD_MAX_PT, MASTHEAD_MIN_PT,
-    MASTHEAD_TOP, MM, PAGE_NO_PT, PITCH, RECORD_RULE_W, RECORD_THIN_W, RED, RED_RULE_W, TEXT_W,
-    TOP,
+    BLACK, BODY_PT, BOTTOM, CJK_ASCENT, CJK_DESCENT, LEFT, MASTHEAD_TOP, MM, PAGE_NO_PT, PITCH,
+    RECORD_RULE_W, RECORD_THIN_W, RED, RED_RULE_W, TEXT_W, TOP,
 };
 use super::Layout;
-use crate::render::pdf::fonts::{Glyph, Role};
+use crate::render::pdf::fonts::Role;
 use crate::render::pdf::linebreak::{break_balanced, break_lines, line_width};
+use crate::render::typeset::page::masthead_setting;
 
 impl<'a> Layout<'a> {
     /// 发文机关标志 (§7.2.4): red, centred, its top 35 mm below the top of
@@ -178,23 +180,4 @@ impl<'a> Layout<'a> {
         self.put(&gd, xd, y, em, 0.0, BLACK, 0.0);
         self.y += PITCH;
     }
-}
-
-/// How the issuing office is set: its lines and their size. On one line
-/// when it fits at [`MASTHEAD_MIN_PT`] or more (up to [`MASTHEAD_MAX_PT`]);
-/// else on as few balanced lines as fit at that size, enlarged as far as
-/// the longest line allows (up to the largest size). Either way larger than
-/// the 22 pt title (GB/T 9704 leaves the size to "醒目、美观、庄重").
-pub fn masthead_setting(g: &[Glyph]) -> (Vec<std::ops::Range<usize>>, f32) {
-    if g.is_empty() {
-        return (Vec::new(), MASTHEAD_MIN_PT);
-    }
-    let lines = break_balanced(g, MASTHEAD_MIN_PT, TEXT_W);
-    let longest = lines
-        .iter()
-        .map(|r| line_width(&g[r.clone()], 1.0))
-        .fold(0.0, f32::max)
-        .max(1e-3);
-    let size = (TEXT_W / longest).clamp(MASTHEAD_MIN_PT, MASTHEAD_MAX_PT);
-    (lines, size)
 }
