@@ -12,8 +12,8 @@ use minebrief::render::pdf::layout::{
     Block, Item, Layout, Page, BODY_PT, BOTTOM, CJK_ASCENT, CJK_DESCENT, LEFT, MASTHEAD_MIN_PT,
     MASTHEAD_TOP, MM, PAGE_NO_PT, PITCH, RED, TEXT_W, TITLE_PT, TOP,
 };
-use minebrief::render::typeset::linebreak::line_width;
 use minebrief::render::pdf::{Document, FontSet, PdfRenderer, Role};
+use minebrief::render::typeset::linebreak::line_width;
 
 use crate::common::{bin, docx_xml, ok};
 
