@@ -112,13 +112,22 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
 }
 
 /// Warnings about the documents a build of the quarter in `dir` (named
-/// `name`) would write: a briefing.toml that cannot be read, a briefing
-/// without a 发文字号.
+/// `name`) would write: a briefing.toml that cannot be read, a briefing or
+/// an assessment without a 发文字号.
 pub fn document_warnings(dir: &std::path::Path, name: &str) -> Vec<String> {
     let name = crate::text::escape_controls(name);
     match crate::report::briefing::BriefingText::load(dir) {
-        Ok(t) if t.doc_number.as_deref().is_some_and(|n| !n.trim().is_empty()) => Vec::new(),
-        Ok(_) => vec![crate::pipeline::documents::doc_number_warning(&name)],
+        Ok(t) => {
+            let given = |n: &Option<String>| n.as_deref().is_some_and(|n| !n.trim().is_empty());
+            let mut w = Vec::new();
+            if !given(&t.doc_number) {
+                w.push(crate::pipeline::documents::doc_number_warning(&name));
+            }
+            if !given(&t.assessment_doc_number) {
+                w.push(crate::pipeline::documents::assessment_number_warning(&name));
+            }
+            w
+        }
         Err(e) => vec![format!(
             "警告：{name}/briefing.toml 无法读取，build 将报错 / warning: {name}/briefing.toml cannot be read; build will stop: {e}"
         )],

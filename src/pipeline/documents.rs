@@ -50,7 +50,8 @@ pub fn documents(
     let scope_name = a.scope_id.map(|_| a.scope.as_str());
     let title = |t: &str| Masthead::new(cfg, q, issued, t, scope_name);
     let briefing = BriefingDoc::new(cfg, title("联席会议通报"), a, ds, Some(assessment), text);
-    let assessment_doc = AssessmentDoc::new(cfg, title("考核通报"), assessment);
+    let mut assessment_doc = AssessmentDoc::new(cfg, title("考核通报"), assessment);
+    assessment_doc.doc_number = text.assessment_doc_number.clone();
     let mut regions = Vec::new();
     let mut region_figures = Vec::new();
     if a.scope_id.is_none() {
@@ -182,14 +183,26 @@ pub fn complete_gongwen(models: &mut [(String, doc::Document)], cfg: &Config, is
     }
 }
 
-/// Warnings for documents that go out without a 发文字号 (the briefing,
-/// whose number is `doc_number` in the quarter folder's briefing.toml).
+/// Warnings for documents that go out without a 发文字号: the briefing
+/// (`doc_number` in the quarter folder's briefing.toml) and the assessment
+/// (`assessment_doc_number`).
 pub fn number_warnings(models: &[(String, doc::Document)], folder: &str) -> Vec<String> {
     models
         .iter()
-        .filter(|(stem, m)| stem == "briefing" && m.number.is_none())
-        .map(|_| doc_number_warning(folder))
+        .filter(|(_, m)| m.number.is_none())
+        .filter_map(|(stem, _)| match stem.as_str() {
+            "briefing" => Some(doc_number_warning(folder)),
+            "assessment" => Some(assessment_number_warning(folder)),
+            _ => None,
+        })
         .collect()
+}
+
+/// The warning for an assessment that goes out without a 发文字号.
+pub fn assessment_number_warning(folder: &str) -> String {
+    format!(
+        "警告：考核通报没有发文字号，请在 {folder}/briefing.toml 中写 assessment_doc_number（如 assessment_doc_number = \"温打非采办〔2026〕4号\"） / warning: the assessment goes out without a document number (发文字号): set assessment_doc_number in {folder}/briefing.toml"
+    )
 }
 
 /// The warning for a briefing that goes out without a 发文字号 (GB/T 9704

@@ -76,6 +76,8 @@ pub struct ScoreDetail {
 #[derive(Debug, Clone, Serialize)]
 pub struct AssessmentDoc {
     pub masthead: Masthead,
+    /// 文号 (briefing.toml `assessment_doc_number`).
+    pub doc_number: Option<String>,
     pub intro: String,
     pub summary: Vec<String>,
     pub units: Vec<ScoreRow>,
@@ -377,6 +379,7 @@ impl AssessmentDoc {
         let region_details = by_rank("县（市、区）");
         AssessmentDoc {
             masthead,
+            doc_number: None,
             intro,
             summary,
             units: score_rows(&a.units),

@@ -449,6 +449,11 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The assessment's own 文号 (briefing.toml `assessment_doc_number`).
+const ASSESSMENT_NUMBER: &str = "温打非采办〔2026〕4号";
+
+const ASSESSMENT_WARNING: &str = "警告：考核通报没有发文字号，请在 2026Q3/briefing.toml 中写 assessment_doc_number（如 assessment_doc_number = \"温打非采办〔2026〕4号\"） / warning: the assessment goes out without a document number (发文字号): set assessment_doc_number in 2026Q3/briefing.toml";
+
 const WARNING: &str = "警告：联席会议通报没有发文字号，请在 2026Q3/briefing.toml 中写 doc_number（如 doc_number = \"温打非采办〔2026〕3号\"） / warning: the briefing goes out without a document number (发文字号): set doc_number in 2026Q3/briefing.toml";
 
 fn build_all(data: &Path, out: &Path) -> (PathBuf, String) {
@@ -470,11 +475,13 @@ fn sample_documents_carry_the_gb_t_9704_elements() {
     let (dir, stderr) = build_all(Path::new("sample_data"), &tmp.path().join("out"));
     // No 发文字号 in the sample: build, index page and validate say so.
     assert!(stderr.contains(WARNING), "{stderr}");
+    assert!(stderr.contains(ASSESSMENT_WARNING), "{stderr}");
     let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(
         index.contains(&format!("<p>{}</p>", tera::escape_html(WARNING))),
         "index.html lacks the warning"
     );
+    assert!(index.contains(&format!("<p>{}</p>", tera::escape_html(ASSESSMENT_WARNING))));
     // every unit of the sample reported (报送情况): said once, no warning
     assert!(!index.contains("报送情况"), "{index}");
     let briefing = std::fs::read_to_string(dir.join("briefing.html")).unwrap();
@@ -487,6 +494,11 @@ fn sample_documents_carry_the_gb_t_9704_elements() {
     assert!(!stdout.contains("报送情况"), "{stdout}");
     assert_eq!(
         stdout.lines().filter(|l| *l == WARNING).count(),
+        1,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| *l == ASSESSMENT_WARNING).count(),
         1,
         "{stdout}"
     );
@@ -562,7 +574,7 @@ fn a_numbered_sealed_briefing_prints_its_number_and_leaves_room_for_the_seal() {
     copy_dir(Path::new("sample_data"), &data);
     std::fs::write(
         data.join("2026Q3/briefing.toml"),
-        format!("doc_number = \"{NUMBER}\"\n"),
+        format!("doc_number = \"{NUMBER}\"\nassessment_doc_number = \"{ASSESSMENT_NUMBER}\"\n"),
     )
     .unwrap();
     std::fs::write(
@@ -576,6 +588,14 @@ fn a_numbered_sealed_briefing_prints_its_number_and_leaves_room_for_the_seal() {
     assert!(!index.contains("class=\"warnings\""));
     let v = ok(bin().arg("validate").arg("--data").arg(&data));
     assert!(!String::from_utf8_lossy(&v.stdout).contains("发文字号"));
+
+    // the assessment carries its own 文号, in every format
+    let a = std::fs::read_to_string(dir.join("assessment.html")).unwrap();
+    assert!(
+        a.contains(&format!("<p class=\"docno\">{ASSESSMENT_NUMBER}</p>")),
+        "{a}"
+    );
+    assert!(docx_xml(&dir.join("assessment.docx")).contains(ASSESSMENT_NUMBER));
 
     let html = std::fs::read_to_string(dir.join("briefing.html")).unwrap();
     // 文号 between the office and the red rule.

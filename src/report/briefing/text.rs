@@ -23,6 +23,8 @@ use crate::error::{Error, Result};
 pub struct BriefingText {
     /// 文号, e.g. 温打非采办〔2026〕3号.
     pub doc_number: Option<String>,
+    /// The assessment's (考核通报) own 文号, e.g. 温打非采办〔2026〕4号.
+    pub assessment_doc_number: Option<String>,
     /// 成文日期 YYYY-MM-DD (below `--issue-date`, above the config's).
     pub issue_date: Option<String>,
     /// Replaces the opening paragraph.
@@ -119,6 +121,7 @@ impl BriefingText {
         let all = self
             .doc_number
             .iter()
+            .chain(&self.assessment_doc_number)
             .chain(self.regions.values().filter_map(|r| r.doc_number.as_ref()));
         for n in all {
             *seen.entry(n.trim()).or_default() += 1;
@@ -134,6 +137,7 @@ impl BriefingText {
         match self.region(cfg, name) {
             Some(r) => BriefingText {
                 doc_number: r.doc_number.clone(),
+                assessment_doc_number: None,
                 issue_date: None,
                 foreword: r.foreword.clone(),
                 next_steps: r.next_steps.clone(),
