@@ -1,4 +1,10 @@
-//! Turning one CSV record into a typed record, or a rejection with a reason.
+//! A row's context and its cells: what every row of a file shares
+//! ([`RowCtx`]: the header, the alias tables and their per-file caches,
+//! which free text is kept) and one row being read ([`Row`]): each cell
+//! read as text, a date, an amount, a count, yes/no, a coordinate or a
+//! name, or rejected with a message naming the column as written. The
+//! bounds a cell must keep are here too. The row parsers (`cases`,
+//! `optional`) are built from these readers.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -9,22 +15,13 @@ pub type FastHash = foldhash::fast::RandomState;
 
 use chrono::NaiveDate;
 
-use super::headers::{FieldSpec, HeaderMap};
-use super::parse;
+use super::{codes, RowError};
 use crate::config::names::Resolver;
+use crate::ingest::headers::{FieldSpec, HeaderMap};
+use crate::ingest::parse;
 use crate::model::*;
 use crate::quarter::Quarter;
 use crate::text::trim_cell;
-
-/// Why a row is rejected: a reason code, the field, the offending value and messages.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RowError {
-    pub field: &'static str,
-    pub value: String,
-    pub code: &'static str,
-    pub message: String,
-    pub message_en: String,
-}
 
 /// Largest amount of money (yuan) or tonnage accepted in one cell: 100亿
 /// (1e10). Larger values (1e308, a value that overflows when scaled by 万)
@@ -38,63 +35,6 @@ const MAX_AMOUNT_ZH: &str = "100亿";
 pub const MAX_COUNT: i64 = 100_000;
 /// Largest adjustment (points, either sign) accepted: a score is out of 100.
 pub const MAX_POINTS: f64 = 100.0;
-
-/// Reason codes (stable, machine-readable).
-pub mod codes {
-    pub const MISSING: &str = "missing_required";
-    pub const BAD_DATE: &str = "bad_date";
-    pub const DATE_AFTER_PERIOD: &str = "date_after_period";
-    pub const DATE_TOO_EARLY: &str = "date_before_2000";
-    pub const DATE_ORDER: &str = "date_order";
-    pub const UNKNOWN_UNIT: &str = "unknown_unit";
-    pub const UNKNOWN_REGION: &str = "unknown_region";
-    pub const UNKNOWN_TYPE: &str = "unknown_violation_type";
-    pub const UNKNOWN_SOURCE: &str = "unknown_source";
-    pub const UNKNOWN_VALUE: &str = "unknown_value";
-    pub const NEGATIVE: &str = "negative_number";
-    pub const BAD_NUMBER: &str = "bad_number";
-    pub const BAD_YES_NO: &str = "bad_yes_no";
-    pub const BAD_COORDINATE: &str = "bad_coordinate";
-    pub const FIELD_COUNT: &str = "field_count";
-    pub const DUPLICATE: &str = "duplicate_case";
-    pub const NO_UNIT: &str = "unit_undetermined";
-    pub const UNREADABLE: &str = "unreadable_file";
-    pub const NO_HEADER: &str = "no_header";
-    pub const BAD_RECORD: &str = "bad_record";
-    pub const UNKNOWN_TARGET: &str = "unknown_target";
-    pub const DUPLICATE_COLUMN: &str = "duplicate_column";
-    pub const CONFLICT: &str = "conflicting_record";
-
-    /// The Chinese name of a reason code, for reports.
-    pub fn label(code: &str) -> &'static str {
-        match code {
-            MISSING => "必填项为空",
-            BAD_DATE => "日期无法识别",
-            DATE_AFTER_PERIOD => "日期晚于季度末",
-            DATE_TOO_EARLY => "日期早于2000年",
-            DATE_ORDER => "日期先后有误",
-            UNKNOWN_UNIT => "单位无法识别",
-            UNKNOWN_REGION => "县市区无法识别",
-            UNKNOWN_TYPE => "违法类型无法识别",
-            UNKNOWN_SOURCE => "线索来源无法识别",
-            UNKNOWN_VALUE => "取值无法识别",
-            NEGATIVE => "数值为负",
-            BAD_NUMBER => "数值无法识别",
-            BAD_YES_NO => "是/否无法识别",
-            BAD_COORDINATE => "坐标无效",
-            FIELD_COUNT => "列数与表头不符",
-            DUPLICATE => "编号重复",
-            NO_UNIT => "无法确定填报单位",
-            UNREADABLE => "文件无法读取",
-            NO_HEADER => "找不到表头",
-            BAD_RECORD => "行无法解析",
-            UNKNOWN_TARGET => "考核对象无法识别",
-            DUPLICATE_COLUMN => "重复列的值不一致",
-            CONFLICT => "与前一行矛盾",
-            _ => "其他",
-        }
-    }
-}
 
 /// The alias table a value is looked up in.
 #[derive(Clone, Copy)]
@@ -161,7 +101,7 @@ impl RowCtx<'_> {
 
 /// One row being read.
 pub struct Row<'a, 'r> {
-    ctx: &'a RowCtx<'a>,
+    pub(super) ctx: &'a RowCtx<'a>,
     cells: &'r csv::StringRecord,
     pub line: u64,
 }
@@ -223,7 +163,7 @@ impl<'a, 'r> Row<'a, 'r> {
         }
     }
 
-    fn missing(&self, field: usize) -> RowError {
+    pub(super) fn missing(&self, field: usize) -> RowError {
         let label = self.label(field);
         if self.ctx.header.cols[field].is_none() {
             let spec = self.spec(field);
@@ -502,7 +442,7 @@ impl<'a, 'r> Row<'a, 'r> {
         }
     }
 
-    fn unknown(
+    pub(super) fn unknown(
         &self,
         field: usize,
         code: &'static str,
@@ -603,305 +543,5 @@ impl<'a, 'r> Row<'a, 'r> {
             line: self.line,
             quarter: self.ctx.quarter,
         }
-    }
-}
-
-// Case column indices, declared with the columns in `headers`.
-use super::headers::col as c;
-
-/// A case row. The unit comes from the row's 填报单位, else from the file name.
-pub fn case(row: &Row) -> Result<Case, RowError> {
-    row.duplicates()?;
-    let case_id: Text = row.required_text(c::CASE_ID)?.into();
-    let unit = match row.unit(c::UNIT)? {
-        Some(u) => u,
-        None => match row.ctx.file_unit {
-            Some(u) => u,
-            None => {
-                return Err(row.err(
-                    c::UNIT,
-                    codes::NO_UNIT,
-                    "无法确定填报单位：请增加“填报单位”列，或在文件名中写明单位（如 公安局_2026Q3.csv）".into(),
-                    "cannot tell the reporting unit: add a 填报单位 column or put the unit's name in the file name (e.g. 公安局_2026Q3.csv)".into(),
-                ))
-            }
-        },
-    };
-    let region = row
-        .region(c::REGION)?
-        .ok_or_else(|| row.missing(c::REGION))?;
-    let found_date = row.required_date(c::FOUND)?;
-    let source = row.source(c::SOURCE)?;
-    let violation_type = row.violation_type(c::VTYPE)?;
-    let filed_date = row.date(c::FILED)?;
-    let closed_date = row.date(c::CLOSED)?;
-    let transfer_date = row.date(c::TRANSFER_DATE)?;
-    row.order(c::FOUND, Some(found_date), c::FILED, filed_date)?;
-    row.order(c::FILED, filed_date, c::CLOSED, closed_date)?;
-    row.order(c::FOUND, Some(found_date), c::TRANSFER_DATE, transfer_date)?;
-    let lon = row.coordinate(c::LON, 180.0)?;
-    let lat = row.coordinate(c::LAT, 90.0)?;
-    let fine_yuan = row.amount(c::FINE)?;
-    let confiscated_yuan = row.amount(c::CONFISCATED)?;
-    let volume_t = row.amount(c::VOLUME)?;
-    let transferred = row.yes_no(c::TRANSFERRED)?;
-    let criminal_filed = row.yes_no(c::CRIMINAL)?;
-    let persons = row.count(c::PERSONS)?;
-    let site_closed = row.yes_no(c::SITE_CLOSED)?;
-    let power_cut = row.yes_no(c::POWER_CUT)?;
-    let vessels_seized = row.count(c::VESSELS)?;
-    let equipment_seized = row.count(c::EQUIPMENT)?;
-    let referred_by = row.unit(c::REFERRED_BY)?;
-    let mut status = row.raw(c::STATUS);
-    if status.is_empty() {
-        status = if closed_date.is_some() {
-            "已结案"
-        } else if filed_date.is_some() {
-            "办理中"
-        } else {
-            "未立案"
-        };
-    }
-    let ctx = row.ctx;
-    // Reports quote free text only for cases closed in the report quarter
-    // (typical cases); at ten million rows it is most of the memory.
-    let keep = match ctx.keep_text {
-        KeepText::All => true,
-        KeepText::ClosedInQuarter => closed_date.is_some_and(|d| ctx.quarter.period().contains(d)),
-        KeepText::Nothing => false,
-    };
-    let kept = |f: usize| {
-        if keep {
-            row.text(f)
-        } else {
-            String::new()
-        }
-    };
-    let (party, party_id) = (row.raw(c::PARTY), row.raw(c::PARTY_ID));
-    let summary = if keep {
-        ctx.scrub(row.raw(c::SUMMARY), party, party_id).into_owned()
-    } else {
-        String::new()
-    };
-    Ok(Case {
-        origin: row.origin(),
-        case_id,
-        unit,
-        region,
-        // Township and status are short, shared names: numbers only.
-        township: ctx.intern(&ctx.scrub(row.raw(c::TOWNSHIP), "", "")),
-        site: ctx.intern(&ctx.scrub(row.raw(c::SITE), party, party_id)),
-        // A coordinate pair counts only when both halves are given.
-        lon: lat.and(lon),
-        lat: lon.and(lat),
-        found_date,
-        source,
-        violation_type,
-        filed_date,
-        closed_date,
-        status: ctx.intern(&ctx.scrub(status, "", "")),
-        fine_yuan,
-        confiscated_yuan,
-        volume_t,
-        transferred,
-        transfer_date,
-        criminal_filed,
-        persons,
-        site_closed,
-        power_cut,
-        vessels_seized,
-        equipment_seized,
-        referred_by,
-        text: CaseText::new(kept(c::PARTY), kept(c::PARTY_ID), summary),
-    })
-}
-
-pub fn referral(row: &Row) -> Result<Referral, RowError> {
-    row.duplicates()?;
-    // ref_id, from_unit, to_unit, sent_date, reply_date, region, case_id, summary
-    let ref_id = row.required_text(0)?;
-    let from_unit = row.unit(1)?.ok_or_else(|| row.missing(1))?;
-    let to_unit = row.unit(2)?.ok_or_else(|| row.missing(2))?;
-    let sent_date = row.required_date(3)?;
-    let reply_date = row.date(4)?;
-    row.order(3, Some(sent_date), 4, reply_date)?;
-    let region = row.region(5)?;
-    Ok(Referral {
-        origin: row.origin(),
-        ref_id,
-        from_unit,
-        to_unit,
-        sent_date,
-        reply_date,
-        region,
-        case_id: row.text(6),
-        summary: row.ctx.scrub(row.raw(7), "", "").into_owned(),
-    })
-}
-
-pub fn patrol(row: &Row) -> Result<Patrol, RowError> {
-    row.duplicates()?;
-    // date, unit, region, township, mode, person_times, issues_found
-    let date = row.required_date(0)?;
-    let unit = row.unit(1)?.ok_or_else(|| row.missing(1))?;
-    let region = row.region(2)?.ok_or_else(|| row.missing(2))?;
-    let m = row.raw(4);
-    let mode = match m {
-        "" | "单独" | "单独巡查" | "single" | "Single" => PatrolMode::Single,
-        "联合" | "联合巡查" | "joint" | "Joint" => PatrolMode::Joint,
-        _ => {
-            return Err(row.err(
-                4,
-                codes::UNKNOWN_VALUE,
-                format!("巡查方式“{m}”应为 单独 或 联合"),
-                format!("mode “{m}” must be 单独 (single) or 联合 (joint)"),
-            ))
-        }
-    };
-    Ok(Patrol {
-        origin: row.origin(),
-        date,
-        unit,
-        region,
-        township: row.ctx.intern(&row.ctx.scrub(row.raw(3), "", "")),
-        mode,
-        person_times: row.count(5)?,
-        issues_found: row.count(6)?,
-    })
-}
-
-pub fn meeting(row: &Row) -> Result<Meeting, RowError> {
-    row.duplicates()?;
-    let date = row.required_date(0)?;
-    let unit = row.unit(1)?.ok_or_else(|| row.missing(1))?;
-    let attended = row.yes_no(2)?;
-    Ok(Meeting {
-        origin: row.origin(),
-        date,
-        unit,
-        attended,
-    })
-}
-
-pub fn adjustment(row: &Row) -> Result<Adjustment, RowError> {
-    row.duplicates()?;
-    // target_kind, target, points, reason, basis
-    let kind = row.required_text(0)?;
-    let is_unit = match kind.as_str() {
-        "单位" | "部门" | "成员单位" | "unit" => true,
-        "县市区" | "地区" | "区县" | "region" => false,
-        _ => {
-            return Err(row.err(
-                0,
-                codes::UNKNOWN_VALUE,
-                format!("对象类型“{kind}”应为 单位 或 县市区"),
-                format!("target_kind “{kind}” must be 单位 (unit) or 县市区 (region)"),
-            ))
-        }
-    };
-    let target_raw = row.required_text(1)?;
-    let r = row.ctx.resolver;
-    let target = if is_unit {
-        r.unit(&target_raw).map(Target::Unit)
-    } else {
-        r.region(&target_raw).map(Target::Region)
-    };
-    let Some(target) = target else {
-        let sugg = if is_unit {
-            r.units.suggest(&target_raw)
-        } else {
-            r.regions.suggest(&target_raw)
-        };
-        let mut e = row.unknown(
-            1,
-            codes::UNKNOWN_TARGET,
-            if is_unit {
-                "考核对象（单位）"
-            } else {
-                "考核对象（县市区）"
-            },
-            "assessment target",
-            sugg,
-        );
-        e.field = "target";
-        return Err(e);
-    };
-    let points = row.signed(2)?;
-    let reason = row.required_text(3)?;
-    Ok(Adjustment {
-        origin: row.origin(),
-        target,
-        points,
-        reason: row.ctx.scrub(&reason, "", "").into_owned(),
-        basis: row.ctx.scrub(row.raw(4), "", "").into_owned(),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::headers::*;
-    use super::c;
-
-    #[test]
-    fn case_field_indices_match_spec() {
-        let ids: Vec<_> = CASE_FIELDS.iter().map(|f| f.id).collect();
-        assert_eq!(ids.len(), c::COUNT);
-        assert_eq!(ids[c::CASE_ID], "case_id");
-        assert_eq!(ids[c::UNIT], "unit");
-        assert_eq!(ids[c::REGION], "region");
-        assert_eq!(ids[c::TOWNSHIP], "township");
-        assert_eq!(ids[c::SITE], "site");
-        assert_eq!(ids[c::LON], "lon");
-        assert_eq!(ids[c::LAT], "lat");
-        assert_eq!(ids[c::FOUND], "found_date");
-        assert_eq!(ids[c::SOURCE], "source");
-        assert_eq!(ids[c::VTYPE], "violation_type");
-        assert_eq!(ids[c::FILED], "filed_date");
-        assert_eq!(ids[c::CLOSED], "closed_date");
-        assert_eq!(ids[c::STATUS], "status");
-        assert_eq!(ids[c::FINE], "fine_yuan");
-        assert_eq!(ids[c::CONFISCATED], "confiscated_yuan");
-        assert_eq!(ids[c::VOLUME], "volume_t");
-        assert_eq!(ids[c::TRANSFERRED], "transferred");
-        assert_eq!(ids[c::TRANSFER_DATE], "transfer_date");
-        assert_eq!(ids[c::CRIMINAL], "criminal_filed");
-        assert_eq!(ids[c::PERSONS], "persons");
-        assert_eq!(ids[c::SITE_CLOSED], "site_closed");
-        assert_eq!(ids[c::POWER_CUT], "power_cut");
-        assert_eq!(ids[c::VESSELS], "vessels_seized");
-        assert_eq!(ids[c::EQUIPMENT], "equipment_seized");
-        assert_eq!(ids[c::REFERRED_BY], "referred_by");
-        assert_eq!(ids[c::PARTY], "party");
-        assert_eq!(ids[c::PARTY_ID], "party_id");
-        assert_eq!(ids[c::SUMMARY], "summary");
-        let r: Vec<_> = REFERRAL_FIELDS.iter().map(|f| f.id).collect();
-        assert_eq!(
-            r,
-            [
-                "ref_id",
-                "from_unit",
-                "to_unit",
-                "sent_date",
-                "reply_date",
-                "region",
-                "case_id",
-                "summary"
-            ]
-        );
-        let p: Vec<_> = PATROL_FIELDS.iter().map(|f| f.id).collect();
-        assert_eq!(
-            p,
-            [
-                "date",
-                "unit",
-                "region",
-                "township",
-                "mode",
-                "person_times",
-                "issues_found"
-            ]
-        );
-        let a: Vec<_> = ADJUSTMENT_FIELDS.iter().map(|f| f.id).collect();
-        assert_eq!(a, ["target_kind", "target", "points", "reason", "basis"]);
     }
 }

@@ -1,0 +1,303 @@
+//! Reading one file into a [`FileOutcome`]: its bytes (within the size
+//! cap), its hash and encoding, the unit its name names, the header located
+//! and every record below it parsed, counted and accepted or rejected. A
+//! workbook's sheets are handed to `sheets`, and each comes back through
+//! `read_text` like a CSV's text. Nothing here fails: problems become
+//! rejections or a file error.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::folders::{FileEntry, SPREADSHEET_EXT};
+use super::rejects::{fail, reject_of};
+use super::rows::{self, codes, KeepText, Row, RowCtx};
+use super::sheets::read_workbook_bytes;
+use super::table::{self, Rec, Table, TableError};
+use super::{decode, headers, workbook};
+use crate::config::names::Resolver;
+use crate::input::read_input;
+use crate::model::*;
+
+/// Largest input file read (a case export of 10 million rows is ~3.6 GB in
+/// all; one file of 4 GiB is far beyond any department's export). A larger
+/// file (or a sparse one claiming 100 GB) is reported, not read.
+pub const MAX_INPUT_BYTES: u64 = 4 << 30;
+
+/// Records read from one file, before duplicates and superseding are settled.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub file: Option<InputFile>,
+    pub cases: Vec<Case>,
+    pub referrals: Vec<Referral>,
+    pub patrols: Vec<Patrol>,
+    pub meetings: Vec<Meeting>,
+    pub adjustments: Vec<Adjustment>,
+    pub rejects: Vec<Reject>,
+}
+
+/// Find the unit a file name names (`公安局_2026Q3.csv`, `2026Q3温州市公安局案件.csv`).
+pub fn unit_from_file_name(resolver: &Resolver, file_name: &str) -> Option<UnitId> {
+    let stem = Path::new(file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if let Some(u) = resolver.unit(&stem) {
+        return Some(u);
+    }
+    let tokens = stem.split(|c: char| {
+        c.is_ascii_punctuation() || c.is_whitespace() || "、，。（）【】《》·—".contains(c)
+    });
+    for t in tokens {
+        if !t.is_empty() && !t.chars().all(|c| c.is_ascii_alphanumeric()) {
+            if let Some(u) = resolver.unit(t) {
+                return Some(u);
+            }
+        }
+    }
+    // Longest alias spelled anywhere in the name.
+    resolver.unit_in_text(&stem)
+}
+
+/// Read one file completely: one outcome, or one per worksheet of a
+/// workbook. Never fails: problems become rejections or a file error.
+/// `keep_text`: which cases keep 当事人, 证件号 and 简要案情.
+pub fn read_file(
+    entry: &FileEntry,
+    index: u32,
+    resolver: &Resolver,
+    keep_text: KeepText,
+) -> Vec<FileOutcome> {
+    // `abs` is DATA/<quarter folder>/<file>.
+    let root = entry.abs.parent().and_then(Path::parent);
+    match read_input(&entry.abs, root, MAX_INPUT_BYTES) {
+        Ok(bytes) if is_workbook(&entry.rel) => {
+            read_workbook_bytes(entry, &bytes, index, resolver, keep_text)
+        }
+        Ok(bytes) => vec![read_bytes_with(entry, &bytes, index, resolver, keep_text)],
+        Err(r) => {
+            let mut out = FileOutcome::default();
+            let mut file = blank_input(entry);
+            fail(&mut file, &mut out, codes::UNREADABLE, r.zh, r.en);
+            out.file = Some(file);
+            vec![out]
+        }
+    }
+}
+
+pub(super) fn extension(rel: &str) -> String {
+    Path::new(rel)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// Whether a file is read as a workbook (by its extension).
+pub fn is_workbook(rel: &str) -> bool {
+    workbook::WORKBOOK_EXT.contains(&extension(rel).as_str())
+}
+pub(super) fn blank_input(entry: &FileEntry) -> InputFile {
+    InputFile {
+        path: entry.rel.clone(),
+        kind: entry.kind,
+        unit: None,
+        encoding: None,
+        sha256: String::new(),
+        bytes: 0,
+        quarter: Some(entry.quarter),
+        counts: Counts::default(),
+        error: None,
+    }
+}
+
+/// Read the contents of one file (`entry.abs` is not used). Never fails:
+/// problems become rejections or a file error.
+pub fn read_bytes(entry: &FileEntry, bytes: &[u8], index: u32, resolver: &Resolver) -> FileOutcome {
+    read_bytes_with(entry, bytes, index, resolver, KeepText::All)
+}
+
+/// `read_bytes`, keeping the free text of the cases `keep_text` names.
+pub fn read_bytes_with(
+    entry: &FileEntry,
+    bytes: &[u8],
+    index: u32,
+    resolver: &Resolver,
+    keep_text: KeepText,
+) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let mut file = blank_input(entry);
+    file.bytes = bytes.len() as u64;
+    file.sha256 = hex::encode(Sha256::digest(bytes));
+    let ext = extension(&entry.rel);
+    if SPREADSHEET_EXT.contains(&ext.as_str())
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+    {
+        fail(
+            &mut file,
+            &mut out,
+            codes::UNREADABLE,
+            "这是无法直接读取的表格文件：请另存为 .xlsx 工作簿或 CSV（逗号分隔）后放入季度文件夹".into(),
+            "this spreadsheet cannot be read directly: save it as an .xlsx workbook or as CSV (comma delimited)".into(),
+        );
+        out.file = Some(file);
+        return out;
+    }
+    let decoded = decode::decode(bytes);
+    file.encoding = Some(decoded.encoding.as_str().to_string());
+    if decode::looks_binary(bytes, decoded.encoding) {
+        fail(
+            &mut file,
+            &mut out,
+            codes::UNREADABLE,
+            "文件不是文本格式的 CSV（含二进制内容）".into(),
+            "not a text CSV file (binary content)".into(),
+        );
+        out.file = Some(file);
+        return out;
+    }
+    let file_unit = if entry.kind == FileKind::Cases {
+        let name = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
+        unit_from_file_name(resolver, name)
+    } else {
+        None
+    };
+    read_text(
+        entry,
+        file,
+        &decoded.text,
+        index,
+        resolver,
+        keep_text,
+        file_unit,
+    )
+}
+
+/// Read decoded CSV text into records: locate the header, then every
+/// record below it. `file` is the input's entry so far (path, hashes,
+/// encoding); `file_unit` the unit its name names.
+pub(super) fn read_text(
+    entry: &FileEntry,
+    mut file: InputFile,
+    text: &str,
+    index: u32,
+    resolver: &Resolver,
+    keep_text: KeepText,
+    file_unit: Option<UnitId>,
+) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let table = match Table::locate(text, entry.kind) {
+        Ok(t) => t,
+        Err(e) => {
+            let (zh, en) = match e {
+                TableError::Empty => ("文件为空".to_string(), "the file is empty".to_string()),
+                TableError::NoHeader => (
+                    format!(
+                        "找不到表头：前 30 行中没有一行包含至少 3 个可识别的{}列名（如 {}）",
+                        entry.kind.chinese(),
+                        headers::fields_of(entry.kind)
+                            .iter()
+                            .filter(|f| f.required)
+                            .map(|f| f.header)
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                    "no header row found: none of the first 30 rows names at least 3 known columns"
+                        .to_string(),
+                ),
+            };
+            fail(&mut file, &mut out, codes::NO_HEADER, zh, en);
+            out.file = Some(file);
+            return out;
+        }
+    };
+    let ctx = RowCtx {
+        resolver,
+        specs: headers::fields_of(entry.kind),
+        header: &table.header,
+        header_cells: &table.header_cells,
+        quarter: entry.quarter,
+        file: index,
+        file_unit,
+        names: Default::default(),
+        strings: Default::default(),
+        keep_text,
+    };
+    let width = table.header.width;
+    if entry.kind == FileKind::Cases {
+        // About 300 bytes a row in a typical export.
+        let _ = out.cases.try_reserve(text.len() / 300);
+    }
+    let mut records = table.records();
+    let counts = &mut file.counts;
+    while let Some(rec) = records.next_rec() {
+        match rec {
+            Rec::Error { line, zh, en } => {
+                counts.rows_read += 1;
+                counts.rejected += 1;
+                out.rejects.push(Reject {
+                    file: entry.rel.clone(),
+                    line,
+                    field: "",
+                    value: String::new(),
+                    code: codes::BAD_RECORD,
+                    message: zh,
+                    message_en: en,
+                });
+            }
+            Rec::Row { line, cells } => {
+                counts.rows_read += 1;
+                if table::is_blank(cells) || table::is_total(cells) {
+                    counts.skipped += 1;
+                    continue;
+                }
+                if cells.len() != width {
+                    counts.rejected += 1;
+                    let n = cells.len();
+                    out.rejects.push(Reject {
+                        file: entry.rel.clone(),
+                        line,
+                        field: "",
+                        value: format!("{n}"),
+                        code: codes::FIELD_COUNT,
+                        message: format!(
+                            "该行有 {n} 列，表头有 {width} 列（可能有多余的分隔符或未闭合的引号）"
+                        ),
+                        message_en: format!("the row has {n} fields, the header {width}"),
+                    });
+                    continue;
+                }
+                let row = Row::new(&ctx, cells, line);
+                let result = match entry.kind {
+                    FileKind::Cases => rows::case(&row).map(|c| out.cases.push(c)),
+                    FileKind::Referrals => rows::referral(&row).map(|r| out.referrals.push(r)),
+                    FileKind::Patrols => rows::patrol(&row).map(|r| out.patrols.push(r)),
+                    FileKind::Meetings => rows::meeting(&row).map(|r| out.meetings.push(r)),
+                    FileKind::Adjustments => {
+                        rows::adjustment(&row).map(|r| out.adjustments.push(r))
+                    }
+                };
+                match result {
+                    Ok(()) => counts.accepted += 1,
+                    Err(e) => {
+                        counts.rejected += 1;
+                        out.rejects.push(reject_of(&entry.rel, line, e));
+                    }
+                }
+            }
+        }
+    }
+    if entry.kind == FileKind::Cases {
+        let first = out.cases.first().map(|c| c.unit).or(file_unit);
+        if let Some(u) = first {
+            if out.cases.iter().all(|c| c.unit == u) {
+                file.unit = Some(resolver.units.name(u).to_string());
+            }
+        }
+    }
+    // Rejected rows may be many (a million from one bad export): give back
+    // the slack of the doubling growth (a large block shrinks in place).
+    out.rejects.shrink_to_fit();
+    out.file = Some(file);
+    out
+}

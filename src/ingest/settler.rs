@@ -1,0 +1,314 @@
+//! Settling what the files hold into one [`Dataset`]: a second copy of a
+//! case or referral in the same quarter folder is rejected, a copy from a
+//! later folder supersedes the earlier one, and two contradictory
+//! attendance rows leave the first standing; every file's counts stay
+//! balanced. Fed one batch of [`FileOutcome`]s at a time ([`Settler`]), so
+//! memory holds the ledger, not every row read.
+
+use std::collections::HashMap;
+
+use super::read::FileOutcome;
+use super::rows::{self, codes};
+use crate::model::*;
+use crate::quarter::Quarter;
+use crate::text;
+
+/// A record identified across quarter folders (cases by (unit, 案件编号),
+/// referrals by 函告编号).
+trait Keyed {
+    type Key: std::hash::Hash + Eq;
+    fn key(&self) -> Self::Key;
+    fn origin(&self) -> Origin;
+    /// Field name and value for a duplicate's rejection.
+    fn id_field(&self) -> (&'static str, &str);
+    /// (Chinese, English) message for a duplicate of a record first seen at `first`.
+    fn duplicate_message(&self, first: &str, line: u64) -> (String, String);
+}
+
+impl Keyed for Case {
+    type Key = (UnitId, Text);
+    fn key(&self) -> Self::Key {
+        (self.unit, self.case_id.clone())
+    }
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+    fn id_field(&self) -> (&'static str, &str) {
+        ("case_id", &self.case_id)
+    }
+    fn duplicate_message(&self, first: &str, line: u64) -> (String, String) {
+        (
+            format!(
+                "案件编号重复：同一季度文件夹中已有该单位的案件“{}”（{first} 第{line}行）",
+                self.case_id
+            ),
+            format!(
+                "duplicate case {} in the same quarter folder (first at {first} line {line})",
+                self.case_id
+            ),
+        )
+    }
+}
+
+impl Keyed for Referral {
+    type Key = String;
+    fn key(&self) -> Self::Key {
+        self.ref_id.clone()
+    }
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+    fn id_field(&self) -> (&'static str, &str) {
+        ("ref_id", &self.ref_id)
+    }
+    fn duplicate_message(&self, first: &str, line: u64) -> (String, String) {
+        (
+            format!(
+                "函告编号重复：同一季度文件夹中已有“{}”（{first} 第{line}行）",
+                self.ref_id
+            ),
+            format!(
+                "duplicate referral {} in the same quarter folder (first at {first} line {line})",
+                self.ref_id
+            ),
+        )
+    }
+}
+
+/// The latest accepted record per key, fed in file-path (and so quarter) order.
+struct Ledger<T: Keyed> {
+    slots: Vec<T>,
+    index: HashMap<T::Key, usize, rows::FastHash>,
+}
+
+impl<T: Keyed> Ledger<T> {
+    fn new() -> Self {
+        Ledger {
+            slots: Vec::new(),
+            index: HashMap::default(),
+        }
+    }
+
+    /// Take an accepted record of file `fi`: a second copy in the same quarter
+    /// folder is rejected; a copy from a later folder supersedes the earlier.
+    fn add(&mut self, rec: T, fi: usize, files: &mut [InputFile], rejects: &mut Vec<Reject>) {
+        let key = rec.key();
+        let Some(&slot) = self.index.get(&key) else {
+            self.index.insert(key, self.slots.len());
+            self.slots.push(rec);
+            return;
+        };
+        let prev = &self.slots[slot];
+        let (po, o) = (prev.origin(), rec.origin());
+        let pf = po.file as usize;
+        if po.quarter == o.quarter {
+            let (zh, en) = rec.duplicate_message(&files[pf].path, po.line);
+            let (field, value) = rec.id_field();
+            let f = &mut files[fi];
+            f.counts.accepted -= 1;
+            f.counts.rejected += 1;
+            rejects.push(Reject {
+                file: f.path.clone(),
+                line: o.line,
+                field,
+                value: crate::privacy::scrub_numbers_only(value).into_owned(),
+                code: codes::DUPLICATE,
+                message: text::escape_controls(&crate::privacy::scrub_numbers_only(&zh)),
+                message_en: text::escape_controls(&crate::privacy::scrub_numbers_only(&en)),
+            });
+        } else {
+            let f = &mut files[pf];
+            f.counts.accepted -= 1;
+            f.counts.superseded += 1;
+            // Output order is fixed by sorting at the end, so the later
+            // record takes the earlier one's slot.
+            self.slots[slot] = rec;
+        }
+    }
+
+    fn into_records(self) -> Vec<T> {
+        self.slots
+    }
+}
+
+/// Settle duplicates within a quarter folder (the later row by path, then
+/// line, is rejected) and superseding across folders (the latest quarter's
+/// record wins), keeping every file's counts balanced. `outcomes` are in
+/// file-path order, which is also quarter order.
+pub fn settle(quarters: Vec<Quarter>, outcomes: Vec<FileOutcome>) -> Dataset {
+    let mut s = Settler::new(quarters);
+    s.feed(outcomes);
+    s.finish()
+}
+
+/// `settle`, fed in batches (one quarter folder at a time): each batch in
+/// file-path order, batches in order. File indices of the records are
+/// positions in the whole sequence.
+pub struct Settler {
+    ds: Dataset,
+    rejects: Vec<Reject>,
+    cases: Ledger<Case>,
+    refs: Ledger<Referral>,
+    attendance: Attendance,
+}
+
+impl Settler {
+    pub fn new(mut quarters: Vec<Quarter>) -> Settler {
+        quarters.dedup();
+        Settler {
+            ds: Dataset {
+                quarters,
+                ..Default::default()
+            },
+            rejects: Vec::new(),
+            cases: Ledger::new(),
+            refs: Ledger::new(),
+            attendance: HashMap::default(),
+        }
+    }
+
+    /// Room for about `cases` distinct cases: reserved but untouched memory
+    /// costs no RSS, and growing by doubling would copy the whole ledger.
+    /// (The index is not reserved: a hash table touches all of its pages.)
+    pub fn reserve_cases(&mut self, cases: usize) {
+        let _ = self.cases.slots.try_reserve(cases);
+    }
+
+    pub fn feed(&mut self, outcomes: Vec<FileOutcome>) {
+        let files = &mut self.ds.files;
+        for o in outcomes {
+            let fi = files.len();
+            let FileOutcome {
+                file,
+                cases: file_cases,
+                referrals,
+                patrols,
+                meetings,
+                adjustments,
+                rejects: mut file_rejects,
+            } = o;
+            files.push(file.unwrap_or_else(|| InputFile {
+                path: String::new(),
+                kind: FileKind::Cases,
+                unit: None,
+                encoding: None,
+                sha256: String::new(),
+                bytes: 0,
+                quarter: None,
+                counts: Counts::default(),
+                error: None,
+            }));
+            if self.rejects.is_empty() {
+                // No copy (a million rejected rows from one file are moved).
+                self.rejects = file_rejects;
+            } else {
+                self.rejects.append(&mut file_rejects);
+            }
+            // A record's file index is its input's position here (a
+            // workbook's sheets are several inputs of one file).
+            let fi32 = fi as u32;
+            for mut c in file_cases {
+                c.origin.file = fi32;
+                self.cases.add(c, fi, files, &mut self.rejects);
+            }
+            for mut r in referrals {
+                r.origin.file = fi32;
+                self.refs.add(r, fi, files, &mut self.rejects);
+            }
+            self.ds.patrols.extend(patrols.into_iter().map(|mut p| {
+                p.origin.file = fi32;
+                p
+            }));
+            for mut m in meetings {
+                m.origin.file = fi32;
+                if let Some(r) = attendance_conflict(&mut self.attendance, files, &m, fi) {
+                    let f = &mut files[fi];
+                    f.counts.accepted -= 1;
+                    f.counts.rejected += 1;
+                    self.rejects.push(r);
+                } else {
+                    self.ds.meetings.push(m);
+                }
+            }
+            self.ds
+                .adjustments
+                .extend(adjustments.into_iter().map(|mut a| {
+                    a.origin.file = fi32;
+                    a
+                }));
+        }
+    }
+}
+
+/// Attendance per (unit, meeting date): (attended, file, line) of the first accepted row.
+type Attendance = HashMap<(UnitId, chrono::NaiveDate), (bool, usize, u64), rows::FastHash>;
+
+/// Two rows for one unit and meeting date that disagree (× then √): the
+/// first row (by file path, then line) stands and the later one is
+/// rejected, so contradictory records never count as attended. A repeated
+/// row that agrees changes nothing and is accepted.
+fn attendance_conflict(
+    attendance: &mut Attendance,
+    files: &[InputFile],
+    m: &Meeting,
+    fi: usize,
+) -> Option<Reject> {
+    {
+        let (first, ffile, fline) =
+            *attendance
+                .entry((m.unit, m.date))
+                .or_insert((m.attended, fi, m.origin.line));
+        if first == m.attended {
+            return None;
+        }
+        let yn = |b: bool| if b { "出席" } else { "未出席" };
+        let yn_en = |b: bool| if b { "attended" } else { "absent" };
+        Some(Reject {
+            file: files[fi].path.clone(),
+            line: m.origin.line,
+            field: "attended",
+            value: yn(m.attended).into(),
+            code: codes::CONFLICT,
+            message: text::escape_controls(&format!(
+                "与{} 第{fline}行矛盾：同一单位同一会议日期 {} 已记为“{}”，本行记为“{}”，本行不予采用",
+                files[ffile].path,
+                m.date,
+                yn(first),
+                yn(m.attended)
+            )),
+            message_en: text::escape_controls(&format!(
+                "contradicts {} line {fline}: the same unit on meeting date {} is recorded as {} there and {} here; this row is not used",
+                files[ffile].path,
+                m.date,
+                yn_en(first),
+                yn_en(m.attended)
+            )),
+        })
+    }
+}
+
+impl Settler {
+    pub fn finish(self) -> Dataset {
+        let Settler {
+            mut ds,
+            mut rejects,
+            cases,
+            refs,
+            ..
+        } = self;
+        ds.cases = cases.into_records();
+        // Keys are unique, so an unstable sort is deterministic.
+        ds.cases
+            .sort_unstable_by(|a, b| a.unit.cmp(&b.unit).then_with(|| a.case_id.cmp(&b.case_id)));
+        ds.referrals = refs.into_records();
+        ds.referrals.sort_by(|a, b| a.ref_id.cmp(&b.ref_id));
+        rejects.sort_by(|a, b| {
+            a.file
+                .as_bytes()
+                .cmp(b.file.as_bytes())
+                .then(a.line.cmp(&b.line))
+        });
+        ds.rejects = rejects;
+        ds
+    }
+}
