@@ -463,7 +463,7 @@ pub fn write_rejects_csv(w: &mut dyn Write, rejects: &[Reject]) -> std::io::Resu
         c.write_field(r.line.to_string())?;
         c.write_field(r.field)?;
         c.write_field(csv_safe(&r.value).as_bytes())?;
-        c.write_field(r.code)?;
+        c.write_field(r.code.as_str())?;
         c.write_field(csv_safe(&r.message).as_bytes())?;
         c.write_field(csv_safe(&r.message_en).as_bytes())?;
         c.write_record(None::<&[u8]>)?;

@@ -459,7 +459,7 @@ pub fn rejects_table(rejects: &[Reject]) -> DataTable {
             Value::int(r.line),
             Value::label(r.field),
             Value::text(&r.value),
-            Value::label(r.code),
+            Value::label(r.code.as_str()),
             Value::text(&r.message),
             Value::text(&r.message_en),
         ]);

@@ -243,7 +243,9 @@ pub fn report(ds: &Dataset) -> String {
     if !ds.rejects.is_empty() {
         let mut by_code: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
         for r in &ds.rejects {
-            let e = by_code.entry(r.code).or_insert((0, r.message.as_str()));
+            let e = by_code
+                .entry(r.code.as_str())
+                .or_insert((0, r.message.as_str()));
             e.0 += 1;
         }
         let mut v: Vec<_> = by_code.into_iter().collect();

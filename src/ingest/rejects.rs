@@ -56,7 +56,7 @@ pub(super) fn reject_of(rel: &str, line: u64, e: RowError) -> Reject {
 pub(super) fn fail(
     file: &mut InputFile,
     out: &mut FileOutcome,
-    code: &'static str,
+    code: crate::model::RejectCode,
     zh: String,
     en: String,
 ) {

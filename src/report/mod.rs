@@ -129,18 +129,14 @@ impl IndexDoc {
             superseded: f.counts.superseded,
             error: f.error.clone(),
         };
-        let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
+        let mut reasons: std::collections::BTreeMap<crate::model::RejectCode, usize> =
+            Default::default();
         for r in &ds.rejects {
             *reasons.entry(r.code).or_default() += 1;
         }
         let mut top: Vec<(String, usize)> = reasons
             .into_iter()
-            .map(|(k, v)| {
-                (
-                    format!("{}（{k}）", crate::ingest::rows::codes::label(k)),
-                    v,
-                )
-            })
+            .map(|(k, v)| (format!("{}（{k}）", k.label()), v))
             .collect();
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         IndexDoc {

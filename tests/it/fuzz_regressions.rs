@@ -110,7 +110,7 @@ fn a_line_break_in_a_rejected_cell_stays_out_of_the_message() {
     };
     let out = ingest::read_bytes(&entry, csv.as_bytes(), 0, &resolver);
     let ds = ingest::settle(vec![quarter], vec![out]);
-    let codes: Vec<&str> = ds.rejects.iter().map(|r| r.code).collect();
+    let codes: Vec<&str> = ds.rejects.iter().map(|r| r.code.as_str()).collect();
     assert_eq!(codes, ["unknown_region", "duplicate_case"]);
     assert!(
         ds.rejects[0].message.contains("鹿城\\n区X"),

@@ -47,7 +47,7 @@ fn rejects_of(ds: &Dataset, path: &str) -> Vec<(u64, String, &'static str)> {
     ds.rejects
         .iter()
         .filter(|r| r.file == path)
-        .map(|r| (r.line, r.field.to_string(), r.code))
+        .map(|r| (r.line, r.field.to_string(), r.code.as_str()))
         .collect()
 }
 

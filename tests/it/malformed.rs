@@ -136,7 +136,11 @@ fn malformed_files_give_clear_errors() {
     let ragged =
         format!("{GOOD}G-2,公安,鹿城区\nG-3,公安,鹿城区,2026-07-01,巡查发现,无证开采,x,y\n");
     let out = read_bytes(ragged.as_bytes(), FileKind::Cases);
-    let codes: Vec<_> = out.rejects.iter().map(|r| (r.line, r.code)).collect();
+    let codes: Vec<_> = out
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.code.as_str()))
+        .collect();
     assert_eq!(codes, [(3, "field_count"), (4, "field_count")]);
     assert_eq!(out.cases.len(), 1);
 

@@ -142,7 +142,13 @@ impl<'a, 'r> Row<'a, 'r> {
         self.ctx.header.cols[field].map(|(_, s)| s).unwrap_or(1.0)
     }
 
-    pub fn err(&self, field: usize, code: &'static str, zh: String, en: String) -> RowError {
+    pub fn err(
+        &self,
+        field: usize,
+        code: crate::model::RejectCode,
+        zh: String,
+        en: String,
+    ) -> RowError {
         let value = self.raw(field);
         // A byte that could not be decoded (a character cut short in a
         // UTF-8 file) was replaced by U+FFFD: say so.
@@ -445,7 +451,7 @@ impl<'a, 'r> Row<'a, 'r> {
     pub(super) fn unknown(
         &self,
         field: usize,
-        code: &'static str,
+        code: crate::model::RejectCode,
         what_zh: &str,
         what_en: &str,
         suggestion: Option<&str>,

@@ -25,7 +25,7 @@ pub use optional::{adjustment, meeting, patrol, referral};
 pub struct RowError {
     pub field: &'static str,
     pub value: String,
-    pub code: &'static str,
+    pub code: crate::model::RejectCode,
     pub message: String,
     pub message_en: String,
 }
