@@ -5,11 +5,10 @@
 //! `ingest` (read, decode, map headers, validate) → `model` (typed records)
 //! → `analysis` (polars aggregations) → `assess` (rubric scoring) →
 //! `report` (one serialisable context per document) → `render`.
-//! `cli` and `cmd` only parse arguments and call the pipeline.
+//! `cmd` (with `cmd::cli`) only parses arguments and calls the pipeline.
 
 pub mod analysis;
 pub mod assess;
-pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod error;

@@ -3,12 +3,38 @@
 //! and where the reports went.
 
 use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::BuildArgs;
 use crate::error::Result;
 use crate::pipeline::{self, Plan, Progress};
+
+/// The arguments of `minebrief build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// 数据目录 / data folder (DATA/2026Q3/*.csv)
+    #[arg(long)]
+    pub data: PathBuf,
+    /// 报告季度 / report quarter: 2026Q3, 2026-Q3, 2026q3, 2026年第三季度
+    #[arg(long)]
+    pub quarter: String,
+    /// 输出目录 / output folder
+    #[arg(long)]
+    pub out: PathBuf,
+    /// 仅某县市区 / restrict to one region (its report, by township)
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// 输出格式 / formats, any of html,pdf,docx,xlsx,parquet, comma separated
+    #[arg(long, default_value = "html,pdf,xlsx")]
+    pub format: String,
+    /// 配置文件 / configuration file (default: DATA/minebrief.toml, else embedded)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// 成文日期 / issue date YYYY-MM-DD
+    #[arg(long)]
+    pub issue_date: Option<String>,
+}
 
 struct Bar(ProgressBar);
 

@@ -7,8 +7,16 @@ use std::io::Write as _;
 use clap::CommandFactory;
 use clap_complete::generate;
 
-use crate::cli::{Cli, CompletionsArgs};
+use super::cli::Cli;
 use crate::error::Result;
+
+/// The arguments of `minebrief completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// 终端类型 / shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
 
 pub fn run(args: CompletionsArgs) -> Result<i32> {
     let mut buf = Vec::new();

@@ -1,10 +1,18 @@
 //! `minebrief init`: write the default configuration with its comments.
 
 use std::io::Write;
+use std::path::PathBuf;
 
-use crate::cli::InitArgs;
 use crate::config::DEFAULT_TOML;
 use crate::error::{Error, Result};
+
+/// The arguments of `minebrief init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// 写到该文件 / write to this file (default: print to standard output)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
 
 pub fn run(args: InitArgs) -> Result<i32> {
     match args.out {

@@ -6,7 +6,7 @@ use std::io::Write as _;
 
 use clap::CommandFactory;
 
-use crate::cli::Cli;
+use super::cli::Cli;
 use crate::error::{Error, Result};
 
 pub fn run() -> Result<i32> {

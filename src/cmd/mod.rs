@@ -1,6 +1,7 @@
 //! One module per command; each parses nothing itself and calls the pipeline.
 
 pub mod build;
+pub mod cli;
 pub mod completions;
 pub mod init;
 pub mod man;
@@ -11,10 +12,10 @@ use std::path::Path;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
 use crate::config::{config_path, Config};
 use crate::error::{Error, Result};
 use crate::quarter::Quarter;
+use cli::{Cli, Command};
 
 /// Run the command line; returns the process exit code.
 pub fn main() -> i32 {
@@ -41,7 +42,7 @@ pub fn main() -> i32 {
                 let _ = e.print();
                 return code;
             }
-            let (zh, en) = crate::cli::usage_message(&e);
+            let (zh, en) = cli::usage_message(&e);
             eprintln!(
                 "错误 / error: {} / {}",
                 crate::text::term(&zh),

@@ -1,11 +1,34 @@
 //! `minebrief sample`: write generated sample data.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::cli::SampleArgs;
 use crate::error::Result;
 use crate::sample::{generate, Options};
+
+/// The arguments of `minebrief sample`.
+#[derive(Debug, clap::Args)]
+pub struct SampleArgs {
+    /// 输出目录 / output folder
+    #[arg(long)]
+    pub out: PathBuf,
+    /// 季度数 / number of quarters, ending with --last
+    #[arg(long, default_value_t = 5)]
+    pub quarters: u32,
+    /// 案件行数（约）/ total case rows across all quarters (approximately)
+    #[arg(long, default_value_t = 3000)]
+    pub rows: u64,
+    /// 随机种子 / random seed
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// 最后一个季度 / the last quarter
+    #[arg(long, default_value = "2026Q3")]
+    pub last: String,
+    /// 干净数据（不制造格式问题和错误行）/ clean data: no messy formats, no bad rows
+    #[arg(long)]
+    pub clean: bool,
+}
 
 pub fn run(args: SampleArgs) -> Result<i32> {
     let last = super::parse_quarter(&args.last)?;

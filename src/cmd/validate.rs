@@ -4,12 +4,35 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::path::PathBuf;
 
-use crate::cli::ValidateArgs;
 use crate::error::Result;
 use crate::ingest;
 use crate::model::Dataset;
 use crate::text::term;
+
+/// The arguments of `minebrief validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// 数据目录 / data folder
+    #[arg(long)]
+    pub data: PathBuf,
+    /// 只读到该季度 / read quarter folders up to this quarter
+    #[arg(long)]
+    pub quarter: Option<String>,
+    /// 有被拒行时退出码为 1 / exit 1 when any row or file was rejected
+    #[arg(long)]
+    pub strict: bool,
+    /// 配置文件 / configuration file
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// 写出全部被拒行 / write every rejected row to this CSV (UTF-8 with BOM)
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    /// 写出各单位数据质量反馈单 / write one feedback workbook per unit into this folder
+    #[arg(long)]
+    pub feedback: Option<PathBuf>,
+}
 
 pub fn run(args: ValidateArgs) -> Result<i32> {
     let cfg = super::load_config(args.config.as_deref(), &args.data)?;

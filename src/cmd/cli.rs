@@ -1,8 +1,14 @@
-//! Command-line interface: argument parsing only; each command lives in `cmd/`.
-
-use std::path::PathBuf;
+//! The command line as clap sees it: the program, its commands and the
+//! one-line usage messages. Each command's own arguments are declared in
+//! its file beside the code that reads them (`build::BuildArgs` …).
 
 use clap::{Parser, Subcommand};
+
+use super::build::BuildArgs;
+use super::completions::CompletionsArgs;
+use super::init::InitArgs;
+use super::sample::SampleArgs;
+use super::validate::ValidateArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,89 +35,6 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// 手册页 / the manual page (roff): minebrief man > minebrief.1
     Man,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct CompletionsArgs {
-    /// 终端类型 / shell
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct BuildArgs {
-    /// 数据目录 / data folder (DATA/2026Q3/*.csv)
-    #[arg(long)]
-    pub data: PathBuf,
-    /// 报告季度 / report quarter: 2026Q3, 2026-Q3, 2026q3, 2026年第三季度
-    #[arg(long)]
-    pub quarter: String,
-    /// 输出目录 / output folder
-    #[arg(long)]
-    pub out: PathBuf,
-    /// 仅某县市区 / restrict to one region (its report, by township)
-    #[arg(long)]
-    pub scope: Option<String>,
-    /// 输出格式 / formats, any of html,pdf,docx,xlsx,parquet, comma separated
-    #[arg(long, default_value = "html,pdf,xlsx")]
-    pub format: String,
-    /// 配置文件 / configuration file (default: DATA/minebrief.toml, else embedded)
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// 成文日期 / issue date YYYY-MM-DD
-    #[arg(long)]
-    pub issue_date: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ValidateArgs {
-    /// 数据目录 / data folder
-    #[arg(long)]
-    pub data: PathBuf,
-    /// 只读到该季度 / read quarter folders up to this quarter
-    #[arg(long)]
-    pub quarter: Option<String>,
-    /// 有被拒行时退出码为 1 / exit 1 when any row or file was rejected
-    #[arg(long)]
-    pub strict: bool,
-    /// 配置文件 / configuration file
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// 写出全部被拒行 / write every rejected row to this CSV (UTF-8 with BOM)
-    #[arg(long)]
-    pub rejects: Option<PathBuf>,
-    /// 写出各单位数据质量反馈单 / write one feedback workbook per unit into this folder
-    #[arg(long)]
-    pub feedback: Option<PathBuf>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct SampleArgs {
-    /// 输出目录 / output folder
-    #[arg(long)]
-    pub out: PathBuf,
-    /// 季度数 / number of quarters, ending with --last
-    #[arg(long, default_value_t = 5)]
-    pub quarters: u32,
-    /// 案件行数（约）/ total case rows across all quarters (approximately)
-    #[arg(long, default_value_t = 3000)]
-    pub rows: u64,
-    /// 随机种子 / random seed
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// 最后一个季度 / the last quarter
-    #[arg(long, default_value = "2026Q3")]
-    pub last: String,
-    /// 干净数据（不制造格式问题和错误行）/ clean data: no messy formats, no bad rows
-    #[arg(long)]
-    pub clean: bool,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct InitArgs {
-    /// 写到该文件 / write to this file (default: print to standard output)
-    #[arg(long)]
-    pub out: Option<PathBuf>,
 }
 
 /// A clap usage error as one line in Chinese and in English (clap's own
