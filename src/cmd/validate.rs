@@ -157,17 +157,10 @@ pub fn document_warnings(dir: &std::path::Path, name: &str) -> Vec<String> {
     }
 }
 
-/// Display width of a string in a terminal (CJK characters take two columns).
+/// Display width of a string in a terminal (East Asian wide characters take
+/// two columns), as `unicode-width` measures it.
 fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            if (c as u32) >= 0x1100 && !('\u{FF61}'..='\u{FF9F}').contains(&c) {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 fn pad(s: &str, w: usize) -> String {

@@ -33,22 +33,10 @@ fn char_em(c: char) -> f32 {
 }
 
 /// East Asian wide and full-width characters (and the general punctuation
-/// that CJK fonts draw full-width: — … “ ” ‘ ’).
+/// that CJK fonts draw full-width: — … “ ” ‘ ’), as `render::typeset`
+/// classes them.
 pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F
-        | 0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D | 0x2026
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
+    crate::render::typeset::width::drawn_wide(c)
 }
 
 /// Replaces control characters (including newlines) by spaces, collapses

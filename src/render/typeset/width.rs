@@ -1,6 +1,9 @@
-//! Text width in character cells (a CJK character counts as two), as Excel
-//! measures column widths and as the Word renderer estimates a cell's
-//! width. One function for both (issue 15: three disagreed).
+//! Text width of drawn text, in character cells (a CJK character counts as
+//! two): Excel's column widths, the Word renderer's cell estimates and the
+//! charts' label widths all use these classes (issue 15: three functions
+//! disagreed). Drawn text, not terminal text: a CJK font draws — … “ ” ‘ ’
+//! full-width, where `unicode-width` (used for the terminal tables of
+//! `validate`) counts them as one column.
 
 /// A character that takes two cells.
 pub fn wide(c: char) -> bool {
@@ -13,4 +16,14 @@ pub fn wide(c: char) -> bool {
 /// Display width of a text in Excel character units (CJK count double).
 pub fn text_width(s: &str) -> usize {
     s.chars().map(|c| if wide(c) { 2 } else { 1 }).sum()
+}
+
+/// A character a CJK font draws full-width: [`wide`] ones and the general
+/// punctuation — ‘ ’ “ ” … (for label widths in charts).
+pub fn drawn_wide(c: char) -> bool {
+    wide(c)
+        || matches!(
+            c as u32,
+            0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D | 0x2026
+        )
 }
