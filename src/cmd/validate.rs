@@ -157,10 +157,11 @@ pub fn document_warnings(dir: &std::path::Path, name: &str) -> Vec<String> {
     }
 }
 
-/// Display width of a string in a terminal (East Asian wide characters take
-/// two columns), as `unicode-width` measures it.
+/// Display width of a string in a terminal, as `unicode-width` measures it
+/// in a CJK context: East Asian wide characters and the ambiguous ones
+/// (— “ ” …) take two columns, as Chinese Windows consoles draw them.
 fn width(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
+    unicode_width::UnicodeWidthStr::width_cjk(s)
 }
 
 fn pad(s: &str, w: usize) -> String {
