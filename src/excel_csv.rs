@@ -1,7 +1,7 @@
 //! CSV as Excel reads it: UTF-8 with a BOM, CRLF line ends, and text copied
 //! from input neutralised against formula injection (`'` before = + - @).
-//! Used by `tables/*.csv` and by `output`; it sits at the bottom of the
-//! pipeline so that neither reaches into the other for it.
+//! Used by `tables/*.csv` and `tables::rejects_csv`; it sits at the bottom
+//! of the pipeline so that no stage reaches into another for it.
 
 use crate::text::{csv_safe, fmt_num};
 

@@ -1,12 +1,11 @@
-//! Writing files: atomic writes, CSV for Excel (UTF-8 with BOM, formula
-//! cells neutralised), and replacing an output folder as a whole.
+//! Files only: atomic writes, files a user names, and replacing an output
+//! folder as a whole, never touching what the tool did not write. What goes
+//! into the files is made elsewhere (rejects.csv in `tables`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::model::Reject;
-use crate::text::csv_safe;
 
 /// Write a file under a temporary name in the same folder, then rename it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -429,58 +428,6 @@ fn remove_any(p: &Path) -> Result<()> {
         std::fs::remove_dir_all(p).map_err(|e| Error::io(p, e))
     } else {
         std::fs::remove_file(p).map_err(|e| Error::io(p, e))
-    }
-}
-
-/// rejects.csv: file, line, field, value, code, message, message_en.
-/// Written straight from the rejects (no intermediate table: a million
-/// rejected rows must not be held twice).
-pub fn rejects_csv(rejects: &[Reject]) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(4096);
-    // Writing into a Vec cannot fail.
-    let _ = write_rejects_csv(&mut buf, rejects);
-    buf
-}
-
-/// rejects.csv streamed to `w` (validate --rejects: the file is never held
-/// in memory as a whole).
-pub fn write_rejects_csv(w: &mut dyn Write, rejects: &[Reject]) -> std::io::Result<()> {
-    w.write_all(b"\xEF\xBB\xBF")?;
-    let mut c = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(std::io::BufWriter::with_capacity(1 << 16, w));
-    c.write_record([
-        "file",
-        "line",
-        "field",
-        "value",
-        "code",
-        "message",
-        "message_en",
-    ])?;
-    for r in rejects {
-        c.write_field(csv_safe(&r.file).as_bytes())?;
-        c.write_field(r.line.to_string())?;
-        c.write_field(r.field)?;
-        c.write_field(csv_safe(&r.value).as_bytes())?;
-        c.write_field(r.code.as_str())?;
-        c.write_field(csv_safe(&r.message).as_bytes())?;
-        c.write_field(csv_safe(&r.message_en).as_bytes())?;
-        c.write_record(None::<&[u8]>)?;
-    }
-    c.flush()?;
-    Ok(())
-}
-
-/// Give memory freed by a finished stage back to the operating system
-/// (glibc keeps freed heap pages otherwise, and the next stage's peak is
-/// counted on top of them). A no-op elsewhere.
-pub fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists; it has
-    // no preconditions and does not touch live allocations.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 

@@ -466,3 +466,43 @@ pub fn rejects_table(rejects: &[Reject]) -> DataTable {
     }
     t
 }
+
+/// rejects.csv: file, line, field, value, code, message, message_en.
+/// Written straight from the rejects (no intermediate table: a million
+/// rejected rows must not be held twice).
+pub fn rejects_csv(rejects: &[Reject]) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(4096);
+    // Writing into a Vec cannot fail.
+    let _ = write_rejects_csv(&mut buf, rejects);
+    buf
+}
+
+/// rejects.csv streamed to `w` (validate --rejects: the file is never held
+/// in memory as a whole).
+pub fn write_rejects_csv(w: &mut dyn std::io::Write, rejects: &[Reject]) -> std::io::Result<()> {
+    w.write_all(b"\xEF\xBB\xBF")?;
+    let mut c = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(std::io::BufWriter::with_capacity(1 << 16, w));
+    c.write_record([
+        "file",
+        "line",
+        "field",
+        "value",
+        "code",
+        "message",
+        "message_en",
+    ])?;
+    for r in rejects {
+        c.write_field(csv_safe(&r.file).as_bytes())?;
+        c.write_field(r.line.to_string())?;
+        c.write_field(r.field)?;
+        c.write_field(csv_safe(&r.value).as_bytes())?;
+        c.write_field(r.code.as_str())?;
+        c.write_field(csv_safe(&r.message).as_bytes())?;
+        c.write_field(csv_safe(&r.message_en).as_bytes())?;
+        c.write_record(None::<&[u8]>)?;
+    }
+    c.flush()?;
+    Ok(())
+}

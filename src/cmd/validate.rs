@@ -81,7 +81,7 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
             Some(c) => Some(crate::output::resolve(&c)?),
             None => None,
         };
-        let csv = |w: &mut dyn std::io::Write| crate::output::write_rejects_csv(w, &ds.rejects);
+        let csv = |w: &mut dyn std::io::Write| crate::tables::write_rejects_csv(w, &ds.rejects);
         crate::output::write_user_file(p, csv, |t| {
             if crate::output::in_quarter_folder(t, &data) {
                 Some((

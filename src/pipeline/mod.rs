@@ -11,6 +11,7 @@
 pub mod documents;
 pub mod format;
 pub mod manifest;
+pub mod memory;
 pub mod plan;
 pub mod timer;
 
@@ -137,7 +138,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     let mut timer = Timer::from_env();
     progress.message("读取数据 / reading");
     let ds = ingest::load(&plan.data, &cfg, Some(quarter))?;
-    output::release_freed_memory();
+    memory::release_freed_memory();
     timer.stage("ingest");
     progress.advance();
     progress.message("分析 / analysing");
@@ -158,7 +159,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
     // Printed once the reports are written (a fatal error stays one line).
     let warnings = assessment.warnings();
-    output::release_freed_memory();
+    memory::release_freed_memory();
     timer.stage("analysis + assessment");
     progress.advance();
     progress.message("生成文件 / documents");
@@ -186,7 +187,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     if formats.contains(&Format::Parquet) {
         files.extend(crate::parquet::files(&ds, &cfg)?);
     }
-    output::release_freed_memory();
+    memory::release_freed_memory();
     timer.stage("tables");
     // summary.json after the tables are no longer needed (the two largest
     // outputs are never being built at the same time), on one core while
@@ -273,7 +274,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     for (name, bytes) in table_files {
         files.push((format!("tables/{name}"), bytes));
     }
-    files.push(("rejects.csv".into(), output::rejects_csv(&ds.rejects)));
+    files.push(("rejects.csv".into(), tables::rejects_csv(&ds.rejects)));
     let m = manifest(&ds, &cfg, quarter, &a.scope, &files);
     files.push(("manifest.json".into(), summary::to_bytes(&m)));
     progress.advance();

@@ -401,7 +401,7 @@ fn later_quarters_are_not_read_and_all_quarters_read_without_limit() {
 #[test]
 fn rejects_csv_is_excel_ready() {
     let (ds, _) = load();
-    let bytes = minebrief::output::rejects_csv(&ds.rejects);
+    let bytes = minebrief::tables::rejects_csv(&ds.rejects);
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.starts_with("\u{feff}file,line,field,value,code,message,message_en\r\n"));
     // offending values that look like formulas are neutralised
