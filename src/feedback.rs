@@ -64,7 +64,7 @@ pub fn collect(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Vec<UnitFeedback
         }
         let name = f.path.rsplit('/').next().unwrap_or(&f.path);
         let name = name.split('#').next().unwrap_or(name);
-        unit_from_file_name(&resolver, name).map(|u| resolver.units.name(u).to_string())
+        unit_from_file_name(&resolver, name).map(|u| resolver.units.name(u16::from(u)).to_string())
     };
     let mut per_unit: Vec<Vec<Reject>> = vec![Vec::new(); cfg.units.len()];
     let mut unattributed = Vec::new();

@@ -12,14 +12,60 @@ use crate::quarter::Quarter;
 /// A string many records share (township, site, status): one copy, reference-counted.
 pub type Text = std::sync::Arc<str>;
 
-/// Index into `Config::units`.
-pub type UnitId = u16;
-/// Index into `Config::regions`.
-pub type RegionId = u16;
-/// Index into `Config::violation_types`.
-pub type TypeId = u16;
-/// Index into `Config::sources`.
-pub type SourceId = u16;
+/// Declares an index into one configured list as its own type, so that a
+/// unit cannot be passed where a region is meant (issue 15): `.0` is the
+/// position in the list, `index()` the same as a `usize`. Serialised as the
+/// bare number.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u16);
+
+        impl $name {
+            /// The position in its configured list.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+
+        impl From<$name> for usize {
+            fn from(id: $name) -> usize {
+                id.0 as usize
+            }
+        }
+
+        impl From<$name> for u32 {
+            fn from(id: $name) -> u32 {
+                u32::from(id.0)
+            }
+        }
+
+        impl From<$name> for u16 {
+            fn from(id: $name) -> u16 {
+                id.0
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Index into `Config::units`.
+    UnitId
+);
+id_type!(
+    /// Index into `Config::regions`.
+    RegionId
+);
+id_type!(
+    /// Index into `Config::violation_types`.
+    TypeId
+);
+id_type!(
+    /// Index into `Config::sources`.
+    SourceId
+);
 
 /// Where a record came from: the input file (index into `Dataset::files`),
 /// its 1-based physical line, and the quarter folder.

@@ -105,9 +105,9 @@ pub fn cases_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
     let (mut party, mut party_id, mut summary) = (vec![], vec![], vec![]);
     for c in &ds.cases {
         o.push(ds, &c.origin);
-        unit.push(name(&cfg.units, c.unit));
+        unit.push(name(&cfg.units, u16::from(c.unit)));
         case_id.push(c.case_id.to_string());
-        region.push(name(&cfg.regions, c.region));
+        region.push(name(&cfg.regions, u16::from(c.region)));
         township.push(text_or_null(&c.township));
         site.push(text_or_null(&c.site));
         lon.push(c.lon);
@@ -118,11 +118,11 @@ pub fn cases_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
         transfer.push(c.transfer_date.map(days));
         source.push(
             cfg.sources
-                .get(c.source as usize)
+                .get(usize::from(c.source))
                 .map(|s| s.name.clone())
                 .unwrap_or_default(),
         );
-        vtype.push(name(&cfg.violation_types, c.violation_type));
+        vtype.push(name(&cfg.violation_types, u16::from(c.violation_type)));
         status.push(c.status.to_string());
         fine.push(hundredths(c.fine_yuan));
         conf.push(hundredths(c.confiscated_yuan));
@@ -134,7 +134,7 @@ pub fn cases_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
         persons.push(c.persons);
         vessels.push(c.vessels_seized);
         equipment.push(c.equipment_seized);
-        referred.push(c.referred_by.map(|u| name(&cfg.units, u)));
+        referred.push(c.referred_by.map(|u| name(&cfg.units, u16::from(u))));
         let (p, id, s) = if mask {
             (
                 crate::privacy::mask_name(c.party()),
@@ -210,13 +210,13 @@ pub fn referrals_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
     for r in &ds.referrals {
         o.push(ds, &r.origin);
         id.push(r.ref_id.clone());
-        from.push(unit(r.from_unit));
-        to.push(unit(r.to_unit));
+        from.push(unit(u16::from(r.from_unit)));
+        to.push(unit(u16::from(r.to_unit)));
         sent.push(Some(days(r.sent_date)));
         reply.push(r.reply_date.map(days));
         region.push(
             r.region
-                .and_then(|i| cfg.regions.get(i as usize))
+                .and_then(|i| cfg.regions.get(usize::from(i)))
                 .map(|x| x.name.clone()),
         );
         case_id.push(text_or_null(&r.case_id));
@@ -247,13 +247,13 @@ pub fn patrols_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
         date.push(Some(days(p.date)));
         unit.push(
             cfg.units
-                .get(p.unit as usize)
+                .get(usize::from(p.unit))
                 .map(|x| x.name.clone())
                 .unwrap_or_default(),
         );
         region.push(
             cfg.regions
-                .get(p.region as usize)
+                .get(usize::from(p.region))
                 .map(|x| x.name.clone())
                 .unwrap_or_default(),
         );
@@ -285,7 +285,7 @@ pub fn meetings_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
         date.push(Some(days(m.date)));
         unit.push(
             cfg.units
-                .get(m.unit as usize)
+                .get(usize::from(m.unit))
                 .map(|x| x.name.clone())
                 .unwrap_or_default(),
         );
@@ -309,8 +309,8 @@ pub fn adjustments_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
     for a in &ds.adjustments {
         o.push(ds, &a.origin);
         let (k, t) = match a.target {
-            Target::Unit(u) => ("单位", cfg.units.get(u as usize)),
-            Target::Region(r) => ("县市区", cfg.regions.get(r as usize)),
+            Target::Unit(u) => ("单位", cfg.units.get(usize::from(u))),
+            Target::Region(r) => ("县市区", cfg.regions.get(usize::from(r))),
         };
         kind.push(k.to_string());
         target.push(t.map(|x| x.name.clone()).unwrap_or_default());

@@ -32,12 +32,12 @@ fn recurrence_value(
     regions: &[&str],
 ) -> Value {
     normalise(json!({
-        "region": name(regions, p.region),
+        "region": name(regions, u16::from(p.region)),
         "township": township_name(&p.township),
         "site": p.site,
-        "closed_unit": name(units, p.closed_unit),
+        "closed_unit": name(units, u16::from(p.closed_unit)),
         "closed_case": p.closed_case,
-        "recurred_unit": name(units, p.recurred_unit),
+        "recurred_unit": name(units, u16::from(p.recurred_unit)),
         "recurred_case": p.recurred_case,
         "found_date": p.found_date,
     }))

@@ -348,12 +348,12 @@ pub fn data_tables(a: &Analysis, cfg: &Config) -> Vec<DataTable> {
     );
     for p in &a.recurrence.recurrences {
         rc.row(vec![
-            Value::Text(nm(&regions, p.region)),
+            Value::Text(nm(&regions, u16::from(p.region))),
             Value::text(township_name(&p.township)),
             Value::text(&p.site),
-            Value::Text(nm(&units, p.closed_unit)),
+            Value::Text(nm(&units, u16::from(p.closed_unit))),
             Value::text(&p.closed_case),
-            Value::Text(nm(&units, p.recurred_unit)),
+            Value::Text(nm(&units, u16::from(p.recurred_unit))),
             Value::text(&p.recurred_case),
             Value::Label(p.found_date.to_string()),
         ]);

@@ -65,7 +65,7 @@ pub fn referrals(
     for r in refs {
         if period.contains(r.sent_date) {
             out.sent += 1;
-            if let Some(u) = by_unit.get_mut(r.from_unit as usize) {
+            if let Some(u) = by_unit.get_mut(usize::from(r.from_unit)) {
                 u.sent += 1;
             }
             let replied = replied_by(r, period.end);
@@ -76,7 +76,7 @@ pub fn referrals(
             if on_time {
                 out.replied_on_time += 1;
             }
-            if let Some(u) = by_unit.get_mut(r.to_unit as usize) {
+            if let Some(u) = by_unit.get_mut(usize::from(r.to_unit)) {
                 u.received += 1;
                 u.replied += replied.is_some() as u64;
                 u.replied_on_time += on_time as u64;
@@ -105,7 +105,7 @@ pub fn referrals(
 }
 
 fn name(units: &[String], u: UnitId) -> String {
-    units.get(u as usize).cloned().unwrap_or_default()
+    units.get(usize::from(u)).cloned().unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -159,11 +159,11 @@ pub fn patrols(
     let mut by_region = rows(regions);
     for p in ps.iter().filter(|p| period.contains(p.date)) {
         add(&mut total, p);
-        if let Some(r) = by_unit.get_mut(p.unit as usize) {
+        if let Some(r) = by_unit.get_mut(usize::from(p.unit)) {
             add(r, p);
         }
-        if let Some(r) = (p.region as usize)
-            .checked_sub(first as usize)
+        if let Some(r) = usize::from(p.region)
+            .checked_sub(usize::from(first))
             .and_then(|k| by_region.get_mut(k))
         {
             add(r, p);
@@ -202,7 +202,7 @@ pub fn meetings(ms: &[Meeting], period: Period, units: &[String]) -> Meetings {
         .collect();
     let mut attended: Vec<BTreeSet<NaiveDate>> = vec![BTreeSet::new(); units.len()];
     for m in ms.iter().filter(|m| m.attended && period.contains(m.date)) {
-        if let Some(s) = attended.get_mut(m.unit as usize) {
+        if let Some(s) = attended.get_mut(usize::from(m.unit)) {
             s.insert(m.date);
         }
     }

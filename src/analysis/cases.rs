@@ -85,10 +85,10 @@ pub fn frame(cases: &[Case], town_of: impl Fn(&Case) -> u32) -> PolarsResult<Dat
     let mut fiq = Vec::with_capacity(n);
     let mut cq = Vec::with_capacity(n);
     for c in cases {
-        unit.push(c.unit as u32);
-        region.push(c.region as u32);
-        vtype.push(c.violation_type as u32);
-        source.push(c.source as u32);
+        unit.push(u32::from(c.unit));
+        region.push(u32::from(c.region));
+        vtype.push(u32::from(c.violation_type));
+        source.push(u32::from(c.source));
         town.push(town_of(c));
         found.push(day(c.found_date));
         filed.push(c.filed_date.map(day));

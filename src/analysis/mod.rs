@@ -288,12 +288,12 @@ pub fn analyse_with(
     let units: Vec<String> = cfg.unit_names().iter().map(|s| s.to_string()).collect();
     // Every region's name for the city; the scoped region's alone for a
     // region (a region's analysis must not cost one step per region).
-    let first_region: RegionId = scope.unwrap_or(0);
+    let first_region: RegionId = scope.unwrap_or(RegionId(0));
     let regions: Vec<String> = match scope {
         None => cfg.regions.iter().map(|r| r.name.clone()).collect(),
         Some(s) => cfg
             .regions
-            .get(s as usize)
+            .get(usize::from(s))
             .map(|r| vec![r.name.clone()])
             .unwrap_or_default(),
     };
@@ -326,7 +326,7 @@ pub fn analyse_with(
         None => grouped(Key::Region, &regions),
         Some(s) => regions
             .first()
-            .map(|n| vec![GroupRow::new(s, n.clone(), tot)])
+            .map(|n| vec![GroupRow::new(u16::from(s), n.clone(), tot)])
             .unwrap_or_default(),
     };
     let by_violation_type = grouped(Key::Type, &types);

@@ -2,6 +2,7 @@
 //! under 600 lines.
 
 use super::*;
+use crate::model;
 
 use crate::model::Origin;
 use crate::quarter::Quarter;
@@ -14,15 +15,15 @@ fn case(id: &str, region: u16, town: &str, site: &str, found: &str, closed: bool
             quarter: Quarter { year: 2026, q: 3 },
         },
         case_id: id.into(),
-        unit: 0,
-        region,
+        unit: model::UnitId(0),
+        region: model::RegionId(region),
         township: town.into(),
         site: site.into(),
         lon: None,
         lat: None,
         found_date: NaiveDate::parse_from_str(found, "%Y-%m-%d").unwrap(),
-        source: 0,
-        violation_type: 0,
+        source: model::SourceId(0),
+        violation_type: model::TypeId(0),
         filed_date: None,
         closed_date: None,
         status: "".into(),
@@ -94,7 +95,7 @@ fn coordinates_do_not_chain_and_pair_with_the_earliest() {
         .collect();
     assert_eq!(pairs, vec![("E0", "R1"), ("E0", "R2")]);
     assert_eq!(r.recurred_sites, 1);
-    assert_eq!(r.recurrences[0].region, 1);
+    assert_eq!(r.recurrences[0].region, model::RegionId(1));
     assert_eq!(detect_naive(&cases, q3(), 200.0, &Area::default()).len(), 2);
 }
 

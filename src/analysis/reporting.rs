@@ -23,7 +23,7 @@ pub fn missing_exports(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Vec<Stri
         }
     }
     for c in ds.cases.iter().filter(|c| c.origin.quarter == quarter) {
-        if let Some(i) = index(resolver.units.name(c.unit)) {
+        if let Some(i) = index(resolver.units.name(u16::from(c.unit))) {
             sent[i] = true;
         }
     }

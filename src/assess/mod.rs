@@ -251,8 +251,8 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn belongs(&self, kind: Kind, id: u16, c: &Case) -> bool {
         match kind {
-            Kind::Unit => c.unit == id,
-            Kind::Region => c.region == id,
+            Kind::Unit => c.unit == UnitId(id),
+            Kind::Region => c.region == RegionId(id),
         }
     }
 
@@ -342,7 +342,7 @@ impl Ctx<'_> {
                 for c in self.entity_cases(kind, id) {
                     if p.contains(c.found_date) {
                         d += 1;
-                        if set.get(c.source as usize).copied().unwrap_or(false) {
+                        if set.get(usize::from(c.source)).copied().unwrap_or(false) {
                             n += 1;
                         }
                     }
@@ -355,8 +355,8 @@ impl Ctx<'_> {
                 let mut d = 0u64;
                 for r in &self.ds.referrals {
                     let mine = match kind {
-                        Kind::Unit => r.to_unit == id,
-                        Kind::Region => r.region == Some(id),
+                        Kind::Unit => r.to_unit == UnitId(id),
+                        Kind::Region => r.region == Some(RegionId(id)),
                     };
                     if mine && p.contains(r.sent_date) {
                         d += 1;
@@ -374,7 +374,7 @@ impl Ctx<'_> {
                     .ds
                     .meetings
                     .iter()
-                    .filter(|m| kind == Kind::Unit && m.unit == id && m.attended)
+                    .filter(|m| kind == Kind::Unit && m.unit == UnitId(id) && m.attended)
                     .map(|m| m.date)
                     .filter(|d| self.meeting_days.contains(d))
                     .collect();
@@ -388,8 +388,8 @@ impl Ctx<'_> {
                     .iter()
                     .filter(|pt| p.contains(pt.date))
                     .filter(|pt| match kind {
-                        Kind::Unit => pt.unit == id,
-                        Kind::Region => pt.region == id,
+                        Kind::Unit => pt.unit == UnitId(id),
+                        Kind::Region => pt.region == RegionId(id),
                     })
                     .count();
                 // Coverage is capped at the target.
@@ -445,7 +445,7 @@ impl Ctx<'_> {
                 let set = self.source_set(ded.sources.as_ref(), &default);
                 self.entity_cases(kind, id)
                     .filter(|c| p.contains(c.found_date))
-                    .filter(|c| set.get(c.source as usize).copied().unwrap_or(false))
+                    .filter(|c| set.get(usize::from(c.source)).copied().unwrap_or(false))
                     .map(|c| c.case_id.to_string())
                     .collect()
             }
@@ -454,8 +454,8 @@ impl Ctx<'_> {
                 .iter()
                 .filter(|r| p.contains(r.found_date))
                 .filter(|r| match kind {
-                    Kind::Region => r.region == id,
-                    Kind::Unit => r.closed_unit == id,
+                    Kind::Region => r.region == RegionId(id),
+                    Kind::Unit => r.closed_unit == UnitId(id),
                 })
                 .map(|r| r.recurred_case.clone())
                 .collect(),
@@ -466,8 +466,8 @@ impl Ctx<'_> {
                     .referrals
                     .iter()
                     .filter(|r| match kind {
-                        Kind::Unit => r.to_unit == id,
-                        Kind::Region => r.region == Some(id),
+                        Kind::Unit => r.to_unit == UnitId(id),
+                        Kind::Region => r.region == Some(RegionId(id)),
                     })
                     .filter(|r| r.sent_date <= p.end)
                     .filter(|r| r.reply_date.is_none_or(|d| d > p.end))
@@ -523,8 +523,8 @@ impl Ctx<'_> {
             .iter()
             .filter(|adj| adj.origin.quarter == self.quarter)
             .filter(|adj| match (kind, adj.target) {
-                (Kind::Unit, Target::Unit(u)) => u == id,
-                (Kind::Region, Target::Region(r)) => r == id,
+                (Kind::Unit, Target::Unit(u)) => u == UnitId(id),
+                (Kind::Region, Target::Region(r)) => r == RegionId(id),
                 _ => false,
             })
             .map(|adj| AdjustmentItem {
@@ -608,10 +608,10 @@ pub fn assess(
         .iter()
         .filter(|c| scope.is_none_or(|r| c.region == r))
     {
-        if let Some(v) = by_unit.get_mut(c.unit as usize) {
+        if let Some(v) = by_unit.get_mut(usize::from(c.unit)) {
             v.push(c);
         }
-        if let Some(v) = by_region.get_mut(c.region as usize) {
+        if let Some(v) = by_region.get_mut(usize::from(c.region)) {
             v.push(c);
         }
     }
@@ -664,7 +664,7 @@ pub fn assess(
         .regions
         .iter()
         .enumerate()
-        .filter(|(i, _)| scope.is_none_or(|r| r as usize == *i))
+        .filter(|(i, _)| scope.is_none_or(|r| usize::from(r) == *i))
         .map(|(i, r)| ctx.score(Kind::Region, i as u16, &r.name))
         .collect();
     rank(&mut units);
@@ -704,7 +704,7 @@ fn accountability(
     let media = ctx.media_sources();
     let mut media_count: BTreeMap<RegionId, u32> = BTreeMap::new();
     for c in ctx.by_region.iter().flatten() {
-        if p.contains(c.found_date) && media.get(c.source as usize).copied().unwrap_or(false) {
+        if p.contains(c.found_date) && media.get(usize::from(c.source)).copied().unwrap_or(false) {
             *media_count.entry(c.region).or_default() += 1;
         }
     }
@@ -718,7 +718,7 @@ fn accountability(
         let Some(id) = ctx.cfg.regions.iter().position(|r| r.name == s.name) else {
             continue;
         };
-        let id = id as RegionId;
+        let id = RegionId(id as u16);
         if scope.is_some_and(|r| r != id) {
             continue;
         }

@@ -43,7 +43,7 @@ pub fn unit_from_file_name(resolver: &Resolver, file_name: &str) -> Option<UnitI
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
     if let Some(u) = resolver.unit(&stem) {
-        return Some(u);
+        return Some(UnitId(u));
     }
     let tokens = stem.split(|c: char| {
         c.is_ascii_punctuation() || c.is_whitespace() || "、，。（）【】《》·—".contains(c)
@@ -51,12 +51,12 @@ pub fn unit_from_file_name(resolver: &Resolver, file_name: &str) -> Option<UnitI
     for t in tokens {
         if !t.is_empty() && !t.chars().all(|c| c.is_ascii_alphanumeric()) {
             if let Some(u) = resolver.unit(t) {
-                return Some(u);
+                return Some(UnitId(u));
             }
         }
     }
     // Longest alias spelled anywhere in the name.
-    resolver.unit_in_text(&stem)
+    resolver.unit_in_text(&stem).map(UnitId)
 }
 
 /// Read one file completely: one outcome, or one per worksheet of a
@@ -291,7 +291,7 @@ pub(super) fn read_text(
         let first = out.cases.first().map(|c| c.unit).or(file_unit);
         if let Some(u) = first {
             if out.cases.iter().all(|c| c.unit == u) {
-                file.unit = Some(resolver.units.name(u).to_string());
+                file.unit = Some(resolver.units.name(u16::from(u)).to_string());
             }
         }
     }

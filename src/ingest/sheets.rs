@@ -98,7 +98,7 @@ pub fn read_workbook_bytes(
         // The sheet's name may name the unit (a workbook of several units'
         // sheets); else the workbook's file name.
         let file_unit = (kind == FileKind::Cases)
-            .then(|| resolver.unit(sheet.name.trim()))
+            .then(|| resolver.unit(sheet.name.trim()).map(UnitId))
             .flatten()
             .or_else(|| {
                 (kind == FileKind::Cases)

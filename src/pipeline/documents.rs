@@ -61,7 +61,13 @@ pub fn documents(
             .par_iter()
             .enumerate()
             .map(|(i, r)| {
-                let ra = analysis::analyse_with(ds, cfg, q, Some(i as u16), cells)?;
+                let ra = analysis::analyse_with(
+                    ds,
+                    cfg,
+                    q,
+                    Some(crate::model::RegionId(i as u16)),
+                    cells,
+                )?;
                 let m = Masthead::new(cfg, q, issued, "县市区报告", Some(&r.name));
                 let doc = BriefingDoc::new(cfg, m, &ra, ds, Some(assessment), text);
                 let typical: Vec<(String, String)> = doc

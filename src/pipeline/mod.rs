@@ -133,6 +133,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     };
 
     let dest = output_dir(&plan.out, quarter, scope.map(|r| resolver.regions.name(r)));
+    let scope = scope.map(crate::model::RegionId);
     output::check_replaceable(&dest)?;
 
     let mut timer = Timer::from_env();

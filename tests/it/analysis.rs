@@ -85,7 +85,9 @@ fn load(upto: &str) -> (Dataset, Config) {
 
 fn run(upto: &str, scope: Option<&str>) -> Analysis {
     let (ds, cfg) = load(upto);
-    let scope = scope.map(|s| cfg.region_names().iter().position(|r| *r == s).unwrap() as u16);
+    let scope = scope.map(|s| {
+        minebrief::model::RegionId(cfg.region_names().iter().position(|r| *r == s).unwrap() as u16)
+    });
     analysis::analyse(&ds, &cfg, q(upto), scope)
 }
 
@@ -575,12 +577,17 @@ fn fig_of(cases: &[&Case], p: Period, closing_days: i64) -> Figures {
     f
 }
 
-fn recount(ds: &Dataset, cfg: &Config, quarter: Quarter, scope: Option<u16>) {
+fn recount(
+    ds: &Dataset,
+    cfg: &Config,
+    quarter: Quarter,
+    scope: Option<minebrief::model::RegionId>,
+) {
     let a = analysis::analyse(ds, cfg, quarter, scope);
     let cases: Vec<&Case> = ds
         .cases
         .iter()
-        .filter(|c| scope.is_none_or(|s| c.region == s))
+        .filter(|c| scope.is_none_or(|s| c.region == minebrief::model::RegionId(s.into())))
         .collect();
     let periods = a.periods.all();
     let n = cfg.rules.closing_days;
@@ -610,10 +617,12 @@ fn recount(ds: &Dataset, cfg: &Config, quarter: Quarter, scope: Option<u16>) {
     let units = cfg.unit_names();
     let regions = cfg.region_names();
     let types = cfg.violation_type_names();
-    check(&a.by_unit, &|c| units[c.unit as usize].to_string());
-    check(&a.by_region, &|c| regions[c.region as usize].to_string());
+    check(&a.by_unit, &|c| units[usize::from(c.unit)].to_string());
+    check(&a.by_region, &|c| {
+        regions[usize::from(c.region)].to_string()
+    });
     check(&a.by_violation_type, &|c| {
-        types[c.violation_type as usize].to_string()
+        types[usize::from(c.violation_type)].to_string()
     });
     if scope.is_some() {
         check(&a.by_township, &|c| {
@@ -643,7 +652,10 @@ fn recount(ds: &Dataset, cfg: &Config, quarter: Quarter, scope: Option<u16>) {
     for s in &a.by_source {
         let n = cases
             .iter()
-            .filter(|c| c.source == s.id && a.periods.quarter.contains(c.found_date))
+            .filter(|c| {
+                c.source == minebrief::model::SourceId(s.id)
+                    && a.periods.quarter.contains(c.found_date)
+            })
             .count() as u64;
         assert_eq!(s.found, n, "source {}", s.key);
     }
@@ -661,7 +673,7 @@ fn recount(ds: &Dataset, cfg: &Config, quarter: Quarter, scope: Option<u16>) {
         scope.is_none_or(|s| {
             ds.cases
                 .iter()
-                .any(|c| &*c.case_id == closed && c.region == s)
+                .any(|c| &*c.case_id == closed && c.region == minebrief::model::RegionId(s.into()))
         })
     })
     .collect();
@@ -704,15 +716,15 @@ fn synthetic(n: usize, cfg: &Config) -> Dataset {
                 quarter: q("2024Q3"),
             },
             case_id: format!("S{i:06}").into(),
-            unit: next(cfg.units.len() as u64) as u16,
-            region: next(4) as u16, // a few regions, so most are empty groups
+            unit: minebrief::model::UnitId(next(cfg.units.len() as u64) as u16),
+            region: minebrief::model::RegionId(next(4) as u16), // a few regions, so most are empty groups
             township: towns[next(towns.len() as u64) as usize].into(),
             site: sites[next(sites.len() as u64) as usize].into(),
             lon: has_xy.then(|| 120.6 + next(40) as f64 * 0.0005),
             lat: has_xy.then(|| 28.0 + next(40) as f64 * 0.0005),
             found_date: found,
-            source: next(cfg.sources.len() as u64) as u16,
-            violation_type: next(6) as u16,
+            source: minebrief::model::SourceId(next(cfg.sources.len() as u64) as u16),
+            violation_type: minebrief::model::TypeId(next(6) as u16),
             filed_date: filed,
             closed_date: closed,
             status: "".into(),
@@ -742,7 +754,7 @@ fn synthetic(n: usize, cfg: &Config) -> Dataset {
 fn independent_recount_fixture() {
     let (ds, cfg) = load("2024Q3");
     recount(&ds, &cfg, q("2024Q3"), None);
-    recount(&ds, &cfg, q("2024Q3"), Some(0));
+    recount(&ds, &cfg, q("2024Q3"), Some(minebrief::model::RegionId(0)));
     recount(&ds, &cfg, q("2024Q1"), None);
 }
 
@@ -752,8 +764,8 @@ fn independent_recount_synthetic() {
     let ds = synthetic(4000, &cfg);
     for quarter in ["2024Q3", "2024Q1", "2023Q2"] {
         recount(&ds, &cfg, q(quarter), None);
-        recount(&ds, &cfg, q(quarter), Some(0));
-        recount(&ds, &cfg, q(quarter), Some(3));
+        recount(&ds, &cfg, q(quarter), Some(minebrief::model::RegionId(0)));
+        recount(&ds, &cfg, q(quarter), Some(minebrief::model::RegionId(3)));
     }
 }
 
@@ -771,7 +783,7 @@ fn independent_recount_sample_data() {
         return;
     };
     recount(&ds, &cfg, last, None);
-    recount(&ds, &cfg, last, Some(4));
+    recount(&ds, &cfg, last, Some(minebrief::model::RegionId(4)));
 }
 
 #[test]

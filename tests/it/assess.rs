@@ -39,15 +39,15 @@ fn case(
     Case {
         origin: origin("2026Q3"),
         case_id: id.into(),
-        unit,
-        region,
+        unit: minebrief::model::UnitId(unit),
+        region: minebrief::model::RegionId(region),
         township: "".into(),
         site: "".into(),
         lon: None,
         lat: None,
         found_date: d(found),
-        source,
-        violation_type: 0,
+        source: minebrief::model::SourceId(source),
+        violation_type: minebrief::model::TypeId(0),
         filed_date: filed.map(d),
         closed_date: closed.map(d),
         status: "".into(),
@@ -71,8 +71,8 @@ fn referral(id: &str, from: u16, to: u16, sent: &str, reply: Option<&str>) -> Re
     Referral {
         origin: origin("2026Q3"),
         ref_id: id.into(),
-        from_unit: from,
-        to_unit: to,
+        from_unit: minebrief::model::UnitId(from),
+        to_unit: minebrief::model::UnitId(to),
         sent_date: d(sent),
         reply_date: reply.map(d),
         region: None,
@@ -155,14 +155,14 @@ fn dataset() -> Dataset {
         .map(|u| Meeting {
             origin: origin("2026Q3"),
             date: d("2026-09-20"),
-            unit: u,
+            unit: minebrief::model::UnitId(u),
             attended: u != 9, // 海事 absent; 电力 (10) has no row at all
         })
         .chain(std::iter::once(Meeting {
             // a meeting of the previous quarter does not count
             origin: origin("2026Q2"),
             date: d("2026-06-20"),
-            unit: 9,
+            unit: minebrief::model::UnitId(9),
             attended: true,
         }))
         .collect();
@@ -195,10 +195,30 @@ fn dataset() -> Dataset {
         ],
         meetings,
         adjustments: vec![
-            adj("2026Q3", Target::Unit(1), 2.0, "破获重大案件"),
-            adj("2026Q3", Target::Unit(4), -95.0, "数据造假"),
-            adj("2026Q3", Target::Region(4), -1.5, "迟报数据"),
-            adj("2026Q2", Target::Unit(1), 10.0, "上季度加分，不计入本季度"),
+            adj(
+                "2026Q3",
+                Target::Unit(minebrief::model::UnitId(1)),
+                2.0,
+                "破获重大案件",
+            ),
+            adj(
+                "2026Q3",
+                Target::Unit(minebrief::model::UnitId(4)),
+                -95.0,
+                "数据造假",
+            ),
+            adj(
+                "2026Q3",
+                Target::Region(minebrief::model::RegionId(4)),
+                -1.5,
+                "迟报数据",
+            ),
+            adj(
+                "2026Q2",
+                Target::Unit(minebrief::model::UnitId(1)),
+                10.0,
+                "上季度加分，不计入本季度",
+            ),
         ],
         ..Default::default()
     }
@@ -207,17 +227,17 @@ fn dataset() -> Dataset {
 fn hits() -> Vec<RecurrenceHit> {
     let hit = |region, case: &str, found| RecurrenceHit {
         region,
-        closed_unit: 0,
-        recurred_unit: 1,
+        closed_unit: minebrief::model::UnitId(0),
+        recurred_unit: minebrief::model::UnitId(1),
         recurred_case: case.into(),
         found_date: d(found),
     };
     vec![
-        hit(4, "A5", "2026-07-10"),
-        hit(4, "A6", "2026-07-11"),
-        hit(9, "X1", "2026-08-05"),
-        hit(9, "X2", "2026-08-06"),
-        hit(9, "X0", "2026-06-30"), // previous quarter: not counted
+        hit(minebrief::model::RegionId(4), "A5", "2026-07-10"),
+        hit(minebrief::model::RegionId(4), "A6", "2026-07-11"),
+        hit(minebrief::model::RegionId(9), "X1", "2026-08-05"),
+        hit(minebrief::model::RegionId(9), "X2", "2026-08-06"),
+        hit(minebrief::model::RegionId(9), "X0", "2026-06-30"), // previous quarter: not counted
     ]
 }
 
@@ -440,7 +460,13 @@ fn rubric_checks() {
 
 #[test]
 fn scoped_assessment_scores_one_region() {
-    let a = assess(&dataset(), &Config::embedded(), q3(), Some(4), &hits());
+    let a = assess(
+        &dataset(),
+        &Config::embedded(),
+        q3(),
+        Some(minebrief::model::RegionId(4)),
+        &hits(),
+    );
     assert_eq!(a.regions.len(), 1);
     assert_eq!(a.regions[0].name, "瑞安市");
     assert_eq!(a.regions[0].rank, 1);

@@ -39,7 +39,7 @@ fn case<'a>(ds: &'a Dataset, cfg: &Config, unit: &str, id: &str) -> &'a Case {
     let u = cfg.units.iter().position(|x| x.name == unit).unwrap() as u16;
     ds.cases
         .iter()
-        .find(|c| c.unit == u && &*c.case_id == id)
+        .find(|c| c.unit == minebrief::model::UnitId(u) && &*c.case_id == id)
         .unwrap_or_else(|| panic!("case {unit}/{id} not accepted"))
 }
 
@@ -155,11 +155,11 @@ fn accepted_forms() {
     // F-001: 温州市公安局, 2026/7/3, 举报, 非法采砂, 2026年7月5日, 20260801, 1.5 万元,
     // "1,234.50", 12.3万 tonnes, Y, Excel serial 46238, √, 3人, 1, true, coordinates.
     let c = case(&ds, &cfg, "公安", "F-001");
-    assert_eq!(cfg.regions[c.region as usize].name, "瑞安市");
+    assert_eq!(cfg.regions[usize::from(c.region)].name, "瑞安市");
     assert_eq!(c.found_date, d("2026-07-03"));
-    assert_eq!(cfg.sources[c.source as usize].name, "群众举报");
+    assert_eq!(cfg.sources[usize::from(c.source)].name, "群众举报");
     assert_eq!(
-        cfg.violation_types[c.violation_type as usize].name,
+        cfg.violation_types[usize::from(c.violation_type)].name,
         "河道非法采砂"
     );
     assert_eq!(c.filed_date, Some(d("2026-07-05")));
@@ -177,9 +177,9 @@ fn accepted_forms() {
 
     // F-002: 市场监管局 stays 市场监管; full-width digits with dots; short region; blanks = 0 / no
     let c = case(&ds, &cfg, "市场监管", "F-002");
-    assert_eq!(cfg.regions[c.region as usize].name, "鹿城区");
+    assert_eq!(cfg.regions[usize::from(c.region)].name, "鹿城区");
     assert_eq!(c.found_date, d("2026-07-10"));
-    assert_eq!(cfg.sources[c.source as usize].name, "卫片执法");
+    assert_eq!(cfg.sources[usize::from(c.source)].name, "卫片执法");
     assert_eq!(c.fine_yuan, 0.0);
     assert_eq!(c.persons, 0);
     assert!(!c.transferred && !c.site_closed);
@@ -218,9 +218,9 @@ fn accepted_forms() {
     // Unit from the file name (GB18030), 垟 decoded
     let c = case(&ds, &cfg, "公安", "GA-002");
     assert_eq!(&*c.township, "鳌江镇垟头村");
-    assert_eq!(cfg.sources[c.source as usize].name, "媒体曝光");
+    assert_eq!(cfg.sources[usize::from(c.source)].name, "媒体曝光");
     assert_eq!(
-        cfg.regions[case(&ds, &cfg, "公安", "GA-001").region as usize].name,
+        cfg.regions[usize::from(case(&ds, &cfg, "公安", "GA-001").region)].name,
         "洞头区"
     );
 
@@ -357,7 +357,9 @@ fn rejection_rules() {
 #[test]
 fn optional_files() {
     let (ds, cfg) = load();
-    let unit = |n: &str| cfg.units.iter().position(|u| u.name == n).unwrap() as u16;
+    let unit = |n: &str| {
+        minebrief::model::UnitId(cfg.units.iter().position(|u| u.name == n).unwrap() as u16)
+    };
     // the 2026Q3 ledger's reply replaces the 2026Q2 row
     let r9 = ds.referrals.iter().find(|r| r.ref_id == "R-9").unwrap();
     assert_eq!(r9.reply_date, Some(d("2026-07-02")));
@@ -371,12 +373,21 @@ fn optional_files() {
         .count();
     assert_eq!(joint, 1);
     assert_eq!(ds.patrols[0].person_times, 6);
-    assert_eq!(ds.patrols[1].unit, unit("水利"));
+    assert_eq!(
+        ds.patrols[1].unit,
+        minebrief::model::UnitId(unit("水利").into())
+    );
     let attended: Vec<bool> = ds.meetings.iter().map(|m| m.attended).collect();
     assert_eq!(attended, [true, true, false]);
-    assert_eq!(ds.adjustments[0].target, Target::Unit(unit("公安")));
+    assert_eq!(
+        ds.adjustments[0].target,
+        Target::Unit(minebrief::model::UnitId(unit("公安").into()))
+    );
     assert_eq!(ds.adjustments[0].points, 2.0);
-    assert_eq!(ds.adjustments[1].target, Target::Region(4));
+    assert_eq!(
+        ds.adjustments[1].target,
+        Target::Region(minebrief::model::RegionId(4))
+    );
     assert_eq!(ds.adjustments[1].points, -1.5);
     assert_eq!(ds.adjustments[1].basis, "考核细则第5条");
     for f in &ds.files {

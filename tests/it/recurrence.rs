@@ -28,15 +28,15 @@ fn case(id: &str, region: u16, xy: Option<(f64, f64)>, found: &str, closed: bool
             quarter: Q,
         },
         case_id: id.into(),
-        unit: 0,
-        region,
+        unit: minebrief::model::UnitId(0),
+        region: minebrief::model::RegionId(region),
         township: "".into(),
         site: "".into(),
         lon: xy.map(|p| p.0),
         lat: xy.map(|p| p.1),
         found_date: d(found),
-        source: 0,
-        violation_type: 0,
+        source: minebrief::model::SourceId(0),
+        violation_type: minebrief::model::TypeId(0),
         filed_date: None,
         closed_date: None,
         status: "".into(),
@@ -161,11 +161,11 @@ fn coordinates_match_across_region_borders_in_region_reports() {
     let ds = dataset(cases);
     let city = analysis::analyse(&ds, &cfg, Q, None);
     assert_eq!(pairs(&city.recurrence), vec![pair("L1", "O1")]);
-    let lucheng = analysis::analyse(&ds, &cfg, Q, Some(lc));
+    let lucheng = analysis::analyse(&ds, &cfg, Q, Some(minebrief::model::RegionId(lc)));
     assert_eq!(pairs(&lucheng.recurrence), vec![pair("L1", "O1")]);
     assert_eq!(lucheng.recurrence.closed_sites, 1);
     assert_eq!(lucheng.recurrence.recurred_sites, 1);
-    let ouhai = analysis::analyse(&ds, &cfg, Q, Some(oh));
+    let ouhai = analysis::analyse(&ds, &cfg, Q, Some(minebrief::model::RegionId(oh)));
     assert!(ouhai.recurrence.recurrences.is_empty());
     assert_eq!(ouhai.recurrence.closed_sites, 0);
 }
@@ -209,11 +209,23 @@ fn grid_pairs_by_hand() {
     want.sort();
     assert_eq!(recurrence::detect_naive(&cases, q, 200.0, &area), want);
     // Per region of the entry: IN (region 1) and S00 (region 0).
-    assert_eq!(pairs(&got.scoped(Some(1))), vec![pair("IN", "N1")]);
-    assert_eq!(pairs(&got.scoped(Some(0))), vec![pair("S00", "N2")]);
-    assert!(got.scoped(Some(2)).recurrences.is_empty());
+    assert_eq!(
+        pairs(&got.scoped(Some(minebrief::model::RegionId(1)))),
+        vec![pair("IN", "N1")]
+    );
+    assert_eq!(
+        pairs(&got.scoped(Some(minebrief::model::RegionId(0)))),
+        vec![pair("S00", "N2")]
+    );
+    assert!(got
+        .scoped(Some(minebrief::model::RegionId(2)))
+        .recurrences
+        .is_empty());
     assert_eq!(got.all.closed_sites, 2); // one point, one other point
-    assert_eq!(got.scoped(Some(0)).closed_sites, 1);
+    assert_eq!(
+        got.scoped(Some(minebrief::model::RegionId(0))).closed_sites,
+        1
+    );
 }
 
 #[test]
@@ -258,7 +270,7 @@ fn grid_search_equals_brute_force_on_clusters() {
             closed,
         );
         c.found_date = found;
-        c.unit = next(3) as u16;
+        c.unit = minebrief::model::UnitId(next(3) as u16);
         if next(4) == 0 {
             c.site = ["北山采石场", "北山 采石场", "河口"][next(3) as usize].into();
         }
@@ -272,8 +284,16 @@ fn grid_search_equals_brute_force_on_clusters() {
     assert!(want.len() > 100, "{}", want.len());
     assert_eq!(g, want);
     // The regions' parts partition the city's pairs.
-    let n: usize = (0..5).map(|r| got.scoped(Some(r)).recurrences.len()).sum();
+    let n: usize = (0..5)
+        .map(|r| {
+            got.scoped(Some(minebrief::model::RegionId(r)))
+                .recurrences
+                .len()
+        })
+        .sum();
     assert_eq!(n, got.all.recurrences.len());
-    let s: usize = (0..5).map(|r| got.scoped(Some(r)).closed_sites).sum();
+    let s: usize = (0..5)
+        .map(|r| got.scoped(Some(minebrief::model::RegionId(r))).closed_sites)
+        .sum();
     assert_eq!(s, got.all.closed_sites);
 }

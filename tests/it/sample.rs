@@ -270,7 +270,7 @@ fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 /// Recurrences found in `q` (SPEC section 2): (region of the register entry, by coordinates only).
-fn recurrences(ds: &Dataset, q: Quarter) -> Vec<(u16, bool)> {
+fn recurrences(ds: &Dataset, q: Quarter) -> Vec<(minebrief::model::RegionId, bool)> {
     let p = q.period();
     let mut register: Vec<&Case> = ds
         .cases
@@ -319,15 +319,15 @@ fn data_makes_an_interesting_assessment() {
     // media exposures and recurrences in the quarter, by region
     let mut by_region: BTreeMap<String, u32> = BTreeMap::new();
     for c in &ds.cases {
-        if p.contains(c.found_date) && c.source == media {
-            *by_region.entry(region(c.region)).or_insert(0) += 1;
+        if p.contains(c.found_date) && c.source == minebrief::model::SourceId(media) {
+            *by_region.entry(region(c.region.into())).or_insert(0) += 1;
         }
     }
     assert!(by_region.values().any(|&n| n >= 2), "media: {by_region:?}");
     let rec = recurrences(&ds, q);
     let mut rec_by_region: BTreeMap<String, u32> = BTreeMap::new();
     for (r, _) in &rec {
-        *rec_by_region.entry(region(*r)).or_insert(0) += 1;
+        *rec_by_region.entry(region((*r).into())).or_insert(0) += 1;
     }
     assert!(
         rec_by_region.values().any(|&n| n >= 2),
@@ -346,7 +346,7 @@ fn data_makes_an_interesting_assessment() {
     let mut filing: BTreeMap<u16, (u32, u32)> = BTreeMap::new();
     for c in &ds.cases {
         if let Some(f) = c.filed_date.filter(|&f| p.contains(f)) {
-            let e = filing.entry(c.unit).or_insert((0, 0));
+            let e = filing.entry(c.unit.into()).or_insert((0, 0));
             e.1 += 1;
             if (f - c.found_date).num_days() <= 7 {
                 e.0 += 1;
@@ -369,7 +369,7 @@ fn data_makes_an_interesting_assessment() {
     };
     let mut od: BTreeMap<u16, u32> = BTreeMap::new();
     for c in ds.cases.iter().filter(overdue) {
-        *od.entry(c.unit).or_insert(0) += 1;
+        *od.entry(c.unit.into()).or_insert(0) += 1;
     }
     assert!(od.values().any(|&n| n >= 5), "overdue: {od:?}");
 
@@ -428,13 +428,13 @@ fn data_makes_an_interesting_assessment() {
         .cases
         .iter()
         .filter(|c| p.contains(c.found_date))
-        .map(|c| c.unit)
+        .map(|c| c.unit.0)
         .collect();
     let regions: BTreeSet<u16> = ds
         .cases
         .iter()
         .filter(|c| p.contains(c.found_date))
-        .map(|c| c.region)
+        .map(|c| c.region.0)
         .collect();
     assert_eq!(units.len(), cfg.units.len());
     assert_eq!(regions.len(), cfg.regions.len());

@@ -527,20 +527,22 @@ impl<'a, 'r> Row<'a, 'r> {
 
     pub fn unit(&self, field: usize) -> Result<Option<UnitId>, RowError> {
         self.named(field, NameKind::Unit, false)
+            .map(|v| v.map(UnitId))
     }
 
     pub fn region(&self, field: usize) -> Result<Option<RegionId>, RowError> {
         self.named(field, NameKind::Region, false)
+            .map(|v| v.map(RegionId))
     }
 
     pub fn violation_type(&self, field: usize) -> Result<TypeId, RowError> {
         self.named(field, NameKind::Type, true)
-            .map(|v| v.unwrap_or_default())
+            .map(|v| TypeId(v.unwrap_or_default()))
     }
 
     pub fn source(&self, field: usize) -> Result<SourceId, RowError> {
         self.named(field, NameKind::Source, true)
-            .map(|v| v.unwrap_or_default())
+            .map(|v| SourceId(v.unwrap_or_default()))
     }
 
     pub fn origin(&self) -> Origin {

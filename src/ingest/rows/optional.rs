@@ -91,9 +91,9 @@ pub fn adjustment(row: &Row) -> Result<Adjustment, RowError> {
     let target_raw = row.required_text(1)?;
     let r = row.ctx.resolver;
     let target = if is_unit {
-        r.unit(&target_raw).map(Target::Unit)
+        r.unit(&target_raw).map(|u| Target::Unit(UnitId(u)))
     } else {
-        r.region(&target_raw).map(Target::Region)
+        r.region(&target_raw).map(|g| Target::Region(RegionId(g)))
     };
     let Some(target) = target else {
         let sugg = if is_unit {

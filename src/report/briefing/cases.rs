@@ -211,11 +211,11 @@ pub(super) fn typical_cases(
             } else {
                 c.party().trim().to_string()
             };
-            let region = voice.region(c.region);
-            let unit = voice.unit_id(c.unit);
+            let region = voice.region(u16::from(c.region));
+            let unit = voice.unit_id(u16::from(c.unit));
             let vtype = cfg
                 .violation_types
-                .get(c.violation_type as usize)
+                .get(usize::from(c.violation_type))
                 .map(|t| t.name.as_str())
                 .unwrap_or("");
             let township = c.township.trim();

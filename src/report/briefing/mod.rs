@@ -198,7 +198,7 @@ impl BriefingDoc {
             (Some(r), Some(asmt)) => {
                 let name = cfg
                     .regions
-                    .get(r as usize)
+                    .get(usize::from(r))
                     .map(|x| x.name.as_str())
                     .unwrap_or("");
                 asmt.regions

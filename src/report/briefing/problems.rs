@@ -23,7 +23,7 @@ fn recurrence_places(a: &Analysis, voice: &Voice) -> Vec<(String, u64)> {
     } else {
         count_list(
             r.iter()
-                .map(|p| (p.region, voice.region(p.region).to_string())),
+                .map(|p| (p.region, voice.region(u16::from(p.region)).to_string())),
         )
     }
 }
@@ -60,7 +60,7 @@ pub(super) fn tracking(a: &Analysis, voice: &Voice) -> (Vec<String>, Table) {
         .take(crate::report::LIST_LIMIT)
         .map(|p| {
             row(
-                voice.region(p.region).to_string(),
+                voice.region(u16::from(p.region)).to_string(),
                 vec![
                     crate::analysis::township_name(&p.township).to_string(),
                     p.site.clone(),
@@ -124,7 +124,7 @@ pub(super) fn problems(
             p.contains(c.found_date)
                 && cfg
                     .sources
-                    .get(c.source as usize)
+                    .get(usize::from(c.source))
                     .is_some_and(|s| s.name == "媒体曝光")
         })
         .collect();
@@ -138,7 +138,7 @@ pub(super) fn problems(
             count_list(
                 media
                     .iter()
-                    .map(|c| (c.region, voice.region(c.region).to_string())),
+                    .map(|c| (c.region, voice.region(u16::from(c.region)).to_string())),
             )
         };
         let parts: Vec<String> = places
