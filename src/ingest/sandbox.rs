@@ -23,6 +23,24 @@ use super::workbook::{err, read_workbook, Sheet, WorkbookError};
 /// The hidden first argument that makes the binary a workbook reader.
 pub const CHILD_ARG: &str = "__read-workbook";
 
+/// Largest workbook read: a zip workbook may unpack to 1 GiB at most
+/// (`workbook::MAX_UNPACKED`), and no real .xls comes near it.
+pub const MAX_WORKBOOK_BYTES: u64 = 1 << 30;
+
+/// The refusal of a workbook larger than [`MAX_WORKBOOK_BYTES`].
+fn too_large() -> WorkbookError {
+    err(
+        format!(
+            "工作簿超过 {} MiB，不予读取；请另存为 CSV",
+            MAX_WORKBOOK_BYTES >> 20
+        ),
+        format!(
+            "the workbook is larger than {} MiB; not read: save it as CSV",
+            MAX_WORKBOOK_BYTES >> 20
+        ),
+    )
+}
+
 /// Longest a child may take for one workbook.
 const TIME_LIMIT: Duration = Duration::from_secs(600);
 
@@ -44,6 +62,9 @@ fn memory_limit(len: usize) -> u64 {
 
 /// Read every worksheet of a workbook, in a child process when enabled.
 pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, WorkbookError> {
+    if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+        return Err(too_large());
+    }
     if !ENABLED.load(Ordering::Relaxed) {
         return read_workbook(bytes);
     }
@@ -107,15 +128,26 @@ fn decode(mut b: &[u8]) -> Option<Result<Vec<Sheet>, WorkbookError>> {
     Some(Ok(sheets))
 }
 
-/// The child's side: read the workbook on stdin, write the result on
-/// stdout. Returns the exit code.
+/// The child's side: read the workbook on stdin (at most
+/// [`MAX_WORKBOOK_BYTES`]), write the result on stdout. Returns the exit
+/// code.
 pub fn child_main() -> i32 {
     let mut bytes = Vec::new();
-    if std::io::stdin().read_to_end(&mut bytes).is_err() {
+    let stdin = std::io::stdin().lock();
+    if stdin
+        .take(MAX_WORKBOOK_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .is_err()
+    {
         return 3;
     }
-    limit_memory(memory_limit(bytes.len()));
-    let out = encode(&read_workbook(&bytes));
+    let result = if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+        Err(too_large())
+    } else {
+        limit_memory(memory_limit(bytes.len()));
+        read_workbook(&bytes)
+    };
+    let out = encode(&result);
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(&out).and_then(|_| stdout.flush()).is_err() {
         return 3;

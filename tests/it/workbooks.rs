@@ -485,3 +485,24 @@ fn the_sample_workbooks_are_read_sheet_by_sheet_with_the_csv_figures() {
         assert_eq!(ia[k], ib[k], "{k}");
     }
 }
+
+/// The hidden workbook reader (`minebrief __read-workbook`, the child the
+/// run reads each workbook in) reads at most 1 GiB from its input: fed
+/// endless bytes by hand it reports a refusal instead of filling memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_workbook_child_reads_a_bounded_input() {
+    let bin = std::env::var_os("MINEBRIEF_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_minebrief")));
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 3000000 && head -c 3500000000 /dev/zero | \"$0\" __read-workbook")
+        .arg(&bin)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("ER"), "{out:.200}");
+    assert!(out.contains("超过 1024 MiB"), "{out:.200}");
+}
