@@ -59,19 +59,9 @@ pub fn summary_bytes(
         inputs.insert("missing_exports".into(), json!(missing));
     }
     let text = to_bytes(&v);
-    let slot = serde_json::to_string(RECURRENCES_SLOT).unwrap_or_default();
-    let Some(at) = find(&text, slot.as_bytes()) else {
+    let Some((at, end, indent)) = slot_at(&text, RECURRENCES_SLOT) else {
         return text;
     };
-    // The slot's indentation: the start of its line.
-    let line_start = text[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let indent = text[line_start..at]
-        .iter()
-        .take_while(|&&b| b == b' ')
-        .count();
     let (units, regions) = (cfg.unit_names(), cfg.region_names());
     let list = &a.recurrence.recurrences;
     // An entry prints as about 450 bytes: reserve enough never to copy the
@@ -98,7 +88,7 @@ pub fn summary_bytes(
         out.extend_from_slice(" ".repeat(indent).as_bytes());
         out.push(b']');
     }
-    out.extend_from_slice(&text[at + slot.len()..]);
+    out.extend_from_slice(&text[end..]);
     out
 }
 
@@ -157,20 +147,10 @@ pub fn region_figures(ra: &Analysis, typical: &[(String, String)]) -> Value {
 /// configuration order) in place of the `regions` slot of a city run's
 /// summary.json; a summary without the slot is returned as it is.
 pub fn splice_regions(text: Vec<u8>, regions: &[(String, Value)]) -> Vec<u8> {
-    let slot = serde_json::to_string(REGIONS_SLOT).unwrap_or_default();
-    let Some(at) = find(&text, slot.as_bytes()) else {
+    let Some((at, end, indent)) = slot_at(&text, REGIONS_SLOT) else {
         return text;
     };
-    let line_start = text[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let indent = " ".repeat(
-        text[line_start..at]
-            .iter()
-            .take_while(|&&b| b == b' ')
-            .count(),
-    );
+    let indent = " ".repeat(indent);
     // an array of {name, …} keeps configuration order (an object's keys
     // would be sorted)
     let list: Vec<Value> = regions
@@ -191,8 +171,25 @@ pub fn splice_regions(text: Vec<u8>, regions: &[(String, Value)]) -> Vec<u8> {
         }
         out.extend_from_slice(line.as_bytes());
     }
-    out.extend_from_slice(&text[at + slot.len()..]);
+    out.extend_from_slice(&text[end..]);
     out
+}
+
+/// Where a placeholder string sits in the summary's JSON text, and the
+/// indentation of its line (what is written in its place is indented as
+/// its neighbours).
+fn slot_at(text: &[u8], slot: &str) -> Option<(usize, usize, usize)> {
+    let quoted = serde_json::to_string(slot).unwrap_or_default();
+    let at = find(text, quoted.as_bytes())?;
+    let line_start = text[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let indent = text[line_start..at]
+        .iter()
+        .take_while(|&&b| b == b' ')
+        .count();
+    Some((at, at + quoted.len(), indent))
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -438,21 +438,20 @@ pub fn score_tables(a: &crate::assess::Assessment) -> Vec<(String, Vec<u8>)> {
     score_data(a).iter().map(DataTable::csv_file).collect()
 }
 
+/// The columns of rejects.csv and of the rejects sheet.
+const REJECT_COLUMNS: [&str; 7] = [
+    "file",
+    "line",
+    "field",
+    "value",
+    "code",
+    "message",
+    "message_en",
+];
+
 /// rejects: file, line, field, value, code, message, message_en.
 pub fn rejects_table(rejects: &[Reject]) -> DataTable {
-    let mut t = DataTable::new(
-        "rejects",
-        "被拒行",
-        &[
-            "file",
-            "line",
-            "field",
-            "value",
-            "code",
-            "message",
-            "message_en",
-        ],
-    );
+    let mut t = DataTable::new("rejects", "被拒行", &REJECT_COLUMNS);
     for r in rejects {
         t.row(vec![
             Value::text(&r.file),
@@ -484,15 +483,7 @@ pub fn write_rejects_csv(w: &mut dyn std::io::Write, rejects: &[Reject]) -> std:
     let mut c = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(std::io::BufWriter::with_capacity(1 << 16, w));
-    c.write_record([
-        "file",
-        "line",
-        "field",
-        "value",
-        "code",
-        "message",
-        "message_en",
-    ])?;
+    c.write_record(REJECT_COLUMNS)?;
     for r in rejects {
         c.write_field(csv_safe(&r.file).as_bytes())?;
         c.write_field(r.line.to_string())?;

@@ -275,23 +275,7 @@ fn a_lying_xls_header_cannot_exhaust_memory() {
     )
     .unwrap();
     std::fs::copy(fixture_xls(), q.join("水利局.xls")).unwrap();
-    let bin = std::env::var_os("MINEBRIEF_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_minebrief")));
-    let o = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 3000000 && exec \"$0\" validate --data \"$1\"")
-        .arg(&bin)
-        .arg(tmp.path().join("data"))
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let out = validate_in_3_gb(&tmp.path().join("data"));
     assert!(out.contains("2026Q3/x.xls:0 unreadable_file"), "{out}");
     assert!(out.contains("文件头损坏"), "{out}");
     assert!(out.contains("2026Q3/y.xls:0 unreadable_file"), "{out}");
@@ -328,23 +312,7 @@ fn no_workbook_can_exhaust_memory_by_the_cells_it_spans() {
         std::fs::copy(fixtures.join(f), q.join(f)).unwrap();
     }
     std::fs::copy(fixture_xls(), q.join("水利局.xls")).unwrap();
-    let bin = std::env::var_os("MINEBRIEF_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_minebrief")));
-    let o = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 3000000 && exec \"$0\" validate --data \"$1\"")
-        .arg(&bin)
-        .arg(tmp.path().join("data"))
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let out = validate_in_3_gb(&tmp.path().join("data"));
     for (f, cells) in [
         ("oom-far-cell.xls", "约 4294967302 个单元格"),
         ("oom-dimensions.xls", "约 1095216659466 个单元格"),
@@ -371,6 +339,34 @@ fn no_workbook_can_exhaust_memory_by_the_cells_it_spans() {
         .unwrap_or_else(|| panic!("oom-shared-text.xls not reported: {out}"));
     assert!(line.contains("所需内存超过上限"), "{line}");
     assert!(out.contains("2026Q3/水利局.xls#案件台账"), "{out}");
+}
+
+/// The binary under test (`MINEBRIEF_BIN` or this build's).
+#[cfg(target_os = "linux")]
+fn bin_path() -> PathBuf {
+    std::env::var_os("MINEBRIEF_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_minebrief")))
+}
+
+/// `minebrief validate --data DATA` under a 3 GB address-space limit: it
+/// must finish (exit 0); its standard output.
+#[cfg(target_os = "linux")]
+fn validate_in_3_gb(data: &Path) -> String {
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 3000000 && exec \"$0\" validate --data \"$1\"")
+        .arg(bin_path())
+        .arg(data)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// Every sheet of a workbook as CSV text (calamine reads it; the first
@@ -492,9 +488,7 @@ fn the_sample_workbooks_are_read_sheet_by_sheet_with_the_csv_figures() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_workbook_child_reads_a_bounded_input() {
-    let bin = std::env::var_os("MINEBRIEF_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_minebrief")));
+    let bin = bin_path();
     let o = std::process::Command::new("sh")
         .arg("-c")
         .arg("ulimit -v 3000000 && head -c 3500000000 /dev/zero | \"$0\" __read-workbook")
