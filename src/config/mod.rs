@@ -341,6 +341,18 @@ impl Config {
                 if n.trim().is_empty() {
                     return err(key, "名称不能为空 / a name must not be empty");
                 }
+                // printed in every document and summary.json: no tab, line
+                // break or NUL in a name
+                if n.chars().any(char::is_control) {
+                    return Err((
+                        key.to_string(),
+                        format!(
+                            "名称“{}”含控制字符 / name “{}” contains a control character",
+                            crate::text::escape_controls(n),
+                            crate::text::escape_controls(n)
+                        ),
+                    ));
+                }
                 if !seen.insert(*n) {
                     return Err((
                         key.to_string(),

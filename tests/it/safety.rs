@@ -407,6 +407,19 @@ fn grades_must_cover_every_score_and_accountability_must_name_one() {
     );
 }
 
+/// A configured name with a control character cannot be printed in any
+/// document, and one spelled like summary.json's internal placeholder
+/// ("\u0000minebrief:regions\u0000") moved the region figures elsewhere in
+/// the file: both are refused, naming the list.
+#[test]
+fn configured_names_hold_no_control_characters() {
+    config_error(
+        "[[regions]]\nname = \"\\u0000minebrief:regions\\u0000\"\n",
+        &["regions", "控制字符", "control character"],
+    );
+    config_error("[[units]]\nname = \"公安\\t局\"\n", &["units", "控制字符"]);
+}
+
 #[test]
 fn bad_numbers_and_dates_in_the_config_say_what_is_wrong() {
     // A date without quotes.
