@@ -229,5 +229,8 @@ fn a_name_with_a_line_break_is_quoted_escaped_on_one_line() {
     // duplicate check: the message quotes it escaped, on one line)
     let m = Config::from_user_text(text).expect_err("a control character");
     assert!(!m.contains('\n'), "{m}");
-    assert!(m.contains("name “rea\\n” contains a control character"), "{m}");
+    assert!(
+        m.contains("name “rea\\n” contains a control character"),
+        "{m}"
+    );
 }
