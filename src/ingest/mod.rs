@@ -31,14 +31,13 @@ pub mod workbook;
 mod xls_check;
 
 mod folders;
+mod ordered;
 mod read;
 mod rejects;
 mod settler;
 mod sheets;
 
 use std::path::Path;
-
-use rayon::prelude::*;
 
 use crate::config::names::Resolver;
 use crate::config::Config;
@@ -88,26 +87,25 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
             .unwrap_or(0)
             .min(50_000_000),
     );
-    // A few files at a time (in parallel), settled in path order before the
-    // next are read: memory holds the ledger and a few files' records, not
-    // every row read. The order of settling, and so every result, is the
-    // same for any batch size.
-    let batch = (rayon::current_num_threads() * 2).max(2);
-    for (b, chunk) in files.chunks(batch).enumerate() {
-        let outcomes: Vec<FileOutcome> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let keep = if Some(f.quarter) == text_quarter {
-                    KeepText::ClosedInQuarter
-                } else {
-                    KeepText::Nothing
-                };
-                read_file(f, (b * batch + i) as u32, &resolver, keep)
-            })
-            .flatten()
-            .collect();
-        settler.feed(outcomes);
-    }
+    // Files are read on every core and settled in path order as they
+    // arrive (`ordered`): memory holds the ledger and a few files' records,
+    // not every row read. The order of settling, and so every result, is
+    // the same however the reads interleave.
+    let workers = rayon::current_num_threads();
+    ordered::read_in_order(
+        files.len(),
+        workers,
+        workers * 2,
+        |i| {
+            let f = &files[i];
+            let keep = if Some(f.quarter) == text_quarter {
+                KeepText::ClosedInQuarter
+            } else {
+                KeepText::Nothing
+            };
+            read_file(f, i as u32, &resolver, keep)
+        },
+        |outcomes| settler.feed(outcomes),
+    );
     Ok(settler.finish())
 }

@@ -247,7 +247,7 @@ pub(super) fn read_text(
             }
             Rec::Row { line, cells } => {
                 counts.rows_read += 1;
-                if table::is_blank(cells) || table::is_total(cells) {
+                if table::is_blank(cells.iter()) || table::is_total(cells.iter()) {
                     counts.skipped += 1;
                     continue;
                 }

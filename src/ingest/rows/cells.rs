@@ -19,6 +19,7 @@ use super::{codes, RowError};
 use crate::config::names::Resolver;
 use crate::ingest::headers::{FieldSpec, HeaderMap};
 use crate::ingest::parse;
+use crate::ingest::table::Cells;
 use crate::model::*;
 use crate::quarter::Quarter;
 use crate::text::trim_cell;
@@ -102,14 +103,14 @@ impl RowCtx<'_> {
 /// One row being read.
 pub struct Row<'a, 'r> {
     pub(super) ctx: &'a RowCtx<'a>,
-    cells: &'r csv::StringRecord,
+    cells: Cells<'r>,
     pub line: u64,
 }
 
 const EARLIEST: (i32, u32, u32) = (2000, 1, 1);
 
 impl<'a, 'r> Row<'a, 'r> {
-    pub fn new(ctx: &'a RowCtx<'a>, cells: &'r csv::StringRecord, line: u64) -> Self {
+    pub fn new(ctx: &'a RowCtx<'a>, cells: Cells<'r>, line: u64) -> Self {
         Row { ctx, cells, line }
     }
 

@@ -1,0 +1,177 @@
+//! Reading files on every core and settling them in file order, without a
+//! barrier: each worker takes the next unread file as soon as it is free,
+//! and the calling thread settles the outcomes strictly in order while the
+//! workers read on. At most `ahead` outcomes are read or waiting besides
+//! the one being settled, so memory holds a few files' records, not every
+//! row read.
+//!
+//! Batches of a few files read in parallel and then settled (what this
+//! replaced) left a core idle whenever one file of a batch was larger than
+//! the others, and both idle while the batch was settled.
+
+use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+/// Outcomes read, not yet settled, and where settling has got to.
+struct Shelf<T> {
+    read: BTreeMap<usize, std::thread::Result<T>>,
+    /// The next index `settle` takes.
+    next: usize,
+    /// Set when the settling side stopped (it panicked): workers stop too.
+    closed: bool,
+}
+
+fn wait<'a, T>(cv: &Condvar, g: MutexGuard<'a, Shelf<T>>) -> MutexGuard<'a, Shelf<T>> {
+    cv.wait(g).unwrap_or_else(|p| p.into_inner())
+}
+
+/// Call `read(i)` for every `i` in `0..n` on `workers` threads and hand
+/// each result to `settle` in the order of `i`, on the calling thread.
+/// A panic in `read` or `settle` is carried to the caller (no thread is
+/// left waiting).
+pub fn read_in_order<T: Send>(
+    n: usize,
+    workers: usize,
+    ahead: usize,
+    read: impl Fn(usize) -> T + Sync,
+    mut settle: impl FnMut(T),
+) {
+    let workers = workers.clamp(1, n.max(1));
+    let ahead = ahead.max(workers);
+    let claim = AtomicUsize::new(0);
+    let shelf = Mutex::new(Shelf {
+        read: BTreeMap::new(),
+        next: 0,
+        closed: false,
+    });
+    let arrived = Condvar::new();
+    let room = Condvar::new();
+    // A poisoned lock only means another thread panicked; that panic is
+    // carried to the caller below, so the data is still usable here.
+    let lock = || shelf.lock().unwrap_or_else(|p| p.into_inner());
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = claim.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    return;
+                }
+                {
+                    let mut g = lock();
+                    while i >= g.next + ahead && !g.closed {
+                        g = wait(&room, g);
+                    }
+                    if g.closed {
+                        return;
+                    }
+                }
+                let r = panic::catch_unwind(AssertUnwindSafe(|| read(i)));
+                lock().read.insert(i, r);
+                arrived.notify_all();
+            });
+        }
+        let settled = panic::catch_unwind(AssertUnwindSafe(|| {
+            for i in 0..n {
+                let r = {
+                    let mut g = lock();
+                    loop {
+                        if let Some(r) = g.read.remove(&i) {
+                            g.next = i + 1;
+                            break r;
+                        }
+                        g = wait(&arrived, g);
+                    }
+                };
+                room.notify_all();
+                match r {
+                    Ok(t) => settle(t),
+                    Err(p) => panic::resume_unwind(p),
+                }
+            }
+        }));
+        if let Err(p) = settled {
+            lock().closed = true;
+            room.notify_all();
+            panic::resume_unwind(p);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn settles_in_order_whatever_order_reads_finish_in() {
+        let mut got = Vec::new();
+        read_in_order(
+            40,
+            3,
+            4,
+            |i| {
+                // Early files take longest, so later ones finish first.
+                std::thread::sleep(Duration::from_millis(((40 - i) % 7) as u64));
+                i * 10
+            },
+            |v| got.push(v),
+        );
+        assert_eq!(got, (0..40).map(|i| i * 10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn never_holds_more_than_ahead_unsettled() {
+        let in_flight = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        read_in_order(
+            30,
+            2,
+            3,
+            |i| {
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                i
+            },
+            |_| {
+                std::thread::sleep(Duration::from_millis(2));
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+            },
+        );
+        // Three waiting or being read, and the one being settled.
+        assert!(most.load(Ordering::SeqCst) <= 4, "{most:?}");
+    }
+
+    #[test]
+    fn a_panic_in_a_reader_reaches_the_caller_without_a_hang() {
+        let r = panic::catch_unwind(|| {
+            read_in_order(
+                10,
+                2,
+                2,
+                |i| {
+                    if i == 4 {
+                        panic!("reader");
+                    }
+                    i
+                },
+                |_| {},
+            )
+        });
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn a_panic_while_settling_stops_the_workers() {
+        let r = panic::catch_unwind(|| read_in_order(50, 2, 2, |i| i, |i| assert!(i < 3)));
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn no_files_is_nothing_to_do() {
+        let mut n = 0;
+        read_in_order(0, 2, 4, |i| i, |_| n += 1);
+        assert_eq!(n, 0);
+    }
+}
