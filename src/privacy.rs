@@ -62,17 +62,33 @@ pub fn scrub<'a>(text: &'a str, party: &str, party_id: &str) -> Cow<'a, str> {
     if let Cow::Owned(s) = scrub_numbers(&out, true) {
         out = Cow::Owned(s);
     }
-    for name in party
-        .split(|c: char| {
-            c.is_whitespace() || matches!(c, '、' | '，' | ',' | ';' | '；' | '/' | '／')
-        })
-        .filter(|n| n.chars().nth(1).is_some())
-    {
+    for name in party_names(party) {
         if holds(&out, name) {
             out = Cow::Owned(out.replace(name, &mask_name(name)));
         }
     }
     out
+}
+
+/// The names of a 当事人 cell that `scrub` masks (two characters or more).
+fn party_names(party: &str) -> impl Iterator<Item = &str> {
+    party
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '、' | '，' | ',' | ';' | '；' | '/' | '／')
+        })
+        .filter(|n| n.chars().nth(1).is_some())
+}
+
+/// Whether `scrub(text, party, party_id)` differs from
+/// `scrub_numbers_only(text)`, given `numbers_scrubbed` =
+/// `scrub_numbers_only(text)`: the 证件号 is in the text, or a name of the
+/// 当事人 is in the number-scrubbed text. When it does not, the
+/// number-scrubbed text (which depends on the text alone, so can be kept
+/// per distinct value) is the whole answer.
+pub fn party_touches(text: &str, numbers_scrubbed: &str, party: &str, party_id: &str) -> bool {
+    let pid = party_id.trim();
+    (pid.chars().count() >= 6 && holds(text, pid))
+        || party_names(party).any(|n| holds(numbers_scrubbed, n))
 }
 
 /// `text.contains(needle)` by characters: the library's substring search

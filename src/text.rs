@@ -50,6 +50,21 @@ pub fn norm_name(s: &str) -> String {
 /// Trim white space including the ideographic space and format characters
 /// (a stray BOM, zero-width space or joiner, bidi marks).
 pub fn trim_cell(s: &str) -> &str {
+    // Most cells begin and end with a printable ASCII character or a CJK
+    // ideograph (U+4000..U+9FFF: lead bytes E4..E9, no white space or
+    // format character among them): told from the bytes, they are returned
+    // as they are (this runs on every cell of every row).
+    let b = s.as_bytes();
+    let plain_ascii = |x: u8| x.is_ascii() && !matches!(x, b'\t'..=b'\r' | b' ');
+    let ideograph_lead = |x: u8| (0xE4..=0xE9).contains(&x);
+    if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
+        let first_plain = plain_ascii(first) || ideograph_lead(first);
+        let last_plain =
+            plain_ascii(last) || (b.len() >= 3 && ideograph_lead(b[b.len() - 3]));
+        if first_plain && last_plain {
+            return s;
+        }
+    }
     s.trim_matches(|c: char| c.is_whitespace() || is_format(c))
 }
 
@@ -188,6 +203,29 @@ pub fn fmt_num(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_cell_fast_path_agrees_with_the_full_trim() {
+        let slow = |s: &str| s.trim_matches(|c: char| c.is_whitespace() || is_format(c));
+        let mut ends: Vec<char> = (0u8..128).map(char::from).collect();
+        ends.extend([
+            '\u{85}', '\u{A0}', '\u{AD}', '\u{1680}', '\u{180E}', '\u{2000}', '\u{200B}',
+            '\u{200D}', '\u{2028}', '\u{202E}', '\u{2060}', '\u{3000}', '\u{3FFF}', '\u{4E00}',
+            '鹿', '\u{9FFF}', '\u{A000}', '\u{FEFF}', '\u{FFFB}', '\u{110BD}', '\u{1D173}',
+            '\u{E0001}', 'é',
+        ]);
+        for &a in &ends {
+            for &b in &ends {
+                for mid in ["", "x", "城区", " 3 "] {
+                    let s = format!("{a}{mid}{b}");
+                    assert_eq!(trim_cell(&s), slow(&s), "{s:?}");
+                }
+            }
+            let s = a.to_string();
+            assert_eq!(trim_cell(&s), slow(&s), "{s:?}");
+        }
+        assert_eq!(trim_cell(""), "");
+    }
 
     #[test]
     fn terminal_text_is_escaped() {

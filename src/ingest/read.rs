@@ -221,6 +221,7 @@ pub(super) fn read_text(
         file_unit,
         names: Default::default(),
         strings: Default::default(),
+        scrubbed: Default::default(),
         keep_text,
     };
     let width = table.header.width;

@@ -91,8 +91,8 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         unit,
         region,
         // Township and status are short, shared names: numbers only.
-        township: ctx.intern(&ctx.scrub(row.raw(c::TOWNSHIP), "", "")),
-        site: ctx.intern(&ctx.scrub(row.raw(c::SITE), party, party_id)),
+        township: ctx.shared(row.raw(c::TOWNSHIP), "", ""),
+        site: ctx.shared(row.raw(c::SITE), party, party_id),
         // A coordinate pair counts only when both halves are given.
         lon: lat.and(lon),
         lat: lon.and(lat),
@@ -101,7 +101,7 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         violation_type,
         filed_date,
         closed_date,
-        status: ctx.intern(&ctx.scrub(status, "", "")),
+        status: ctx.shared(status, "", ""),
         fine_yuan,
         confiscated_yuan,
         volume_t,

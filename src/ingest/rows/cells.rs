@@ -37,6 +37,9 @@ pub const MAX_COUNT: i64 = 100_000;
 /// Largest adjustment (points, either sign) accepted: a score is out of 100.
 pub const MAX_POINTS: f64 = 100.0;
 
+/// Most distinct cells kept per file by [`RowCtx::shared`]'s cache.
+const SHARED_CACHE: usize = 1 << 16;
+
 /// The alias table a value is looked up in.
 #[derive(Clone, Copy)]
 enum NameKind {
@@ -61,6 +64,9 @@ pub struct RowCtx<'a> {
     pub names: [RefCell<HashMap<String, Option<u16>, FastHash>>; 4],
     /// Strings repeated across rows (township, site, status), shared.
     pub strings: RefCell<HashSet<Text, FastHash>>,
+    /// A cell as written → its shared text, scrubbed of numbers
+    /// ([`RowCtx::shared`]): each distinct value is scrubbed once per file.
+    pub scrubbed: RefCell<HashMap<Box<str>, Text, FastHash>>,
     /// Which cases keep 当事人, 证件号 and 简要案情.
     pub keep_text: KeepText,
 }
@@ -86,6 +92,34 @@ impl RowCtx<'_> {
             crate::privacy::scrub(s, party, party_id)
         } else {
             Cow::Borrowed(s)
+        }
+    }
+
+    /// A short repeated cell (township, site, status) as kept: scrubbed
+    /// as [`RowCtx::scrub`] does, one shared copy. The number scrub of each
+    /// distinct value is done once; only a row whose 当事人 or 证件号 shows
+    /// in the value is scrubbed in full.
+    pub fn shared(&self, raw: &str, party: &str, party_id: &str) -> Text {
+        if !self.resolver.mask_personal {
+            return self.intern(raw);
+        }
+        let cached = self.scrubbed.borrow().get(raw).cloned();
+        let numbers = match cached {
+            Some(t) => t,
+            None => {
+                let t = self.intern(&crate::privacy::scrub_numbers_only(raw));
+                let mut cache = self.scrubbed.borrow_mut();
+                // Bounded: a file of a million different sites gains nothing.
+                if cache.len() < SHARED_CACHE {
+                    cache.insert(raw.into(), t.clone());
+                }
+                t
+            }
+        };
+        if crate::privacy::party_touches(raw, &numbers, party, party_id) {
+            self.intern(&crate::privacy::scrub(raw, party, party_id))
+        } else {
+            numbers
         }
     }
 

@@ -52,7 +52,7 @@ pub fn patrol(row: &Row) -> Result<Patrol, RowError> {
         date,
         unit,
         region,
-        township: row.ctx.intern(&row.ctx.scrub(row.raw(3), "", "")),
+        township: row.ctx.shared(row.raw(3), "", ""),
         mode,
         person_times: row.count(5)?,
         issues_found: row.count(6)?,
