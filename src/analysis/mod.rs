@@ -217,6 +217,14 @@ pub struct CaseCells {
     patrols_of: HashMap<RegionId, Vec<usize>>,
 }
 
+impl CaseCells {
+    /// The recurrence pairs of the city or of a region, as
+    /// `analyse_with(…).recurrence.recurrences` holds them.
+    pub fn recurrence_pairs(&self, scope: Option<RegionId>) -> Vec<&RecurrencePair> {
+        self.recurrence.pairs(scope)
+    }
+}
+
 /// Sum the case figures of a dataset for the four periods of a quarter.
 pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Result<CaseCells> {
     let pe =
@@ -235,15 +243,24 @@ pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Result<CaseCe
         .map(|(i, n)| (*n, i as u32))
         .collect();
     let town_of = |c: &Case| -> u32 { index.get(township_name(&c.township)).copied().unwrap_or(0) };
-    let df = cases::frame(&ds.cases, town_of).map_err(pe)?;
     let periods = Periods::of(quarter);
-    let cells = cases::cells(df, &periods.all(), cfg.rules.closing_days).map_err(pe)?;
-    let recurrence = recurrence::detect(
-        &ds.cases,
-        periods.quarter,
-        cfg.rules.recurrence_radius_m,
-        &cfg.area,
+    // The cell table (polars) and recurrence (its own index) read the same
+    // cases and nothing of each other: one on each core.
+    let (cells, recurrence) = rayon::join(
+        || {
+            let df = cases::frame(&ds.cases, town_of).map_err(pe)?;
+            cases::cells(df, &periods.all(), cfg.rules.closing_days).map_err(pe)
+        },
+        || {
+            recurrence::detect(
+                &ds.cases,
+                periods.quarter,
+                cfg.rules.recurrence_radius_m,
+                &cfg.area,
+            )
+        },
     );
+    let cells = cells?;
     let mut referrals_of: HashMap<RegionId, Vec<usize>> = HashMap::new();
     for (i, r) in ds.referrals.iter().enumerate() {
         if let Some(region) = r.region {

@@ -16,6 +16,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Area;
@@ -278,6 +279,20 @@ struct RegionPart {
 }
 
 impl RecurrenceIndex {
+    /// The pairs `scoped` gives, borrowed (the assessment needs only a few
+    /// fields of each, and a city's pairs are many).
+    pub fn pairs(&self, scope: Option<RegionId>) -> Vec<&RecurrencePair> {
+        match scope {
+            None => self.all.recurrences.iter().collect(),
+            Some(r) => self.regions.get(&r).map_or_else(Vec::new, |part| {
+                part.pairs
+                    .iter()
+                    .map(|&i| &self.all.recurrences[i])
+                    .collect()
+            }),
+        }
+    }
+
     /// The city-wide result, or a region's: the pairs whose register entry
     /// lies in the region (the region charged with the recurrence), wherever
     /// the recurring case was found, and the region's closed sites.
@@ -333,7 +348,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
     let mut register: Vec<usize> = (0..cases.len())
         .filter(|&i| cases[i].site_closed && cases[i].found_date <= period.end)
         .collect();
-    register.sort_by(|&a, &b| {
+    register.par_sort_by(|&a, &b| {
         let (x, y) = (&cases[a], &cases[b]);
         x.found_date
             .cmp(&y.found_date)
@@ -388,10 +403,14 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
         .map(|(k, v)| (k, Cell::build(v)))
         .collect();
 
-    let mut found: Vec<(usize, usize)> = Vec::new(); // (case, register rank)
-    for (i, c) in cases.iter().enumerate() {
+    // (case, register rank), in case order; each case is searched on its
+    // own, so on every core.
+    let mut found: Vec<(usize, usize)> = cases
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
         if !period.contains(c.found_date) {
-            continue;
+            return None;
         }
         // The earliest matching register entry: the smallest rank found
         // before `c`. Ranks are in found_date order, so a candidate whose
@@ -415,11 +434,10 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
                 }
             }
         }
-        if let Some(rank) = best {
-            found.push((i, rank));
-        }
-    }
-    found.sort_by(|&(a, _), &(b, _)| {
+        best.map(|rank| (i, rank))
+        })
+        .collect();
+    found.par_sort_by(|&(a, _), &(b, _)| {
         let (x, y) = (&cases[a], &cases[b]);
         x.found_date
             .cmp(&y.found_date)
