@@ -59,8 +59,7 @@ pub fn trim_cell(s: &str) -> &str {
     let ideograph_lead = |x: u8| (0xE4..=0xE9).contains(&x);
     if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
         let first_plain = plain_ascii(first) || ideograph_lead(first);
-        let last_plain =
-            plain_ascii(last) || (b.len() >= 3 && ideograph_lead(b[b.len() - 3]));
+        let last_plain = plain_ascii(last) || (b.len() >= 3 && ideograph_lead(b[b.len() - 3]));
         if first_plain && last_plain {
             return s;
         }
@@ -209,10 +208,29 @@ mod tests {
         let slow = |s: &str| s.trim_matches(|c: char| c.is_whitespace() || is_format(c));
         let mut ends: Vec<char> = (0u8..128).map(char::from).collect();
         ends.extend([
-            '\u{85}', '\u{A0}', '\u{AD}', '\u{1680}', '\u{180E}', '\u{2000}', '\u{200B}',
-            '\u{200D}', '\u{2028}', '\u{202E}', '\u{2060}', '\u{3000}', '\u{3FFF}', '\u{4E00}',
-            '鹿', '\u{9FFF}', '\u{A000}', '\u{FEFF}', '\u{FFFB}', '\u{110BD}', '\u{1D173}',
-            '\u{E0001}', 'é',
+            '\u{85}',
+            '\u{A0}',
+            '\u{AD}',
+            '\u{1680}',
+            '\u{180E}',
+            '\u{2000}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{2028}',
+            '\u{202E}',
+            '\u{2060}',
+            '\u{3000}',
+            '\u{3FFF}',
+            '\u{4E00}',
+            '鹿',
+            '\u{9FFF}',
+            '\u{A000}',
+            '\u{FEFF}',
+            '\u{FFFB}',
+            '\u{110BD}',
+            '\u{1D173}',
+            '\u{E0001}',
+            'é',
         ]);
         for &a in &ends {
             for &b in &ends {

@@ -409,32 +409,32 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
         .par_iter()
         .enumerate()
         .filter_map(|(i, c)| {
-        if !period.contains(c.found_date) {
-            return None;
-        }
-        // The earliest matching register entry: the smallest rank found
-        // before `c`. Ranks are in found_date order, so a candidate whose
-        // entry was not found before `c` ends the search of its list.
-        let before = |rank: usize| cases[register[rank]].found_date < c.found_date;
-        let mut best: Option<usize> = None;
-        if !names[i].is_empty() {
-            if let Some(&rank) = by_name.get(&(c.region, c.township.trim(), names[i])) {
-                if before(rank) {
-                    best = Some(rank);
-                }
+            if !period.contains(c.found_date) {
+                return None;
             }
-        }
-        if let Some((lon, lat)) = located(c, area) {
-            let (x, y) = cell(lon, lat, dlon, dlat);
-            for dx in -1..=1 {
-                for dy in -1..=1 {
-                    if let Some(cl) = by_cell.get(&(x + dx, y + dy)) {
-                        cl.search(0, (lon, lat), radius_m, &before, &mut best);
+            // The earliest matching register entry: the smallest rank found
+            // before `c`. Ranks are in found_date order, so a candidate whose
+            // entry was not found before `c` ends the search of its list.
+            let before = |rank: usize| cases[register[rank]].found_date < c.found_date;
+            let mut best: Option<usize> = None;
+            if !names[i].is_empty() {
+                if let Some(&rank) = by_name.get(&(c.region, c.township.trim(), names[i])) {
+                    if before(rank) {
+                        best = Some(rank);
                     }
                 }
             }
-        }
-        best.map(|rank| (i, rank))
+            if let Some((lon, lat)) = located(c, area) {
+                let (x, y) = cell(lon, lat, dlon, dlat);
+                for dx in -1..=1 {
+                    for dy in -1..=1 {
+                        if let Some(cl) = by_cell.get(&(x + dx, y + dy)) {
+                            cl.search(0, (lon, lat), radius_m, &before, &mut best);
+                        }
+                    }
+                }
+            }
+            best.map(|rank| (i, rank))
         })
         .collect();
     found.par_sort_by(|&(a, _), &(b, _)| {

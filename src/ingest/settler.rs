@@ -301,8 +301,9 @@ impl Settler {
         ds.cases = cases.into_records();
         // Keys are unique, so an unstable sort is deterministic (on both
         // cores: a million cases compare their 案件编号 some 20 million times).
-        ds.cases
-            .par_sort_unstable_by(|a, b| a.unit.cmp(&b.unit).then_with(|| a.case_id.cmp(&b.case_id)));
+        ds.cases.par_sort_unstable_by(|a, b| {
+            a.unit.cmp(&b.unit).then_with(|| a.case_id.cmp(&b.case_id))
+        });
         ds.referrals = refs.into_records();
         ds.referrals.sort_by(|a, b| a.ref_id.cmp(&b.ref_id));
         rejects.sort_by(|a, b| {

@@ -132,15 +132,8 @@ pub struct Records<'a> {
 /// One record: its starting physical line (1-based) and cells, or a read
 /// error (Chinese and English message).
 pub enum Rec<'r> {
-    Row {
-        line: u64,
-        cells: Cells<'r>,
-    },
-    Error {
-        line: u64,
-        zh: String,
-        en: String,
-    },
+    Row { line: u64, cells: Cells<'r> },
+    Error { line: u64, zh: String, en: String },
 }
 
 impl Records<'_> {
