@@ -205,7 +205,9 @@ mod tests {
 
     #[test]
     fn trim_cell_fast_path_agrees_with_the_full_trim() {
-        let slow = |s: &str| s.trim_matches(|c: char| c.is_whitespace() || is_format(c));
+        fn slow(s: &str) -> &str {
+            s.trim_matches(|c: char| c.is_whitespace() || is_format(c))
+        }
         let mut ends: Vec<char> = (0u8..128).map(char::from).collect();
         ends.extend([
             '\u{85}',
