@@ -189,3 +189,28 @@ fn missing_data_folder_is_an_error_not_a_panic() {
     let msg = e.to_string();
     assert!(msg.contains("/nonexistent/minebrief"), "{msg}");
 }
+
+/// Sites are scrubbed once per distinct value and file: a later row with the
+/// same site but a different 当事人 or 证件号 must still have its own name
+/// and number masked, and an earlier row must not be masked for a later one.
+#[test]
+fn a_shared_site_is_masked_for_each_rows_own_party() {
+    let csv = "案件编号,填报单位,县市区,点位名称,发现日期,线索来源,违法类型,当事人,当事人证件号\n\
+        A1,公安,鹿城区,张三砂场,2026-07-01,巡查发现,无证开采,李四,330302199001011234\n\
+        A2,公安,鹿城区,张三砂场,2026-07-01,巡查发现,无证开采,张三,330302199001015678\n\
+        A3,公安,鹿城区,330302199001019999堆场,2026-07-01,巡查发现,无证开采,王五,330302199001019999\n\
+        A4,公安,鹿城区,330302199001019999堆场,2026-07-01,巡查发现,无证开采,赵六,\n\
+        A5,公安,鹿城区,张三砂场,2026-07-01,巡查发现,无证开采,,\n";
+    let out = read_bytes(csv.as_bytes(), FileKind::Cases);
+    let sites: Vec<(&str, &str)> = out.cases.iter().map(|c| (&*c.case_id, &*c.site)).collect();
+    assert_eq!(
+        sites,
+        [
+            ("A1", "张三砂场"),
+            ("A2", "张*砂场"),
+            ("A3", "3303**********9999堆场"),
+            ("A4", "3303**********9999堆场"),
+            ("A5", "张三砂场"),
+        ]
+    );
+}
