@@ -13,44 +13,106 @@ use crate::model::Dataset;
 
 pub const SCHEMA: &str = "minebrief.summary/1";
 
-fn name(list: &[&str], i: u16) -> String {
-    list.get(i as usize)
-        .map(|s| s.to_string())
-        .unwrap_or_default()
-}
-
 /// Placeholder for the recurrence list in the value `summary` returns;
 /// `to_bytes_with_recurrences` writes the list in its place, one entry at a
 /// time (the list can hold a million entries: as one JSON value tree it
 /// would take gigabytes).
 const RECURRENCES_SLOT: &str = "\u{0}minebrief:recurrences\u{0}";
 
-/// One recurrence as a JSON value.
-fn recurrence_value(
-    p: &crate::analysis::RecurrencePair,
-    units: &[&str],
-    regions: &[&str],
-) -> Value {
-    normalise(json!({
-        "region": name(regions, u16::from(p.region)),
-        "township": township_name(&p.township),
-        "site": p.site,
-        "closed_unit": name(units, u16::from(p.closed_unit)),
-        "closed_case": p.closed_case,
-        "recurred_unit": name(units, u16::from(p.recurred_unit)),
-        "recurred_case": p.recurred_case,
-        "found_date": p.found_date,
-    }))
+/// One recurrence as summary.json prints it: the fields in sorted key
+/// order (as `normalise` sorts an object's keys), serialised straight to
+/// text without a JSON value tree.
+#[derive(serde::Serialize)]
+struct RecurrenceEntry<'a> {
+    closed_case: &'a str,
+    closed_unit: &'a str,
+    found_date: NaiveDate,
+    recurred_case: &'a str,
+    recurred_unit: &'a str,
+    region: &'a str,
+    site: &'a str,
+    township: &'a str,
 }
 
-/// summary.json as pretty JSON bytes with a final newline.
+/// A name from a list by index ("" when out of range).
+fn name_of<'a>(names: &[&'a str], i: u16) -> &'a str {
+    names.get(i as usize).copied().unwrap_or("")
+}
+
+/// Entries serialised per piece of text: pieces are built on any free core.
+const RECURRENCES_PER_PIECE: usize = 4096;
+
+/// summary.json before the region reports' figures are known: the text of
+/// everything else with two placeholders, and the recurrence list as
+/// text (in pieces). `finish` writes both in their places.
+pub struct SummaryDraft {
+    head: Vec<u8>,
+    recurrences: Vec<Vec<u8>>,
+}
+
+/// The recurrence list as pretty JSON lines indented by `indent`, in pieces.
+fn recurrence_text(
+    list: &[crate::analysis::RecurrencePair],
+    units: &[&str],
+    regions: &[&str],
+    indent: usize,
+) -> Vec<Vec<u8>> {
+    use rayon::prelude::*;
+    if list.is_empty() {
+        return vec![b"[]".to_vec()];
+    }
+    let pad = " ".repeat(indent + 2);
+    let n = list.len();
+    let mut pieces: Vec<Vec<u8>> = list
+        .par_chunks(RECURRENCES_PER_PIECE)
+        .enumerate()
+        .map(|(c, chunk)| {
+            // An entry prints as about 450 bytes.
+            let mut out = Vec::with_capacity(chunk.len() * 512);
+            let mut item = Vec::with_capacity(1024);
+            for (k, p) in chunk.iter().enumerate() {
+                let entry = RecurrenceEntry {
+                    closed_case: &p.closed_case,
+                    closed_unit: name_of(units, u16::from(p.closed_unit)),
+                    found_date: p.found_date,
+                    recurred_case: &p.recurred_case,
+                    recurred_unit: name_of(units, u16::from(p.recurred_unit)),
+                    region: name_of(regions, u16::from(p.region)),
+                    site: &p.site,
+                    township: township_name(&p.township),
+                };
+                item.clear();
+                // Writing to a Vec cannot fail, and every field serialises.
+                let _ = serde_json::to_writer_pretty(&mut item, &entry);
+                for (j, line) in item.split(|&b| b == b'\n').enumerate() {
+                    if j > 0 {
+                        out.push(b'\n');
+                    }
+                    out.extend_from_slice(pad.as_bytes());
+                    out.extend_from_slice(line);
+                }
+                let last = c * RECURRENCES_PER_PIECE + k + 1 == n;
+                out.extend_from_slice(if last { b"\n" } else { b",\n" });
+            }
+            out
+        })
+        .collect();
+    pieces.insert(0, b"[\n".to_vec());
+    let mut close = " ".repeat(indent).into_bytes();
+    close.push(b']');
+    pieces.push(close);
+    pieces
+}
+
+/// summary.json as pretty JSON bytes with a final newline, once the
+/// region reports' figures are known (`splice_regions`).
 pub fn summary_bytes(
     a: &Analysis,
     ds: &Dataset,
     cfg: &Config,
     issue_date: NaiveDate,
     assessment: &crate::assess::Assessment,
-) -> Vec<u8> {
+) -> SummaryDraft {
     let mut v = summary(a, ds, issue_date, assessment);
     // 报送情况: the member units that sent no case export for the quarter
     // (the briefing's sentence and the index page's warning)
@@ -58,38 +120,15 @@ pub fn summary_bytes(
     if let Some(inputs) = v.get_mut("inputs").and_then(Value::as_object_mut) {
         inputs.insert("missing_exports".into(), json!(missing));
     }
-    let text = to_bytes(&v);
-    let Some((at, end, indent)) = slot_at(&text, RECURRENCES_SLOT) else {
-        return text;
-    };
-    let (units, regions) = (cfg.unit_names(), cfg.region_names());
-    let list = &a.recurrence.recurrences;
-    // An entry prints as about 450 bytes: reserve enough never to copy the
-    // whole buffer while it grows (untouched capacity costs no memory).
-    let mut out = Vec::with_capacity(text.len() + list.len() * 640);
-    out.extend_from_slice(&text[..at]);
-    if list.is_empty() {
-        out.extend_from_slice(b"[]");
-    } else {
-        let pad = " ".repeat(indent + 2);
-        out.extend_from_slice(b"[\n");
-        for (i, p) in list.iter().enumerate() {
-            let item = serde_json::to_string_pretty(&recurrence_value(p, &units, &regions))
-                .unwrap_or_default();
-            for (j, line) in item.lines().enumerate() {
-                if j > 0 {
-                    out.push(b'\n');
-                }
-                out.extend_from_slice(pad.as_bytes());
-                out.extend_from_slice(line.as_bytes());
-            }
-            out.extend_from_slice(if i + 1 < list.len() { b",\n" } else { b"\n" });
+    let head = to_bytes(&v);
+    let recurrences = match slot_at(&head, RECURRENCES_SLOT) {
+        Some((_, _, indent)) => {
+            let (units, regions) = (cfg.unit_names(), cfg.region_names());
+            recurrence_text(&a.recurrence.recurrences, &units, &regions, indent)
         }
-        out.extend_from_slice(" ".repeat(indent).as_bytes());
-        out.push(b']');
-    }
-    out.extend_from_slice(&text[end..]);
-    out
+        None => Vec::new(),
+    };
+    SummaryDraft { head, recurrences }
 }
 
 /// Placeholder for the `regions` object in a city run's summary; the
@@ -143,10 +182,29 @@ pub fn region_figures(ra: &Analysis, typical: &[(String, String)]) -> Value {
     }))
 }
 
-/// Write the region reports' figures (`(name, region_figures)`, in
-/// configuration order) in place of the `regions` slot of a city run's
-/// summary.json; a summary without the slot is returned as it is.
-pub fn splice_regions(text: Vec<u8>, regions: &[(String, Value)]) -> Vec<u8> {
+/// summary.json as pretty JSON bytes with a final newline: the draft with
+/// the region reports' figures (`(name, region_figures)`, in configuration
+/// order) in place of the `regions` slot of a city run (a region run has
+/// none) and the recurrence list in its own.
+pub fn splice_regions(draft: SummaryDraft, regions: &[(String, Value)]) -> Vec<u8> {
+    let SummaryDraft { head, recurrences } = draft;
+    let text = splice_region_list(head, regions);
+    // The recurrence list last, into the final buffer, copied once.
+    let Some((at, end, _)) = slot_at(&text, RECURRENCES_SLOT) else {
+        return text;
+    };
+    let len = text.len() - (end - at) + recurrences.iter().map(Vec::len).sum::<usize>();
+    let mut out = Vec::with_capacity(len);
+    out.extend_from_slice(&text[..at]);
+    for piece in &recurrences {
+        out.extend_from_slice(piece);
+    }
+    out.extend_from_slice(&text[end..]);
+    out
+}
+
+/// The region reports' figures in place of the regions slot of the text.
+fn splice_region_list(text: Vec<u8>, regions: &[(String, Value)]) -> Vec<u8> {
     let Some((at, end, indent)) = slot_at(&text, REGIONS_SLOT) else {
         return text;
     };
@@ -193,7 +251,7 @@ fn slot_at(text: &[u8], slot: &str) -> Option<(usize, usize, usize)> {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 /// The summary.json value, with the recurrence list left as a placeholder
