@@ -60,7 +60,7 @@ pub enum Key {
 }
 
 /// The cases as a DataFrame. `town_of` gives each case's township index.
-pub fn frame(cases: &[Case], town_of: impl Fn(&Case) -> u32) -> PolarsResult<DataFrame> {
+pub fn frame(cases: &[Case], town_of: &impl Fn(&Case) -> u32) -> PolarsResult<DataFrame> {
     let n = cases.len();
     let mut unit = Vec::with_capacity(n);
     let mut region = Vec::with_capacity(n);
@@ -228,7 +228,7 @@ fn name(f: usize, p: usize) -> String {
 }
 
 /// The cell table: every figure for every period, summed per cell.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cells {
     /// Cell keys in `CELL_KEYS` order.
     pub keys: Vec<[u32; 5]>,
@@ -238,6 +238,54 @@ pub struct Cells {
     /// Cell positions in (region, position) order: a region's cells are
     /// one run of it (see `in_scope`).
     by_region: Vec<u32>,
+}
+
+/// Cases per frame in `cells_of`: the frame of a million cases and the
+/// engine's per-expression columns over it were the memory peak of the
+/// analysis; frames of this many rows bound it at a few tens of MB.
+pub const FRAME_ROWS: usize = 1 << 18;
+
+/// The cell table of all cases, summed over frames of at most `rows` cases
+/// each (`FRAME_ROWS` in production): every sum is a whole number, so the
+/// table is the same as from one frame of all cases.
+pub fn cells_of(
+    cases: &[Case],
+    town_of: impl Fn(&Case) -> u32,
+    periods: &[Period; 4],
+    closing_days: i64,
+    rows: usize,
+) -> PolarsResult<Cells> {
+    if cases.len() <= rows {
+        return cells(frame(cases, &town_of)?, periods, closing_days);
+    }
+    let mut sums: std::collections::BTreeMap<[u32; 5], RawSums> = Default::default();
+    let mut per_quarter: [std::collections::BTreeMap<(u32, i32), u64>; 3] = Default::default();
+    for chunk in cases.chunks(rows.max(1)) {
+        let part = cells(frame(chunk, &town_of)?, periods, closing_days)?;
+        for (k, s) in part.keys.iter().zip(&part.sums) {
+            add(sums.entry(*k).or_insert([[0; N_FIGURES]; 4]), s);
+        }
+        for (all, list) in per_quarter.iter_mut().zip(&part.per_quarter) {
+            for &(r, q, n) in list {
+                *all.entry((r, q)).or_default() += n;
+            }
+        }
+    }
+    let (keys, sums): (Vec<[u32; 5]>, Vec<RawSums>) = sums.into_iter().unzip();
+    let by_region = region_order(&keys);
+    Ok(Cells {
+        keys,
+        sums,
+        per_quarter: per_quarter.map(|m| m.into_iter().map(|((r, q), n)| (r, q, n)).collect()),
+        by_region,
+    })
+}
+
+/// Cell positions in (region, position) order.
+fn region_order(keys: &[[u32; 5]]) -> Vec<u32> {
+    let mut by_region: Vec<u32> = (0..keys.len() as u32).collect();
+    by_region.sort_by_key(|&i| (keys[i as usize][1], i));
+    by_region
 }
 
 /// One lazy plan per output: the cell sums, and the per-quarter counts.
@@ -278,9 +326,7 @@ pub fn cells(df: DataFrame, periods: &[Period; 4], closing_days: i64) -> PolarsR
     order.sort_by_key(|&i| out.keys[i]);
     out.keys = order.iter().map(|&i| out.keys[i]).collect();
     out.sums = order.iter().map(|&i| out.sums[i]).collect();
-    let mut by_region: Vec<u32> = (0..h as u32).collect();
-    by_region.sort_by_key(|&i| (out.keys[i as usize][1], i));
-    out.by_region = by_region;
+    out.by_region = region_order(&out.keys);
 
     for (i, c) in ["fq", "fiq", "cq"].iter().enumerate() {
         let df = lf

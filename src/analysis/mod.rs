@@ -248,8 +248,14 @@ pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Result<CaseCe
     // cases and nothing of each other: one on each core.
     let (cells, recurrence) = rayon::join(
         || {
-            let df = cases::frame(&ds.cases, town_of).map_err(pe)?;
-            cases::cells(df, &periods.all(), cfg.rules.closing_days).map_err(pe)
+            cases::cells_of(
+                &ds.cases,
+                town_of,
+                &periods.all(),
+                cfg.rules.closing_days,
+                cases::FRAME_ROWS,
+            )
+            .map_err(pe)
         },
         || {
             recurrence::detect(

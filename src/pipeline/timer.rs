@@ -15,18 +15,21 @@ impl Timer {
     }
     pub fn stage(&mut self, name: &str) {
         if let Some(t) = self.last {
-            // Peak resident memory so far (Linux), to see which stage sets it.
-            let hwm = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find(|l| l.starts_with("VmHWM:"))
-                        .map(|l| l[6..].trim().to_string())
-                })
-                .unwrap_or_default();
+            // Resident memory now and its peak so far (Linux), to see
+            // which stage sets the peak and what each stage leaves held.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |key: &str| -> String {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .map(|v| v.trim().to_string())
+                    .unwrap_or_default()
+            };
             eprintln!(
-                "timing {name}: {:.3} s (peak RSS so far {hwm})",
-                t.elapsed().as_secs_f64()
+                "timing {name}: {:.3} s (RSS {}, peak RSS so far {})",
+                t.elapsed().as_secs_f64(),
+                field("VmRSS:"),
+                field("VmHWM:")
             );
             self.last = Some(std::time::Instant::now());
         }

@@ -1198,3 +1198,22 @@ fn summary_json_holds_the_region_reports_figures() {
         }
     }
 }
+
+/// The cell table summed over frames of a few cases each is the table of
+/// one frame of all cases: every key, every sum of every period, every
+/// per-quarter count (the production frames hold 262,144 cases; here the
+/// fixture's cases are split into frames of 1, 2, 3 and 7).
+#[test]
+fn cell_table_is_the_same_from_frames_of_any_size() {
+    use minebrief::analysis::cases;
+    let (ds, _) = load("2024Q3");
+    let periods = analysis::Periods::of(q("2024Q3")).all();
+    let town_of = |c: &Case| c.township.len() as u32;
+    let whole = cases::cells_of(&ds.cases, town_of, &periods, 60, usize::MAX).unwrap();
+    assert!(ds.cases.len() > 7, "the fixture spans several frames");
+    assert!(whole.keys.len() > 3 && !whole.per_quarter[0].is_empty());
+    for rows in [1, 2, 3, 7] {
+        let split = cases::cells_of(&ds.cases, town_of, &periods, 60, rows).unwrap();
+        assert_eq!(split, whole, "frames of {rows}");
+    }
+}
