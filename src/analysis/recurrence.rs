@@ -24,6 +24,10 @@ use crate::model::{Case, RegionId, UnitId};
 use crate::quarter::Period;
 use crate::text::norm_site;
 
+/// Hashing for the search's maps (lookups only: no order is observable).
+/// Each case costs up to ten lookups, so SipHash was a fifth of the search.
+type Fast = foldhash::fast::RandomState;
+
 /// Mean Earth radius used for distances, metres.
 pub const EARTH_RADIUS_M: f64 = 6_371_000.0;
 
@@ -268,7 +272,7 @@ pub struct RecurrenceIndex {
     pub all: Recurrence,
     /// Per region of the register entry: its distinct closed sites, the
     /// positions of its pairs in `all.recurrences` and its distinct entries.
-    regions: HashMap<RegionId, RegionPart>,
+    regions: HashMap<RegionId, RegionPart, Fast>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -331,7 +335,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
     // Only register entries and cases found in the period are compared:
     // the others' names are never looked at.
     // Site names repeat: each distinct spelling is normalised once.
-    let mut memo: HashMap<&str, String> = HashMap::new();
+    let mut memo: HashMap<&str, String, Fast> = HashMap::default();
     for c in cases {
         let relevant =
             (c.site_closed && c.found_date <= period.end) || period.contains(c.found_date);
@@ -340,7 +344,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
         }
     }
     let names: Vec<&str> = cases
-        .iter()
+        .par_iter()
         .map(|c| memo.get(&*c.site).map_or("", String::as_str))
         .collect();
     // Register entries, earliest first (found_date, unit, case id); a
@@ -365,20 +369,20 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
         .collect();
     sites.sort_unstable();
     sites.dedup();
-    let mut regions: HashMap<RegionId, RegionPart> = HashMap::new();
+    let mut regions: HashMap<RegionId, RegionPart, Fast> = HashMap::default();
     for (r, _) in &sites {
         regions.entry(*r).or_default().closed_sites += 1;
     }
 
     // Index by name (region, township, normalised name): the earliest rank
     // only, as a later entry of the same list never wins.
-    let mut by_name: HashMap<(RegionId, &str, &str), usize> = HashMap::new();
+    let mut by_name: HashMap<(RegionId, &str, &str), usize, Fast> = HashMap::default();
     let max_lat = area.min_lat.abs().max(area.max_lat.abs()).min(89.0);
     // Cell sizes no smaller than the radius in either direction.
     let dlat = (radius_m / (EARTH_RADIUS_M * 1f64.to_radians())).max(1e-7) * 1.001;
     let dlon = dlat / max_lat.to_radians().cos().max(0.01);
-    let mut cell_points: HashMap<(i64, i64), Vec<Point>> = HashMap::new();
-    let mut seen_points: std::collections::HashSet<(u64, u64)> = Default::default();
+    let mut cell_points: HashMap<(i64, i64), Vec<Point>, Fast> = HashMap::default();
+    let mut seen_points: std::collections::HashSet<(u64, u64), Fast> = Default::default();
     for (rank, &i) in register.iter().enumerate() {
         let c = &cases[i];
         if !names[i].is_empty() {
@@ -398,7 +402,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
         }
     }
     drop(seen_points);
-    let by_cell: HashMap<(i64, i64), Cell> = cell_points
+    let by_cell: HashMap<(i64, i64), Cell, Fast> = cell_points
         .into_iter()
         .map(|(k, v)| (k, Cell::build(v)))
         .collect();

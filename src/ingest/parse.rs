@@ -8,6 +8,11 @@ use crate::text::fullwidth_to_ascii;
 /// Full-width forms folded to ASCII, trimmed; borrowed when nothing changes.
 fn ascii_fold(s: &str) -> std::borrow::Cow<'_, str> {
     let t = s.trim();
+    // Full-width forms (U+FF01..U+FF5E) start with byte EF, the ideographic
+    // space (U+3000) with E3: a cell with neither is returned as it is.
+    if memchr::memchr2(0xEF, 0xE3, t.as_bytes()).is_none() {
+        return std::borrow::Cow::Borrowed(t);
+    }
     if !t
         .chars()
         .any(|c| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}'))
