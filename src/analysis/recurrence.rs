@@ -67,19 +67,19 @@ pub fn distance_m(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
 /// coordinates; otherwise the case itself (an unnamed, unlocated site is its
 /// own site).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum SiteKey {
-    Named(String, String),
-    Located(String, u64, u64),
-    Case(UnitId, String),
+enum SiteKey<'a> {
+    Named(&'a str, &'a str),
+    Located(&'a str, u64, u64),
+    Case(UnitId, &'a str),
 }
 
-fn site_key(c: &Case, name: &str, at: Option<(f64, f64)>) -> SiteKey {
+fn site_key<'a>(c: &'a Case, name: &'a str, at: Option<(f64, f64)>) -> SiteKey<'a> {
     if !name.is_empty() {
-        SiteKey::Named(c.township.trim().to_string(), name.to_string())
+        SiteKey::Named(c.township.trim(), name)
     } else if let Some((lon, lat)) = at {
-        SiteKey::Located(c.township.trim().to_string(), lon.to_bits(), lat.to_bits())
+        SiteKey::Located(c.township.trim(), lon.to_bits(), lat.to_bits())
     } else {
-        SiteKey::Case(c.unit, c.case_id.to_string())
+        SiteKey::Case(c.unit, &c.case_id)
     }
 }
 
@@ -349,16 +349,15 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
         .collect();
     // Register entries, earliest first (found_date, unit, case id); a
     // smaller rank is an earlier entry.
-    let mut register: Vec<usize> = (0..cases.len())
-        .filter(|&i| cases[i].site_closed && cases[i].found_date <= period.end)
-        .collect();
-    register.par_sort_by(|&a, &b| {
-        let (x, y) = (&cases[a], &cases[b]);
-        x.found_date
-            .cmp(&y.found_date)
-            .then(x.unit.cmp(&y.unit))
-            .then_with(|| x.case_id.cmp(&y.case_id))
-    });
+    let register: Vec<usize> = in_entry_order(
+        cases,
+        (0..cases.len())
+            .filter(|&i| cases[i].site_closed && cases[i].found_date <= period.end)
+            .map(|i| (i, ())),
+    )
+    .into_iter()
+    .map(|(i, ())| i)
+    .collect();
     // Distinct sites per region of the entry.
     let mut sites: Vec<(RegionId, SiteKey)> = register
         .iter()
@@ -409,7 +408,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
 
     // (case, register rank), in case order; each case is searched on its
     // own, so on every core.
-    let mut found: Vec<(usize, usize)> = cases
+    let found: Vec<(usize, usize)> = cases
         .par_iter()
         .enumerate()
         .filter_map(|(i, c)| {
@@ -441,33 +440,32 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
             best.map(|rank| (i, rank))
         })
         .collect();
-    found.par_sort_by(|&(a, _), &(b, _)| {
-        let (x, y) = (&cases[a], &cases[b]);
-        x.found_date
-            .cmp(&y.found_date)
-            .then(x.unit.cmp(&y.unit))
-            .then_with(|| x.case_id.cmp(&y.case_id))
-    });
+    let found: Vec<(usize, usize)> = in_entry_order(cases, found.into_iter());
     let mut entries: BTreeSet<usize> = BTreeSet::new();
-    let mut recurrences = Vec::with_capacity(found.len());
-    for (n, &(i, rank)) in found.iter().enumerate() {
-        let (c, r) = (&cases[i], &cases[register[rank]]);
-        let part = regions.entry(r.region).or_default();
+    for (n, &(_, rank)) in found.iter().enumerate() {
+        let part = regions.entry(cases[register[rank]].region).or_default();
         part.pairs.push(n);
         if entries.insert(rank) {
             part.recurred_sites += 1;
         }
-        recurrences.push(RecurrencePair {
-            region: r.region,
-            township: r.township.trim().to_string(),
-            site: r.site.trim().to_string(),
-            closed_unit: r.unit,
-            closed_case: r.case_id.to_string(),
-            recurred_unit: c.unit,
-            recurred_case: c.case_id.to_string(),
-            found_date: c.found_date,
-        });
     }
+    // The pairs themselves (four strings each) on every core.
+    let recurrences: Vec<RecurrencePair> = found
+        .par_iter()
+        .map(|&(i, rank)| {
+            let (c, r) = (&cases[i], &cases[register[rank]]);
+            RecurrencePair {
+                region: r.region,
+                township: r.township.trim().to_string(),
+                site: r.site.trim().to_string(),
+                closed_unit: r.unit,
+                closed_case: r.case_id.to_string(),
+                recurred_unit: c.unit,
+                recurred_case: c.case_id.to_string(),
+                found_date: c.found_date,
+            }
+        })
+        .collect();
     RecurrenceIndex {
         all: Recurrence {
             closed_sites: sites.len(),
@@ -476,6 +474,24 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
         },
         regions,
     }
+}
+
+/// Case positions (each with a payload) in register order: found_date,
+/// then unit, then case id (unique together with the unit, so the order is
+/// total and the payload never decides). Sorted on small keys on both
+/// cores, not through the cases.
+fn in_entry_order<P: Ord + Send>(
+    cases: &[Case],
+    items: impl Iterator<Item = (usize, P)>,
+) -> Vec<(usize, P)> {
+    let mut keys: Vec<(NaiveDate, UnitId, &str, usize, P)> = items
+        .map(|(i, p)| {
+            let c = &cases[i];
+            (c.found_date, c.unit, &*c.case_id, i, p)
+        })
+        .collect();
+    keys.par_sort_unstable();
+    keys.into_iter().map(|k| (k.3, k.4)).collect()
 }
 
 /// The same detection by brute force over all pairs (for tests).
