@@ -25,7 +25,8 @@ use crate::quarter::Period;
 use crate::text::norm_site;
 
 /// Hashing for the search's maps (lookups only: no order is observable).
-/// Each case costs up to ten lookups, so SipHash was a fifth of the search.
+/// Each case costs up to ten lookups of small keys, where SipHash's
+/// resistance to chosen keys buys nothing.
 type Fast = foldhash::fast::RandomState;
 
 /// Mean Earth radius used for distances, metres.
