@@ -121,7 +121,7 @@ pub fn summary_bytes(
         inputs.insert("missing_exports".into(), json!(missing));
     }
     let head = to_bytes(&v);
-    let recurrences = match slot_at(&head, RECURRENCES_SLOT) {
+    let recurrences = match slot_at(&head, "recurrences", RECURRENCES_SLOT) {
         Some((_, _, indent)) => {
             let (units, regions) = (cfg.unit_names(), cfg.region_names());
             recurrence_text(&a.recurrence.recurrences, &units, &regions, indent)
@@ -190,7 +190,7 @@ pub fn splice_regions(draft: SummaryDraft, regions: &[(String, Value)]) -> Vec<u
     let SummaryDraft { head, recurrences } = draft;
     let text = splice_region_list(head, regions);
     // The recurrence list last, into the final buffer, copied once.
-    let Some((at, end, _)) = slot_at(&text, RECURRENCES_SLOT) else {
+    let Some((at, end, _)) = slot_at(&text, "recurrences", RECURRENCES_SLOT) else {
         return text;
     };
     let len = text.len() - (end - at) + recurrences.iter().map(Vec::len).sum::<usize>();
@@ -205,7 +205,7 @@ pub fn splice_regions(draft: SummaryDraft, regions: &[(String, Value)]) -> Vec<u
 
 /// The region reports' figures in place of the regions slot of the text.
 fn splice_region_list(text: Vec<u8>, regions: &[(String, Value)]) -> Vec<u8> {
-    let Some((at, end, indent)) = slot_at(&text, REGIONS_SLOT) else {
+    let Some((at, end, indent)) = slot_at(&text, "regions", REGIONS_SLOT) else {
         return text;
     };
     let indent = " ".repeat(indent);
@@ -236,9 +236,17 @@ fn splice_region_list(text: Vec<u8>, regions: &[(String, Value)]) -> Vec<u8> {
 /// Where a placeholder string sits in the summary's JSON text, and the
 /// indentation of its line (what is written in its place is indented as
 /// its neighbours).
-fn slot_at(text: &[u8], slot: &str) -> Option<(usize, usize, usize)> {
+fn slot_at(text: &[u8], key: &str, slot: &str) -> Option<(usize, usize, usize)> {
+    // Searched with its key: a string from the data (a case id quoted in
+    // the assessment) may spell the placeholder itself, but not a key
+    // followed by it, as quotes inside a string are escaped and no object
+    // of the summary is keyed by data.
     let quoted = serde_json::to_string(slot).unwrap_or_default();
-    let at = find(text, quoted.as_bytes())?;
+    let keyed = format!(
+        "{}: {quoted}",
+        serde_json::to_string(key).unwrap_or_default()
+    );
+    let at = find(text, keyed.as_bytes())? + keyed.len() - quoted.len();
     let line_start = text[..at]
         .iter()
         .rposition(|&b| b == b'\n')

@@ -42,6 +42,7 @@ fn data_with(name: &str, bytes: &[u8]) -> tempfile::TempDir {
 struct Built {
     rejects: String,
     manifest: serde_json::Value,
+    summary: serde_json::Value,
 }
 
 /// Build and validate: both must succeed (exit 0) with the hostile file
@@ -80,7 +81,13 @@ fn build_ok(data: &Path) -> Built {
             assert_eq!(n("accepted"), 1, "{f}");
         }
     }
-    Built { rejects, manifest }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    Built {
+        rejects,
+        manifest,
+        summary,
+    }
 }
 
 fn input<'a>(b: &'a Built, name: &str) -> &'a serde_json::Value {
@@ -392,4 +399,58 @@ fn bad_config_is_one_line() {
         t.path().to_str().unwrap(),
     ]);
     assert_fatal(&r, "minebrief.toml");
+}
+
+/// Case ids spelled exactly as summary.json's internal placeholders (NUL
+/// characters and all) are data like any other: the assessment quotes them
+/// (both cases are overdue), and the recurrence list and the region
+/// reports' figures still go where they belong, not into the quote.
+#[test]
+fn case_ids_spelled_as_the_summary_placeholders() {
+    let header = "案件编号,填报单位,县市区,乡镇街道,点位名称,发现日期,线索来源,违法类型,立案日期";
+    let mut csv = format!("{header}\n");
+    // ordinary rows around them, so that four NUL bytes do not make the
+    // file look binary
+    for n in 0..40 {
+        csv.push_str(&format!(
+            "P-{n},公安,鹿城区,五马街道,某采石点,2026-07-01,巡查发现,无证开采,\n"
+        ));
+    }
+    for id in [
+        "\u{0}minebrief:recurrences\u{0}",
+        "\u{0}minebrief:regions\u{0}",
+    ] {
+        csv.push_str(&format!(
+            "{id},公安,鹿城区,五马街道,某采石点,2026-07-01,巡查发现,无证开采,2026-07-01\n"
+        ));
+    }
+    let d = data_with("placeholders.csv", csv.as_bytes());
+    let b = build_ok(d.path());
+    assert_eq!(
+        input(&b, "placeholders.csv")["accepted"],
+        42,
+        "{}",
+        b.rejects
+    );
+    let s = &b.summary;
+    assert!(
+        s["recurrence"]["recurrences"].is_array(),
+        "{}",
+        s["recurrence"]
+    );
+    assert!(s["regions"].is_array(), "{}", s["regions"]);
+    let quoted: Vec<&str> = s["assessment"]["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["deductions"].as_array().unwrap())
+        .flat_map(|x| x["case_ids"].as_array().unwrap())
+        .filter_map(|v| v.as_str())
+        .collect();
+    for id in [
+        "\u{0}minebrief:recurrences\u{0}",
+        "\u{0}minebrief:regions\u{0}",
+    ] {
+        assert!(quoted.contains(&id), "{id:?} not quoted in {quoted:?}");
+    }
 }
