@@ -14,8 +14,8 @@ use crate::model::Dataset;
 pub const SCHEMA: &str = "minebrief.summary/1";
 
 /// Placeholder for the recurrence list in the value `summary` returns;
-/// `to_bytes_with_recurrences` writes the list in its place, one entry at a
-/// time (the list can hold a million entries: as one JSON value tree it
+/// `SummaryDraft::finish` writes the list, serialised by `draft`, in its
+/// place (the list can hold a million entries: as one JSON value tree it
 /// would take gigabytes).
 const RECURRENCES_SLOT: &str = "\u{0}minebrief:recurrences\u{0}";
 
@@ -44,7 +44,7 @@ const RECURRENCES_PER_PIECE: usize = 4096;
 
 /// summary.json before the region reports' figures are known: the text of
 /// everything else with two placeholders, and the recurrence list as
-/// text (in pieces). `finish` writes both in their places.
+/// text (in pieces). `SummaryDraft::finish` writes both in their places.
 pub struct SummaryDraft {
     head: Vec<u8>,
     recurrences: Vec<Vec<u8>>,
@@ -62,15 +62,13 @@ fn recurrence_text(
         return vec![b"[]".to_vec()];
     }
     let pad = " ".repeat(indent + 2);
-    let n = list.len();
     let mut pieces: Vec<Vec<u8>> = list
         .par_chunks(RECURRENCES_PER_PIECE)
-        .enumerate()
-        .map(|(c, chunk)| {
+        .map(|chunk| {
             // An entry prints as about 450 bytes.
             let mut out = Vec::with_capacity(chunk.len() * 512);
             let mut item = Vec::with_capacity(1024);
-            for (k, p) in chunk.iter().enumerate() {
+            for p in chunk {
                 let entry = RecurrenceEntry {
                     closed_case: &p.closed_case,
                     closed_unit: name_of(units, u16::from(p.closed_unit)),
@@ -91,12 +89,16 @@ fn recurrence_text(
                     out.extend_from_slice(pad.as_bytes());
                     out.extend_from_slice(line);
                 }
-                let last = c * RECURRENCES_PER_PIECE + k + 1 == n;
-                out.extend_from_slice(if last { b"\n" } else { b",\n" });
+                out.extend_from_slice(b",\n");
             }
             out
         })
         .collect();
+    // no comma after the last entry
+    if let Some(last) = pieces.last_mut() {
+        last.truncate(last.len().saturating_sub(2));
+        last.push(b'\n');
+    }
     pieces.insert(0, b"[\n".to_vec());
     let mut close = " ".repeat(indent).into_bytes();
     close.push(b']');
@@ -104,9 +106,9 @@ fn recurrence_text(
     pieces
 }
 
-/// summary.json as pretty JSON bytes with a final newline, once the
-/// region reports' figures are known (`splice_regions`).
-pub fn summary_bytes(
+/// summary.json but for the region reports' figures (see
+/// `SummaryDraft::finish`).
+pub fn draft(
     a: &Analysis,
     ds: &Dataset,
     cfg: &Config,
@@ -133,7 +135,7 @@ pub fn summary_bytes(
 
 /// Placeholder for the `regions` object in a city run's summary; the
 /// figures of the region reports are known only when those reports are
-/// built (at the same time as the summary), and `splice_regions` writes
+/// built (at the same time as the summary), and `SummaryDraft::finish` writes
 /// them in its place.
 const REGIONS_SLOT: &str = "\u{0}minebrief:regions\u{0}";
 
@@ -182,25 +184,27 @@ pub fn region_figures(ra: &Analysis, typical: &[(String, String)]) -> Value {
     }))
 }
 
-/// summary.json as pretty JSON bytes with a final newline: the draft with
-/// the region reports' figures (`(name, region_figures)`, in configuration
-/// order) in place of the `regions` slot of a city run (a region run has
-/// none) and the recurrence list in its own.
-pub fn splice_regions(draft: SummaryDraft, regions: &[(String, Value)]) -> Vec<u8> {
-    let SummaryDraft { head, recurrences } = draft;
-    let text = splice_region_list(head, regions);
-    // The recurrence list last, into the final buffer, copied once.
-    let Some((at, end, _)) = slot_at(&text, "recurrences", RECURRENCES_SLOT) else {
-        return text;
-    };
-    let len = text.len() - (end - at) + recurrences.iter().map(Vec::len).sum::<usize>();
-    let mut out = Vec::with_capacity(len);
-    out.extend_from_slice(&text[..at]);
-    for piece in &recurrences {
-        out.extend_from_slice(piece);
+impl SummaryDraft {
+    /// summary.json as pretty JSON bytes with a final newline: the draft
+    /// with the region reports' figures (`(name, region_figures)`, in
+    /// configuration order) in place of the `regions` slot of a city run
+    /// (a region run has none) and the recurrence list in its own.
+    pub fn finish(self, regions: &[(String, Value)]) -> Vec<u8> {
+        let SummaryDraft { head, recurrences } = self;
+        let text = splice_region_list(head, regions);
+        // The recurrence list last, into the final buffer, copied once.
+        let Some((at, end, _)) = slot_at(&text, "recurrences", RECURRENCES_SLOT) else {
+            return text;
+        };
+        let len = text.len() - (end - at) + recurrences.iter().map(Vec::len).sum::<usize>();
+        let mut out = Vec::with_capacity(len);
+        out.extend_from_slice(&text[..at]);
+        for piece in &recurrences {
+            out.extend_from_slice(piece);
+        }
+        out.extend_from_slice(&text[end..]);
+        out
     }
-    out.extend_from_slice(&text[end..]);
-    out
 }
 
 /// The region reports' figures in place of the regions slot of the text.
@@ -263,7 +267,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// The summary.json value, with the recurrence list left as a placeholder
-/// (see `summary_bytes`, which writes the file).
+/// (see `draft`).
 pub fn summary(
     a: &Analysis,
     ds: &Dataset,

@@ -207,7 +207,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     // their contexts are built even when no document is rendered.
     let build_docs = want_docs || a.scope_id.is_none();
     let (summary_json, docs) = rayon::join(
-        || summary::summary_bytes(&a, &ds, &cfg, issued, &assessment),
+        || summary::draft(&a, &ds, &cfg, issued, &assessment),
         || {
             build_docs
                 .then(|| {
@@ -230,7 +230,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
         Some((docs, figures)) => (want_docs.then_some(docs), figures),
         None => (None, Vec::new()),
     };
-    let summary_json = summary::splice_regions(summary_json, &region_figures);
+    let summary_json = summary_json.finish(&region_figures);
     files.insert(0, ("summary.json".into(), summary_json));
     let mut doc_warnings: Vec<String> = Vec::new();
     timer.stage("summary.json ‖ report contexts");
