@@ -188,22 +188,22 @@ impl SummaryDraft {
     /// summary.json as pretty JSON bytes with a final newline: the draft
     /// with the region reports' figures (`(name, region_figures)`, in
     /// configuration order) in place of the `regions` slot of a city run
-    /// (a region run has none) and the recurrence list in its own.
-    pub fn finish(self, regions: &[(String, Value)]) -> Vec<u8> {
+    /// (a region run has none) and the recurrence list in its own. The
+    /// text comes in parts to be written one after the other: the list's
+    /// pieces are not copied into one buffer (48 MB at a million rows).
+    pub fn finish(self, regions: &[(String, Value)]) -> Vec<Vec<u8>> {
         let SummaryDraft { head, recurrences } = self;
-        let text = splice_region_list(head, regions);
-        // The recurrence list last, into the final buffer, copied once.
+        let mut text = splice_region_list(head, regions);
         let Some((at, end, _)) = slot_at(&text, "recurrences", RECURRENCES_SLOT) else {
-            return text;
+            return vec![text];
         };
-        let len = text.len() - (end - at) + recurrences.iter().map(Vec::len).sum::<usize>();
-        let mut out = Vec::with_capacity(len);
-        out.extend_from_slice(&text[..at]);
-        for piece in &recurrences {
-            out.extend_from_slice(piece);
-        }
-        out.extend_from_slice(&text[end..]);
-        out
+        let tail = text[end..].to_vec();
+        text.truncate(at);
+        let mut parts = Vec::with_capacity(recurrences.len() + 2);
+        parts.push(text);
+        parts.extend(recurrences);
+        parts.push(tail);
+        parts
     }
 }
 

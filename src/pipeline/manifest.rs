@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::model::Dataset;
+use crate::output::Written;
 use crate::quarter::Quarter;
 use crate::summary;
 
@@ -13,13 +14,14 @@ fn sha256_hex(b: &[u8]) -> String {
 }
 
 /// manifest.json: every input (path, sha256, encoding, bytes, counts), the
-/// effective configuration's hash, the tool version and every output file.
+/// effective configuration's hash, the tool version and every output file
+/// (as the writer hashed it).
 pub fn manifest(
     ds: &Dataset,
     cfg: &Config,
     quarter: Quarter,
     scope: &str,
-    outputs: &[(String, Vec<u8>)],
+    outputs: &[Written],
 ) -> serde_json::Value {
     let cfg_bytes = serde_json::to_vec(cfg).unwrap_or_default();
     let inputs: Vec<serde_json::Value> = ds
@@ -47,7 +49,7 @@ pub fn manifest(
         .collect();
     let mut outs: Vec<serde_json::Value> = outputs
         .iter()
-        .map(|(p, b)| json!({"path": p, "sha256": sha256_hex(b), "bytes": b.len()}))
+        .map(|w| json!({"path": w.path, "sha256": w.sha256, "bytes": w.bytes}))
         .collect();
     outs.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
     let t = ds.totals();

@@ -171,122 +171,137 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     progress.advance();
     progress.message("生成文件 / documents");
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let data_tables: Vec<tables::DataTable> = tables::data_tables(&a, &cfg)
-        .into_iter()
-        .chain(tables::score_data(&assessment))
-        .collect();
-    let table_files: Vec<(String, Vec<u8>)> = data_tables
-        .iter()
-        .map(tables::DataTable::csv_file)
-        .collect();
-    let table_names: Vec<String> = table_files.iter().map(|(n, _)| n.clone()).collect();
-    if formats.contains(&Format::Xlsx) {
-        let mut all = data_tables;
-        all.push(tables::rejects_table(&ds.rejects));
-        let title = format!("{}{}打击非法采矿工作数据表", quarter.chinese(), a.scope);
-        files.push(("tables.xlsx".into(), xlsx::workbook(&all, &title, issued)?));
-        // 数据质量反馈单 for every unit with rejected rows or no export.
-        files.extend(crate::feedback::files(&ds, &cfg, quarter, issued)?);
-    } else {
-        drop(data_tables);
-    }
-    if formats.contains(&Format::Parquet) {
-        files.extend(crate::parquet::files(&ds, &cfg)?);
-    }
-    memory::release_freed_memory();
-    timer.stage("tables");
-    // summary.json after the tables are no longer needed (the two largest
-    // outputs are never being built at the same time), on one core while
-    // the document contexts are built on the other: both only read the
-    // analysis, so the bytes are the same as one after the other.
-    let want_docs = formats
-        .iter()
-        .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx));
-    // A city run's summary holds the figures of its region reports, so
-    // their contexts are built even when no document is rendered.
-    let build_docs = want_docs || a.scope_id.is_none();
-    let (summary_json, docs) = rayon::join(
-        || summary::draft(&a, &ds, &cfg, issued, &assessment),
-        || {
-            build_docs
-                .then(|| {
-                    documents(
-                        &ds,
-                        &cfg,
-                        &a,
-                        &cells,
-                        &assessment,
-                        issued,
-                        &text,
-                        &formats,
-                        &table_names,
-                    )
-                })
-                .transpose()
-        },
-    );
-    let (docs, region_figures) = match docs? {
-        Some((docs, figures)) => (want_docs.then_some(docs), figures),
-        None => (None, Vec::new()),
-    };
-    let summary_json = summary_json.finish(&region_figures);
-    files.insert(0, ("summary.json".into(), summary_json));
+    // Every output is handed to a writer thread as soon as it is made
+    // (`output::Sink`): written into the temporary folder and flushed while
+    // the next is built, not held until the end; the folder is swapped in
+    // once all are written.
     let mut doc_warnings: Vec<String> = Vec::new();
-    timer.stage("summary.json ‖ report contexts");
-    if let Some(docs) = docs {
-        // Each document once, as a model from its template; every format
-        // draws the models.
-        let templates = crate::report::markup::Templates::new(cfg.output.templates_dir.as_deref())?;
-        let mut models = docs.compose(&templates)?;
-        complete_gongwen(&mut models, &cfg, issued);
-        doc_warnings.extend(number_warnings(&models, &folder_name));
-        let missing = crate::analysis::reporting::missing_exports(&ds, &cfg, quarter);
-        doc_warnings.extend(crate::report::reporting_warning(
-            &cfg,
-            &missing,
-            &folder_name,
-        ));
-        timer.stage("document models");
-        // one renderer per requested format, in this order
-        let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
-        if formats.contains(&Format::Html) {
-            renderers.push(Box::new(HtmlRenderer::new(
-                cfg.output.templates_dir.as_deref(),
-            )?));
-        }
-        if formats.contains(&Format::Docx) {
-            let font = ChartFont::find(&cfg);
-            if font.is_none() {
-                eprintln!("提示：未找到中文图表字体，Word 文档中的图表以说明文字代替 / note: no CJK chart font found; charts in the Word documents are replaced by a note");
+    let mut file_count = 0;
+    output::replace_dir(&dest, |dir| {
+        std::thread::scope(|s| {
+            let mut sink = output::Sink::start(s, dir);
+            let data_tables: Vec<tables::DataTable> = tables::data_tables(&a, &cfg)
+                .into_iter()
+                .chain(tables::score_data(&assessment))
+                .collect();
+            let mut table_names: Vec<String> = Vec::new();
+            for t in &data_tables {
+                let (name, bytes) = t.csv_file();
+                sink.put(format!("tables/{name}"), bytes)?;
+                table_names.push(name);
             }
-            renderers.push(Box::new(docx::DocxRenderer { font }));
-        }
-        if formats.contains(&Format::Pdf) {
-            renderers.push(Box::new(pdf::PdfRenderer::new(&cfg.fonts)?));
-        }
-        let set = DocumentSet {
-            index: &docs.index,
-            models: &models,
-            warnings: &doc_warnings,
-            issued,
-        };
-        for r in &renderers {
-            files.extend(r.render(&set)?);
-            timer.stage(r.format());
-        }
-    }
-    progress.advance();
-    progress.message("写出 / writing");
-    for (name, bytes) in table_files {
-        files.push((format!("tables/{name}"), bytes));
-    }
-    files.push(("rejects.csv".into(), tables::rejects_csv(&ds.rejects)));
-    let m = manifest(&ds, &cfg, quarter, &a.scope, &files);
-    files.push(("manifest.json".into(), summary::to_bytes(&m)));
-    progress.advance();
-
-    output::replace_dir(&dest, |dir| output::write_files(dir, &files))?;
+            sink.put("rejects.csv", tables::rejects_csv(&ds.rejects))?;
+            if formats.contains(&Format::Xlsx) {
+                let mut all = data_tables;
+                all.push(tables::rejects_table(&ds.rejects));
+                let title = format!("{}{}打击非法采矿工作数据表", quarter.chinese(), a.scope);
+                sink.put("tables.xlsx", xlsx::workbook(&all, &title, issued)?)?;
+                // 数据质量反馈单 for every unit with rejected rows or no export.
+                for (name, bytes) in crate::feedback::files(&ds, &cfg, quarter, issued)? {
+                    sink.put(name, bytes)?;
+                }
+            } else {
+                drop(data_tables);
+            }
+            if formats.contains(&Format::Parquet) {
+                for (name, bytes) in crate::parquet::files(&ds, &cfg)? {
+                    sink.put(name, bytes)?;
+                }
+            }
+            memory::release_freed_memory();
+            timer.stage("tables");
+            // summary.json after the tables are no longer needed (the two
+            // largest outputs are never being built at the same time), on
+            // one core while the document contexts are built on the other:
+            // both only read the analysis, so the bytes are the same as one
+            // after the other.
+            let want_docs = formats
+                .iter()
+                .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx));
+            // A city run's summary holds the figures of its region reports,
+            // so their contexts are built even when no document is rendered.
+            let build_docs = want_docs || a.scope_id.is_none();
+            let (summary_json, docs) = rayon::join(
+                || summary::draft(&a, &ds, &cfg, issued, &assessment),
+                || {
+                    build_docs
+                        .then(|| {
+                            documents(
+                                &ds,
+                                &cfg,
+                                &a,
+                                &cells,
+                                &assessment,
+                                issued,
+                                &text,
+                                &formats,
+                                &table_names,
+                            )
+                        })
+                        .transpose()
+                },
+            );
+            let (docs, region_figures) = match docs? {
+                Some((docs, figures)) => (want_docs.then_some(docs), figures),
+                None => (None, Vec::new()),
+            };
+            sink.put_parts("summary.json", summary_json.finish(&region_figures))?;
+            timer.stage("summary.json ‖ report contexts");
+            if let Some(docs) = docs {
+                // Each document once, as a model from its template; every
+                // format draws the models.
+                let templates =
+                    crate::report::markup::Templates::new(cfg.output.templates_dir.as_deref())?;
+                let mut models = docs.compose(&templates)?;
+                complete_gongwen(&mut models, &cfg, issued);
+                doc_warnings.extend(number_warnings(&models, &folder_name));
+                let missing = crate::analysis::reporting::missing_exports(&ds, &cfg, quarter);
+                doc_warnings.extend(crate::report::reporting_warning(
+                    &cfg,
+                    &missing,
+                    &folder_name,
+                ));
+                timer.stage("document models");
+                // one renderer per requested format, in this order
+                let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
+                if formats.contains(&Format::Html) {
+                    renderers.push(Box::new(HtmlRenderer::new(
+                        cfg.output.templates_dir.as_deref(),
+                    )?));
+                }
+                if formats.contains(&Format::Docx) {
+                    let font = ChartFont::find(&cfg);
+                    if font.is_none() {
+                        eprintln!("提示：未找到中文图表字体，Word 文档中的图表以说明文字代替 / note: no CJK chart font found; charts in the Word documents are replaced by a note");
+                    }
+                    renderers.push(Box::new(docx::DocxRenderer { font }));
+                }
+                if formats.contains(&Format::Pdf) {
+                    renderers.push(Box::new(pdf::PdfRenderer::new(&cfg.fonts)?));
+                }
+                let set = DocumentSet {
+                    index: &docs.index,
+                    models: &models,
+                    warnings: &doc_warnings,
+                    issued,
+                };
+                for r in &renderers {
+                    for (name, bytes) in r.render(&set)? {
+                        sink.put(name, bytes)?;
+                    }
+                    timer.stage(r.format());
+                }
+            }
+            progress.advance();
+            progress.message("写出 / writing");
+            let written = sink.finish()?;
+            let m = manifest(&ds, &cfg, quarter, &a.scope, &written);
+            output::write_file(dir, "manifest.json", vec![summary::to_bytes(&m)])?;
+            file_count = written.len() + 1;
+            progress.advance();
+            Ok(())
+        })
+    })?;
     timer.stage("write");
     progress.advance();
     progress.finish();
@@ -296,14 +311,14 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     all_warnings.extend(doc_warnings);
     let outputs = Outputs {
         dest,
-        files: files.len(),
+        files: file_count,
         rejected: ds.rejects.len(),
         warnings: all_warnings,
     };
     // Freeing a million cases and their figures takes a few tenths of a
     // second, and a command ends right after a build: they are freed on a
     // thread of their own while the caller goes on.
-    std::thread::spawn(move || drop((ds, cells, a, assessment, files)));
+    std::thread::spawn(move || drop((ds, cells, a, assessment)));
     Ok(outputs)
 }
 

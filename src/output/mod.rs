@@ -1,13 +1,15 @@
 //! Files only: atomic writes, files a user names, and replacing an output
 //! folder as a whole, never touching what the tool did not write. What goes
-//! into the files is made elsewhere (rejects.csv in `tables`).
+//! into the files is made elsewhere (rejects.csv in `tables`); a build's
+//! files are written as they are made by a [`Sink`] (`sink`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::error::{Error, Result};
+
+mod sink;
+pub use sink::{write_file, Sink, Written};
 
 /// Write a file under a temporary name in the same folder, then rename it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -316,43 +318,10 @@ fn written_by_us(p: &Path) -> bool {
     }
 }
 
-/// Write `files` (relative path with `/`, bytes) under `dir`, each file
-/// flushed to disk (fsync) before it is closed; folders are created as needed.
-pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    // The files are written in parallel, so two entries for one file (as a
-    // case-insensitive system such as Windows' sees it) would race: refused.
-    let mut seen = std::collections::HashSet::new();
-    for (rel, _) in files {
-        if !seen.insert(rel.to_lowercase()) {
-            return Err(Error::Other(format!(
-                "内部错误：输出文件“{rel}”重复 / internal error: output file {rel} is listed twice"
-            )));
-        }
-    }
-    for (rel, _) in files {
-        if let Some(parent) = dir.join(rel).parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-    }
-    // Written and flushed on every core (a flush waits for the disk; the
-    // summary.json of a million rows is 50 MB). The first failure in file
-    // order is the one reported, whichever thread met it.
-    let written: Vec<Result<()>> = files
-        .par_iter()
-        .map(|(rel, bytes)| {
-            let p = dir.join(rel);
-            let mut f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
-            f.write_all(bytes).map_err(|e| Error::io(&p, e))?;
-            f.sync_all().map_err(|e| Error::io(&p, e))
-        })
-        .collect();
-    written.into_iter().collect()
-}
-
 /// Flush the folder entries under `dir` (every sub-folder, then `dir`) so
 /// that after a power cut the swapped-in folder holds the files' names, not
 /// only their data. Files themselves are synced when written
-/// ([`write_files`]); this syncs them again only where the system cannot
+/// ([`Sink`]); this syncs them again only where the system cannot
 /// sync a folder.
 fn sync_tree(dir: &Path) -> Result<()> {
     let mut stack = vec![dir.to_path_buf()];
@@ -455,27 +424,6 @@ fn remove_any(p: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use crate::text::fmt_num;
-
-    #[test]
-    fn two_entries_for_one_file_are_refused_not_raced() {
-        // Files are written in parallel: two entries naming the same file
-        // (as Windows sees it, case aside) would race for its bytes.
-        let t = tempfile::tempdir().unwrap();
-        let files = vec![
-            ("regions/A.html".to_string(), b"1".to_vec()),
-            ("regions/a.html".to_string(), b"2".to_vec()),
-        ];
-        let e = write_files(t.path(), &files).unwrap_err().to_string();
-        assert!(e.contains("regions/a.html"), "{e}");
-        assert!(!t.path().join("regions").exists());
-        let ok = vec![
-            ("x/a.txt".to_string(), b"1".to_vec()),
-            ("b.txt".to_string(), b"2".to_vec()),
-        ];
-        write_files(t.path(), &ok).unwrap();
-        assert_eq!(std::fs::read(t.path().join("x/a.txt")).unwrap(), b"1");
-        assert_eq!(std::fs::read(t.path().join("b.txt")).unwrap(), b"2");
-    }
 
     #[test]
     fn folder_is_replaced_as_a_whole() {
