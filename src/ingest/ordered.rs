@@ -27,15 +27,17 @@ fn wait<'a, T>(cv: &Condvar, g: MutexGuard<'a, Shelf<T>>) -> MutexGuard<'a, Shel
     cv.wait(g).unwrap_or_else(|p| p.into_inner())
 }
 
-/// Call `read(i)` for every `i` in `0..n` on `workers` threads and hand
-/// each result to `settle` in the order of `i`, on the calling thread.
-/// A panic in `read` or `settle` is carried to the caller (no thread is
-/// left waiting).
-pub fn read_in_order<T: Send>(
+/// Call `read(i, scratch)` for every `i` in `0..n` on `workers` threads
+/// and hand each result to `settle` in the order of `i`, on the calling
+/// thread. A panic in `read` or `settle` is carried to the caller (no
+/// thread is left waiting). Each worker keeps a scratch value of its own (`S::default()` when it
+/// starts, dropped when it ends) and lends it to every `read` it makes: a
+/// read buffer used from file to file.
+pub fn read_in_order<T: Send, S: Default>(
     n: usize,
     workers: usize,
     ahead: usize,
-    read: impl Fn(usize) -> T + Sync,
+    read: impl Fn(usize, &mut S) -> T + Sync,
     mut settle: impl FnMut(T),
 ) {
     let workers = workers.clamp(1, n.max(1));
@@ -53,23 +55,26 @@ pub fn read_in_order<T: Send>(
     let lock = || shelf.lock().unwrap_or_else(|p| p.into_inner());
     std::thread::scope(|s| {
         for _ in 0..workers {
-            s.spawn(|| loop {
-                let i = claim.fetch_add(1, Ordering::Relaxed);
-                if i >= n {
-                    return;
-                }
-                {
-                    let mut g = lock();
-                    while i >= g.next + ahead && !g.closed {
-                        g = wait(&room, g);
-                    }
-                    if g.closed {
+            s.spawn(|| {
+                let mut scratch = S::default();
+                loop {
+                    let i = claim.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
                         return;
                     }
+                    {
+                        let mut g = lock();
+                        while i >= g.next + ahead && !g.closed {
+                            g = wait(&room, g);
+                        }
+                        if g.closed {
+                            return;
+                        }
+                    }
+                    let r = panic::catch_unwind(AssertUnwindSafe(|| read(i, &mut scratch)));
+                    lock().read.insert(i, r);
+                    arrived.notify_all();
                 }
-                let r = panic::catch_unwind(AssertUnwindSafe(|| read(i)));
-                lock().read.insert(i, r);
-                arrived.notify_all();
             });
         }
         let settled = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -111,7 +116,7 @@ mod tests {
             40,
             3,
             4,
-            |i| {
+            |i, _: &mut ()| {
                 // Early files take longest, so later ones finish first.
                 std::thread::sleep(Duration::from_millis(((40 - i) % 7) as u64));
                 i * 10
@@ -129,7 +134,7 @@ mod tests {
             30,
             2,
             3,
-            |i| {
+            |i, _: &mut ()| {
                 let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, Ordering::SeqCst);
                 i
@@ -150,7 +155,7 @@ mod tests {
                 10,
                 2,
                 2,
-                |i| {
+                |i, _: &mut ()| {
                     if i == 4 {
                         panic!("reader");
                     }
@@ -164,14 +169,15 @@ mod tests {
 
     #[test]
     fn a_panic_while_settling_stops_the_workers() {
-        let r = panic::catch_unwind(|| read_in_order(50, 2, 2, |i| i, |i| assert!(i < 3)));
+        let r =
+            panic::catch_unwind(|| read_in_order(50, 2, 2, |i, _: &mut ()| i, |i| assert!(i < 3)));
         assert!(r.is_err());
     }
 
     #[test]
     fn no_files_is_nothing_to_do() {
         let mut n = 0;
-        read_in_order(0, 2, 4, |i| i, |_| n += 1);
+        read_in_order(0, 2, 4, |i, _: &mut ()| i, |_| n += 1);
         assert_eq!(n, 0);
     }
 }

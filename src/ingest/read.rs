@@ -16,7 +16,7 @@ use super::sheets::read_workbook_bytes;
 use super::table::{self, Rec, Table, TableError};
 use super::{decode, headers, workbook};
 use crate::config::names::Resolver;
-use crate::input::read_input;
+use crate::input::read_input_into;
 use crate::model::*;
 
 /// Largest input file read (a case export of 10 million rows is ~3.6 GB in
@@ -68,13 +68,38 @@ pub fn read_file(
     resolver: &Resolver,
     keep_text: KeepText,
 ) -> Vec<FileOutcome> {
+    read_file_into(
+        entry,
+        index,
+        resolver,
+        keep_text,
+        &mut Vec::new(),
+        Vec::new(),
+    )
+}
+
+/// [`read_file`] reusing memory: the file's bytes are read into `buf`, a
+/// buffer a reader keeps from file to file (see
+/// [`crate::input::read_input_into`]), and a CSV's cases are put into
+/// `room`, an emptied vector an earlier file's cases left. Neither asks the
+/// system for fresh pages (which it zeroes) when it is large enough.
+pub fn read_file_into(
+    entry: &FileEntry,
+    index: u32,
+    resolver: &Resolver,
+    keep_text: KeepText,
+    buf: &mut Vec<u8>,
+    room: Vec<Case>,
+) -> Vec<FileOutcome> {
     // `abs` is DATA/<quarter folder>/<file>.
     let root = entry.abs.parent().and_then(Path::parent);
-    match read_input(&entry.abs, root, MAX_INPUT_BYTES) {
-        Ok(bytes) if is_workbook(&entry.rel) => {
-            read_workbook_bytes(entry, &bytes, index, resolver, keep_text)
+    match read_input_into(&entry.abs, root, MAX_INPUT_BYTES, buf) {
+        Ok(()) if is_workbook(&entry.rel) => {
+            read_workbook_bytes(entry, buf, index, resolver, keep_text)
         }
-        Ok(bytes) => vec![read_bytes_with(entry, &bytes, index, resolver, keep_text)],
+        Ok(()) => vec![read_bytes_into(
+            entry, buf, index, resolver, keep_text, room,
+        )],
         Err(r) => {
             let mut out = FileOutcome::default();
             let mut file = blank_input(entry);
@@ -124,6 +149,19 @@ pub fn read_bytes_with(
     resolver: &Resolver,
     keep_text: KeepText,
 ) -> FileOutcome {
+    read_bytes_into(entry, bytes, index, resolver, keep_text, Vec::new())
+}
+
+/// `read_bytes_with`, the cases put into `room` (emptied first): a vector
+/// an earlier file's cases left, whose memory is reused.
+fn read_bytes_into(
+    entry: &FileEntry,
+    bytes: &[u8],
+    index: u32,
+    resolver: &Resolver,
+    keep_text: KeepText,
+    mut room: Vec<Case>,
+) -> FileOutcome {
     let mut out = FileOutcome::default();
     let mut file = blank_input(entry);
     file.bytes = bytes.len() as u64;
@@ -162,9 +200,15 @@ pub fn read_bytes_with(
     } else {
         None
     };
+    room.clear();
+    let seed = FileOutcome {
+        file: Some(file),
+        cases: room,
+        ..Default::default()
+    };
     read_text(
         entry,
-        file,
+        seed,
         &decoded.text,
         index,
         resolver,
@@ -174,18 +218,23 @@ pub fn read_bytes_with(
 }
 
 /// Read decoded CSV text into records: locate the header, then every
-/// record below it. `file` is the input's entry so far (path, hashes,
-/// encoding); `file_unit` the unit its name names.
+/// record below it. `seed` holds the input's entry so far (path, hashes,
+/// encoding) and may hold an empty vector with room for the cases;
+/// `file_unit` is the unit the file's name names.
 pub(super) fn read_text(
     entry: &FileEntry,
-    mut file: InputFile,
+    mut seed: FileOutcome,
     text: &str,
     index: u32,
     resolver: &Resolver,
     keep_text: KeepText,
     file_unit: Option<UnitId>,
 ) -> FileOutcome {
-    let mut out = FileOutcome::default();
+    let mut file = seed.file.take().unwrap_or_else(|| blank_input(entry));
+    let mut out = FileOutcome {
+        cases: std::mem::take(&mut seed.cases),
+        ..Default::default()
+    };
     let table = match Table::locate(text, entry.kind) {
         Ok(t) => t,
         Err(e) => {

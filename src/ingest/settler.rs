@@ -177,12 +177,18 @@ impl Settler {
     }
 
     pub fn feed(&mut self, outcomes: Vec<FileOutcome>) {
+        self.feed_recycling(outcomes, &mut drop);
+    }
+
+    /// `feed`, handing each file's emptied case vector to `spare`, so that
+    /// a reader can fill it again instead of asking for fresh memory.
+    pub fn feed_recycling(&mut self, outcomes: Vec<FileOutcome>, spare: &mut dyn FnMut(Vec<Case>)) {
         let files = &mut self.ds.files;
         for o in outcomes {
             let fi = files.len();
             let FileOutcome {
                 file,
-                cases: file_cases,
+                cases: mut file_cases,
                 referrals,
                 patrols,
                 meetings,
@@ -209,10 +215,11 @@ impl Settler {
             // A record's file index is its input's position here (a
             // workbook's sheets are several inputs of one file).
             let fi32 = fi as u32;
-            for mut c in file_cases {
+            for mut c in file_cases.drain(..) {
                 c.origin.file = fi32;
                 self.cases.add(c, fi, files, &mut self.rejects);
             }
+            spare(file_cases);
             for mut r in referrals {
                 r.origin.file = fi32;
                 self.refs.add(r, fi, files, &mut self.rejects);

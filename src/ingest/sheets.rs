@@ -105,9 +105,13 @@ pub fn read_workbook_bytes(
                     .then(|| unit_from_file_name(resolver, file_name))
                     .flatten()
             });
+        let seed = FileOutcome {
+            file: Some(sheet_file),
+            ..Default::default()
+        };
         outs.push(read_text(
             &sheet_entry,
-            sheet_file,
+            seed,
             &sheet.csv,
             index,
             resolver,

@@ -206,6 +206,21 @@ fn accepted_forms() {
     let alone = ingest::read_file(&entry, 0, &resolver, ingest::KeepText::All).remove(0);
     let again = alone.cases.iter().find(|x| &*x.case_id == "F-003").unwrap();
     assert_eq!(again.summary(), "第一行\n第二行");
+    // Read again reusing memory (as `load` does from file to file): a
+    // buffer holding another file's bytes and a vector holding its cases
+    // give exactly the same outcome, nothing of the earlier file left in it.
+    let mut buf = b"stale bytes of another file\n".repeat(1000);
+    let room = alone.cases.clone();
+    let reused =
+        ingest::read_file_into(&entry, 0, &resolver, ingest::KeepText::All, &mut buf, room)
+            .remove(0);
+    assert!(!alone.cases.is_empty());
+    assert_eq!(reused.cases, alone.cases);
+    assert_eq!(reused.rejects.len(), alone.rejects.len());
+    assert_eq!(
+        reused.file.as_ref().map(|f| &f.sha256),
+        alone.file.as_ref().map(|f| &f.sha256)
+    );
     assert_eq!(c.origin.line, 7);
     assert_eq!(&*c.status, "办理中");
 
