@@ -207,8 +207,8 @@ fn patrol_table(stem: &str, sheet: &str, first: &str, rows: &[PatrolRow]) -> Dat
     t
 }
 
-/// Every aggregate table, in a fixed order.
-pub fn data_tables(a: &Analysis, cfg: &Config) -> Vec<DataTable> {
+/// Every aggregate table but the recurrence list, in a fixed order.
+pub fn summary_tables(a: &Analysis) -> Vec<DataTable> {
     let mut out: Vec<DataTable> = Vec::new();
     out.push(totals(a));
     out.push(grouped("by_unit", "分单位", "单位", &a.by_unit));
@@ -329,25 +329,38 @@ pub fn data_tables(a: &Analysis, cfg: &Config) -> Vec<DataTable> {
     }
     out.push(m);
 
+    out
+}
+
+/// Every aggregate table ([`summary_tables`]) and the recurrence list
+/// ([`recurrence_table`]), in the order of the files and sheets.
+pub fn data_tables(a: &Analysis, cfg: &Config) -> Vec<DataTable> {
+    let mut out = summary_tables(a);
+    out.push(recurrence_table(a, cfg));
+    out
+}
+
+const RECURRENCE_STEM: &str = "recurrences";
+const RECURRENCE_HEADER: [&str; 8] = [
+    "县市区",
+    "乡镇街道",
+    "点位名称",
+    "取缔单位",
+    "取缔案件编号",
+    "反弹单位",
+    "反弹案件编号",
+    "发现日期",
+];
+
+/// The recurrence list's rows, one per recurrence, handed to `row` one at
+/// a time (the list grows with the data: a million rows at ten million
+/// cases).
+fn recurrence_rows(a: &Analysis, cfg: &Config, mut row: impl FnMut(Vec<Value>)) {
     let units = cfg.unit_names();
     let regions = cfg.region_names();
     let nm = |l: &[&str], i: u16| l.get(i as usize).map(|s| s.to_string()).unwrap_or_default();
-    let mut rc = DataTable::new(
-        "recurrences",
-        "反弹点位",
-        &[
-            "县市区",
-            "乡镇街道",
-            "点位名称",
-            "取缔单位",
-            "取缔案件编号",
-            "反弹单位",
-            "反弹案件编号",
-            "发现日期",
-        ],
-    );
     for p in &a.recurrence.recurrences {
-        rc.row(vec![
+        row(vec![
             Value::Text(nm(&regions, u16::from(p.region))),
             Value::text(township_name(&p.township)),
             Value::text(&p.site),
@@ -358,8 +371,26 @@ pub fn data_tables(a: &Analysis, cfg: &Config) -> Vec<DataTable> {
             Value::Label(p.found_date.to_string()),
         ]);
     }
-    out.push(rc);
-    out
+}
+
+/// Each recurring case with the register entry it matches, as a table
+/// (for the workbook).
+pub fn recurrence_table(a: &Analysis, cfg: &Config) -> DataTable {
+    let mut rc = DataTable::new(RECURRENCE_STEM, "反弹点位", &RECURRENCE_HEADER);
+    recurrence_rows(a, cfg, |r| rc.row(r));
+    rc
+}
+
+/// `recurrences.csv`, written row by row: the same bytes as
+/// `recurrence_table(a, cfg).csv_file()` without holding the table (at ten
+/// million cases its rows of values took several times the CSV's 140 MB).
+pub fn recurrences_csv(a: &Analysis, cfg: &Config) -> (String, Vec<u8>) {
+    let mut out = CsvOut::new(&RECURRENCE_HEADER);
+    recurrence_rows(a, cfg, |r| {
+        let rec: Vec<String> = r.iter().map(Value::csv).collect();
+        out.record(&rec);
+    });
+    (format!("{RECURRENCE_STEM}.csv"), out.into_bytes())
 }
 
 /// Every table as (file name, bytes), in a fixed order.

@@ -180,19 +180,27 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     output::replace_dir(&dest, |dir| {
         std::thread::scope(|s| {
             let mut sink = output::Sink::start(s, dir);
-            let data_tables: Vec<tables::DataTable> = tables::data_tables(&a, &cfg)
-                .into_iter()
-                .chain(tables::score_data(&assessment))
-                .collect();
+            // The tables in file order: the aggregates, the recurrence list
+            // (written row by row: it grows with the data), the scores.
+            let summary_tables = tables::summary_tables(&a);
+            let score_tables = tables::score_data(&assessment);
             let mut table_names: Vec<String> = Vec::new();
-            for t in &data_tables {
-                let (name, bytes) = t.csv_file();
-                sink.put(format!("tables/{name}"), bytes)?;
-                table_names.push(name);
+            let mut put_table = |(name, bytes): (String, Vec<u8>)| {
+                table_names.push(name.clone());
+                sink.put(format!("tables/{name}"), bytes)
+            };
+            for t in &summary_tables {
+                put_table(t.csv_file())?;
+            }
+            put_table(tables::recurrences_csv(&a, &cfg))?;
+            for t in &score_tables {
+                put_table(t.csv_file())?;
             }
             sink.put("rejects.csv", tables::rejects_csv(&ds.rejects))?;
             if formats.contains(&Format::Xlsx) {
-                let mut all = data_tables;
+                let mut all = summary_tables;
+                all.push(tables::recurrence_table(&a, &cfg));
+                all.extend(score_tables);
                 all.push(tables::rejects_table(&ds.rejects));
                 let title = format!("{}{}打击非法采矿工作数据表", quarter.chinese(), a.scope);
                 sink.put("tables.xlsx", xlsx::workbook(&all, &title, issued)?)?;
@@ -201,7 +209,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
                     sink.put(name, bytes)?;
                 }
             } else {
-                drop(data_tables);
+                drop((summary_tables, score_tables));
             }
             if formats.contains(&Format::Parquet) {
                 for (name, bytes) in crate::parquet::files(&ds, &cfg)? {

@@ -460,6 +460,20 @@ fn recurrence_by_name_and_by_coordinates() {
     assert_eq!(rc.recurrences[1].found_date, d("2024-08-01"));
     assert_eq!(rc.recurrences[1].township, "北岙街道");
 
+    // recurrences.csv, written row by row, is the table's CSV byte for
+    // byte; by hand: BOM, header, one CRLF row per pair.
+    let cfg = Config::embedded();
+    let (name, csv) = minebrief::tables::recurrences_csv(&a, &cfg);
+    assert_eq!(
+        (name.clone(), csv.clone()),
+        minebrief::tables::recurrence_table(&a, &cfg).csv_file()
+    );
+    let text = String::from_utf8(csv).unwrap();
+    assert_eq!(name, "recurrences.csv");
+    assert!(text.starts_with("\u{feff}县市区,乡镇街道,点位名称,取缔单位,取缔案件编号,反弹单位,反弹案件编号,发现日期\r\n"));
+    assert_eq!(text.matches("\r\n").count(), 3);
+    assert!(text.contains(",北岙街道,海岛采挖点,"), "{text}");
+
     // Previous quarter: D01 → A01.
     let (ds, cfg) = load("2024Q3");
     let r = recurrence::detect(
