@@ -470,7 +470,9 @@ fn recurrence_by_name_and_by_coordinates() {
     );
     let text = String::from_utf8(csv).unwrap();
     assert_eq!(name, "recurrences.csv");
-    assert!(text.starts_with("\u{feff}县市区,乡镇街道,点位名称,取缔单位,取缔案件编号,反弹单位,反弹案件编号,发现日期\r\n"));
+    assert!(text.starts_with(
+        "\u{feff}县市区,乡镇街道,点位名称,取缔单位,取缔案件编号,反弹单位,反弹案件编号,发现日期\r\n"
+    ));
     assert_eq!(text.matches("\r\n").count(), 3);
     assert!(text.contains(",北岙街道,海岛采挖点,"), "{text}");
 
