@@ -30,9 +30,9 @@ fn wait<'a, T>(cv: &Condvar, g: MutexGuard<'a, Shelf<T>>) -> MutexGuard<'a, Shel
 /// Call `read(i, scratch)` for every `i` in `0..n` on `workers` threads
 /// and hand each result to `settle` in the order of `i`, on the calling
 /// thread. A panic in `read` or `settle` is carried to the caller (no
-/// thread is left waiting). Each worker keeps a scratch value of its own (`S::default()` when it
-/// starts, dropped when it ends) and lends it to every `read` it makes: a
-/// read buffer used from file to file.
+/// thread is left waiting). Each worker keeps a scratch value of its own
+/// (`S::default()` when it starts, dropped when it ends) and lends it to
+/// every `read` it makes: a read buffer used from file to file.
 pub fn read_in_order<T: Send, S: Default>(
     n: usize,
     workers: usize,

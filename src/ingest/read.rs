@@ -223,18 +223,15 @@ fn read_bytes_into(
 /// `file_unit` is the unit the file's name names.
 pub(super) fn read_text(
     entry: &FileEntry,
-    mut seed: FileOutcome,
+    seed: FileOutcome,
     text: &str,
     index: u32,
     resolver: &Resolver,
     keep_text: KeepText,
     file_unit: Option<UnitId>,
 ) -> FileOutcome {
-    let mut file = seed.file.take().unwrap_or_else(|| blank_input(entry));
-    let mut out = FileOutcome {
-        cases: std::mem::take(&mut seed.cases),
-        ..Default::default()
-    };
+    let mut out = seed;
+    let mut file = out.file.take().unwrap_or_else(|| blank_input(entry));
     let table = match Table::locate(text, entry.kind) {
         Ok(t) => t,
         Err(e) => {

@@ -99,12 +99,17 @@ impl<'scope> Sink<'scope> {
         self.wait()
     }
 
-    /// Close the queue and wait for the writer (once; later calls find
-    /// nothing to wait for).
+    /// Close the queue and wait for the writer. Once the writer has been
+    /// waited for, a later call has nothing to wait for: it fails if the
+    /// writer did (a failure stays one), and otherwise returns nothing.
     fn wait(&mut self) -> Result<Vec<Written>> {
         drop(self.queue.take());
         match self.writer.take().map(ScopedJoinHandle::join) {
             Some(Ok(r)) => r,
+            None if self.failed.load(Ordering::Acquire) => Err(Error::Other(
+                "写出文件已失败（见上一个错误） / writing the files already failed (see the error before)"
+                    .into(),
+            )),
             None => Ok(Vec::new()),
             Some(Err(_)) => Err(Error::Other(
                 "内部错误：写出文件的线程意外终止 / internal error: the file writer stopped unexpectedly"
@@ -233,5 +238,27 @@ mod tests {
         assert!(err.contains("blocked"), "{err}");
         assert!(dir.path().join("first.txt").exists());
         assert!(!dir.path().join("later0.txt").exists());
+    }
+    #[test]
+    fn a_failure_once_reported_stays_a_failure() {
+        // A caller that goes on after a failed `put` must not be told at
+        // the end that everything was written.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("blocked"), b"").unwrap();
+        std::thread::scope(|s| {
+            let mut sink = Sink::start(s, dir.path());
+            sink.put("blocked/inner.txt", b"1".to_vec()).unwrap();
+            let mut reported = false;
+            for i in 0..200 {
+                if sink.put(format!("later{i}.txt"), b"2".to_vec()).is_err() {
+                    reported = true;
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            assert!(reported);
+            assert!(sink.put("after.txt", b"3".to_vec()).is_err());
+            assert!(sink.finish().is_err());
+        });
     }
 }

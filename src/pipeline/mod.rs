@@ -192,14 +192,21 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             for t in &summary_tables {
                 put_table(t.csv_file())?;
             }
-            put_table(tables::recurrences_csv(&a, &cfg))?;
+            // The workbook needs the recurrence list as a table anyway;
+            // without it the CSV is written row by row.
+            let want_xlsx = formats.contains(&Format::Xlsx);
+            let recurrences = want_xlsx.then(|| tables::recurrence_table(&a, &cfg));
+            put_table(match &recurrences {
+                Some(t) => t.csv_file(),
+                None => tables::recurrences_csv(&a, &cfg),
+            })?;
             for t in &score_tables {
                 put_table(t.csv_file())?;
             }
             sink.put("rejects.csv", tables::rejects_csv(&ds.rejects))?;
-            if formats.contains(&Format::Xlsx) {
+            if want_xlsx {
                 let mut all = summary_tables;
-                all.push(tables::recurrence_table(&a, &cfg));
+                all.extend(recurrences);
                 all.extend(score_tables);
                 all.push(tables::rejects_table(&ds.rejects));
                 let title = format!("{}{}打击非法采矿工作数据表", quarter.chinese(), a.scope);
