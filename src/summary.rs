@@ -9,14 +9,14 @@ use serde_json::{json, Map, Number, Value};
 
 use crate::analysis::{township_name, Analysis};
 use crate::config::Config;
+use crate::error::{Error, Result};
 use crate::model::Dataset;
 
 pub const SCHEMA: &str = "minebrief.summary/1";
 
 /// Placeholder for the recurrence list in the value `summary` returns;
-/// `SummaryDraft::finish` writes the list, serialised by `draft`, in its
-/// place (the list can hold a million entries: as one JSON value tree it
-/// would take gigabytes).
+/// `draft` writes the list in its place (the list can hold a million
+/// entries: as one JSON value tree it would take gigabytes).
 const RECURRENCES_SLOT: &str = "\u{0}minebrief:recurrences\u{0}";
 
 /// One recurrence as summary.json prints it: the fields in sorted key
@@ -42,79 +42,107 @@ fn name_of<'a>(names: &[&'a str], i: u16) -> &'a str {
 /// Entries serialised per piece of text: pieces are built on any free core.
 const RECURRENCES_PER_PIECE: usize = 4096;
 
-/// summary.json before the region reports' figures are known: the text of
-/// everything else with two placeholders, and the recurrence list as
-/// text (in pieces). `SummaryDraft::finish` writes both in their places.
+/// Pieces built at a time (on every core) before they are handed on in
+/// order: memory holds these, not the whole list (479 MB of text at ten
+/// million rows).
+const PIECES_AT_A_TIME: usize = 8;
+
+/// The rest of summary.json once [`draft`] has handed on everything up to
+/// and including the recurrence list: the text from there on, with the
+/// place of the region reports' figures (see `SummaryDraft::finish`).
 pub struct SummaryDraft {
-    head: Vec<u8>,
-    recurrences: Vec<Vec<u8>>,
+    rest: Vec<u8>,
 }
 
-/// The recurrence list as pretty JSON lines indented by `indent`, in pieces.
+/// Serialise one piece of the recurrence list: its entries as pretty JSON
+/// lines indented by `pad`, each followed by a comma and a newline.
+fn recurrence_piece(
+    chunk: &[crate::analysis::RecurrencePair],
+    units: &[&str],
+    regions: &[&str],
+    pad: &str,
+) -> Vec<u8> {
+    // An entry prints as about 450 bytes.
+    let mut out = Vec::with_capacity(chunk.len() * 512);
+    let mut item = Vec::with_capacity(1024);
+    for p in chunk {
+        let entry = RecurrenceEntry {
+            closed_case: &p.closed_case,
+            closed_unit: name_of(units, u16::from(p.closed_unit)),
+            found_date: p.found_date,
+            recurred_case: &p.recurred_case,
+            recurred_unit: name_of(units, u16::from(p.recurred_unit)),
+            region: name_of(regions, u16::from(p.region)),
+            site: &p.site,
+            township: township_name(&p.township),
+        };
+        item.clear();
+        // Writing to a Vec cannot fail, and every field serialises.
+        let _ = serde_json::to_writer_pretty(&mut item, &entry);
+        for (j, line) in item.split(|&b| b == b'\n').enumerate() {
+            if j > 0 {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(pad.as_bytes());
+            out.extend_from_slice(line);
+        }
+        out.extend_from_slice(b",\n");
+    }
+    out
+}
+
+/// The recurrence list as pretty JSON lines indented by `indent`, handed to
+/// `out` piece by piece in order (the pieces of a batch are built on every
+/// core).
 fn recurrence_text(
     list: &[crate::analysis::RecurrencePair],
     units: &[&str],
     regions: &[&str],
     indent: usize,
-) -> Vec<Vec<u8>> {
+    out: &mut dyn FnMut(Vec<u8>) -> Result<()>,
+) -> Result<()> {
     use rayon::prelude::*;
     if list.is_empty() {
-        return vec![b"[]".to_vec()];
+        return out(b"[]".to_vec());
     }
     let pad = " ".repeat(indent + 2);
-    let mut pieces: Vec<Vec<u8>> = list
-        .par_chunks(RECURRENCES_PER_PIECE)
-        .map(|chunk| {
-            // An entry prints as about 450 bytes.
-            let mut out = Vec::with_capacity(chunk.len() * 512);
-            let mut item = Vec::with_capacity(1024);
-            for p in chunk {
-                let entry = RecurrenceEntry {
-                    closed_case: &p.closed_case,
-                    closed_unit: name_of(units, u16::from(p.closed_unit)),
-                    found_date: p.found_date,
-                    recurred_case: &p.recurred_case,
-                    recurred_unit: name_of(units, u16::from(p.recurred_unit)),
-                    region: name_of(regions, u16::from(p.region)),
-                    site: &p.site,
-                    township: township_name(&p.township),
-                };
-                item.clear();
-                // Writing to a Vec cannot fail, and every field serialises.
-                let _ = serde_json::to_writer_pretty(&mut item, &entry);
-                for (j, line) in item.split(|&b| b == b'\n').enumerate() {
-                    if j > 0 {
-                        out.push(b'\n');
-                    }
-                    out.extend_from_slice(pad.as_bytes());
-                    out.extend_from_slice(line);
-                }
-                out.extend_from_slice(b",\n");
+    out(b"[\n".to_vec())?;
+    let batches = list.chunks(RECURRENCES_PER_PIECE * PIECES_AT_A_TIME);
+    let last_batch = batches.len() - 1;
+    for (b, batch) in batches.enumerate() {
+        let mut pieces: Vec<Vec<u8>> = batch
+            .par_chunks(RECURRENCES_PER_PIECE)
+            .map(|chunk| recurrence_piece(chunk, units, regions, &pad))
+            .collect();
+        if b == last_batch {
+            // no comma after the last entry
+            if let Some(last) = pieces.last_mut() {
+                last.truncate(last.len().saturating_sub(2));
+                last.push(b'\n');
             }
-            out
-        })
-        .collect();
-    // no comma after the last entry
-    if let Some(last) = pieces.last_mut() {
-        last.truncate(last.len().saturating_sub(2));
-        last.push(b'\n');
+        }
+        for piece in pieces {
+            out(piece)?;
+        }
     }
-    pieces.insert(0, b"[\n".to_vec());
     let mut close = " ".repeat(indent).into_bytes();
     close.push(b']');
-    pieces.push(close);
-    pieces
+    out(close)
 }
 
-/// summary.json but for the region reports' figures (see
-/// `SummaryDraft::finish`).
+/// summary.json up to the region reports' figures, handed to `out` in
+/// parts as it is made (the recurrence list in pieces: it is most of the
+/// file); what follows is returned (see `SummaryDraft::finish`). The region
+/// figures come after the list (`recurrence` sorts before `regions`), so
+/// the file is written in order without holding the list.
 pub fn draft(
     a: &Analysis,
     ds: &Dataset,
     cfg: &Config,
     issue_date: NaiveDate,
     assessment: &crate::assess::Assessment,
-) -> SummaryDraft {
+    out: &mut dyn FnMut(Vec<u8>) -> Result<()>,
+) -> Result<SummaryDraft> {
     let mut v = summary(a, ds, issue_date, assessment);
     // 报送情况: the member units that sent no case export for the quarter
     // (the briefing's sentence and the index page's warning)
@@ -122,15 +150,22 @@ pub fn draft(
     if let Some(inputs) = v.get_mut("inputs").and_then(Value::as_object_mut) {
         inputs.insert("missing_exports".into(), json!(missing));
     }
-    let head = to_bytes(&v);
-    let recurrences = match slot_at(&head, "recurrences", RECURRENCES_SLOT) {
-        Some((_, _, indent)) => {
-            let (units, regions) = (cfg.unit_names(), cfg.region_names());
-            recurrence_text(&a.recurrence.recurrences, &units, &regions, indent)
-        }
-        None => Vec::new(),
+    let mut head = to_bytes(&v);
+    let Some((at, end, indent)) = slot_at(&head, "recurrences", RECURRENCES_SLOT) else {
+        return Ok(SummaryDraft { rest: head });
     };
-    SummaryDraft { head, recurrences }
+    if slot_at(&head[..at], "regions", REGIONS_SLOT).is_some() {
+        // Not so while the keys are sorted; the text would be wrong.
+        return Err(Error::Other(
+            "内部错误：summary.json 的地区数据位于重复反弹清单之前 / internal error: the region figures come before the recurrence list in summary.json".into(),
+        ));
+    }
+    let rest = head.split_off(end);
+    head.truncate(at);
+    out(head)?;
+    let (units, regions) = (cfg.unit_names(), cfg.region_names());
+    recurrence_text(&a.recurrence.recurrences, &units, &regions, indent, out)?;
+    Ok(SummaryDraft { rest })
 }
 
 /// Placeholder for the `regions` object in a city run's summary; the
@@ -185,25 +220,12 @@ pub fn region_figures(ra: &Analysis, typical: &[(String, String)]) -> Value {
 }
 
 impl SummaryDraft {
-    /// summary.json as pretty JSON bytes with a final newline: the draft
-    /// with the region reports' figures (`(name, region_figures)`, in
-    /// configuration order) in place of the `regions` slot of a city run
-    /// (a region run has none) and the recurrence list in its own. The
-    /// text comes in parts to be written one after the other: the list's
-    /// pieces are not copied into one buffer (48 MB at a million rows).
-    pub fn finish(self, regions: &[(String, Value)]) -> Vec<Vec<u8>> {
-        let SummaryDraft { head, recurrences } = self;
-        let mut text = splice_region_list(head, regions);
-        let Some((at, end, _)) = slot_at(&text, "recurrences", RECURRENCES_SLOT) else {
-            return vec![text];
-        };
-        let tail = text[end..].to_vec();
-        text.truncate(at);
-        let mut parts = Vec::with_capacity(recurrences.len() + 2);
-        parts.push(text);
-        parts.extend(recurrences);
-        parts.push(tail);
-        parts
+    /// The rest of summary.json (pretty JSON, with a final newline): the
+    /// region reports' figures (`(name, region_figures)`, in configuration
+    /// order) in place of the `regions` slot of a city run (a region run
+    /// has none).
+    pub fn finish(self, regions: &[(String, Value)]) -> Vec<u8> {
+        splice_region_list(self.rest, regions)
     }
 }
 

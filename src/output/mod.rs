@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 mod sink;
-pub use sink::{write_file, Sink, Written};
+pub use sink::{write_file, Sink, Stream, Written};
 
 /// Write a file under a temporary name in the same folder, then rename it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {

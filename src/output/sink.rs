@@ -33,8 +33,15 @@ pub struct Written {
 }
 
 /// A file for the writer: its path and its contents in one or more parts
-/// (written one after the other, each freed once written).
-type Job = (String, Vec<Vec<u8>>);
+/// (written one after the other, each freed once written), either all
+/// handed over at once or streamed as they are made ([`Sink::open`]).
+enum Job {
+    Whole(String, Vec<Vec<u8>>),
+    Stream(String, Receiver<Vec<u8>>),
+}
+
+/// Parts of a streamed file waiting for the writer at most.
+const STREAM_PARTS: usize = 4;
 
 /// Files waiting for the writer at most: a producer that gets this far
 /// ahead waits, so memory holds a few finished files, not all of them.
@@ -88,9 +95,32 @@ impl<'scope> Sink<'scope> {
         // The writer only leaves before the queue closes by panicking,
         // which `finish` reports.
         if let Some(q) = &self.queue {
-            let _ = q.send((rel, parts));
+            let _ = q.send(Job::Whole(rel, parts));
         }
         Ok(())
+    }
+
+    /// Open one file whose parts are handed over as they are made
+    /// ([`Stream::send`]): the file is written while the rest of it is
+    /// still being built, and memory holds a few parts, not the whole file.
+    /// The stream borrows the sink, so nothing else can be handed over
+    /// until it is closed (the writer writes files in order: another file
+    /// would wait behind the open one).
+    pub fn open(&mut self, rel: impl Into<String>) -> Result<Stream<'_, 'scope>> {
+        let rel = rel.into();
+        if self.failed.load(Ordering::Acquire) {
+            return Err(self.wait().err().unwrap_or_else(already_failed));
+        }
+        if !self.seen.insert(rel.to_lowercase()) {
+            return Err(Error::Other(format!(
+                "内部错误：输出文件“{rel}”重复 / internal error: output file {rel} is listed twice"
+            )));
+        }
+        let (parts, incoming) = sync_channel(STREAM_PARTS);
+        if let Some(q) = &self.queue {
+            let _ = q.send(Job::Stream(rel, incoming));
+        }
+        Ok(Stream { sink: self, parts })
     }
 
     /// Wait until every file handed over is written and flushed: what was
@@ -106,10 +136,7 @@ impl<'scope> Sink<'scope> {
         drop(self.queue.take());
         match self.writer.take().map(ScopedJoinHandle::join) {
             Some(Ok(r)) => r,
-            None if self.failed.load(Ordering::Acquire) => Err(Error::Other(
-                "写出文件已失败（见上一个错误） / writing the files already failed (see the error before)"
-                    .into(),
-            )),
+            None if self.failed.load(Ordering::Acquire) => Err(already_failed()),
             None => Ok(Vec::new()),
             Some(Err(_)) => Err(Error::Other(
                 "内部错误：写出文件的线程意外终止 / internal error: the file writer stopped unexpectedly"
@@ -119,16 +146,52 @@ impl<'scope> Sink<'scope> {
     }
 }
 
+/// One file being streamed to the writer ([`Sink::open`]); closed (and
+/// then written to its end) when dropped.
+pub struct Stream<'s, 'scope> {
+    sink: &'s mut Sink<'scope>,
+    parts: SyncSender<Vec<u8>>,
+}
+
+impl Stream<'_, '_> {
+    /// Hand over the next part of the file. Fails when the writer has
+    /// stopped (with its error: the disk is full, say), so the producer
+    /// stops too.
+    pub fn send(&mut self, part: Vec<u8>) -> Result<()> {
+        if self.parts.send(part).is_ok() {
+            return Ok(());
+        }
+        // The writer dropped this file's parts: it failed (or panicked).
+        Err(self.sink.wait().err().unwrap_or_else(already_failed))
+    }
+
+    /// Close the file (the same as dropping the stream).
+    pub fn close(self) {}
+}
+
+/// The error of a call after the writer's failure was reported.
+fn already_failed() -> Error {
+    Error::Other(
+        "写出文件已失败（见上一个错误） / writing the files already failed (see the error before)"
+            .into(),
+    )
+}
+
 /// The writer: every job in order, until the queue closes. After a failure
 /// the remaining jobs are taken and dropped (so no producer waits forever).
 fn write_all(dir: &Path, jobs: Receiver<Job>, failed: &AtomicBool) -> Result<Vec<Written>> {
     let mut written = Vec::new();
     let mut failed_at = None;
-    for (rel, parts) in jobs {
+    for job in jobs {
         if failed_at.is_some() {
+            // (a stream's parts are dropped: its producer learns of the failure)
             continue;
         }
-        match write_file(dir, &rel, parts) {
+        let result = match job {
+            Job::Whole(rel, parts) => write_file(dir, &rel, parts),
+            Job::Stream(rel, parts) => write_file(dir, &rel, parts),
+        };
+        match result {
             Ok(w) => written.push(w),
             Err(e) => {
                 failed_at = Some(e);
@@ -144,7 +207,11 @@ fn write_all(dir: &Path, jobs: Receiver<Job>, failed: &AtomicBool) -> Result<Vec
 
 /// Write one file of `parts` under `dir` (folders created as needed),
 /// hash it, flush it to disk.
-pub fn write_file(dir: &Path, rel: &str, parts: Vec<Vec<u8>>) -> Result<Written> {
+pub fn write_file(
+    dir: &Path,
+    rel: &str,
+    parts: impl IntoIterator<Item = Vec<u8>>,
+) -> Result<Written> {
     let p = dir.join(rel);
     if let Some(parent) = p.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -260,5 +327,57 @@ mod tests {
             assert!(sink.put("after.txt", b"3".to_vec()).is_err());
             assert!(sink.finish().is_err());
         });
+    }
+
+    #[test]
+    fn a_streamed_file_is_written_in_order_between_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = std::thread::scope(|s| {
+            let mut sink = Sink::start(s, dir.path());
+            sink.put("1.txt", b"one".to_vec()).unwrap();
+            let mut stream = sink.open("2.txt").unwrap();
+            // more parts than the stream's queue holds
+            for _ in 0..3 * STREAM_PARTS {
+                stream.send(b"a".to_vec()).unwrap();
+            }
+            stream.send(b"bc".to_vec()).unwrap();
+            stream.close();
+            assert!(sink.open("2.TXT").is_err(), "a name already used");
+            sink.put("3.txt", b"three".to_vec()).unwrap();
+            sink.finish().unwrap()
+        });
+        let paths: Vec<_> = written.iter().map(|w| w.path.as_str()).collect();
+        assert_eq!(paths, ["1.txt", "2.txt", "3.txt"]);
+        let streamed = "a".repeat(3 * STREAM_PARTS) + "bc";
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("2.txt")).unwrap(),
+            streamed
+        );
+        assert_eq!(written[1].bytes, streamed.len() as u64);
+        assert_eq!(
+            written[1].sha256,
+            hex::encode(Sha256::digest(streamed.as_bytes()))
+        );
+    }
+
+    #[test]
+    fn a_stream_the_writer_cannot_write_fails_its_producer() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("blocked"), b"").unwrap();
+        std::thread::scope(|s| {
+            let mut sink = Sink::start(s, dir.path());
+            let mut stream = sink.open("blocked/summary.json").unwrap();
+            // The producer is not left waiting on a full queue: a send
+            // fails with the writer's error.
+            let err = (0..100)
+                .find_map(|_| stream.send(vec![b'x'; 1024]).err())
+                .expect("a send fails")
+                .to_string();
+            assert!(err.contains("blocked"), "{err}");
+            stream.close();
+            assert!(sink.open("later.json").is_err());
+            assert!(sink.finish().is_err());
+        });
+        assert!(!dir.path().join("later.json").exists());
     }
 }

@@ -236,8 +236,16 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             // A city run's summary holds the figures of its region reports,
             // so their contexts are built even when no document is rendered.
             let build_docs = want_docs || a.scope_id.is_none();
+            // summary.json goes to the writer as it is made (the recurrence
+            // list, most of the file, in pieces); the region reports'
+            // figures, which follow the list, are added once known.
+            let mut summary_out = sink.open("summary.json")?;
             let (summary_json, docs) = rayon::join(
-                || summary::draft(&a, &ds, &cfg, issued, &assessment),
+                || {
+                    summary::draft(&a, &ds, &cfg, issued, &assessment, &mut |part| {
+                        summary_out.send(part)
+                    })
+                },
                 || {
                     build_docs
                         .then(|| {
@@ -260,7 +268,8 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
                 Some((docs, figures)) => (want_docs.then_some(docs), figures),
                 None => (None, Vec::new()),
             };
-            sink.put_parts("summary.json", summary_json.finish(&region_figures))?;
+            summary_out.send(summary_json?.finish(&region_figures))?;
+            summary_out.close();
             timer.stage("summary.json ‖ report contexts");
             if let Some(docs) = docs {
                 // Each document once, as a model from its template; every
