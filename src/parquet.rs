@@ -67,7 +67,7 @@ impl OriginCols {
                 .map(|f| f.path.clone())
                 .unwrap_or_default(),
         );
-        self.line.push(o.line);
+        self.line.push(u64::from(o.line));
         self.quarter.push(o.quarter.to_string());
     }
     fn columns(self) -> Vec<Column> {
@@ -110,8 +110,8 @@ pub fn cases_frame(ds: &Dataset, cfg: &Config) -> Result<DataFrame> {
         region.push(name(&cfg.regions, u16::from(c.region)));
         township.push(text_or_null(&c.township));
         site.push(text_or_null(&c.site));
-        lon.push(c.lon);
-        lat.push(c.lat);
+        lon.push(c.coords.lon());
+        lat.push(c.coords.lat());
         found.push(Some(days(c.found_date)));
         filed.push(c.filed_date.map(days));
         closed.push(c.closed_date.map(days));

@@ -87,10 +87,7 @@ fn site_key<'a>(c: &'a Case, name: &'a str, at: Option<(f64, f64)>) -> SiteKey<'
 /// A case's coordinates when both are given and plausible: (0, 0) and
 /// coordinates outside the configured area count as missing (contract §2).
 pub fn located(c: &Case, area: &Area) -> Option<(f64, f64)> {
-    match (c.lon, c.lat) {
-        (Some(lon), Some(lat)) if area.contains(lon, lat) => Some((lon, lat)),
-        _ => None,
-    }
+    c.coords.get().filter(|&(lon, lat)| area.contains(lon, lat))
 }
 
 /// Does `later` match register entry `entry` (same site)? For the brute

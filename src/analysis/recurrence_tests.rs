@@ -19,8 +19,7 @@ fn case(id: &str, region: u16, town: &str, site: &str, found: &str, closed: bool
         region: model::RegionId(region),
         township: town.into(),
         site: site.into(),
-        lon: None,
-        lat: None,
+        coords: model::Coords::NONE,
         found_date: NaiveDate::parse_from_str(found, "%Y-%m-%d").unwrap(),
         source: model::SourceId(0),
         violation_type: model::TypeId(0),
@@ -44,8 +43,10 @@ fn case(id: &str, region: u16, town: &str, site: &str, found: &str, closed: bool
 }
 
 fn at(mut c: Case, lat_m: f64) -> Case {
-    c.lon = Some(120.0);
-    c.lat = Some(28.0 + (lat_m / EARTH_RADIUS_M).to_degrees());
+    c.coords = model::Coords::new(
+        Some(120.0),
+        Some(28.0 + (lat_m / EARTH_RADIUS_M).to_degrees()),
+    );
     c
 }
 

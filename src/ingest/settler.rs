@@ -136,14 +136,14 @@ impl<T: Keyed> Ledger<T> {
         let (po, o) = (prev.origin(), rec.origin());
         let pf = po.file as usize;
         if po.quarter == o.quarter {
-            let (zh, en) = rec.duplicate_message(&files[pf].path, po.line);
+            let (zh, en) = rec.duplicate_message(&files[pf].path, po.line.into());
             let (field, value) = rec.id_field();
             let f = &mut files[fi];
             f.counts.accepted -= 1;
             f.counts.rejected += 1;
             rejects.push(Reject {
                 file: f.path.clone(),
-                line: o.line,
+                line: o.line.into(),
                 field,
                 value: crate::privacy::scrub_numbers_only(value).into_owned(),
                 code: codes::DUPLICATE,
@@ -297,7 +297,7 @@ fn attendance_conflict(
         let (first, ffile, fline) =
             *attendance
                 .entry((m.unit, m.date))
-                .or_insert((m.attended, fi, m.origin.line));
+                .or_insert((m.attended, fi, m.origin.line.into()));
         if first == m.attended {
             return None;
         }
@@ -305,7 +305,7 @@ fn attendance_conflict(
         let yn_en = |b: bool| if b { "attended" } else { "absent" };
         Some(Reject {
             file: files[fi].path.clone(),
-            line: m.origin.line,
+            line: m.origin.line.into(),
             field: "attended",
             value: yn(m.attended).into(),
             code: codes::CONFLICT,

@@ -728,7 +728,7 @@ fn synthetic(n: usize, cfg: &Config) -> Dataset {
         cases.push(Case {
             origin: Origin {
                 file: 0,
-                line: i as u64 + 2,
+                line: i as u32 + 2,
                 quarter: q("2024Q3"),
             },
             case_id: format!("S{i:06}").into(),
@@ -736,8 +736,14 @@ fn synthetic(n: usize, cfg: &Config) -> Dataset {
             region: minebrief::model::RegionId(next(4) as u16), // a few regions, so most are empty groups
             township: towns[next(towns.len() as u64) as usize].into(),
             site: sites[next(sites.len() as u64) as usize].into(),
-            lon: has_xy.then(|| 120.6 + next(40) as f64 * 0.0005),
-            lat: has_xy.then(|| 28.0 + next(40) as f64 * 0.0005),
+            // (longitude drawn before latitude, as always)
+            coords: if has_xy {
+                let lon = 120.6 + next(40) as f64 * 0.0005;
+                let lat = 28.0 + next(40) as f64 * 0.0005;
+                minebrief::model::Coords::new(Some(lon), Some(lat))
+            } else {
+                minebrief::model::Coords::NONE
+            },
             found_date: found,
             source: minebrief::model::SourceId(next(cfg.sources.len() as u64) as u16),
             violation_type: minebrief::model::TypeId(next(6) as u16),

@@ -170,7 +170,7 @@ fn accepted_forms() {
     assert!(c.transferred && c.criminal_filed && c.site_closed && c.power_cut);
     assert_eq!(c.transfer_date, Some(d("2026-08-04")));
     assert_eq!((c.persons, c.vessels_seized, c.equipment_seized), (3, 2, 0));
-    assert_eq!((c.lon, c.lat), (Some(120.6501), Some(27.7801)));
+    assert_eq!(c.coords.get(), Some((120.6501, 27.7801)));
     assert_eq!(&*c.township, "塘下镇");
     assert_eq!(&*c.status, "已结案");
     assert_eq!(c.origin.line, 4);
@@ -185,7 +185,7 @@ fn accepted_forms() {
     assert!(!c.transferred && !c.site_closed);
     assert_eq!(c.filed_date, None);
     assert_eq!(&*c.status, "未立案");
-    assert_eq!((c.lon, c.lat), (None, None));
+    assert_eq!(c.coords.get(), None);
     assert_eq!(&*c.township, "");
 
     // F-003: 安监局 → 应急管理; a time part; a quoted summary over two lines

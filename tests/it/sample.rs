@@ -288,8 +288,8 @@ fn recurrences(ds: &Dataset, q: Quarter) -> Vec<(minebrief::model::RegionId, boo
                 && c.township == e.township
                 && !norm_site(&c.site).is_empty()
                 && norm_site(&c.site) == norm_site(&e.site);
-            let by_coord = match (c.lon, c.lat, e.lon, e.lat) {
-                (Some(a), Some(b), Some(x), Some(y)) => distance_m((a, b), (x, y)) <= 200.0,
+            let by_coord = match (c.coords.get(), e.coords.get()) {
+                (Some(a), Some(x)) => distance_m(a, x) <= 200.0,
                 _ => false,
             };
             if by_name || by_coord {

@@ -94,8 +94,7 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         township: ctx.shared(row.raw(c::TOWNSHIP), "", ""),
         site: ctx.shared(row.raw(c::SITE), party, party_id),
         // A coordinate pair counts only when both halves are given.
-        lon: lat.and(lon),
-        lat: lon.and(lat),
+        coords: Coords::new(lon, lat),
         found_date,
         source,
         violation_type,
