@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Area;
-use crate::model::{Case, RegionId, UnitId};
+use crate::model::{Case, RegionId, Text, UnitId};
 use crate::quarter::Period;
 use crate::text::norm_site;
 
@@ -39,19 +39,31 @@ pub struct Recurrence {
     pub recurrences: Vec<RecurrencePair>,
 }
 
-/// A recurring case and the earliest register entry it matches.
+/// A recurring case and the earliest register entry it matches. The texts
+/// are the cases' own (shared, not copied: a city's pairs can be a
+/// million, and each copy of them was four small allocations a pair).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecurrencePair {
-    /// Region, township and site of the register entry.
+    /// Region, township and site of the register entry (trimmed).
     pub region: RegionId,
-    pub township: String,
-    pub site: String,
+    pub township: Text,
+    pub site: Text,
     pub closed_unit: UnitId,
-    pub closed_case: String,
+    pub closed_case: Text,
     pub recurred_unit: UnitId,
-    pub recurred_case: String,
+    pub recurred_case: Text,
     /// The recurring case's found_date.
     pub found_date: NaiveDate,
+}
+
+/// A text without surrounding white space: the same text when it has none.
+fn trimmed(t: &Text) -> Text {
+    let s = t.trim();
+    if s.len() == t.len() {
+        t.clone()
+    } else {
+        s.into()
+    }
 }
 
 /// Great-circle distance in metres (haversine).
@@ -454,12 +466,12 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
             let (c, r) = (&cases[i], &cases[register[rank]]);
             RecurrencePair {
                 region: r.region,
-                township: r.township.trim().to_string(),
-                site: r.site.trim().to_string(),
+                township: trimmed(&r.township),
+                site: trimmed(&r.site),
                 closed_unit: r.unit,
-                closed_case: r.case_id.to_string(),
+                closed_case: r.case_id.clone(),
                 recurred_unit: c.unit,
-                recurred_case: c.case_id.to_string(),
+                recurred_case: c.case_id.clone(),
                 found_date: c.found_date,
             }
         })

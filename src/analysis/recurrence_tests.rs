@@ -65,11 +65,7 @@ fn names_match_within_region_and_township_only() {
         case("R4", 0, "甲镇", "", "2026-07-08", false), // blank matches nothing
     ];
     let r = detect(&cases, q3(), 200.0, &Area::default()).all;
-    let ids: Vec<&str> = r
-        .recurrences
-        .iter()
-        .map(|p| p.recurred_case.as_str())
-        .collect();
+    let ids: Vec<&str> = r.recurrences.iter().map(|p| &*p.recurred_case).collect();
     assert_eq!(ids, vec!["R1"]);
     assert_eq!(r.closed_sites, 2);
     assert_eq!(r.recurred_sites, 1);
@@ -92,7 +88,7 @@ fn coordinates_do_not_chain_and_pair_with_the_earliest() {
     let pairs: Vec<(&str, &str)> = r
         .recurrences
         .iter()
-        .map(|p| (p.closed_case.as_str(), p.recurred_case.as_str()))
+        .map(|p| (&*p.closed_case, &*p.recurred_case))
         .collect();
     assert_eq!(pairs, vec![("E0", "R1"), ("E0", "R2")]);
     assert_eq!(r.recurred_sites, 1);
@@ -109,11 +105,7 @@ fn only_later_cases_recur_and_the_register_ends_with_the_period() {
         case("E9", 0, "甲镇", "河滩", "2026-10-01", true),  // after the period
     ];
     let r = detect(&cases, q3(), 200.0, &Area::default()).all;
-    let ids: Vec<&str> = r
-        .recurrences
-        .iter()
-        .map(|p| p.recurred_case.as_str())
-        .collect();
+    let ids: Vec<&str> = r.recurrences.iter().map(|p| &*p.recurred_case).collect();
     assert_eq!(ids, vec!["R1"]);
     assert_eq!(r.closed_sites, 1);
 }
@@ -123,4 +115,23 @@ fn distance_along_a_meridian() {
     let d = distance_m(120.0, 28.0, 120.0, 28.0 + 0.001);
     let expect = EARTH_RADIUS_M * 0.001f64.to_radians();
     assert!((d - expect).abs() < 1e-6, "{d} {expect}");
+}
+
+#[test]
+fn a_pair_shares_the_cases_texts_and_trims_its_site() {
+    let closed = case("A01", 0, " 北岙街道", "山前采石场 ", "2024-03-01", true);
+    let later = case("B01", 0, "北岙街道", "山前采石场", "2024-08-01", false);
+    let r = detect(
+        &[closed.clone(), later.clone()],
+        Quarter { year: 2024, q: 3 }.period(),
+        50.0,
+        &crate::config::Area::default(),
+    );
+    let p = &r.all.recurrences[0];
+    assert_eq!((&*p.township, &*p.site), ("北岙街道", "山前采石场"));
+    // the 案件编号 are the cases' own, not copies
+    assert!(Text::ptr_eq(&p.closed_case, &closed.case_id));
+    assert!(Text::ptr_eq(&p.recurred_case, &later.case_id));
+    let same = later.township.clone();
+    assert!(Text::ptr_eq(&trimmed(&same), &same));
 }

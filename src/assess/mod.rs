@@ -35,7 +35,7 @@ pub struct RecurrenceHit {
     /// Unit that closed the site (the register entry's case).
     pub closed_unit: UnitId,
     pub recurred_unit: UnitId,
-    pub recurred_case: String,
+    pub recurred_case: crate::model::Text,
     pub found_date: NaiveDate,
 }
 
@@ -457,7 +457,7 @@ impl Ctx<'_> {
                     Kind::Region => r.region == RegionId(id),
                     Kind::Unit => r.closed_unit == UnitId(id),
                 })
-                .map(|r| r.recurred_case.clone())
+                .map(|r| r.recurred_case.to_string())
                 .collect(),
             "unreplied_referrals" => {
                 let days = self.cfg.rules.reply_days;

@@ -144,6 +144,8 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     progress.advance();
     progress.message("分析 / analysing");
     let cells = analysis::case_cells(&ds, &cfg, quarter)?;
+    memory::release_freed_memory();
+    timer.stage("case cells + recurrence search");
     // The analysis and the assessment read the cases and the recurrence
     // pairs and nothing of each other: one on each core.
     let (a, assessment) = rayon::join(

@@ -444,13 +444,7 @@ fn recurrence_by_name_and_by_coordinates() {
     let pairs: Vec<(&str, &str, &str)> = rc
         .recurrences
         .iter()
-        .map(|p| {
-            (
-                p.closed_case.as_str(),
-                p.recurred_case.as_str(),
-                p.site.as_str(),
-            )
-        })
+        .map(|p| (&*p.closed_case, &*p.recurred_case, &*p.site))
         .collect();
     assert_eq!(
         pairs,
@@ -458,7 +452,7 @@ fn recurrence_by_name_and_by_coordinates() {
     );
     assert_eq!(rc.recurred_sites, 2);
     assert_eq!(rc.recurrences[1].found_date, d("2024-08-01"));
-    assert_eq!(rc.recurrences[1].township, "北岙街道");
+    assert_eq!(&*rc.recurrences[1].township, "北岙街道");
 
     // recurrences.csv, written row by row, is the table's CSV byte for
     // byte; by hand: BOM, header, one CRLF row per pair.
@@ -486,7 +480,7 @@ fn recurrence_by_name_and_by_coordinates() {
     )
     .all;
     assert_eq!(r.recurrences.len(), 1);
-    assert_eq!(r.recurrences[0].recurred_case, "D01");
+    assert_eq!(&*r.recurrences[0].recurred_case, "D01");
     // Register at 2024Q2's end: A01 A04 D01 → 2 sites.
     assert_eq!(r.closed_sites, 2);
 }
@@ -697,7 +691,7 @@ fn recount(
         .recurrence
         .recurrences
         .iter()
-        .map(|p| (p.closed_case.clone(), p.recurred_case.clone()))
+        .map(|p| (p.closed_case.to_string(), p.recurred_case.to_string()))
         .collect();
     got.sort();
     assert_eq!(got, naive);

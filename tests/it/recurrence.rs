@@ -63,7 +63,7 @@ fn north(lon: f64, lat: f64, m: f64) -> (f64, f64) {
 fn pairs(r: &analysis::Recurrence) -> Vec<(String, String)> {
     r.recurrences
         .iter()
-        .map(|p| (p.closed_case.clone(), p.recurred_case.clone()))
+        .map(|p| (p.closed_case.to_string(), p.recurred_case.to_string()))
         .collect()
 }
 

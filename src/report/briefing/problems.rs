@@ -63,9 +63,9 @@ pub(super) fn tracking(a: &Analysis, voice: &Voice) -> (Vec<String>, Table) {
                 voice.region(u16::from(p.region)).to_string(),
                 vec![
                     crate::analysis::township_name(&p.township).to_string(),
-                    p.site.clone(),
-                    p.closed_case.clone(),
-                    p.recurred_case.clone(),
+                    p.site.to_string(),
+                    p.closed_case.to_string(),
+                    p.recurred_case.to_string(),
                     p.found_date.to_string(),
                 ],
             )
