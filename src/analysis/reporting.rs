@@ -22,8 +22,13 @@ pub fn missing_exports(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Vec<Stri
             }
         }
     }
+    // Each unit id's position, found once (not by name for every case:
+    // this runs over every case read, several times a run).
+    let position: Vec<Option<usize>> = (0..resolver.units.len())
+        .map(|i| index(resolver.units.name(i as u16)))
+        .collect();
     for c in ds.cases.iter().filter(|c| c.origin.quarter == quarter) {
-        if let Some(i) = index(resolver.units.name(u16::from(c.unit))) {
+        if let Some(&Some(i)) = position.get(usize::from(c.unit)) {
             sent[i] = true;
         }
     }

@@ -10,7 +10,7 @@ use crate::assess;
 use crate::config::Config;
 use crate::error::Result;
 use crate::model::Dataset;
-use crate::report::briefing::{BriefingDoc, BriefingText};
+use crate::report::briefing::{BriefingDoc, BriefingText, QuarterCases};
 use crate::report::{doc, AssessmentDoc, DocSet, IndexDoc, Link, Masthead};
 use crate::summary;
 
@@ -49,7 +49,15 @@ pub fn documents(
     let q = a.quarter;
     let scope_name = a.scope_id.map(|_| a.scope.as_str());
     let title = |t: &str| Masthead::new(cfg, q, issued, t, scope_name);
-    let briefing = BriefingDoc::new(cfg, title("联席会议通报"), a, ds, Some(assessment), text);
+    let quarter_cases = QuarterCases::of(ds, q);
+    let briefing = BriefingDoc::new(
+        cfg,
+        title("联席会议通报"),
+        a,
+        &quarter_cases,
+        Some(assessment),
+        text,
+    );
     let mut assessment_doc = AssessmentDoc::new(cfg, title("考核通报"), assessment);
     assessment_doc.doc_number = text.assessment_doc_number.clone();
     let mut regions = Vec::new();
@@ -69,7 +77,7 @@ pub fn documents(
                     cells,
                 )?;
                 let m = Masthead::new(cfg, q, issued, "县市区报告", Some(&r.name));
-                let doc = BriefingDoc::new(cfg, m, &ra, ds, Some(assessment), text);
+                let doc = BriefingDoc::new(cfg, m, &ra, &quarter_cases, Some(assessment), text);
                 let typical: Vec<(String, String)> = doc
                     .typical_cases
                     .iter()

@@ -184,6 +184,29 @@ fn violation_words(t: &str) -> String {
     }
 }
 
+/// Fine and confiscation together, heaviest first; a total order (a case
+/// is one unit's 案件编号).
+fn heaviest_first(x: &&Case, y: &&Case) -> std::cmp::Ordering {
+    (y.fine_yuan + y.confiscated_yuan)
+        .total_cmp(&(x.fine_yuan + x.confiscated_yuan))
+        .then(x.unit.cmp(&y.unit))
+        .then(x.case_id.cmp(&y.case_id))
+}
+
+/// The `n` heaviest cases, heaviest first: picked without sorting them all
+/// (a city's quarter closes hundreds of thousands).
+fn heaviest(mut cases: Vec<&Case>, n: usize) -> Vec<&Case> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if cases.len() > n {
+        cases.select_nth_unstable_by(n - 1, heaviest_first);
+        cases.truncate(n);
+    }
+    cases.sort_by(heaviest_first);
+    cases
+}
+
 pub(super) fn typical_cases(
     cases: &[&Case],
     a: &Analysis,
@@ -192,16 +215,12 @@ pub(super) fn typical_cases(
 ) -> Vec<CaseNote> {
     let cfg = voice.cfg;
     let p = a.quarter.period();
-    let mut closed: Vec<&&Case> = cases
+    let closed: Vec<&Case> = cases
         .iter()
+        .copied()
         .filter(|c| c.closed_date.is_some_and(|d| p.contains(d)))
         .collect();
-    closed.sort_by(|x, y| {
-        (y.fine_yuan + y.confiscated_yuan)
-            .total_cmp(&(x.fine_yuan + x.confiscated_yuan))
-            .then(x.unit.cmp(&y.unit))
-            .then(x.case_id.cmp(&y.case_id))
-    });
+    let closed = heaviest(closed, 3);
     closed
         .iter()
         .take(3)
@@ -318,5 +337,70 @@ mod tests {
             published_summary("案件正在进一步调查中。", "", true, false),
             "案件正在进一步调查中。"
         );
+    }
+
+    fn weighted(unit: u16, id: &str, fine: f64, confiscated: f64) -> Case {
+        use crate::model::*;
+        Case {
+            origin: Origin {
+                file: 0,
+                line: 2,
+                quarter: crate::quarter::Quarter { year: 2026, q: 3 },
+            },
+            case_id: id.into(),
+            unit: UnitId(unit),
+            region: RegionId(0),
+            township: "".into(),
+            site: "".into(),
+            coords: Coords::NONE,
+            found_date: chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+            source: SourceId(0),
+            violation_type: TypeId(0),
+            filed_date: None,
+            closed_date: None,
+            status: "".into(),
+            fine_yuan: fine,
+            confiscated_yuan: confiscated,
+            volume_t: 0.0,
+            transferred: false,
+            transfer_date: None,
+            criminal_filed: false,
+            persons: 0,
+            site_closed: false,
+            power_cut: false,
+            vessels_seized: 0,
+            equipment_seized: 0,
+            referred_by: None,
+            text: None,
+        }
+    }
+
+    #[test]
+    fn the_heaviest_cases_by_amount_then_unit_then_case_id() {
+        // 5,000 + 0 and 2,000 + 3,000 weigh the same: unit, then 案件编号 decide
+        let cases = [
+            weighted(2, "C-9", 1_000.0, 0.0),
+            weighted(1, "B-2", 5_000.0, 0.0),
+            weighted(0, "A-7", 2_000.0, 3_000.0),
+            weighted(1, "B-1", 2_000.0, 3_000.0),
+            weighted(0, "A-1", 800.0, 0.0),
+            weighted(3, "D-1", 9_000.0, 0.5),
+        ];
+        let ids = |v: Vec<&Case>| v.iter().map(|c| c.case_id.to_string()).collect::<Vec<_>>();
+        let all: Vec<&Case> = cases.iter().collect();
+        assert_eq!(ids(heaviest(all.clone(), 3)), ["D-1", "A-7", "B-1"]);
+        assert_eq!(ids(heaviest(all.clone(), 1)), ["D-1"]);
+        assert!(heaviest(all.clone(), 0).is_empty());
+        // fewer than asked: all of them, in order
+        assert_eq!(ids(heaviest(all[..2].to_vec(), 3)), ["B-2", "C-9"]);
+        // the same as sorting everything, in any input order
+        for r in 0..cases.len() {
+            let mut v = all.clone();
+            v.rotate_left(r);
+            let mut sorted = v.clone();
+            sorted.sort_by(heaviest_first);
+            sorted.truncate(4);
+            assert_eq!(heaviest(v, 4), sorted);
+        }
     }
 }

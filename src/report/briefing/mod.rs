@@ -87,6 +87,29 @@ pub struct BriefingDoc {
     pub charts: Charts,
 }
 
+/// The dataset a briefing is drawn from, with the cases it quotes or counts
+/// one by one picked out: those found or closed in the report quarter, of
+/// every region (media exposure counts cases found in the quarter, typical
+/// cases are closed in it). Picked once for the city's briefing and every
+/// region's report: a report that looked through every case read cost one
+/// pass over the whole ledger per region.
+pub struct QuarterCases<'a> {
+    ds: &'a Dataset,
+    cases: Vec<&'a Case>,
+}
+
+impl<'a> QuarterCases<'a> {
+    pub fn of(ds: &'a Dataset, quarter: crate::quarter::Quarter) -> QuarterCases<'a> {
+        let p = quarter.period();
+        let cases = ds
+            .cases
+            .iter()
+            .filter(|c| p.contains(c.found_date) || c.closed_date.is_some_and(|d| p.contains(d)))
+            .collect();
+        QuarterCases { ds, cases }
+    }
+}
+
 impl BriefingDoc {
     /// Build the briefing of an analysis (city scope, or a region when `a`
     /// is scoped). `masthead.title` "县市区报告" marks a region's report in
@@ -97,7 +120,7 @@ impl BriefingDoc {
         cfg: &Config,
         masthead: Masthead,
         a: &Analysis,
-        ds: &Dataset,
+        quarter_cases: &QuarterCases,
         assessment: Option<&Assessment>,
         text: &BriefingText,
     ) -> BriefingDoc {
@@ -166,10 +189,11 @@ impl BriefingDoc {
         } else {
             ("各地", &a.by_region, "县（市、区）")
         };
-        let cases: Vec<&Case> = ds
+        let cases: Vec<&Case> = quarter_cases
             .cases
             .iter()
             .filter(|c| a.scope_id.is_none_or(|r| c.region == r))
+            .copied()
             .collect();
         let foreword = text.foreword.clone().unwrap_or_else(|| {
             format!(
@@ -241,7 +265,11 @@ impl BriefingDoc {
                 let mut o = overview(a, &scope_name, cfg.rules.closing_days);
                 // 报送情况: the city's briefing says who did not report
                 if !scoped {
-                    let missing = crate::analysis::reporting::missing_exports(ds, cfg, a.quarter);
+                    let missing = crate::analysis::reporting::missing_exports(
+                        quarter_cases.ds,
+                        cfg,
+                        a.quarter,
+                    );
                     o.push(super::reporting_sentence(cfg, &missing));
                 }
                 o
