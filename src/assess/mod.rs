@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::{Config, Deduction, Indicator};
-use crate::model::{Case, Dataset, RegionId, Target, UnitId};
+use crate::model::{Case, Dataset, RegionId, Target, Text, UnitId};
 use crate::quarter::{Period, Quarter};
 
 /// A recurring case found in the quarter (see `analysis::recurrence`),
@@ -184,7 +184,9 @@ pub struct DeductionScore {
     pub points: f64,
     pub points_each: f64,
     pub cap: Option<f64>,
-    pub case_ids: Vec<String>,
+    /// The cases (or letters) behind the count; the cases' own 案件编号,
+    /// shared (at ten million rows a city's lists hold millions of ids).
+    pub case_ids: Vec<Text>,
     /// Points subtracted, unrounded.
     #[serde(skip)]
     pub exact_points: f64,
@@ -432,13 +434,13 @@ impl Ctx<'_> {
     }
 
     /// Case ids (in (unit, id) order) behind a deduction.
-    fn deduction_cases(&self, kind: Kind, id: u16, ded: &Deduction) -> Vec<String> {
+    fn deduction_cases(&self, kind: Kind, id: u16, ded: &Deduction) -> Vec<Text> {
         let p = self.period;
         match ded.metric.as_str() {
             "overdue_cases" => self
                 .entity_cases(kind, id)
                 .filter(|c| c.overdue_in(p.start, p.end, self.cfg.rules.closing_days))
-                .map(|c| c.case_id.to_string())
+                .map(|c| c.case_id.clone())
                 .collect(),
             "media_exposures" => {
                 let default = self.media_sources();
@@ -446,7 +448,7 @@ impl Ctx<'_> {
                 self.entity_cases(kind, id)
                     .filter(|c| p.contains(c.found_date))
                     .filter(|c| set.get(usize::from(c.source)).copied().unwrap_or(false))
-                    .map(|c| c.case_id.to_string())
+                    .map(|c| c.case_id.clone())
                     .collect()
             }
             "recurrences" => self
@@ -457,7 +459,7 @@ impl Ctx<'_> {
                     Kind::Region => r.region == RegionId(id),
                     Kind::Unit => r.closed_unit == UnitId(id),
                 })
-                .map(|r| r.recurred_case.to_string())
+                .map(|r| r.recurred_case.clone())
                 .collect(),
             "unreplied_referrals" => {
                 let days = self.cfg.rules.reply_days;
@@ -474,7 +476,9 @@ impl Ctx<'_> {
                     .filter(|r| (p.end - r.sent_date).num_days() > days)
                     .collect();
                 v.sort_by(|a, b| a.ref_id.cmp(&b.ref_id));
-                v.into_iter().map(|r| r.ref_id.clone()).collect()
+                v.into_iter()
+                    .map(|r| Text::from(r.ref_id.as_str()))
+                    .collect()
             }
             _ => Vec::new(),
         }

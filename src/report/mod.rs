@@ -27,7 +27,7 @@ pub const ID_LIMIT: usize = 10;
 
 /// Case numbers for a document: all of them up to `ID_LIMIT`, else the
 /// first ones and how many in all (tables/scores_*.csv hold every one).
-pub fn id_list(ids: &[String]) -> String {
+pub fn id_list<S: std::borrow::Borrow<str>>(ids: &[S]) -> String {
     if ids.len() <= ID_LIMIT {
         return ids.join("、");
     }
@@ -212,6 +212,6 @@ mod list_tests {
         assert!(s.starts_with("A1、A2、"), "{s}");
         assert!(s.ends_with("A10等31起（全部见数据表）"), "{s}");
         assert_eq!(id_list(&ids[..10]), ids[..10].join("、"));
-        assert_eq!(id_list(&[]), "");
+        assert_eq!(id_list::<String>(&[]), "");
     }
 }
