@@ -359,7 +359,7 @@ fn recurrence_rows(a: &Analysis, cfg: &Config, mut row: impl FnMut(Vec<Value>)) 
     let units = cfg.unit_names();
     let regions = cfg.region_names();
     let nm = |l: &[&str], i: u16| l.get(i as usize).map(|s| s.to_string()).unwrap_or_default();
-    for p in &a.recurrence.recurrences {
+    for p in a.recurrence.recurrences.iter() {
         row(vec![
             Value::Text(nm(&regions, u16::from(p.region))),
             Value::text(township_name(&p.township)),

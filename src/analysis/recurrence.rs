@@ -14,6 +14,7 @@
 //!   `closed_sites` counts the register's distinct sites (see `site_key`).
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -36,7 +37,9 @@ pub const EARTH_RADIUS_M: f64 = 6_371_000.0;
 pub struct Recurrence {
     pub closed_sites: usize,
     pub recurred_sites: usize,
-    pub recurrences: Vec<RecurrencePair>,
+    /// Shared: the city's analysis holds the search's own list, not a copy
+    /// (a million pairs at ten million rows).
+    pub recurrences: Arc<Vec<RecurrencePair>>,
 }
 
 /// A recurring case and the earliest register entry it matches. The texts
@@ -319,11 +322,12 @@ impl RecurrenceIndex {
             Some(part) => Recurrence {
                 closed_sites: part.closed_sites,
                 recurred_sites: part.recurred_sites,
-                recurrences: part
-                    .pairs
-                    .iter()
-                    .map(|&i| self.all.recurrences[i].clone())
-                    .collect(),
+                recurrences: Arc::new(
+                    part.pairs
+                        .iter()
+                        .map(|&i| self.all.recurrences[i].clone())
+                        .collect(),
+                ),
             },
         }
     }
@@ -480,7 +484,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
         all: Recurrence {
             closed_sites: sites.len(),
             recurred_sites: entries.len(),
-            recurrences,
+            recurrences: Arc::new(recurrences),
         },
         regions,
     }
