@@ -19,6 +19,12 @@ pub const SCHEMA: &str = "minebrief.summary/1";
 /// entries: as one JSON value tree it would take gigabytes).
 const RECURRENCES_SLOT: &str = "\u{0}minebrief:recurrences\u{0}";
 
+/// Placeholder for the assessment in the value `summary` returns; `draft`
+/// writes it in its place one unit's or region's score at a time (their
+/// lists of case ids hold millions of ids at ten million rows: as one JSON
+/// value tree, and then one text, they were a third of a gigabyte).
+const ASSESSMENT_SLOT: &str = "\u{0}minebrief:assessment\u{0}";
+
 /// One recurrence as summary.json prints it: the fields in sorted key
 /// order (as `normalise` sorts an object's keys), serialised straight to
 /// text without a JSON value tree.
@@ -143,7 +149,7 @@ pub fn draft(
     assessment: &crate::assess::Assessment,
     out: &mut dyn FnMut(Vec<u8>) -> Result<()>,
 ) -> Result<SummaryDraft> {
-    let mut v = summary(a, ds, issue_date, assessment);
+    let mut v = summary(a, ds, issue_date);
     // 报送情况: the member units that sent no case export for the quarter
     // (the briefing's sentence and the index page's warning)
     let missing = crate::analysis::reporting::missing_exports(ds, cfg, a.quarter);
@@ -151,14 +157,32 @@ pub fn draft(
         inputs.insert("missing_exports".into(), json!(missing));
     }
     let mut head = to_bytes(&v);
+    drop(v);
+    // The placeholders in the order they are written: the assessment
+    // (`assessment` is the first key), the recurrence list, and the region
+    // figures (`regions` sorts after `recurrence`), which wait in the rest.
+    let misplaced = || {
+        Error::Other(
+            "内部错误：summary.json 的各部分顺序不对 / internal error: the parts of summary.json are out of order".into(),
+        )
+    };
+    if let Some((at, end, indent)) = slot_at(&head, "assessment", ASSESSMENT_SLOT) {
+        let rest = head.split_off(end);
+        head.truncate(at);
+        if slot_at(&head, "recurrences", RECURRENCES_SLOT).is_some()
+            || slot_at(&head, "regions", REGIONS_SLOT).is_some()
+        {
+            return Err(misplaced());
+        }
+        out(std::mem::replace(&mut head, rest))?;
+        assessment_text(assessment, indent, out)?;
+    }
     let Some((at, end, indent)) = slot_at(&head, "recurrences", RECURRENCES_SLOT) else {
         return Ok(SummaryDraft { rest: head });
     };
     if slot_at(&head[..at], "regions", REGIONS_SLOT).is_some() {
         // Not so while the keys are sorted; the text would be wrong.
-        return Err(Error::Other(
-            "内部错误：summary.json 的地区数据位于重复反弹清单之前 / internal error: the region figures come before the recurrence list in summary.json".into(),
-        ));
+        return Err(misplaced());
     }
     let rest = head.split_off(end);
     head.truncate(at);
@@ -166,6 +190,81 @@ pub fn draft(
     let (units, regions) = (cfg.unit_names(), cfg.region_names());
     recurrence_text(&a.recurrence.recurrences, &units, &regions, indent, out)?;
     Ok(SummaryDraft { rest })
+}
+
+/// `value` as pretty JSON (what `to_bytes` writes, without the final
+/// newline) with every line after the first indented by `indent` more
+/// spaces: its text in place of a placeholder indented so.
+fn pretty_at(value: &Value, indent: usize) -> Vec<u8> {
+    let body = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let pad = " ".repeat(indent);
+    let mut out = Vec::with_capacity(body.len() + body.len() / 8);
+    for (j, line) in body.split(|&b| b == b'\n').enumerate() {
+        if j > 0 {
+            out.push(b'\n');
+            out.extend_from_slice(pad.as_bytes());
+        }
+        out.extend_from_slice(line);
+    }
+    out
+}
+
+/// The assessment as `normalise(json!(assessment))` prints in place of its
+/// placeholder (indented by `indent`), handed to `out` a part at a time:
+/// the object's small members whole, each unit's and region's score on its
+/// own (the same text: every member is normalised on its own either way,
+/// and the object's keys come sorted from the map).
+fn assessment_text(
+    a: &crate::assess::Assessment,
+    indent: usize,
+    out: &mut dyn FnMut(Vec<u8>) -> Result<()>,
+) -> Result<()> {
+    // The object's members, the two long lists left empty.
+    let frame = crate::assess::Assessment {
+        units: Vec::new(),
+        regions: Vec::new(),
+        ..a.clone()
+    };
+    let frame = normalise(serde_json::to_value(&frame).unwrap_or_default());
+    let Some(members) = frame.as_object().filter(|m| !m.is_empty()) else {
+        return out(pretty_at(&frame, indent));
+    };
+    let pad = " ".repeat(indent + 2);
+    let mut text = b"{".to_vec();
+    for (i, (key, value)) in members.iter().enumerate() {
+        text.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        text.extend_from_slice(pad.as_bytes());
+        text.extend_from_slice(serde_json::to_string(key).unwrap_or_default().as_bytes());
+        text.extend_from_slice(b": ");
+        let list = match key.as_str() {
+            "units" => &a.units,
+            "regions" => &a.regions,
+            _ => {
+                text.extend(pretty_at(value, indent + 2));
+                continue;
+            }
+        };
+        if list.is_empty() {
+            text.extend_from_slice(b"[]");
+            continue;
+        }
+        text.push(b'[');
+        for (j, scored) in list.iter().enumerate() {
+            text.extend_from_slice(if j == 0 { b"\n" } else { b",\n" });
+            text.extend_from_slice(pad.as_bytes());
+            text.extend_from_slice(b"  ");
+            let v = normalise(serde_json::to_value(scored).unwrap_or_default());
+            text.extend(pretty_at(&v, indent + 4));
+            out(std::mem::take(&mut text))?;
+        }
+        text.push(b'\n');
+        text.extend_from_slice(pad.as_bytes());
+        text.push(b']');
+    }
+    text.push(b'\n');
+    text.extend_from_slice(" ".repeat(indent).as_bytes());
+    text.push(b'}');
+    out(text)
 }
 
 /// Placeholder for the `regions` object in a city run's summary; the
@@ -288,14 +387,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(hay, needle)
 }
 
-/// The summary.json value, with the recurrence list left as a placeholder
-/// (see `draft`).
-pub fn summary(
-    a: &Analysis,
-    ds: &Dataset,
-    issue_date: NaiveDate,
-    assessment: &crate::assess::Assessment,
-) -> Value {
+/// The summary.json value, with the assessment, the recurrence list and a
+/// city's region figures left as placeholders (see `draft`, which writes
+/// them in their places).
+pub fn summary(a: &Analysis, ds: &Dataset, issue_date: NaiveDate) -> Value {
     let t = ds.totals();
     let v = json!({
         "schema": SCHEMA,
@@ -332,7 +427,7 @@ pub fn summary(
             "recurred_sites": a.recurrence.recurred_sites,
             "recurrences": RECURRENCES_SLOT,
         },
-        "assessment": assessment,
+        "assessment": ASSESSMENT_SLOT,
     });
     let mut v = normalise(v);
     if a.scope_id.is_none() {
