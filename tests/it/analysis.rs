@@ -939,8 +939,9 @@ fn build_is_deterministic_and_replaces_the_folder() {
     assert_eq!(s["by_unit"][1]["previous_quarter"]["found"], 2);
     assert_eq!(s["by_source"][4]["found"], 6);
     assert_eq!(s["referrals"]["overdue"][0]["ref_id"], "R5");
-    // The recurrence list is written entry by entry: the file must read
-    // exactly as the whole value printed at once.
+    // The recurrence list is written entry by entry and the assessment
+    // score by score: the file must read exactly as the whole value
+    // printed at once.
     let mut pretty = serde_json::to_vec_pretty(&s).unwrap();
     pretty.push(b'\n');
     assert!(
