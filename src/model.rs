@@ -554,6 +554,47 @@ impl Dataset {
     }
 }
 
+impl Case {
+    /// A case with only its 案件编号 and found date: unit, region, source
+    /// and type 0, read from line 2 of file 0 in the 2026Q3 folder, every
+    /// other field blank, zero or no. For tests and fixtures: set what one
+    /// needs with `Case { …, ..Case::blank(id, found) }`.
+    pub fn blank(id: &str, found: NaiveDate) -> Case {
+        Case {
+            origin: Origin {
+                file: 0,
+                line: 2,
+                quarter: Quarter { year: 2026, q: 3 },
+            },
+            case_id: id.into(),
+            unit: UnitId(0),
+            region: RegionId(0),
+            township: "".into(),
+            site: "".into(),
+            coords: Coords::NONE,
+            found_date: found,
+            source: SourceId(0),
+            violation_type: TypeId(0),
+            filed_date: None,
+            closed_date: None,
+            status: "".into(),
+            fine_yuan: 0.0,
+            confiscated_yuan: 0.0,
+            volume_t: 0.0,
+            transferred: false,
+            transfer_date: None,
+            criminal_filed: false,
+            persons: 0,
+            site_closed: false,
+            power_cut: false,
+            vessels_seized: 0,
+            equipment_seized: 0,
+            referred_by: None,
+            text: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod size_tests {
     #[test]

@@ -333,7 +333,6 @@ fn splice_region_list(text: Vec<u8>, regions: &[(String, Value)]) -> Vec<u8> {
     let Some((at, end, indent)) = slot_at(&text, "regions", REGIONS_SLOT) else {
         return text;
     };
-    let indent = " ".repeat(indent);
     // an array of {name, …} keeps configuration order (an object's keys
     // would be sorted)
     let list: Vec<Value> = regions
@@ -344,16 +343,10 @@ fn splice_region_list(text: Vec<u8>, regions: &[(String, Value)]) -> Vec<u8> {
             normalise(Value::Object(o))
         })
         .collect();
-    let body = serde_json::to_string_pretty(&list).unwrap_or_default();
-    let mut out = Vec::with_capacity(text.len() + body.len() * 2);
+    let body = pretty_at(&Value::Array(list), indent);
+    let mut out = Vec::with_capacity(text.len() + body.len());
     out.extend_from_slice(&text[..at]);
-    for (j, line) in body.lines().enumerate() {
-        if j > 0 {
-            out.push(b'\n');
-            out.extend_from_slice(indent.as_bytes());
-        }
-        out.extend_from_slice(line.as_bytes());
-    }
+    out.extend_from_slice(&body);
     out.extend_from_slice(&text[end..]);
     out
 }

@@ -4,41 +4,15 @@
 use super::*;
 use crate::model;
 
-use crate::model::Origin;
 use crate::quarter::Quarter;
 
 fn case(id: &str, region: u16, town: &str, site: &str, found: &str, closed: bool) -> Case {
     Case {
-        origin: Origin {
-            file: 0,
-            line: 2,
-            quarter: Quarter { year: 2026, q: 3 },
-        },
-        case_id: id.into(),
-        unit: model::UnitId(0),
         region: model::RegionId(region),
         township: town.into(),
         site: site.into(),
-        coords: model::Coords::NONE,
-        found_date: NaiveDate::parse_from_str(found, "%Y-%m-%d").unwrap(),
-        source: model::SourceId(0),
-        violation_type: model::TypeId(0),
-        filed_date: None,
-        closed_date: None,
-        status: "".into(),
-        fine_yuan: 0.0,
-        confiscated_yuan: 0.0,
-        volume_t: 0.0,
-        transferred: false,
-        transfer_date: None,
-        criminal_filed: false,
-        persons: 0,
         site_closed: closed,
-        power_cut: false,
-        vessels_seized: 0,
-        equipment_seized: 0,
-        referred_by: None,
-        text: None,
+        ..Case::blank(id, NaiveDate::parse_from_str(found, "%Y-%m-%d").unwrap())
     }
 }
 

@@ -236,6 +236,14 @@ pub fn write_file(
 mod tests {
     use super::*;
 
+    /// A folder holding a file named `blocked`, where a writer of
+    /// `blocked/…` needs a folder: every write under it fails.
+    fn blocked_dir() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("blocked"), b"").unwrap();
+        dir
+    }
+
     #[test]
     fn files_are_written_hashed_and_listed_in_order() {
         let dir = tempfile::tempdir().unwrap();
@@ -283,9 +291,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_is_reported_and_the_rest_is_not_written() {
-        let dir = tempfile::tempdir().unwrap();
-        // A file where the writer needs a folder.
-        std::fs::write(dir.path().join("blocked"), b"").unwrap();
+        let dir = blocked_dir();
         let result = std::thread::scope(|s| {
             let mut sink = Sink::start(s, dir.path());
             sink.put("first.txt", b"1".to_vec()).unwrap();
@@ -306,12 +312,12 @@ mod tests {
         assert!(dir.path().join("first.txt").exists());
         assert!(!dir.path().join("later0.txt").exists());
     }
+
     #[test]
     fn a_failure_once_reported_stays_a_failure() {
         // A caller that goes on after a failed `put` must not be told at
         // the end that everything was written.
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("blocked"), b"").unwrap();
+        let dir = blocked_dir();
         std::thread::scope(|s| {
             let mut sink = Sink::start(s, dir.path());
             sink.put("blocked/inner.txt", b"1".to_vec()).unwrap();
@@ -362,8 +368,7 @@ mod tests {
 
     #[test]
     fn a_stream_the_writer_cannot_write_fails_its_producer() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("blocked"), b"").unwrap();
+        let dir = blocked_dir();
         std::thread::scope(|s| {
             let mut sink = Sink::start(s, dir.path());
             let mut stream = sink.open("blocked/summary.json").unwrap();

@@ -37,32 +37,12 @@ fn case(
     closed: Option<&str>,
 ) -> Case {
     Case {
-        origin: origin("2026Q3"),
-        case_id: id.into(),
         unit: minebrief::model::UnitId(unit),
         region: minebrief::model::RegionId(region),
-        township: "".into(),
-        site: "".into(),
-        coords: minebrief::model::Coords::NONE,
-        found_date: d(found),
         source: minebrief::model::SourceId(source),
-        violation_type: minebrief::model::TypeId(0),
         filed_date: filed.map(d),
         closed_date: closed.map(d),
-        status: "".into(),
-        fine_yuan: 0.0,
-        confiscated_yuan: 0.0,
-        volume_t: 0.0,
-        transferred: false,
-        transfer_date: None,
-        criminal_filed: false,
-        persons: 0,
-        site_closed: false,
-        power_cut: false,
-        vessels_seized: 0,
-        equipment_seized: 0,
-        referred_by: None,
-        text: None,
+        ..Case::blank(id, d(found))
     }
 }
 

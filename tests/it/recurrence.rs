@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use minebrief::analysis::{self, recurrence};
 use minebrief::config::{Area, Config};
-use minebrief::model::{Case, Dataset, Origin};
+use minebrief::model::{Case, Dataset};
 use minebrief::quarter::Quarter;
 
 const Q: Quarter = Quarter { year: 2026, q: 3 };
@@ -21,37 +21,12 @@ fn region(cfg: &Config, name: &str) -> u16 {
 
 /// A case at (lon, lat); `closed` = site_closed.
 fn case(id: &str, region: u16, xy: Option<(f64, f64)>, found: &str, closed: bool) -> Case {
+    // (Case::blank reads it from the 2026Q3 folder: Q)
     Case {
-        origin: Origin {
-            file: 0,
-            line: 2,
-            quarter: Q,
-        },
-        case_id: id.into(),
-        unit: minebrief::model::UnitId(0),
         region: minebrief::model::RegionId(region),
-        township: "".into(),
-        site: "".into(),
         coords: minebrief::model::Coords::new(xy.map(|p| p.0), xy.map(|p| p.1)),
-        found_date: d(found),
-        source: minebrief::model::SourceId(0),
-        violation_type: minebrief::model::TypeId(0),
-        filed_date: None,
-        closed_date: None,
-        status: "".into(),
-        fine_yuan: 0.0,
-        confiscated_yuan: 0.0,
-        volume_t: 0.0,
-        transferred: false,
-        transfer_date: None,
-        criminal_filed: false,
-        persons: 0,
         site_closed: closed,
-        power_cut: false,
-        vessels_seized: 0,
-        equipment_seized: 0,
-        referred_by: None,
-        text: None,
+        ..Case::blank(id, d(found))
     }
 }
 

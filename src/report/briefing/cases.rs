@@ -340,38 +340,11 @@ mod tests {
     }
 
     fn weighted(unit: u16, id: &str, fine: f64, confiscated: f64) -> Case {
-        use crate::model::*;
         Case {
-            origin: Origin {
-                file: 0,
-                line: 2,
-                quarter: crate::quarter::Quarter { year: 2026, q: 3 },
-            },
-            case_id: id.into(),
-            unit: UnitId(unit),
-            region: RegionId(0),
-            township: "".into(),
-            site: "".into(),
-            coords: Coords::NONE,
-            found_date: chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
-            source: SourceId(0),
-            violation_type: TypeId(0),
-            filed_date: None,
-            closed_date: None,
-            status: "".into(),
+            unit: crate::model::UnitId(unit),
             fine_yuan: fine,
             confiscated_yuan: confiscated,
-            volume_t: 0.0,
-            transferred: false,
-            transfer_date: None,
-            criminal_filed: false,
-            persons: 0,
-            site_closed: false,
-            power_cut: false,
-            vessels_seized: 0,
-            equipment_seized: 0,
-            referred_by: None,
-            text: None,
+            ..Case::blank(id, chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap())
         }
     }
 
