@@ -16,12 +16,14 @@
 //!   [`Dataset`] ([`Settler`]).
 //!
 //! A row's cells and its parsing are `rows`; the header is `headers` and
-//! `table`; decoding is `decode`; workbooks are `workbook`, read in a child
+//! `table`; the records below it are `records`; decoding is `decode`;
+//! workbooks are `workbook`, read in a child
 //! process by `sandbox`.
 
 pub mod decode;
 pub mod headers;
 pub mod parse;
+mod records;
 pub mod rows;
 pub mod table;
 
