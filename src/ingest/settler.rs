@@ -87,14 +87,18 @@ impl Keyed for Referral {
 /// The latest accepted record per key, fed in file-path (and so quarter) order.
 ///
 /// The index holds each key's position in `slots` and finds a key by
-/// comparing with the record there: 8 bytes a record instead of a copy of
+/// comparing with the record there: 4 bytes a record instead of a copy of
 /// the key (32 bytes, and an atomic count on the shared 案件编号 for every
 /// case read).
 struct Ledger<T: Keyed> {
     slots: Vec<T>,
-    index: HashTable<usize>,
+    index: HashTable<u32>,
     hasher: rows::FastHash,
 }
+
+/// Most distinct records a ledger holds: positions are `u32`. (Four
+/// billion cases would need 700 GB of memory first.)
+const MAX_SLOTS: u64 = 1 << 32;
 
 impl<T: Keyed> Ledger<T> {
     fn new() -> Self {
@@ -105,16 +109,17 @@ impl<T: Keyed> Ledger<T> {
         }
     }
 
-    /// Room for about `n` distinct records: the slots are reserved but
-    /// untouched (no resident memory until filled); the index writes only
-    /// its control bytes (one per place) until filled, and never has to be
-    /// rebuilt as it grows.
-    fn reserve(&mut self, n: usize) {
-        let _ = self.slots.try_reserve(n);
+    /// Room for `slots` records, reserved but untouched (no resident
+    /// memory until filled), and an index for `keys` distinct ones: it
+    /// writes its control bytes (one per place) at once, and its positions
+    /// are written all over as it fills (so all of it is resident by the
+    /// end); it grows (a rebuild) past `keys`.
+    fn reserve(&mut self, slots: usize, keys: usize) {
+        let _ = self.slots.try_reserve(slots);
         let (slots, hasher) = (&self.slots, &self.hasher);
         let _ = self
             .index
-            .try_reserve(n, |&i| hasher.hash_one(slots[i].key()));
+            .try_reserve(keys, |&i| hasher.hash_one(slots[i as usize].key()));
     }
 
     /// Take an accepted record of file `fi`: a second copy in the same quarter
@@ -126,12 +131,19 @@ impl<T: Keyed> Ledger<T> {
             hasher,
         } = self;
         let hash = hasher.hash_one(rec.key());
-        let found = index.find(hash, |&i| slots[i].key() == rec.key()).copied();
+        let found = index
+            .find(hash, |&i| slots[i as usize].key() == rec.key())
+            .copied();
         let Some(slot) = found else {
-            index.insert_unique(hash, slots.len(), |&i| hasher.hash_one(slots[i].key()));
+            let Ok(at) = u32::try_from(slots.len()) else {
+                reject_over_limit(&rec, fi, files, rejects);
+                return;
+            };
+            index.insert_unique(hash, at, |&i| hasher.hash_one(slots[i as usize].key()));
             slots.push(rec);
             return;
         };
+        let slot = slot as usize;
         let prev = &slots[slot];
         let (po, o) = (prev.origin(), rec.origin());
         let pf = po.file as usize;
@@ -163,6 +175,28 @@ impl<T: Keyed> Ledger<T> {
     fn into_records(self) -> Vec<T> {
         self.slots
     }
+}
+
+/// A record past [`MAX_SLOTS`] distinct ones: rejected, and counted so.
+fn reject_over_limit<T: Keyed>(
+    rec: &T,
+    fi: usize,
+    files: &mut [InputFile],
+    rejects: &mut Vec<Reject>,
+) {
+    let (field, value) = rec.id_field();
+    let f = &mut files[fi];
+    f.counts.accepted -= 1;
+    f.counts.rejected += 1;
+    rejects.push(Reject {
+        file: f.path.clone(),
+        line: rec.origin().line.into(),
+        field,
+        value: crate::privacy::scrub_numbers_only(value).into_owned(),
+        code: codes::BAD_RECORD,
+        message: format!("不同记录超过 {MAX_SLOTS} 条的上限，本行未读入"),
+        message_en: format!("more than {MAX_SLOTS} distinct records: this row is not taken"),
+    });
 }
 
 /// Settle duplicates within a quarter folder (the later row by path, then
@@ -201,10 +235,14 @@ impl Settler {
         }
     }
 
-    /// Room for about `cases` distinct cases: reserved but untouched memory
-    /// costs no RSS, and growing by doubling would copy the whole ledger.
-    pub fn reserve_cases(&mut self, cases: usize) {
-        self.cases.reserve(cases);
+    /// Room for about `rows` case rows: reserved but untouched memory costs
+    /// no RSS, and growing by doubling would copy the whole ledger. The
+    /// index is sized for half as many distinct cases: a case is reported
+    /// again each quarter it stays open (six in ten rows are distinct in a
+    /// five-quarter history), and an index sized for every row would be
+    /// twice the memory it needs (150 MB at ten million rows) for good.
+    pub fn reserve_cases(&mut self, rows: usize) {
+        self.cases.reserve(rows, rows / 2);
     }
 
     pub fn feed(&mut self, outcomes: Vec<FileOutcome>) {
