@@ -9,8 +9,62 @@ use serde::Serialize;
 
 use crate::quarter::Quarter;
 
-/// A string many records share (township, site, status): one copy, reference-counted.
+/// A string records share (案件编号 between a case and the lists that
+/// name it): one copy, reference-counted.
 pub type Text = std::sync::Arc<str>;
+
+/// A short name many records share (township, site, status): one copy,
+/// reference-counted, behind a thin pointer. A record holds 8 bytes where
+/// [`Text`] (a pointer and a length) takes 16: at ten million rows the
+/// three names of a case take 140 MB less. The string sits one hop
+/// further, in an allocation shared by every record that names it.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Name(std::sync::Arc<Box<str>>);
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Name {
+        Name(std::sync::Arc::new(s.into()))
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        Name(std::sync::Arc::new(s.into_boxed_str()))
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl Name {
+    /// Whether two names are one shared copy.
+    pub fn ptr_eq(a: &Name, b: &Name) -> bool {
+        std::sync::Arc::ptr_eq(&a.0, &b.0)
+    }
+}
 
 /// Declares an index into one configured list as its own type, so that a
 /// unit cannot be passed where a region is meant (issue 15): `.0` is the
@@ -129,8 +183,8 @@ pub struct Case {
     pub unit: UnitId,
     pub region: RegionId,
     /// Empty when not given (shown as （未填写）).
-    pub township: Text,
-    pub site: Text,
+    pub township: Name,
+    pub site: Name,
     /// 经度 and 纬度, when both are given.
     pub coords: Coords,
     pub found_date: NaiveDate,
@@ -139,7 +193,7 @@ pub struct Case {
     pub filed_date: Option<NaiveDate>,
     pub closed_date: Option<NaiveDate>,
     /// 办理状态 as written, or derived from the dates (已结案/办理中/未立案).
-    pub status: Text,
+    pub status: Name,
     pub fine_yuan: f64,
     pub confiscated_yuan: f64,
     pub volume_t: f64,
@@ -255,7 +309,7 @@ pub struct Patrol {
     pub date: NaiveDate,
     pub unit: UnitId,
     pub region: RegionId,
-    pub township: Text,
+    pub township: Name,
     pub mode: PatrolMode,
     pub person_times: u32,
     pub issues_found: u32,
@@ -603,7 +657,8 @@ mod size_tests {
         // each byte here is megabytes of peak memory. Free text is boxed,
         // repeated strings are shared, the line and the coordinates packed
         // (200 bytes before they were).
-        assert!(std::mem::size_of::<super::Case>() <= 176);
+        assert!(std::mem::size_of::<super::Case>() <= 152);
+        assert_eq!(std::mem::size_of::<super::Name>(), 8);
         assert_eq!(std::mem::size_of::<super::Origin>(), 16);
         assert_eq!(std::mem::size_of::<Option<chrono::NaiveDate>>(), 4);
     }

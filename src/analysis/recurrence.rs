@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Area;
-use crate::model::{Case, RegionId, Text, UnitId};
+use crate::model::{Case, Name, RegionId, Text, UnitId};
 use crate::quarter::Period;
 use crate::text::norm_site;
 
@@ -49,8 +49,8 @@ pub struct Recurrence {
 pub struct RecurrencePair {
     /// Region, township and site of the register entry (trimmed).
     pub region: RegionId,
-    pub township: Text,
-    pub site: Text,
+    pub township: Name,
+    pub site: Name,
     pub closed_unit: UnitId,
     pub closed_case: Text,
     pub recurred_unit: UnitId,
@@ -60,7 +60,7 @@ pub struct RecurrencePair {
 }
 
 /// A text without surrounding white space: the same text when it has none.
-fn trimmed(t: &Text) -> Text {
+fn trimmed(t: &Name) -> Name {
     let s = t.trim();
     if s.len() == t.len() {
         t.clone()

@@ -107,5 +107,5 @@ fn a_pair_shares_the_cases_texts_and_trims_its_site() {
     assert!(Text::ptr_eq(&p.closed_case, &closed.case_id));
     assert!(Text::ptr_eq(&p.recurred_case, &later.case_id));
     let same = later.township.clone();
-    assert!(Text::ptr_eq(&trimmed(&same), &same));
+    assert!(Name::ptr_eq(&trimmed(&same), &same));
 }

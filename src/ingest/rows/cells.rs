@@ -63,10 +63,10 @@ pub struct RowCtx<'a> {
     /// Names already resolved in this file, per `NameKind`.
     pub names: [RefCell<HashMap<String, Option<u16>, FastHash>>; 4],
     /// Strings repeated across rows (township, site, status), shared.
-    pub strings: RefCell<HashSet<Text, FastHash>>,
+    pub strings: RefCell<HashSet<Name, FastHash>>,
     /// A cell as written → its shared text, scrubbed of numbers
     /// ([`RowCtx::shared`]): each distinct value is scrubbed once per file.
-    pub scrubbed: RefCell<HashMap<Box<str>, Text, FastHash>>,
+    pub scrubbed: RefCell<HashMap<Box<str>, Name, FastHash>>,
     /// Which cases keep 当事人, 证件号 and 简要案情.
     pub keep_text: KeepText,
 }
@@ -99,7 +99,7 @@ impl RowCtx<'_> {
     /// as [`RowCtx::scrub`] does, one shared copy. The number scrub of each
     /// distinct value is done once; only a row whose 当事人 or 证件号 shows
     /// in the value is scrubbed in full.
-    pub fn shared(&self, raw: &str, party: &str, party_id: &str) -> Text {
+    pub fn shared(&self, raw: &str, party: &str, party_id: &str) -> Name {
         if !self.resolver.mask_personal {
             return self.intern(raw);
         }
@@ -124,11 +124,11 @@ impl RowCtx<'_> {
     }
 
     /// One shared copy of a repeated string.
-    pub fn intern(&self, s: &str) -> Text {
+    pub fn intern(&self, s: &str) -> Name {
         if let Some(t) = self.strings.borrow().get(s) {
             return t.clone();
         }
-        let t: Text = s.into();
+        let t: Name = s.into();
         self.strings.borrow_mut().insert(t.clone());
         t
     }
