@@ -21,13 +21,18 @@ pub struct CsvOut {
     w: csv::Writer<Vec<u8>>,
 }
 
+/// The CSV writer of every file: CRLF line ends, for Excel.
+fn writer(out: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
 impl CsvOut {
     pub fn new(header: &[&str]) -> CsvOut {
         let mut buf = Vec::with_capacity(4096);
         buf.extend_from_slice(b"\xEF\xBB\xBF");
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(buf);
+        let mut w = writer(buf);
         // Writing into a Vec cannot fail.
         let _ = w.write_record(header);
         CsvOut { w }
@@ -50,6 +55,18 @@ impl CsvOut {
         let _ = self.w.write_record(cells);
     }
 
+    /// The bytes written so far, once `n` of them have reached the output
+    /// (past the writer's own small buffer); the writer goes on into an
+    /// empty output.
+    pub fn take_past(&mut self, n: usize) -> Option<Vec<u8>> {
+        if self.w.get_ref().len() < n {
+            return None;
+        }
+        // Between records: a new writer goes on where this one stopped.
+        let done = std::mem::replace(&mut self.w, writer(Vec::with_capacity(n + 8192)));
+        Some(done.into_inner().unwrap_or_default())
+    }
+
     pub fn into_bytes(self) -> Vec<u8> {
         self.w.into_inner().unwrap_or_default()
     }
@@ -65,5 +82,30 @@ mod tests {
         c.row(&[Cell::Text("=cmd|' /C calc'!A0"), Cell::Num(-5.0)]);
         let s = String::from_utf8(c.into_bytes()).unwrap();
         assert_eq!(s, "\u{feff}a,b\r\n'=cmd|' /C calc'!A0,-5\r\n");
+    }
+
+    #[test]
+    fn parts_taken_on_the_way_make_the_same_file() {
+        let rows: Vec<Vec<String>> = (0..5000)
+            .map(|i| {
+                vec![
+                    format!("点位{i}"),
+                    format!("温公案〔2026〕{i}号"),
+                    "a,\"b\"".into(),
+                ]
+            })
+            .collect();
+        let mut whole = CsvOut::new(&["点位", "案件编号", "备注"]);
+        let mut parted = CsvOut::new(&["点位", "案件编号", "备注"]);
+        let mut parts: Vec<Vec<u8>> = Vec::new();
+        for r in &rows {
+            whole.record(r);
+            parted.record(r);
+            parts.extend(parted.take_past(10_000));
+        }
+        parts.push(parted.into_bytes());
+        assert!(parts.len() > 10, "{}", parts.len());
+        assert!(parts.iter().all(|p| !p.is_empty()));
+        assert_eq!(parts.concat(), whole.into_bytes());
     }
 }

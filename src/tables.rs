@@ -385,12 +385,45 @@ pub fn recurrence_table(a: &Analysis, cfg: &Config) -> DataTable {
 /// `recurrence_table(a, cfg).csv_file()` without holding the table (at ten
 /// million cases its rows of values took several times the CSV's 140 MB).
 pub fn recurrences_csv(a: &Analysis, cfg: &Config) -> (String, Vec<u8>) {
+    let mut all = Vec::new();
+    let sent: Result<(), std::convert::Infallible> = recurrences_csv_parts(a, cfg, |part| {
+        all.extend_from_slice(&part);
+        Ok(())
+    });
+    let Ok(()) = sent;
+    (recurrences_csv_name(), all)
+}
+
+/// The file name of [`recurrences_csv`].
+pub fn recurrences_csv_name() -> String {
+    format!("{RECURRENCE_STEM}.csv")
+}
+
+/// Bytes of `recurrences.csv` handed over at a time by [`recurrences_csv_parts`].
+const CSV_PART: usize = 4 << 20;
+
+/// [`recurrences_csv`]'s bytes handed to `send` in parts of about 4 MB, in
+/// order, as they are made: memory holds a part, not the file (140 MB at
+/// ten million cases). Stops at the first error `send` returns.
+pub fn recurrences_csv_parts<E>(
+    a: &Analysis,
+    cfg: &Config,
+    mut send: impl FnMut(Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
     let mut out = CsvOut::new(&RECURRENCE_HEADER);
+    let mut result = Ok(());
     recurrence_rows(a, cfg, |r| {
+        if result.is_err() {
+            return;
+        }
         let rec: Vec<String> = r.iter().map(Value::csv).collect();
         out.record(&rec);
+        if let Some(part) = out.take_past(CSV_PART) {
+            result = send(part);
+        }
     });
-    (format!("{RECURRENCE_STEM}.csv"), out.into_bytes())
+    result?;
+    send(out.into_bytes())
 }
 
 /// Every table as (file name, bytes), in a fixed order.

@@ -187,23 +187,31 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             let summary_tables = tables::summary_tables(&a);
             let score_tables = tables::score_data(&assessment);
             let mut table_names: Vec<String> = Vec::new();
-            let mut put_table = |(name, bytes): (String, Vec<u8>)| {
-                table_names.push(name.clone());
+            let put_table = |sink: &mut output::Sink,
+                             names: &mut Vec<String>,
+                             (name, bytes): (String, Vec<u8>)| {
+                names.push(name.clone());
                 sink.put(format!("tables/{name}"), bytes)
             };
             for t in &summary_tables {
-                put_table(t.csv_file())?;
+                put_table(&mut sink, &mut table_names, t.csv_file())?;
             }
             // The workbook needs the recurrence list as a table anyway;
-            // without it the CSV is written row by row.
+            // without it the CSV is streamed to the writer as it is made.
             let want_xlsx = formats.contains(&Format::Xlsx);
             let recurrences = want_xlsx.then(|| tables::recurrence_table(&a, &cfg));
-            put_table(match &recurrences {
-                Some(t) => t.csv_file(),
-                None => tables::recurrences_csv(&a, &cfg),
-            })?;
+            match &recurrences {
+                Some(t) => put_table(&mut sink, &mut table_names, t.csv_file())?,
+                None => {
+                    let name = tables::recurrences_csv_name();
+                    let mut stream = sink.open(format!("tables/{name}"))?;
+                    tables::recurrences_csv_parts(&a, &cfg, |part| stream.send(part))?;
+                    stream.close();
+                    table_names.push(name);
+                }
+            }
             for t in &score_tables {
-                put_table(t.csv_file())?;
+                put_table(&mut sink, &mut table_names, t.csv_file())?;
             }
             sink.put("rejects.csv", tables::rejects_csv(&ds.rejects))?;
             if want_xlsx {
