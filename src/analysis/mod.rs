@@ -229,15 +229,18 @@ impl CaseCells {
 pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Result<CaseCells> {
     let pe =
         |e: polars::error::PolarsError| Error::Other(format!("分析失败 / analysis failed: {e}"));
+    // (foldhash: the order of the names is their sorted order, so the
+    // hasher's seed is not observable)
+    type Fast = foldhash::fast::RandomState;
     let mut names: Vec<&str> = ds
         .cases
         .iter()
         .map(|c| township_name(&c.township))
-        .collect::<std::collections::HashSet<_>>()
+        .collect::<std::collections::HashSet<_, Fast>>()
         .into_iter()
         .collect();
     names.sort_unstable();
-    let index: std::collections::HashMap<&str, u32> = names
+    let index: std::collections::HashMap<&str, u32, Fast> = names
         .iter()
         .enumerate()
         .map(|(i, n)| (*n, i as u32))

@@ -138,6 +138,17 @@ pub fn amount(s: &str) -> Option<f64> {
 /// Like [`amount`], also telling whether the value carried its own unit
 /// (元, 万元, 吨 …), which then overrides a unit given in the header.
 pub fn amount_with_unit(s: &str) -> Option<(f64, bool)> {
+    // Digits and a point (most cells): what the steps below would parse.
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let v: f64 = s.parse().ok()?;
+        return v.is_finite().then_some((v, false));
+    }
+    amount_general(s)
+}
+
+/// [`amount_with_unit`] for any cell: folded, trimmed, a unit taken off,
+/// thousands separators removed.
+fn amount_general(s: &str) -> Option<(f64, bool)> {
     let s = ascii_fold(s);
     let mut t: &str = s.trim();
     if t.is_empty() || t == "-" || t == "/" || t == "无" {
@@ -309,6 +320,23 @@ mod tests {
             "2026-07-03-01",
         ] {
             assert_eq!(date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn the_digits_only_path_reads_as_the_general_one() {
+        let mut cells = vec![String::new()];
+        for _ in 0..5 {
+            cells = cells
+                .iter()
+                .flat_map(|c| ["0", "1", "9", "."].map(|d| format!("{c}{d}")))
+                .chain(cells.iter().cloned())
+                .collect();
+        }
+        cells.push("9".repeat(400));
+        assert!(cells.len() > 1000);
+        for c in &cells {
+            assert_eq!(amount_with_unit(c), amount_general(c), "{c:?}");
         }
     }
 
