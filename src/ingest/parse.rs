@@ -46,6 +46,10 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
 /// `20260703`, an Excel serial number (1900 date system, optionally with a
 /// fraction for the time), each with an optional time part; full-width digits.
 pub fn date(s: &str) -> Option<NaiveDate> {
+    // `YYYY-MM-DD` as written (ASCII: folding would not change it).
+    if let Some(d) = iso_date(s) {
+        return Some(d);
+    }
     let s = ascii_fold(s);
     if s.is_empty() {
         return None;
@@ -226,6 +230,19 @@ fn ungroup(t: &str) -> Option<std::borrow::Cow<'_, str>> {
 /// Whole numbers written out only: fractions, exponents (`1e9`) and
 /// non-numbers are `None`. Negative values are returned as such.
 pub fn count(s: &str) -> Option<i64> {
+    // Blank, or up to 15 digits (most cells): what the steps below give.
+    if s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return if s.is_empty() {
+            Some(0)
+        } else {
+            s.parse().ok()
+        };
+    }
+    count_general(s)
+}
+
+/// [`count`] for any cell: folded, a unit word taken off, separators removed.
+fn count_general(s: &str) -> Option<i64> {
     let s = ascii_fold(s);
     let t = s.trim_end_matches(['人', '艘', '台', '次', '个', '件', '起', '名', '条']);
     let t = t.trim();
@@ -248,6 +265,17 @@ pub fn count(s: &str) -> Option<i64> {
 
 /// Parse yes/no: 是/否, Y/N, yes/no, true/false, 1/0, √/×; blank = no.
 pub fn yes_no(s: &str) -> Option<bool> {
+    // The usual cells, as the general steps read them.
+    match s {
+        "是" => return Some(true),
+        "否" | "" => return Some(false),
+        _ => {}
+    }
+    yes_no_general(s)
+}
+
+/// [`yes_no`] for any cell: folded, lower-cased, then matched.
+fn yes_no_general(s: &str) -> Option<bool> {
     let s = ascii_fold(s);
     let s = if s.bytes().any(|b| b.is_ascii_uppercase()) {
         std::borrow::Cow::Owned(s.to_lowercase())
@@ -324,7 +352,7 @@ mod tests {
     }
 
     #[test]
-    fn the_digits_only_path_reads_as_the_general_one() {
+    fn the_short_paths_read_as_the_general_ones() {
         let mut cells = vec![String::new()];
         for _ in 0..5 {
             cells = cells
@@ -337,6 +365,13 @@ mod tests {
         assert!(cells.len() > 1000);
         for c in &cells {
             assert_eq!(amount_with_unit(c), amount_general(c), "{c:?}");
+            assert_eq!(count(c), count_general(c), "{c:?}");
+        }
+        for c in ["9".repeat(15), "9".repeat(16), "0".repeat(15)] {
+            assert_eq!(count(&c), count_general(&c), "{c:?}");
+        }
+        for c in ["是", "否", "", " 是", "是 ", "Y", "x"] {
+            assert_eq!(yes_no(c), yes_no_general(c), "{c:?}");
         }
     }
 
