@@ -230,8 +230,16 @@ impl<'a> Records<'a> {
             self.direct = Some(p);
             return Line::End;
         }
-        let end = newline(&t[p..]).map_or(t.len(), |i| p + i);
-        let stop = if t[end - 1] == b'\r' { end - 1 } else { end };
+        // The line ends at the first LF or CR: a CR before an LF ends it
+        // too, a lone CR (which ends a record for the CSV reader) sends it
+        // to the reader. (Looking only for LF scanned a file with CR line
+        // ends to its end at every line: quadratic time.)
+        let (stop, end) = match memchr2(b'\n', b'\r', &t[p..]) {
+            None => (t.len(), t.len()),
+            Some(i) if t[p + i] == b'\n' => (p + i, p + i),
+            Some(i) if t.get(p + i + 1) == Some(&b'\n') => (p + i, p + i + 1),
+            Some(_) => return Line::Quoted(p),
+        };
         if !split_clean(t, p, stop, self.delimiter, &mut self.spans) {
             return Line::Quoted(p);
         }
