@@ -232,11 +232,16 @@ impl<'a, 'r> Row<'a, 'r> {
     }
 
     pub fn required_text(&self, field: usize) -> Result<String, RowError> {
+        self.required_str(field).map(str::to_string)
+    }
+
+    /// The trimmed cell of a required field, borrowed (a blank is missing).
+    pub fn required_str(&self, field: usize) -> Result<&'r str, RowError> {
         let v = self.raw(field);
         if v.is_empty() {
             return Err(self.missing(field));
         }
-        Ok(v.to_string())
+        Ok(v)
     }
 
     pub fn date(&self, field: usize) -> Result<Option<NaiveDate>, RowError> {
