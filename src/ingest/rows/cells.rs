@@ -357,37 +357,43 @@ impl<'a, 'r> Row<'a, 'r> {
         Ok(())
     }
 
+    /// A cell's value rejected: `“<header>”的值“<value>”<zh>` and
+    /// `<field>: “<value>” <en>`. The header as written is looked up only
+    /// here, on the way to a rejection (it was looked up for every cell).
+    fn bad_value(
+        &self,
+        field: usize,
+        code: crate::model::RejectCode,
+        zh: &str,
+        en: &str,
+    ) -> RowError {
+        let (label, v) = (self.label(field), self.raw(field));
+        self.err(
+            field,
+            code,
+            format!("“{label}”的值“{v}”{zh}"),
+            format!("{}: “{v}” {en}", self.spec(field).id),
+        )
+    }
+
     /// Money or a quantity, scaled by the header's unit; blank = 0.
     pub fn amount(&self, field: usize) -> Result<f64, RowError> {
-        let v = self.raw(field);
-        let label = self.label(field);
-        match parse::amount_with_unit(v) {
-            None => Err(self.err(
-                field,
-                codes::BAD_NUMBER,
-                format!("“{label}”的值“{v}”不是数字"),
-                format!("{}: “{v}” is not a number", self.spec(field).id),
-            )),
-            Some((x, _)) if x < 0.0 => Err(self.err(
-                field,
-                codes::NEGATIVE,
-                format!("“{label}”的值“{v}”为负数"),
-                format!("{}: “{v}” is negative", self.spec(field).id),
-            )),
+        match parse::amount_with_unit(self.raw(field)) {
+            None => Err(self.bad_value(field, codes::BAD_NUMBER, "不是数字", "is not a number")),
+            Some((x, _)) if x < 0.0 => {
+                Err(self.bad_value(field, codes::NEGATIVE, "为负数", "is negative"))
+            }
             // A unit in the cell (200元) overrides the header's (罚款金额(万元)).
             Some((x, explicit)) => {
                 let x = if explicit { x } else { x * self.scale(field) } + 0.0;
                 if x.is_finite() && x <= MAX_AMOUNT {
                     Ok(x)
                 } else {
-                    Err(self.err(
+                    Err(self.bad_value(
                         field,
                         codes::BAD_NUMBER,
-                        format!("“{label}”的值“{v}”过大（每格上限 {MAX_AMOUNT_ZH}）"),
-                        format!(
-                            "{}: “{v}” is too large (at most {MAX_AMOUNT:e} per cell)",
-                            self.spec(field).id
-                        ),
+                        &format!("过大（每格上限 {MAX_AMOUNT_ZH}）"),
+                        &format!("is too large (at most {MAX_AMOUNT:e} per cell)"),
                     ))
                 }
             }
@@ -397,25 +403,17 @@ impl<'a, 'r> Row<'a, 'r> {
     /// A signed number of points (adjustments): blank is 0 (a 通报表扬
     /// without points, contract §1); at most `MAX_POINTS` either way.
     pub fn signed(&self, field: usize) -> Result<f64, RowError> {
-        let v = self.raw(field);
-        let label = self.label(field);
-        let t = v.trim_end_matches('分');
+        let t = self.raw(field).trim_end_matches('分');
         let x = parse::amount(t).ok_or_else(|| {
-            self.err(
-                field,
-                codes::BAD_NUMBER,
-                format!("“{label}”的值“{v}”不是数字"),
-                format!("{}: “{v}” is not a number", self.spec(field).id),
-            )
+            self.bad_value(field, codes::BAD_NUMBER, "不是数字", "is not a number")
         })?;
         if x.abs() > MAX_POINTS {
-            return Err(self.err(
+            return Err(self.bad_value(
                 field,
                 codes::BAD_NUMBER,
-                format!("“{label}”的值“{v}”超出范围：加减分须在 -{MAX_POINTS} 到 +{MAX_POINTS} 分之间"),
-                format!(
-                    "{}: “{v}” is out of range: points must lie between -{MAX_POINTS} and +{MAX_POINTS}",
-                    self.spec(field).id
+                &format!("超出范围：加减分须在 -{MAX_POINTS} 到 +{MAX_POINTS} 分之间"),
+                &format!(
+                    "is out of range: points must lie between -{MAX_POINTS} and +{MAX_POINTS}"
                 ),
             ));
         }
@@ -423,29 +421,21 @@ impl<'a, 'r> Row<'a, 'r> {
     }
 
     pub fn count(&self, field: usize) -> Result<u32, RowError> {
-        let v = self.raw(field);
-        let label = self.label(field);
-        match parse::count(v) {
-            None => Err(self.err(
+        match parse::count(self.raw(field)) {
+            None => Err(self.bad_value(
                 field,
                 codes::BAD_NUMBER,
-                format!("“{label}”的值“{v}”不是整数（只写数字，如 3 或 1,200）"),
-                format!("{}: “{v}” is not a whole number", self.spec(field).id),
+                "不是整数（只写数字，如 3 或 1,200）",
+                "is not a whole number",
             )),
-            Some(x) if x < 0 => Err(self.err(
-                field,
-                codes::NEGATIVE,
-                format!("“{label}”的值“{v}”为负数"),
-                format!("{}: “{v}” is negative", self.spec(field).id),
-            )),
-            Some(x) if x > MAX_COUNT => Err(self.err(
+            Some(x) if x < 0 => {
+                Err(self.bad_value(field, codes::NEGATIVE, "为负数", "is negative"))
+            }
+            Some(x) if x > MAX_COUNT => Err(self.bad_value(
                 field,
                 codes::BAD_NUMBER,
-                format!("“{label}”的值“{v}”过大（每格上限 {MAX_COUNT}）"),
-                format!(
-                    "{}: “{v}” is too large (at most {MAX_COUNT} per cell)",
-                    self.spec(field).id
-                ),
+                &format!("过大（每格上限 {MAX_COUNT}）"),
+                &format!("is too large (at most {MAX_COUNT} per cell)"),
             )),
             Some(x) => Ok(x as u32),
         }
@@ -456,34 +446,25 @@ impl<'a, 'r> Row<'a, 'r> {
         if v.is_empty() && self.spec(field).required {
             return Err(self.missing(field));
         }
-        let label = self.label(field);
         parse::yes_no(v).ok_or_else(|| {
-            self.err(
+            self.bad_value(
                 field,
                 codes::BAD_YES_NO,
-                format!("“{label}”的值“{v}”应为 是/否"),
-                format!(
-                    "{}: “{v}” is not yes/no (是/否, Y/N, 1/0)",
-                    self.spec(field).id
-                ),
+                "应为 是/否",
+                "is not yes/no (是/否, Y/N, 1/0)",
             )
         })
     }
 
     pub fn coordinate(&self, field: usize, max: f64) -> Result<Option<f64>, RowError> {
-        let v = self.raw(field);
-        let label = self.label(field);
-        match parse::coordinate(v) {
+        match parse::coordinate(self.raw(field)) {
             Some(None) => Ok(None),
             Some(Some(x)) if x.abs() <= max => Ok(Some(x)),
-            _ => Err(self.err(
+            _ => Err(self.bad_value(
                 field,
                 codes::BAD_COORDINATE,
-                format!("“{label}”的值“{v}”不是有效的十进制度数"),
-                format!(
-                    "{}: “{v}” is not a coordinate in decimal degrees",
-                    self.spec(field).id
-                ),
+                "不是有效的十进制度数",
+                "is not a coordinate in decimal degrees",
             )),
         }
     }
