@@ -14,8 +14,6 @@ pub mod ingest;
 pub mod model;
 #[path = "../../src/input.rs"]
 pub mod input;
-#[path = "../../src/output.rs"]
-pub mod output;
 #[path = "../../src/privacy.rs"]
 pub mod privacy;
 #[path = "../../src/text.rs"]
