@@ -50,9 +50,11 @@ pub struct Records<'a> {
     /// Whether lines may be split directly (off only to test against the
     /// CSV reader alone).
     split: bool,
-    /// The current record's cells: byte ranges in `src` (lines split
-    /// directly) or in the record's bytes (the CSV reader).
-    spans: Vec<(usize, usize)>,
+    /// Where each of the current record's cells ends, in its line (split
+    /// directly) or in the record's bytes (the CSV reader): 4 bytes a
+    /// cell, so a hostile line of fifty million commas takes 200 MB, not
+    /// the 400 MB of the reader's own bounds.
+    ends: Vec<u32>,
 }
 
 /// One record: its starting physical line (1-based) and cells, or a read
@@ -102,7 +104,7 @@ impl<'a> Records<'a> {
             direct: None,
             clean_run: 0,
             split,
-            spans: Vec::with_capacity(width + 1),
+            ends: Vec::with_capacity(width + 1),
         };
         if split {
             records.count_to(start);
@@ -147,7 +149,7 @@ impl<'a> Records<'a> {
             let mut r = reader_bytes(&self.text[pos..stop], self.delimiter);
             if matches!(r.read_byte_record(&mut self.rec), Ok(true)) {
                 let line = self.line_at(pos as u64);
-                return Some(Cells::of(&self.rec, &mut self.spans, line));
+                return Some(Cells::of(&self.rec, &mut self.ends, line));
             }
             // An empty line is not a record.
         }
@@ -187,12 +189,13 @@ impl<'a> Records<'a> {
         if let Some(pos) = self.direct {
             match self.next_line(pos) {
                 Line::End => return None,
-                Line::Clean(line) => {
+                Line::Clean(line, text) => {
                     return Some(Rec::Row {
                         line,
                         cells: Cells {
-                            text: self.src,
-                            spans: &self.spans,
+                            text,
+                            ends: &self.ends,
+                            gap: 1,
                         },
                     })
                 }
@@ -219,7 +222,7 @@ impl<'a> Records<'a> {
     /// The next line split directly, from `pos`: blank lines are skipped
     /// (as the CSV reader skips them), a line the reader must read is
     /// handed back by its start.
-    fn next_line(&mut self, pos: usize) -> Line {
+    fn next_line(&mut self, pos: usize) -> Line<'a> {
         let t = self.text;
         let mut p = pos;
         while p < t.len() && matches!(t[p], b'\r' | b'\n') {
@@ -240,14 +243,21 @@ impl<'a> Records<'a> {
             Some(i) if t.get(p + i + 1) == Some(&b'\n') => (p + i, p + i + 1),
             Some(_) => return Line::Quoted(p),
         };
-        if !split_clean(t, p, stop, self.delimiter, &mut self.spans) {
+        // (A line past 4 GiB, which a file within the size cap cannot
+        // hold, would go to the reader too.)
+        let src: &'a str = self.src;
+        let text = match src.get(p..stop) {
+            Some(text) if u32::try_from(text.len()).is_ok() => text,
+            _ => return Line::Quoted(p),
+        };
+        if !split_clean(text.as_bytes(), self.delimiter, &mut self.ends) {
             return Line::Quoted(p);
         }
         // The line holds no line break: the one at `end` is counted on the
         // way to the next line.
         self.counted_to = stop;
         self.direct = Some(end);
-        Line::Clean(self.line)
+        Line::Clean(self.line, text)
     }
 
     /// The next record read by the CSV reader.
@@ -293,7 +303,7 @@ impl<'a> Records<'a> {
                 } else {
                     self.clean_run = 0;
                 }
-                Some(Cells::of(&self.rec, &mut self.spans, line))
+                Some(Cells::of(&self.rec, &mut self.ends, line))
             }
             Ok(false) => None,
             Err(e) => {
@@ -314,36 +324,28 @@ impl<'a> Records<'a> {
 }
 
 /// What the next line is.
-enum Line {
+enum Line<'a> {
     /// No line is left.
     End,
-    /// Split directly, its cells in `spans`: its physical line.
-    Clean(u64),
+    /// Split directly, its cells' ends in `ends`: its physical line and text.
+    Clean(u64, &'a str),
     /// Has a quote or a lone CR: for the CSV reader, from this byte.
     Quoted(usize),
 }
 
-/// Split `t[start..stop]` (one line without its line break) at `delimiter`
-/// into `spans`, or return false when the line holds a quote or a carriage
+/// Split `line` (without its line break) at `delimiter`, each cell's end
+/// into `ends`, or return false when the line holds a quote or a carriage
 /// return (the CSV reader must read it: a quote may open a quoted cell, a
-/// CR ends a record).
+/// CR ends a record). The line is shorter than 4 GiB.
 ///
 /// Eight bytes at a time: each byte equal to the delimiter, a quote or a
 /// CR is marked by its high bit (`equal`). (memchr's iterator, built for
 /// rare bytes, took twice as long on cells a dozen bytes apart.)
-fn split_clean(
-    t: &[u8],
-    start: usize,
-    stop: usize,
-    delimiter: u8,
-    spans: &mut Vec<(usize, usize)>,
-) -> bool {
-    spans.clear();
-    let line = &t[start..stop];
+fn split_clean(line: &[u8], delimiter: u8, ends: &mut Vec<u32>) -> bool {
+    ends.clear();
     let (d, q, r) = (splat(delimiter), splat(b'"'), splat(b'\r'));
-    let mut a = start;
     let mut chunks = line.chunks_exact(8);
-    let mut at = start;
+    let mut at = 0u32;
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
@@ -353,23 +355,20 @@ fn split_clean(
         }
         let mut hits = equal(v, d);
         while hits != 0 {
-            let i = at + (hits.trailing_zeros() / 8) as usize;
-            spans.push((a, i));
-            a = i + 1;
+            ends.push(at + hits.trailing_zeros() / 8);
             hits &= hits - 1;
         }
         at += 8;
     }
-    for (k, &b) in chunks.remainder().iter().enumerate() {
+    for (k, &b) in (at..).zip(chunks.remainder()) {
         if b == b'"' || b == b'\r' {
             return false;
         }
         if b == delimiter {
-            spans.push((a, at + k));
-            a = at + k + 1;
+            ends.push(k);
         }
     }
-    spans.push((a, stop));
+    ends.push(line.len() as u32);
     true
 }
 
@@ -394,46 +393,55 @@ fn newline(b: &[u8]) -> Option<usize> {
 /// One record's cells as text, borrowed from the text or the reader's buffer.
 #[derive(Clone, Copy)]
 pub struct Cells<'r> {
-    /// The text the spans point into.
+    /// The line (split directly) or the record's bytes (the CSV reader).
     text: &'r str,
-    /// Each cell's byte range in `text`.
-    spans: &'r [(usize, usize)],
+    /// Where each cell ends in `text`.
+    ends: &'r [u32],
+    /// Bytes between a cell's end and the next one's start: 1 (the
+    /// delimiter) in a line, 0 in the reader's record.
+    gap: u32,
 }
 
 impl<'r> Cells<'r> {
     /// The CSV reader's record as a row; a record that is not UTF-8 (which
-    /// valid text cannot give) is an error, not a panic.
-    fn of(rec: &'r csv::ByteRecord, spans: &'r mut Vec<(usize, usize)>, line: u64) -> Rec<'r> {
-        match simdutf8::basic::from_utf8(rec.as_slice()) {
-            Ok(text) => {
-                spans.clear();
-                spans.extend((0..rec.len()).filter_map(|i| rec.range(i).map(|r| (r.start, r.end))));
-                Rec::Row {
+    /// valid text cannot give) or not shorter than 4 GiB (which a file
+    /// within the size cap cannot hold) is an error, not a panic.
+    fn of(rec: &'r csv::ByteRecord, ends: &'r mut Vec<u32>, line: u64) -> Rec<'r> {
+        let text = match simdutf8::basic::from_utf8(rec.as_slice()) {
+            Ok(text) if u32::try_from(text.len()).is_ok() => text,
+            _ => {
+                return Rec::Error {
                     line,
-                    cells: Cells { text, spans },
+                    zh: "该行含无法解码的字节".into(),
+                    en: "the record holds bytes that are not text".into(),
                 }
             }
-            Err(_) => Rec::Error {
-                line,
-                zh: "该行含无法解码的字节".into(),
-                en: "the record holds bytes that are not text".into(),
-            },
+        };
+        ends.clear();
+        ends.extend((0..rec.len()).filter_map(|i| rec.range(i).map(|r| r.end as u32)));
+        Rec::Row {
+            line,
+            cells: Cells { text, ends, gap: 0 },
         }
     }
 
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.ends.is_empty()
     }
 
     /// Cell `i` as written (untrimmed), if the record has it. Cells end on
     /// ASCII delimiters of UTF-8 text, so each is whole characters.
     pub fn get(&self, i: usize) -> Option<&'r str> {
-        let &(a, b) = self.spans.get(i)?;
-        self.text.get(a..b)
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends[before] + self.gap,
+            None => 0,
+        };
+        self.text.get(start as usize..end as usize)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'r str> + 'r {
