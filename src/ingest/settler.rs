@@ -136,7 +136,11 @@ impl<T: Keyed> Ledger<T> {
             .copied();
         let Some(slot) = found else {
             let Ok(at) = u32::try_from(slots.len()) else {
-                reject_over_limit(&rec, fi, files, rejects);
+                let message = (
+                    format!("不同记录超过 {MAX_SLOTS} 条的上限，本行未读入"),
+                    format!("more than {MAX_SLOTS} distinct records: this row is not taken"),
+                );
+                reject_taken(&rec, codes::BAD_RECORD, message, &mut files[fi], rejects);
                 return;
             };
             index.insert_unique(hash, at, |&i| hasher.hash_one(slots[i as usize].key()));
@@ -149,19 +153,14 @@ impl<T: Keyed> Ledger<T> {
         let pf = po.file as usize;
         if po.quarter == o.quarter {
             let (zh, en) = rec.duplicate_message(&files[pf].path, po.line.into());
-            let (field, value) = rec.id_field();
-            let f = &mut files[fi];
-            f.counts.accepted -= 1;
-            f.counts.rejected += 1;
-            rejects.push(Reject {
-                file: f.path.clone(),
-                line: o.line.into(),
-                field,
-                value: crate::privacy::scrub_numbers_only(value).into_owned(),
-                code: codes::DUPLICATE,
-                message: text::escape_controls(&crate::privacy::scrub_numbers_only(&zh)),
-                message_en: text::escape_controls(&crate::privacy::scrub_numbers_only(&en)),
-            });
+            let clean = |m: &str| text::escape_controls(&crate::privacy::scrub_numbers_only(m));
+            reject_taken(
+                &rec,
+                codes::DUPLICATE,
+                (clean(&zh), clean(&en)),
+                &mut files[fi],
+                rejects,
+            );
         } else {
             let f = &mut files[pf];
             f.counts.accepted -= 1;
@@ -177,25 +176,26 @@ impl<T: Keyed> Ledger<T> {
     }
 }
 
-/// A record past [`MAX_SLOTS`] distinct ones: rejected, and counted so.
-fn reject_over_limit<T: Keyed>(
+/// An accepted record of `file` rejected after all (a duplicate, or past
+/// [`MAX_SLOTS`]): the file's counts moved, the rejection naming its id.
+fn reject_taken<T: Keyed>(
     rec: &T,
-    fi: usize,
-    files: &mut [InputFile],
+    code: RejectCode,
+    (message, message_en): (String, String),
+    file: &mut InputFile,
     rejects: &mut Vec<Reject>,
 ) {
     let (field, value) = rec.id_field();
-    let f = &mut files[fi];
-    f.counts.accepted -= 1;
-    f.counts.rejected += 1;
+    file.counts.accepted -= 1;
+    file.counts.rejected += 1;
     rejects.push(Reject {
-        file: f.path.clone(),
+        file: file.path.clone(),
         line: rec.origin().line.into(),
         field,
         value: crate::privacy::scrub_numbers_only(value).into_owned(),
-        code: codes::BAD_RECORD,
-        message: format!("不同记录超过 {MAX_SLOTS} 条的上限，本行未读入"),
-        message_en: format!("more than {MAX_SLOTS} distinct records: this row is not taken"),
+        code,
+        message,
+        message_en,
     });
 }
 
