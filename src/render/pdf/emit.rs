@@ -9,9 +9,18 @@
 //! tag, made from a hash of the face's name and the glyph ids the pages
 //! use ([`subset_tag`]), followed by the face number (unique resource
 //! names even should two tags collide).
+//!
+//! Text goes to printpdf as glyph ids with their characters
+//! ([`TextItem::GlyphIds`]), not as strings: for a string printpdf looks
+//! each character up twice in the face's cmap (to collect the glyphs, then
+//! to encode them), and its lookup scans the CJK cmap's segments one by
+//! one; that was a sixth of a run rendering every document as PDF. The
+//! ids come from the face the layout measured with (ttf-parser's cmap), and
+//! the characters still make the /ToUnicode map.
 
 use std::collections::BTreeSet;
 
+use printpdf::Codepoint;
 use printpdf::{
     Color, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont,
     PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
@@ -63,7 +72,7 @@ pub fn subset_tag(face: &str, glyphs: &BTreeSet<u16>) -> String {
         .collect()
 }
 
-fn ops(page: &Page, ids: &[FontId]) -> Vec<Op> {
+fn ops(page: &Page, ids: &[FontId], fonts: &FontSet) -> Vec<Op> {
     let mut ops = Vec::with_capacity(page.len() * 6);
     for it in page {
         match it {
@@ -92,7 +101,7 @@ fn ops(page: &Page, ids: &[FontId]) -> Vec<Op> {
                         matrix: TextMatrix::Raw([co, s, -s, co, *x, PAGE_H - y]),
                     },
                     Op::ShowText {
-                        items: vec![TextItem::Text(text.clone())],
+                        items: vec![glyphs(fonts, *face, text)],
                     },
                     Op::EndTextSection,
                 ]);
@@ -152,6 +161,17 @@ fn ops(page: &Page, ids: &[FontId]) -> Vec<Op> {
         }
     }
     ops
+}
+
+/// A run of text as the face's glyph ids, each with its character (for
+/// /ToUnicode) and no offset.
+fn glyphs(fonts: &FontSet, face: usize, text: &str) -> TextItem {
+    let f = &fonts.faces[face];
+    TextItem::GlyphIds(
+        text.chars()
+            .map(|c| Codepoint::with_cid(f.glyph_id(c), 0.0, c.to_string()))
+            .collect(),
+    )
 }
 
 /// zlib level for the PDF's streams. lopdf's own `compress` takes the best
@@ -230,7 +250,7 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
     info.metadata_date = date;
     let pdf_pages: Vec<PdfPage> = pages
         .iter()
-        .map(|p| PdfPage::new(Mm(210.0), Mm(297.0), ops(p, &ids)))
+        .map(|p| PdfPage::new(Mm(210.0), Mm(297.0), ops(p, &ids, fonts)))
         .collect();
     doc.with_pages(pdf_pages);
 
@@ -262,4 +282,31 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
     lo.save_to(&mut bytes)
         .map_err(|e| Error::Other(format!("PDF 写出失败 / cannot write PDF: {e}")))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text goes out as the face's own glyph ids, each with the character
+    /// it stands for (the /ToUnicode map is made from these).
+    #[test]
+    fn text_is_the_faces_glyph_ids_with_their_characters() {
+        let fonts = FontSet::shipped().unwrap();
+        let face = &fonts.faces[0];
+        let TextItem::GlyphIds(ids) = glyphs(&fonts, 0, "通报A 1") else {
+            panic!("text must go out as glyph ids");
+        };
+        let got: Vec<(u16, Option<&str>)> = ids.iter().map(|g| (g.gid, g.cid.as_deref())).collect();
+        let want: Vec<(u16, Option<&str>)> = ["通", "报", "A", " ", "1"]
+            .iter()
+            .map(|s| (face.glyph_id(s.chars().next().unwrap()), Some(*s)))
+            .collect();
+        assert_eq!(got, want);
+        // Every one is a real glyph of the face (0 is .notdef), and they differ.
+        assert!(got.iter().all(|(g, _)| *g != 0), "{got:?}");
+        let distinct: BTreeSet<u16> = got.iter().map(|(g, _)| *g).collect();
+        assert_eq!(distinct.len(), 5);
+        assert!(ids.iter().all(|g| g.offset == 0.0));
+    }
 }
