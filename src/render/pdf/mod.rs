@@ -97,15 +97,16 @@ pub fn render_docs(
         .map(|(stem, d)| (format!("{stem}.pdf"), docs::draw(d)))
         .collect();
     // Documents are independent: laid out and written in parallel, kept in
-    // list order.
+    // list order (an error is the first document's in that order).
     use rayon::prelude::*;
-    let rendered: Vec<(String, _)> = list
+    let rendered: Vec<Result<(String, Rendered)>> = list
         .into_par_iter()
         .map(|(name, doc)| r.render(&doc, &name).map(|out| (name, out)))
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     let mut files = Vec::new();
     let mut missing = Vec::new();
-    for (name, out) in rendered {
+    for r in rendered {
+        let (name, out) = r?;
         for m in &out.missing {
             eprintln!("{m}");
         }
