@@ -59,6 +59,11 @@ pub use sheets::read_workbook_bytes;
 
 pub use crate::input::{read_input, Refusal};
 
+/// Input bytes that may be read ahead of settling beyond one file per core
+/// (see `load`). 1M-row `validate`, four alternating runs: 1.36 s median
+/// with one file per core, 1.13 s with eight; ingest's peak 5–10 MB more.
+const READ_AHEAD_BYTES: u64 = 64 << 20;
+
 /// Read a whole data folder up to `upto` (inclusive).
 pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset> {
     let meta = std::fs::metadata(data).map_err(|e| Error::io(data, e))?;
@@ -76,12 +81,20 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     let mut settler = Settler::new(folders.iter().map(|f| f.0).collect());
     // Regular files within the cap only (a sparse file claiming 100 GB is
     // reported when read, not reserved for).
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| {
+            std::fs::metadata(&f.abs)
+                .ok()
+                .filter(|m| m.is_file() && m.len() <= MAX_INPUT_BYTES)
+                .map_or(0, |m| m.len())
+        })
+        .collect();
     let case_bytes: u64 = files
         .iter()
-        .filter(|f| f.kind == FileKind::Cases)
-        .filter_map(|f| std::fs::metadata(&f.abs).ok())
-        .filter(|m| m.is_file() && m.len() <= MAX_INPUT_BYTES)
-        .map(|m| m.len())
+        .zip(&sizes)
+        .filter(|(f, _)| f.kind == FileKind::Cases)
+        .map(|(_, n)| *n)
         .fold(0u64, u64::saturating_add);
     // At least ~300 bytes a row; the index is sized for every row at most.
     settler.reserve_cases(
@@ -92,9 +105,12 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // Files are read on every core and settled in path order as they
     // arrive (`ordered`): memory holds the ledger and a few files' records,
     // not every row read. The order of settling, and so every result, is
-    // the same however the reads interleave. One file read ahead per core:
-    // at ten million rows each holds some 30 MB of cases, and two more per
-    // core raised the peak by 50 MB without shortening the run.
+    // the same however the reads interleave. One file read ahead per core,
+    // and more while the files from the next to settle on are at most
+    // READ_AHEAD_BYTES: at ten million rows a file of 66 MB holds some
+    // 30 MB of cases, and two more per core raised the peak by 50 MB
+    // without shortening the run; files of a few MB (the 1M-row benchmark)
+    // run ahead of a large one instead of leaving a core idle.
     let workers = rayon::current_num_threads();
     // Memory reused from file to file: each reader keeps its read buffer,
     // and the case vectors the settler has emptied go back to the readers
@@ -112,6 +128,7 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
         files.len(),
         workers,
         workers,
+        (&sizes, READ_AHEAD_BYTES),
         |i, buf: &mut Vec<u8>| {
             let f = &files[i];
             let keep = if Some(f.quarter) == text_quarter {
