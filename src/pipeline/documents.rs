@@ -89,6 +89,10 @@ pub fn documents(
                     (r.name.clone(), figures),
                 ))
             })
+            // An error is the first region's in order, not whichever
+            // thread failed first.
+            .collect::<Vec<Result<_>>>()
+            .into_iter()
             .collect::<Result<Vec<_>>>()?
             .into_iter()
             .unzip();

@@ -185,9 +185,13 @@ impl DocSet {
                 ctx(&|| serde_json::to_value(d))?,
             ));
         }
-        jobs.into_par_iter()
+        // On every core; an error is the first document's in list order
+        // (a collect into `Result` would return whichever failed first).
+        let docs: Vec<crate::error::Result<(String, doc::Document)>> = jobs
+            .into_par_iter()
             .map(|(stem, tpl, v)| Ok((stem, t.document(tpl, &v)?)))
-            .collect()
+            .collect();
+        docs.into_iter().collect()
     }
 }
 
