@@ -302,33 +302,40 @@ pub fn cells(df: DataFrame, periods: &[Period; 4], closing_days: i64) -> PolarsR
     let keys: Vec<Expr> = CELL_KEYS.iter().map(|k| col(*k)).collect();
     let df = lf.clone().group_by(keys).agg(aggs).collect()?;
     let h = df.height();
-    let mut out = Cells {
-        keys: vec![[0; 5]; h],
-        sums: vec![[[0; N_FIGURES]; 4]; h],
-        per_quarter: Default::default(),
-        by_region: Vec::new(),
-    };
+    let mut keys = vec![[0u32; 5]; h];
     for (k, kname) in CELL_KEYS.iter().enumerate() {
         let ca = df.column(kname)?.u32()?.clone();
-        for (row, key) in out.keys.iter_mut().enumerate() {
+        for (row, key) in keys.iter_mut().enumerate() {
             key[k] = ca.get(row).unwrap_or(0);
         }
     }
+    // Cells in key order (the engine's group order is not deterministic):
+    // each group's sums go straight to their place, `at[row]`, so that the
+    // table is not built once and then copied in order.
+    let mut order: Vec<usize> = (0..h).collect();
+    order.sort_by_key(|&i| keys[i]);
+    let mut at = vec![0usize; h];
+    for (pos, &row) in order.iter().enumerate() {
+        at[row] = pos;
+    }
+    let keys: Vec<[u32; 5]> = order.iter().map(|&i| keys[i]).collect();
+    drop(order);
+    let mut out = Cells {
+        by_region: region_order(&keys),
+        keys,
+        sums: vec![[[0; N_FIGURES]; 4]; h],
+        per_quarter: Default::default(),
+    };
     for p in 0..4 {
         for f in 0..N_FIGURES {
             let c = df.column(&name(f, p))?.cast(&DataType::Int64)?;
             let ca = c.i64()?;
-            for (row, s) in out.sums.iter_mut().enumerate() {
-                s[p][f] = ca.get(row).unwrap_or(0);
+            for (row, &pos) in at.iter().enumerate() {
+                out.sums[pos][p][f] = ca.get(row).unwrap_or(0);
             }
         }
     }
-    // Sort by key: the engine's group order is not deterministic.
-    let mut order: Vec<usize> = (0..h).collect();
-    order.sort_by_key(|&i| out.keys[i]);
-    out.keys = order.iter().map(|&i| out.keys[i]).collect();
-    out.sums = order.iter().map(|&i| out.sums[i]).collect();
-    out.by_region = region_order(&out.keys);
+    drop(df);
 
     for (i, c) in ["fq", "fiq", "cq"].iter().enumerate() {
         let df = lf
