@@ -26,6 +26,7 @@ pub fn main() -> i32 {
         return crate::ingest::sandbox::child_main();
     }
     crate::ingest::sandbox::enable();
+    crate::pipeline::memory::fix_mmap_threshold();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
