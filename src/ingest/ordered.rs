@@ -147,15 +147,16 @@ mod tests {
         assert_eq!(got, (0..40).map(|i| i * 10).collect::<Vec<_>>());
     }
 
-    #[test]
-    fn never_holds_more_than_ahead_unsettled() {
+    /// The most files read or waiting at once, counting the one being
+    /// settled (each settling takes 2 ms, so readers fill the window).
+    fn most_unsettled(n: usize, ahead: usize, cost: (&[u64], u64)) -> usize {
         let in_flight = AtomicUsize::new(0);
         let most = AtomicUsize::new(0);
         read_in_order(
-            30,
+            n,
             2,
-            3,
-            (&[], 0),
+            ahead,
+            cost,
             |i, _: &mut ()| {
                 let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, Ordering::SeqCst);
@@ -166,8 +167,14 @@ mod tests {
                 in_flight.fetch_sub(1, Ordering::SeqCst);
             },
         );
+        most.load(Ordering::SeqCst)
+    }
+
+    #[test]
+    fn never_holds_more_than_ahead_unsettled() {
         // Three waiting or being read, and the one being settled.
-        assert!(most.load(Ordering::SeqCst) <= 4, "{most:?}");
+        let m = most_unsettled(30, 3, (&[], 0));
+        assert!(m <= 4, "{m}");
     }
 
     /// Small files run ahead of a slow one while their sizes fit the
@@ -213,25 +220,8 @@ mod tests {
     /// With a budget, no more files are unsettled than fit it (or `ahead`).
     #[test]
     fn a_budget_bounds_what_is_unsettled() {
-        let in_flight = AtomicUsize::new(0);
-        let most = AtomicUsize::new(0);
-        read_in_order(
-            40,
-            2,
-            2,
-            (&[10; 40], 45),
-            |i, _: &mut ()| {
-                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                most.fetch_max(now, Ordering::SeqCst);
-                i
-            },
-            |_| {
-                std::thread::sleep(Duration::from_millis(2));
-                in_flight.fetch_sub(1, Ordering::SeqCst);
-            },
-        );
         // Four files of 10 fit 45, besides the one being settled.
-        let m = most.load(Ordering::SeqCst);
+        let m = most_unsettled(40, 2, (&[10; 40], 45));
         assert!(m <= 5, "{m}");
     }
 

@@ -20,11 +20,10 @@
 
 use std::collections::BTreeSet;
 
-use printpdf::Codepoint;
 use printpdf::{
-    Color, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
-    TextItem, TextMatrix, WindingOrder,
+    Codepoint, Color, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument,
+    PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon,
+    PolygonRing, Pt, TextItem, TextMatrix, WindingOrder,
 };
 use sha2::{Digest, Sha256};
 
