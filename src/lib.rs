@@ -3,7 +3,7 @@
 //!
 //! The pipeline, one module per stage:
 //! `ingest` (read, decode, map headers, validate) → `model` (typed records)
-//! → `analysis` (polars aggregations) → `assess` (rubric scoring) →
+//! → `analysis` (one-pass sums per cell) → `assess` (rubric scoring) →
 //! `report` (one serialisable context per document) → `render`.
 //! `cmd` (with `cmd::cli`) only parses arguments and calls the pipeline.
 
@@ -19,6 +19,7 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod parquet;
+pub mod permute;
 pub mod pipeline;
 pub mod privacy;
 pub mod quarter;

@@ -1,17 +1,21 @@
-//! The case figures with polars: one lazy plan that sums every figure for
-//! every period per cell — a distinct (unit, region, violation type, source,
-//! township) combination — in one group-by; totals and every grouping
-//! (unit, region, type, source, township, region × type, any region scope)
-//! are then roll-ups of the small cell table.
+//! The case figures: one pass over the cases sums every figure for every
+//! period per cell — a distinct (unit, region, violation type, source,
+//! township) combination; totals and every grouping (unit, region, type,
+//! source, township, region × type, any region scope) are then roll-ups of
+//! the small cell table.
 //!
-//! Dates are stored as i32 day numbers (days from the common era), so no
-//! temporal polars features are needed; quarters as i32 quarter numbers
-//! (year × 4 + quarter − 1). Every figure is a whole number in the frame
-//! (money in fen, tonnage in hundredths): integer sums are exact and do not
-//! depend on the order the engine adds in.
+//! Dates are taken as i32 day numbers (days from the common era), quarters
+//! as i32 quarter numbers (year × 4 + quarter − 1). Every figure is a whole
+//! number in the table (money in fen, tonnage in hundredths): integer sums
+//! are exact and do not depend on the order the cases are added in.
+//!
+//! Why not polars here: the same table from a polars plan (68 conditional
+//! sums in one group-by, over frames of the cases) took 0.41 s and ~110 MB
+//! at a million cases, this pass a small fraction of that (README,
+//! Performance). The figures are checked against a case-by-case recount of
+//! their definitions (`independent_recount_*` in `tests/it/analysis.rs`).
 
 use chrono::{Datelike, NaiveDate};
-use polars::prelude::*;
 
 use super::figures::{FIGURES, N_FIGURES};
 use crate::model::Case;
@@ -59,82 +63,6 @@ pub enum Key {
     Town = 4,
 }
 
-/// The cases as a DataFrame. `town_of` gives each case's township index.
-pub fn frame(cases: &[Case], town_of: &impl Fn(&Case) -> u32) -> PolarsResult<DataFrame> {
-    let n = cases.len();
-    let mut unit = Vec::with_capacity(n);
-    let mut region = Vec::with_capacity(n);
-    let mut vtype = Vec::with_capacity(n);
-    let mut source = Vec::with_capacity(n);
-    let mut town = Vec::with_capacity(n);
-    let mut found = Vec::with_capacity(n);
-    let mut filed = Vec::with_capacity(n);
-    let mut closed = Vec::with_capacity(n);
-    let mut tday = Vec::with_capacity(n);
-    let mut fine = Vec::with_capacity(n);
-    let mut conf = Vec::with_capacity(n);
-    let mut vol = Vec::with_capacity(n);
-    let mut transferred = Vec::with_capacity(n);
-    let mut criminal = Vec::with_capacity(n);
-    let mut site_closed = Vec::with_capacity(n);
-    let mut power_cut = Vec::with_capacity(n);
-    let mut vessels = Vec::with_capacity(n);
-    let mut equipment = Vec::with_capacity(n);
-    let mut persons = Vec::with_capacity(n);
-    let mut fq = Vec::with_capacity(n);
-    let mut fiq = Vec::with_capacity(n);
-    let mut cq = Vec::with_capacity(n);
-    for c in cases {
-        unit.push(u32::from(c.unit));
-        region.push(u32::from(c.region));
-        vtype.push(u32::from(c.violation_type));
-        source.push(u32::from(c.source));
-        town.push(town_of(c));
-        found.push(day(c.found_date));
-        filed.push(c.filed_date.map(day));
-        closed.push(c.closed_date.map(day));
-        tday.push(day(c.transfer_day()));
-        fine.push(hundredths(c.fine_yuan));
-        conf.push(hundredths(c.confiscated_yuan));
-        vol.push(hundredths(c.volume_t));
-        transferred.push(c.transferred);
-        criminal.push(c.criminal_filed);
-        site_closed.push(c.site_closed);
-        power_cut.push(c.power_cut);
-        vessels.push(c.vessels_seized as i64);
-        equipment.push(c.equipment_seized as i64);
-        persons.push(c.persons as i64);
-        fq.push(qnum_of(c.found_date));
-        fiq.push(c.filed_date.map(qnum_of));
-        cq.push(c.closed_date.map(qnum_of));
-    }
-    let cols: Vec<Column> = vec![
-        Series::new("unit".into(), unit).into(),
-        Series::new("region".into(), region).into(),
-        Series::new("vtype".into(), vtype).into(),
-        Series::new("source".into(), source).into(),
-        Series::new("town".into(), town).into(),
-        Series::new("found".into(), found).into(),
-        Series::new("filed".into(), filed).into(),
-        Series::new("closed".into(), closed).into(),
-        Series::new("tday".into(), tday).into(),
-        Series::new("fine".into(), fine).into(),
-        Series::new("conf".into(), conf).into(),
-        Series::new("vol".into(), vol).into(),
-        Series::new("transferred".into(), transferred).into(),
-        Series::new("criminal".into(), criminal).into(),
-        Series::new("site_closed".into(), site_closed).into(),
-        Series::new("power_cut".into(), power_cut).into(),
-        Series::new("vessels".into(), vessels).into(),
-        Series::new("equipment".into(), equipment).into(),
-        Series::new("persons".into(), persons).into(),
-        Series::new("fq".into(), fq).into(),
-        Series::new("fiq".into(), fiq).into(),
-        Series::new("cq".into(), cq).into(),
-    ];
-    DataFrame::new(n, cols)
-}
-
 /// A value in hundredths, as a whole number. Accepted amounts are at most
 /// 1e12, so this never saturates on real input.
 pub fn hundredths(x: f64) -> i64 {
@@ -142,14 +70,6 @@ pub fn hundredths(x: f64) -> i64 {
         (x * 100.0).round() as i64
     } else {
         0
-    }
-}
-
-/// Figures held in hundredths in the frame (money, tonnage).
-fn scale_of(f: usize) -> f64 {
-    match FIGURES[f].0 {
-        "fine_yuan" | "confiscated_yuan" | "volume_t" => 100.0,
-        _ => 1.0,
     }
 }
 
@@ -166,67 +86,6 @@ pub fn to_values(s: &RawSums) -> PeriodSums {
         .collect()
 }
 
-/// `s <= c <= e`, false when c is null.
-fn within(c: &str, p: Period) -> Expr {
-    col(c)
-        .gt_eq(lit(day(p.start)))
-        .and(col(c).lt_eq(lit(day(p.end))))
-        .fill_null(lit(false))
-}
-
-fn ind(b: Expr) -> Expr {
-    b.fill_null(lit(false)).cast(DataType::Int64)
-}
-
-fn sum_if(b: Expr, value: &str) -> Expr {
-    when(b)
-        .then(col(value).cast(DataType::Int64))
-        .otherwise(lit(0i64))
-}
-
-/// The per-case value of figure `f` (index into FIGURES) for a period.
-fn figure_expr(f: &str, p: Period, closing_days: i64) -> Expr {
-    let e = day(p.end);
-    let n = closing_days.clamp(0, i32::MAX as i64) as i32;
-    match f {
-        "found" => ind(within("found", p)),
-        "filed" => ind(within("filed", p)),
-        "closed" => ind(within("closed", p)),
-        "fine_yuan" => sum_if(within("closed", p), "fine"),
-        "confiscated_yuan" => sum_if(within("closed", p), "conf"),
-        "volume_t" => sum_if(within("closed", p), "vol"),
-        "transferred" => ind(col("transferred").and(within("tday", p))),
-        "criminal_filed" => ind(col("criminal").and(within("tday", p))),
-        "sites_closed" => ind(col("site_closed").and(within("found", p))),
-        "power_cut" => ind(col("power_cut").and(within("found", p))),
-        "vessels_seized" => sum_if(within("found", p), "vessels"),
-        "equipment_seized" => sum_if(within("found", p), "equipment"),
-        "persons" => sum_if(within("found", p), "persons"),
-        "open_at_end" => ind(open_at_end(e)),
-        "overdue" => {
-            let open_old = open_at_end(e).and((lit(e) - col("filed")).gt(lit(n)));
-            let closed_late = within("closed", p).and((col("closed") - col("filed")).gt(lit(n)));
-            ind(open_old) + ind(closed_late)
-        }
-        "overdue_open" => ind(open_at_end(e).and((lit(e) - col("filed")).gt(lit(n)))),
-        "overdue_closed_late" => {
-            ind(within("closed", p).and((col("closed") - col("filed")).gt(lit(n))))
-        }
-        _ => lit(0i64),
-    }
-}
-
-fn open_at_end(e: i32) -> Expr {
-    col("filed")
-        .lt_eq(lit(e))
-        .and(col("closed").is_null().or(col("closed").gt(lit(e))))
-        .fill_null(lit(false))
-}
-
-fn name(f: usize, p: usize) -> String {
-    format!("{}_{p}", FIGURES[f].0)
-}
-
 /// The cell table: every figure for every period, summed per cell.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cells {
@@ -240,47 +99,201 @@ pub struct Cells {
     by_region: Vec<u32>,
 }
 
-/// Cases per frame in `cells_of`: the frame of a million cases and the
-/// engine's per-expression columns over it were the memory peak of the
-/// analysis; frames of this many rows bound it at a few tens of MB. (At
-/// 2^18 rows the 1M-row run's peak was 355 MB, at 2^16 333 MB, in the same
-/// time; at 100k rows, now two frames, 5 MB more and the same time.)
-pub const FRAME_ROWS: usize = 1 << 16;
+/// Index of a figure in `FIGURES`, checked when compiled.
+const fn fig(name: &str) -> usize {
+    let mut i = 0;
+    while i < FIGURES.len() {
+        let a = FIGURES[i].0.as_bytes();
+        let b = name.as_bytes();
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a figure")
+}
 
-/// The cell table of all cases, summed over frames of at most `rows` cases
-/// each (`FRAME_ROWS` in production): every sum is a whole number, so the
-/// table is the same as from one frame of all cases.
+const FOUND: usize = fig("found");
+const FILED: usize = fig("filed");
+const CLOSED: usize = fig("closed");
+const FINE: usize = fig("fine_yuan");
+const CONFISCATED: usize = fig("confiscated_yuan");
+const VOLUME: usize = fig("volume_t");
+const TRANSFERRED: usize = fig("transferred");
+const CRIMINAL: usize = fig("criminal_filed");
+const SITES_CLOSED: usize = fig("sites_closed");
+const POWER_CUT: usize = fig("power_cut");
+const VESSELS: usize = fig("vessels_seized");
+const EQUIPMENT: usize = fig("equipment_seized");
+const PERSONS: usize = fig("persons");
+const OPEN_AT_END: usize = fig("open_at_end");
+const OVERDUE: usize = fig("overdue");
+const OVERDUE_OPEN: usize = fig("overdue_open");
+const OVERDUE_CLOSED_LATE: usize = fig("overdue_closed_late");
+
+/// Figures held in hundredths in the table (money, tonnage).
+fn scale_of(f: usize) -> f64 {
+    match f {
+        FINE | CONFISCATED | VOLUME => 100.0,
+        _ => 1.0,
+    }
+}
+
+/// A case's dates as day numbers and amounts as whole hundredths: what
+/// every period's figures are computed from.
+struct Row {
+    found: i32,
+    filed: Option<i32>,
+    closed: Option<i32>,
+    /// 移送 day: the transfer date, else filed, else found.
+    transfer: i32,
+    fine: i64,
+    confiscated: i64,
+    volume: i64,
+}
+
+impl Row {
+    fn of(c: &Case) -> Row {
+        Row {
+            found: day(c.found_date),
+            filed: c.filed_date.map(day),
+            closed: c.closed_date.map(day),
+            transfer: day(c.transfer_day()),
+            fine: hundredths(c.fine_yuan),
+            confiscated: hundredths(c.confiscated_yuan),
+            volume: hundredths(c.volume_t),
+        }
+    }
+}
+
+/// A period as day numbers, and the closing time limit in days.
+#[derive(Clone, Copy)]
+struct Span {
+    start: i32,
+    end: i32,
+}
+
+impl Span {
+    fn holds(self, d: i32) -> bool {
+        self.start <= d && d <= self.end
+    }
+    fn holds_some(self, d: Option<i32>) -> bool {
+        d.is_some_and(|d| self.holds(d))
+    }
+}
+
+/// Adds one case's figures for one period to `t` (contract §2):
+/// found, filed and closed count a date in the period; money, tonnage
+/// follow the closing date; 移送 and 刑事立案 the transfer day; closures,
+/// power cuts, seizures and persons the finding date; 期末在办 is filed by
+/// the period's end and not closed by then; 超期 is open at the end more
+/// than `limit` days after filing, or closed in the period more than
+/// `limit` days after filing. A case without a filed date is never open
+/// or late. Sums wrap rather than overflow (they cannot on accepted
+/// amounts: at most 1e12 yuan a case).
+fn add_case(t: &mut [i64; N_FIGURES], c: &Case, r: &Row, p: Span, limit: i32) {
+    let found = p.holds(r.found);
+    let closed = p.holds_some(r.closed);
+    let transfer = p.holds(r.transfer);
+    let open = r.filed.is_some_and(|f| f <= p.end) && r.closed.is_none_or(|d| d > p.end);
+    let open_late = open && r.filed.is_some_and(|f| p.end - f > limit);
+    let closed_late = closed && matches!((r.closed, r.filed), (Some(d), Some(f)) if d - f > limit);
+    let mut put = |f: usize, v: i64| t[f] = t[f].wrapping_add(v);
+    put(FOUND, found as i64);
+    put(FILED, p.holds_some(r.filed) as i64);
+    put(CLOSED, closed as i64);
+    if closed {
+        put(FINE, r.fine);
+        put(CONFISCATED, r.confiscated);
+        put(VOLUME, r.volume);
+    }
+    put(TRANSFERRED, (c.transferred && transfer) as i64);
+    put(CRIMINAL, (c.criminal_filed && transfer) as i64);
+    if found {
+        put(SITES_CLOSED, c.site_closed as i64);
+        put(POWER_CUT, c.power_cut as i64);
+        put(VESSELS, c.vessels_seized as i64);
+        put(EQUIPMENT, c.equipment_seized as i64);
+        put(PERSONS, c.persons as i64);
+    }
+    put(OPEN_AT_END, open as i64);
+    put(OVERDUE, open_late as i64 + closed_late as i64);
+    put(OVERDUE_OPEN, open_late as i64);
+    put(OVERDUE_CLOSED_LATE, closed_late as i64);
+}
+
+/// The cell table of all cases, in one pass: each case's figures for the
+/// four periods are added to its cell's sums, and its found, filed and
+/// closed quarters counted per region. `town_of` gives a case's township
+/// index. Every sum is a whole number, so the table does not depend on the
+/// order the cases come in.
 pub fn cells_of(
     cases: &[Case],
     town_of: impl Fn(&Case) -> u32,
     periods: &[Period; 4],
     closing_days: i64,
-    rows: usize,
-) -> PolarsResult<Cells> {
-    if cases.len() <= rows {
-        return cells(frame(cases, &town_of)?, periods, closing_days);
-    }
-    let mut sums: std::collections::BTreeMap<[u32; 5], RawSums> = Default::default();
-    let mut per_quarter: [std::collections::BTreeMap<(u32, i32), u64>; 3] = Default::default();
-    for chunk in cases.chunks(rows.max(1)) {
-        let part = cells(frame(chunk, &town_of)?, periods, closing_days)?;
-        for (k, s) in part.keys.iter().zip(&part.sums) {
-            add(sums.entry(*k).or_insert([[0; N_FIGURES]; 4]), s);
+) -> Cells {
+    type Fast = foldhash::fast::FixedState;
+    let limit = closing_days.clamp(0, i32::MAX as i64) as i32;
+    let spans = periods.map(|p| Span {
+        start: day(p.start),
+        end: day(p.end),
+    });
+    // Cells in the order first seen, then put in key order at the end.
+    let mut slot_of: std::collections::HashMap<[u32; 5], u32, Fast> = Default::default();
+    let mut keys: Vec<[u32; 5]> = Vec::new();
+    let mut sums: Vec<RawSums> = Vec::new();
+    let mut per_quarter: [std::collections::HashMap<(u32, i32), u64, Fast>; 3] = Default::default();
+    for c in cases {
+        let key = [
+            u32::from(c.unit),
+            u32::from(c.region),
+            u32::from(c.violation_type),
+            u32::from(c.source),
+            town_of(c),
+        ];
+        let slot = *slot_of.entry(key).or_insert_with(|| {
+            keys.push(key);
+            sums.push([[0; N_FIGURES]; 4]);
+            (keys.len() - 1) as u32
+        });
+        let row = Row::of(c);
+        let t = &mut sums[slot as usize];
+        for (tp, &p) in t.iter_mut().zip(&spans) {
+            add_case(tp, c, &row, p, limit);
         }
-        for (all, list) in per_quarter.iter_mut().zip(&part.per_quarter) {
-            for &(r, q, n) in list {
-                *all.entry((r, q)).or_default() += n;
+        let region = key[1];
+        let dates = [Some(c.found_date), c.filed_date, c.closed_date];
+        for (counts, d) in per_quarter.iter_mut().zip(dates) {
+            if let Some(d) = d {
+                *counts.entry((region, qnum_of(d))).or_default() += 1;
             }
         }
     }
-    let (keys, sums): (Vec<[u32; 5]>, Vec<RawSums>) = sums.into_iter().unzip();
-    let by_region = region_order(&keys);
-    Ok(Cells {
+    drop(slot_of);
+    // Key order: the slots sorted by key, then the cells moved once along
+    // that permutation (a sorted copy would hold the table twice).
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| keys[i as usize]);
+    crate::permute::permute(&mut keys, order.clone());
+    crate::permute::permute(&mut sums, order);
+    let per_quarter = per_quarter.map(|m| {
+        let mut v: Vec<(u32, i32, u64)> = m.into_iter().map(|((r, q), n)| (r, q, n)).collect();
+        v.sort_unstable();
+        v
+    });
+    Cells {
+        by_region: region_order(&keys),
         keys,
         sums,
-        per_quarter: per_quarter.map(|m| m.into_iter().map(|((r, q), n)| (r, q, n)).collect()),
-        by_region,
-    })
+        per_quarter,
+    }
 }
 
 /// Cell positions in (region, position) order.
@@ -288,72 +301,6 @@ fn region_order(keys: &[[u32; 5]]) -> Vec<u32> {
     let mut by_region: Vec<u32> = (0..keys.len() as u32).collect();
     by_region.sort_by_key(|&i| (keys[i as usize][1], i));
     by_region
-}
-
-/// One lazy plan per output: the cell sums, and the per-quarter counts.
-pub fn cells(df: DataFrame, periods: &[Period; 4], closing_days: i64) -> PolarsResult<Cells> {
-    let lf = df.lazy();
-    let mut aggs = Vec::with_capacity(N_FIGURES * 4);
-    for (pi, p) in periods.iter().enumerate() {
-        for (fi, (f, _)) in FIGURES.iter().enumerate() {
-            aggs.push(figure_expr(f, *p, closing_days).sum().alias(name(fi, pi)));
-        }
-    }
-    let keys: Vec<Expr> = CELL_KEYS.iter().map(|k| col(*k)).collect();
-    let df = lf.clone().group_by(keys).agg(aggs).collect()?;
-    let h = df.height();
-    let mut keys = vec![[0u32; 5]; h];
-    for (k, kname) in CELL_KEYS.iter().enumerate() {
-        let ca = df.column(kname)?.u32()?.clone();
-        for (row, key) in keys.iter_mut().enumerate() {
-            key[k] = ca.get(row).unwrap_or(0);
-        }
-    }
-    // Cells in key order (the engine's group order is not deterministic):
-    // each group's sums go straight to their place, `at[row]`, so that the
-    // table is not built once and then copied in order.
-    let mut order: Vec<usize> = (0..h).collect();
-    order.sort_by_key(|&i| keys[i]);
-    let mut at = vec![0usize; h];
-    for (pos, &row) in order.iter().enumerate() {
-        at[row] = pos;
-    }
-    let keys: Vec<[u32; 5]> = order.iter().map(|&i| keys[i]).collect();
-    drop(order);
-    let mut out = Cells {
-        by_region: region_order(&keys),
-        keys,
-        sums: vec![[[0; N_FIGURES]; 4]; h],
-        per_quarter: Default::default(),
-    };
-    for p in 0..4 {
-        for f in 0..N_FIGURES {
-            let c = df.column(&name(f, p))?.cast(&DataType::Int64)?;
-            let ca = c.i64()?;
-            for (row, &pos) in at.iter().enumerate() {
-                out.sums[pos][p][f] = ca.get(row).unwrap_or(0);
-            }
-        }
-    }
-    drop(df);
-
-    for (i, c) in ["fq", "fiq", "cq"].iter().enumerate() {
-        let df = lf
-            .clone()
-            .group_by([col("region"), col(*c)])
-            .agg([len().cast(DataType::Int64).alias("n")])
-            .collect()?;
-        let r = df.column("region")?.u32()?.clone();
-        let k = df.column(c)?.i32()?.clone();
-        let v = df.column("n")?.i64()?.clone();
-        for row in 0..df.height() {
-            if let (Some(r), Some(k), Some(v)) = (r.get(row), k.get(row), v.get(row)) {
-                out.per_quarter[i].push((r, k, v.max(0) as u64));
-            }
-        }
-        out.per_quarter[i].sort_unstable();
-    }
-    Ok(out)
 }
 
 impl Cells {

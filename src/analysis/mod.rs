@@ -3,8 +3,8 @@
 //! total and by group; the region × type cross table, the eight-quarter
 //! trend, referrals, patrols, meetings and recurrence.
 //!
-//! Case figures are computed with polars (`cases`); the small ledgers with
-//! plain loops (`activity`); recurrence in `recurrence`.
+//! Case figures are summed per cell in one pass (`cases`); the small
+//! ledgers with plain loops (`activity`); recurrence in `recurrence`.
 
 pub mod activity;
 pub mod cases;
@@ -21,7 +21,6 @@ pub use figures::{Change, Figures, FIGURES, N_FIGURES};
 pub use recurrence::{Recurrence, RecurrencePair};
 
 use crate::config::Config;
-use crate::error::{Error, Result};
 use crate::model::{Case, Dataset, RegionId};
 use crate::quarter::{Period, Quarter};
 use cases::Key;
@@ -172,17 +171,6 @@ pub struct Analysis {
     pub recurrence: Recurrence,
 }
 
-/// Analyse a dataset for a quarter (see `try_analyse`).
-///
-/// # Panics
-/// Only if the polars plan over the fixed schema fails, which is a bug.
-pub fn analyse(ds: &Dataset, cfg: &Config, quarter: Quarter, scope: Option<RegionId>) -> Analysis {
-    match try_analyse(ds, cfg, quarter, scope) {
-        Ok(a) => a,
-        Err(e) => panic!("analysis failed: {e}"),
-    }
-}
-
 fn sums_to_figures(s: &[[f64; N_FIGURES]]) -> [Figures; 4] {
     let mut out = [Figures::default(); 4];
     for (o, v) in out.iter_mut().zip(s) {
@@ -226,9 +214,7 @@ impl CaseCells {
 }
 
 /// Sum the case figures of a dataset for the four periods of a quarter.
-pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Result<CaseCells> {
-    let pe =
-        |e: polars::error::PolarsError| Error::Other(format!("分析失败 / analysis failed: {e}"));
+pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> CaseCells {
     // (foldhash: the order of the names is their sorted order, so the
     // hasher's seed is not observable)
     type Fast = foldhash::fast::RandomState;
@@ -247,19 +233,10 @@ pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Result<CaseCe
         .collect();
     let town_of = |c: &Case| -> u32 { index.get(township_name(&c.township)).copied().unwrap_or(0) };
     let periods = Periods::of(quarter);
-    // The cell table (polars) and recurrence (its own index) read the same
+    // The cell table and recurrence (its own index) read the same
     // cases and nothing of each other: one on each core.
     let (cells, recurrence) = rayon::join(
-        || {
-            cases::cells_of(
-                &ds.cases,
-                town_of,
-                &periods.all(),
-                cfg.rules.closing_days,
-                cases::FRAME_ROWS,
-            )
-            .map_err(pe)
-        },
+        || cases::cells_of(&ds.cases, town_of, &periods.all(), cfg.rules.closing_days),
         || {
             recurrence::detect(
                 &ds.cases,
@@ -269,7 +246,6 @@ pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Result<CaseCe
             )
         },
     );
-    let cells = cells?;
     let mut referrals_of: HashMap<RegionId, Vec<usize>> = HashMap::new();
     for (i, r) in ds.referrals.iter().enumerate() {
         if let Some(region) = r.region {
@@ -280,28 +256,22 @@ pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Result<CaseCe
     for (i, p) in ds.patrols.iter().enumerate() {
         patrols_of.entry(p.region).or_default().push(i);
     }
-    Ok(CaseCells {
+    CaseCells {
         cells,
         towns: names.into_iter().map(str::to_string).collect(),
         recurrence,
         referrals_of,
         patrols_of,
-    })
+    }
 }
 
 /// Analyse a dataset for a quarter; `scope` keeps only that region's cases,
 /// patrols and referrals.
-pub fn try_analyse(
-    ds: &Dataset,
-    cfg: &Config,
-    quarter: Quarter,
-    scope: Option<RegionId>,
-) -> Result<Analysis> {
-    let cc = case_cells(ds, cfg, quarter)?;
-    analyse_with(ds, cfg, quarter, scope, &cc)
+pub fn analyse(ds: &Dataset, cfg: &Config, quarter: Quarter, scope: Option<RegionId>) -> Analysis {
+    analyse_with(ds, cfg, quarter, scope, &case_cells(ds, cfg, quarter))
 }
 
-/// `try_analyse` with the case figures already summed by `case_cells` for
+/// `analyse` with the case figures already summed by `case_cells` for
 /// the same dataset, configuration and quarter.
 pub fn analyse_with(
     ds: &Dataset,
@@ -309,7 +279,7 @@ pub fn analyse_with(
     quarter: Quarter,
     scope: Option<RegionId>,
     cc: &CaseCells,
-) -> Result<Analysis> {
+) -> Analysis {
     let periods = Periods::of(quarter);
     let units: Vec<String> = cfg.unit_names().iter().map(|s| s.to_string()).collect();
     // Every region's name for the city; the scoped region's alone for a
@@ -471,7 +441,7 @@ pub fn analyse_with(
         Some(_) => regions.first().cloned().unwrap_or_default(),
         None => cfg.organisation.city.clone(),
     };
-    Ok(Analysis {
+    Analysis {
         quarter,
         periods,
         scope_id: scope,
@@ -495,5 +465,5 @@ pub fn analyse_with(
         patrols,
         meetings,
         recurrence,
-    })
+    }
 }

@@ -75,7 +75,7 @@ pub fn documents(
                     q,
                     Some(crate::model::RegionId(i as u16)),
                     cells,
-                )?;
+                );
                 let m = Masthead::new(cfg, q, issued, "县市区报告", Some(&r.name));
                 let doc = BriefingDoc::new(cfg, m, &ra, &quarter_cases, Some(assessment), text);
                 let typical: Vec<(String, String)> = doc
@@ -84,17 +84,11 @@ pub fn documents(
                     .map(|c| (c.title.clone(), c.text.clone()))
                     .collect();
                 let figures = summary::region_figures(&ra, &typical);
-                Ok((
+                (
                     (crate::text::sanitize_name(&r.name), doc),
                     (r.name.clone(), figures),
-                ))
+                )
             })
-            // An error is the first region's in order, not whichever
-            // thread failed first.
-            .collect::<Vec<Result<_>>>()
-            .into_iter()
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
             .unzip();
     }
     let ext: Vec<&str> = formats

@@ -143,7 +143,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     timer.stage("ingest");
     progress.advance();
     progress.message("分析 / analysing");
-    let cells = analysis::case_cells(&ds, &cfg, quarter)?;
+    let cells = analysis::case_cells(&ds, &cfg, quarter);
     memory::release_freed_memory();
     timer.stage("case cells + recurrence search");
     // The analysis and the assessment read the cases and the recurrence
@@ -165,7 +165,6 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             assess::assess(&ds, &cfg, quarter, scope, &hits)
         },
     );
-    let a = a?;
     // Printed once the reports are written (a fatal error stays one line).
     let warnings = assessment.warnings();
     memory::release_freed_memory();
