@@ -279,6 +279,10 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             };
             summary_out.send(summary_json?.finish(&region_figures))?;
             summary_out.close();
+            // The cell table and the recurrence index have served every
+            // figure; the documents are drawn from their contexts.
+            drop(cells);
+            memory::release_freed_memory();
             timer.stage("summary.json ‖ report contexts");
             if let Some(docs) = docs {
                 // Each document once, as a model from its template; every
@@ -351,7 +355,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     // Freeing a million cases and their figures takes a few tenths of a
     // second, and a command ends right after a build: they are freed on a
     // thread of their own while the caller goes on.
-    std::thread::spawn(move || drop((ds, cells, a, assessment)));
+    std::thread::spawn(move || drop((ds, a, assessment)));
     Ok(outputs)
 }
 
