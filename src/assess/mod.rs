@@ -658,15 +658,18 @@ pub fn assess(
             }
         }
     }
+    // Each entity's score reads the context only: units and regions are
+    // scored on every core (in list order all the same).
+    use rayon::prelude::*;
     let mut units: Vec<Scored> = cfg
         .units
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, u)| ctx.score(Kind::Unit, i as u16, &u.name))
         .collect();
     let mut regions: Vec<Scored> = cfg
         .regions
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(i, _)| scope.is_none_or(|r| usize::from(r) == *i))
         .map(|(i, r)| ctx.score(Kind::Region, i as u16, &r.name))
