@@ -18,7 +18,7 @@
 use crate::analysis::activity::PatrolRow;
 use crate::analysis::{township_name, Analysis, Figures, GroupRow, FIGURES};
 use crate::config::Config;
-use crate::excel_csv::CsvOut;
+use crate::excel_csv::{Cell, CsvOut};
 use crate::model::Reject;
 use crate::text::csv_safe;
 use crate::text::fmt_num;
@@ -355,20 +355,26 @@ const RECURRENCE_HEADER: [&str; 8] = [
 /// The recurrence list's rows, one per recurrence, handed to `row` one at
 /// a time (the list grows with the data: a million rows at ten million
 /// cases).
-fn recurrence_rows(a: &Analysis, cfg: &Config, mut row: impl FnMut(Vec<Value>)) {
+fn recurrence_rows(a: &Analysis, cfg: &Config, mut row: impl FnMut(&[Cell])) {
     let units = cfg.unit_names();
     let regions = cfg.region_names();
-    let nm = |l: &[&str], i: u16| l.get(i as usize).map(|s| s.to_string()).unwrap_or_default();
+    fn nm<'n>(l: &[&'n str], i: u16) -> &'n str {
+        l.get(i as usize).copied().unwrap_or("")
+    }
+    let mut date = String::with_capacity(10);
     for p in a.recurrence.recurrences.iter() {
-        row(vec![
-            Value::Text(nm(&regions, u16::from(p.region))),
-            Value::text(township_name(&p.township)),
-            Value::text(&p.site),
-            Value::Text(nm(&units, u16::from(p.closed_unit))),
-            Value::text(&p.closed_case),
-            Value::Text(nm(&units, u16::from(p.recurred_unit))),
-            Value::text(&p.recurred_case),
-            Value::Label(p.found_date.to_string()),
+        date.clear();
+        // Writing into a String cannot fail.
+        let _ = std::fmt::Write::write_fmt(&mut date, format_args!("{}", p.found_date));
+        row(&[
+            Cell::Text(nm(&regions, u16::from(p.region))),
+            Cell::Text(township_name(&p.township)),
+            Cell::Text(&p.site),
+            Cell::Text(nm(&units, u16::from(p.closed_unit))),
+            Cell::Text(&p.closed_case),
+            Cell::Text(nm(&units, u16::from(p.recurred_unit))),
+            Cell::Text(&p.recurred_case),
+            Cell::Own(&date),
         ]);
     }
 }
@@ -377,7 +383,19 @@ fn recurrence_rows(a: &Analysis, cfg: &Config, mut row: impl FnMut(Vec<Value>)) 
 /// (for the workbook).
 pub fn recurrence_table(a: &Analysis, cfg: &Config) -> DataTable {
     let mut rc = DataTable::new(RECURRENCE_STEM, "反弹点位", &RECURRENCE_HEADER);
-    recurrence_rows(a, cfg, |r| rc.row(r));
+    recurrence_rows(a, cfg, |cells| {
+        rc.row(
+            cells
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(s) => Value::text(s),
+                    Cell::Own(s) => Value::label(s),
+                    Cell::Int(i) => Value::Int(*i),
+                    Cell::Num(x) => Value::Num(*x),
+                })
+                .collect(),
+        )
+    });
     rc
 }
 
@@ -412,12 +430,11 @@ pub fn recurrences_csv_parts<E>(
 ) -> Result<(), E> {
     let mut out = CsvOut::new(&RECURRENCE_HEADER);
     let mut result = Ok(());
-    recurrence_rows(a, cfg, |r| {
+    recurrence_rows(a, cfg, |cells| {
         if result.is_err() {
             return;
         }
-        let rec: Vec<String> = r.iter().map(Value::csv).collect();
-        out.record(&rec);
+        out.row(cells);
         if let Some(part) = out.take_past(CSV_PART) {
             result = send(part);
         }
