@@ -60,6 +60,36 @@ pub struct SummaryDraft {
     rest: Vec<u8>,
 }
 
+/// serde_json's pretty layout of a flat object whose lines all start with
+/// `pad` (its members indented two more): what `to_writer_pretty` and a
+/// re-indent of every line give, written in one go.
+struct PaddedObject<'p> {
+    pad: &'p [u8],
+}
+
+impl serde_json::ser::Formatter for PaddedObject<'_> {
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        w.write_all(self.pad)?;
+        w.write_all(b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        w.write_all(self.pad)?;
+        w.write_all(b"  ")
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+}
+
 /// Serialise one piece of the recurrence list: its entries as pretty JSON
 /// lines indented by `pad`, each followed by a comma and a newline.
 fn recurrence_piece(
@@ -68,9 +98,9 @@ fn recurrence_piece(
     regions: &[&str],
     pad: &str,
 ) -> Vec<u8> {
+    use serde::Serialize;
     // An entry prints as about 450 bytes.
     let mut out = Vec::with_capacity(chunk.len() * 512);
-    let mut item = Vec::with_capacity(1024);
     for p in chunk {
         let entry = RecurrenceEntry {
             closed_case: &p.closed_case,
@@ -82,16 +112,14 @@ fn recurrence_piece(
             site: &p.site,
             township: township_name(&p.township),
         };
-        item.clear();
+        out.extend_from_slice(pad.as_bytes());
+        let format = PaddedObject {
+            pad: pad.as_bytes(),
+        };
         // Writing to a Vec cannot fail, and every field serialises.
-        let _ = serde_json::to_writer_pretty(&mut item, &entry);
-        for (j, line) in item.split(|&b| b == b'\n').enumerate() {
-            if j > 0 {
-                out.push(b'\n');
-            }
-            out.extend_from_slice(pad.as_bytes());
-            out.extend_from_slice(line);
-        }
+        let _ = entry.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut out, format,
+        ));
         out.extend_from_slice(b",\n");
     }
     out
