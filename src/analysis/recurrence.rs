@@ -348,19 +348,27 @@ impl RecurrenceIndex {
 pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> RecurrenceIndex {
     // Only register entries and cases found in the period are compared:
     // the others' names are never looked at.
-    // Site names repeat: each distinct spelling is normalised once.
-    let mut memo: HashMap<&str, String, Fast> = HashMap::default();
-    for c in cases {
-        let relevant =
-            (c.site_closed && c.found_date <= period.end) || period.contains(c.found_date);
-        if relevant && !memo.contains_key(&*c.site) {
-            memo.insert(&c.site, norm_site(&c.site));
-        }
-    }
-    let names: Vec<&str> = cases
-        .par_iter()
-        .map(|c| memo.get(&*c.site).map_or("", String::as_str))
+    // Site names repeat: each distinct spelling is normalised once, and
+    // each compared case keeps the number of its normalised name (0: not
+    // compared, the empty name).
+    let mut memo: HashMap<&str, u32, Fast> = HashMap::default();
+    let mut normalised: Vec<String> = vec![String::new()];
+    let name_no: Vec<u32> = cases
+        .iter()
+        .map(|c| {
+            let relevant =
+                (c.site_closed && c.found_date <= period.end) || period.contains(c.found_date);
+            if !relevant {
+                return 0;
+            }
+            *memo.entry(&c.site).or_insert_with(|| {
+                normalised.push(norm_site(&c.site));
+                (normalised.len() - 1) as u32
+            })
+        })
         .collect();
+    drop(memo);
+    let name = |i: usize| normalised[name_no[i] as usize].as_str();
     // Register entries, earliest first (found_date, unit, case id); a
     // smaller rank is an earlier entry.
     let register: Vec<usize> = in_entry_order(
@@ -377,7 +385,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
         .iter()
         .map(|&i| {
             let c = &cases[i];
-            (c.region, site_key(c, names[i], located(c, area)))
+            (c.region, site_key(c, name(i), located(c, area)))
         })
         .collect();
     sites.sort_unstable();
@@ -398,9 +406,9 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
     let mut seen_points: std::collections::HashSet<(u64, u64), Fast> = Default::default();
     for (rank, &i) in register.iter().enumerate() {
         let c = &cases[i];
-        if !names[i].is_empty() {
+        if !name(i).is_empty() {
             by_name
-                .entry((c.region, c.township.trim(), names[i]))
+                .entry((c.region, c.township.trim(), name(i)))
                 .or_insert(rank);
         }
         if let Some((lon, lat)) = located(c, area) {
@@ -434,8 +442,8 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
             // entry was not found before `c` ends the search of its list.
             let before = |rank: usize| cases[register[rank]].found_date < c.found_date;
             let mut best: Option<usize> = None;
-            if !names[i].is_empty() {
-                if let Some(&rank) = by_name.get(&(c.region, c.township.trim(), names[i])) {
+            if !name(i).is_empty() {
+                if let Some(&rank) = by_name.get(&(c.region, c.township.trim(), name(i))) {
                     if before(rank) {
                         best = Some(rank);
                     }
