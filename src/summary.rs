@@ -60,20 +60,72 @@ pub struct SummaryDraft {
     rest: Vec<u8>,
 }
 
-/// serde_json's pretty layout of a flat object whose lines all start with
-/// `pad` (its members indented two more): what `to_writer_pretty` and a
-/// re-indent of every line give, written in one go.
-struct PaddedObject<'p> {
+/// serde_json's pretty layout (`PrettyFormatter`, two spaces a level) with
+/// every line after the first starting with `pad` as well: a value's text
+/// in place of a placeholder indented so, written in one go instead of
+/// pretty-printed and then re-indented line by line.
+struct PrettyAt<'p> {
     pad: &'p [u8],
+    depth: usize,
+    has_value: bool,
 }
 
-impl serde_json::ser::Formatter for PaddedObject<'_> {
+impl<'p> PrettyAt<'p> {
+    fn new(pad: &'p [u8]) -> Self {
+        PrettyAt {
+            pad,
+            depth: 0,
+            has_value: false,
+        }
+    }
+
+    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        w.write_all(self.pad)?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for PrettyAt<'_> {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(w)?;
+        }
+        w.write_all(b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.line(w)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
     fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
         w.write_all(b"{")
     }
     fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b"\n")?;
-        w.write_all(self.pad)?;
+        self.depth -= 1;
+        if self.has_value {
+            self.line(w)?;
+        }
         w.write_all(b"}")
     }
     fn begin_object_key<W: ?Sized + std::io::Write>(
@@ -81,13 +133,27 @@ impl serde_json::ser::Formatter for PaddedObject<'_> {
         w: &mut W,
         first: bool,
     ) -> std::io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        w.write_all(self.pad)?;
-        w.write_all(b"  ")
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.line(w)
     }
     fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         w.write_all(b": ")
     }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// `value` as `PrettyAt` writes it after `pad`, appended to `out`.
+fn write_pretty_at(out: &mut Vec<u8>, value: &impl serde::Serialize, pad: &[u8]) {
+    // Writing to a Vec cannot fail, and every value here serialises.
+    let _ = value.serialize(&mut serde_json::Serializer::with_formatter(
+        out,
+        PrettyAt::new(pad),
+    ));
 }
 
 /// Serialise one piece of the recurrence list: its entries as pretty JSON
@@ -98,7 +164,6 @@ fn recurrence_piece(
     regions: &[&str],
     pad: &str,
 ) -> Vec<u8> {
-    use serde::Serialize;
     // An entry prints as about 450 bytes.
     let mut out = Vec::with_capacity(chunk.len() * 512);
     for p in chunk {
@@ -113,13 +178,7 @@ fn recurrence_piece(
             township: township_name(&p.township),
         };
         out.extend_from_slice(pad.as_bytes());
-        let format = PaddedObject {
-            pad: pad.as_bytes(),
-        };
-        // Writing to a Vec cannot fail, and every field serialises.
-        let _ = entry.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut out, format,
-        ));
+        write_pretty_at(&mut out, &entry, pad.as_bytes());
         out.extend_from_slice(b",\n");
     }
     out
@@ -224,16 +283,8 @@ pub fn draft(
 /// newline) with every line after the first indented by `indent` more
 /// spaces: its text in place of a placeholder indented so.
 fn pretty_at(value: &Value, indent: usize) -> Vec<u8> {
-    let body = serde_json::to_vec_pretty(value).unwrap_or_default();
-    let pad = " ".repeat(indent);
-    let mut out = Vec::with_capacity(body.len() + body.len() / 8);
-    for (j, line) in body.split(|&b| b == b'\n').enumerate() {
-        if j > 0 {
-            out.push(b'\n');
-            out.extend_from_slice(pad.as_bytes());
-        }
-        out.extend_from_slice(line);
-    }
+    let mut out = Vec::new();
+    write_pretty_at(&mut out, value, " ".repeat(indent).as_bytes());
     out
 }
 
@@ -362,9 +413,10 @@ fn splice_region_list(text: Vec<u8>, regions: &[(String, Value)]) -> Vec<u8> {
         return text;
     };
     // an array of {name, …} keeps configuration order (an object's keys
-    // would be sorted)
+    // would be sorted); each region's object is normalised on any core
+    use rayon::prelude::*;
     let list: Vec<Value> = regions
-        .iter()
+        .par_iter()
         .map(|(name, v)| {
             let mut o = v.as_object().cloned().unwrap_or_default();
             o.insert("name".into(), Value::String(name.clone()));
