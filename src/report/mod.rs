@@ -161,35 +161,41 @@ impl DocSet {
         t: &markup::Templates,
     ) -> crate::error::Result<Vec<(String, doc::Document)>> {
         use rayon::prelude::*;
-        let ctx = |x: &dyn Fn() -> serde_json::Result<serde_json::Value>| {
-            x().map_err(|e| {
-                crate::error::Error::Other(format!("模板上下文 / template context: {e}"))
-            })
-        };
-        let mut jobs: Vec<(String, &str, serde_json::Value)> = vec![
+        /// A document's context, made into a JSON value on the core that
+        /// renders it.
+        enum Ctx<'a> {
+            Briefing(&'a briefing::BriefingDoc),
+            Assessment(&'a AssessmentDoc),
+        }
+        let mut jobs: Vec<(String, &str, Ctx)> = vec![
             (
                 "briefing".into(),
                 "briefing.md",
-                ctx(&|| serde_json::to_value(&self.briefing))?,
+                Ctx::Briefing(&self.briefing),
             ),
             (
                 "assessment".into(),
                 "assessment.md",
-                ctx(&|| serde_json::to_value(&self.assessment))?,
+                Ctx::Assessment(&self.assessment),
             ),
         ];
         for (stem, d) in &self.regions {
-            jobs.push((
-                format!("regions/{stem}"),
-                "region.md",
-                ctx(&|| serde_json::to_value(d))?,
-            ));
+            jobs.push((format!("regions/{stem}"), "region.md", Ctx::Briefing(d)));
         }
         // On every core; an error is the first document's in list order
         // (a collect into `Result` would return whichever failed first).
         let docs: Vec<crate::error::Result<(String, doc::Document)>> = jobs
             .into_par_iter()
-            .map(|(stem, tpl, v)| Ok((stem, t.document(tpl, &v)?)))
+            .map(|(stem, tpl, c)| {
+                let value = match c {
+                    Ctx::Briefing(d) => serde_json::to_value(d),
+                    Ctx::Assessment(d) => serde_json::to_value(d),
+                }
+                .map_err(|e| {
+                    crate::error::Error::Other(format!("模板上下文 / template context: {e}"))
+                })?;
+                Ok((stem, t.document_of_value(tpl, value)?))
+            })
             .collect();
         docs.into_iter().collect()
     }

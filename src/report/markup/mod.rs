@@ -415,6 +415,11 @@ impl Templates {
     pub fn document<T: Serialize>(&self, name: &str, ctx: &T) -> Result<Document> {
         let value = serde_json::to_value(ctx)
             .map_err(|e| tpl_error(format!("模板上下文 / template context: {e}")))?;
+        self.document_of_value(name, value)
+    }
+
+    /// [`Templates::document`] with the context already a JSON value.
+    pub fn document_of_value(&self, name: &str, value: serde_json::Value) -> Result<Document> {
         let tctx = Context::from_value(value.clone()).map_err(|e| template_error(&e))?;
         let text = render_bounded(&self.tera, name, tctx)?;
         parse(&text, &value)
