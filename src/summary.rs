@@ -298,11 +298,12 @@ fn assessment_text(
     indent: usize,
     out: &mut dyn FnMut(Vec<u8>) -> Result<()>,
 ) -> Result<()> {
-    // The object's members, the two long lists left empty.
+    // The object's members, the two long lists left empty (and not cloned).
     let frame = crate::assess::Assessment {
         units: Vec::new(),
         regions: Vec::new(),
-        ..a.clone()
+        accountability: a.accountability.clone(),
+        no_data: a.no_data.clone(),
     };
     let frame = normalise(serde_json::to_value(&frame).unwrap_or_default());
     let Some(members) = frame.as_object().filter(|m| !m.is_empty()) else {
@@ -332,8 +333,7 @@ fn assessment_text(
             text.extend_from_slice(if j == 0 { b"\n" } else { b",\n" });
             text.extend_from_slice(pad.as_bytes());
             text.extend_from_slice(b"  ");
-            let v = normalise(serde_json::to_value(scored).unwrap_or_default());
-            text.extend(pretty_at(&v, indent + 4));
+            text.extend(scored_text(scored, indent + 4));
             out(std::mem::take(&mut text))?;
         }
         text.push(b'\n');
@@ -344,6 +344,76 @@ fn assessment_text(
     text.extend_from_slice(" ".repeat(indent).as_bytes());
     text.push(b'}');
     out(text)
+}
+
+/// Where a deduction's case ids go in [`scored_text`] (numbered by deduction).
+fn case_ids_slot(i: usize) -> String {
+    format!("\u{0}minebrief:case_ids:{i}\u{0}")
+}
+
+/// One unit's or region's score as `normalise(json!(scored))` prints at
+/// `indent`: the score without its case-id lists goes through a JSON value
+/// (small), and each list is written straight in its place — the ids are
+/// strings, which normalising leaves as they are, and as values they were
+/// an allocation and a copy each (millions at ten million rows).
+fn scored_text(s: &crate::assess::Scored, indent: usize) -> Vec<u8> {
+    use crate::assess::{DeductionScore, Scored};
+    // Every field named: a field added to either type is a compile error
+    // here, not a silent gap in the file.
+    let light = Scored {
+        name: s.name.clone(),
+        score: s.score,
+        rank: s.rank,
+        grade: s.grade.clone(),
+        indicators: s.indicators.clone(),
+        deductions: s
+            .deductions
+            .iter()
+            .map(|d| DeductionScore {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                count: d.count,
+                points: d.points,
+                points_each: d.points_each,
+                cap: d.cap,
+                case_ids: Vec::new(),
+                exact_points: d.exact_points,
+            })
+            .collect(),
+        adjustments: s.adjustments.clone(),
+        indicator_points: s.indicator_points,
+        indicator_scale: s.indicator_scale,
+        deduction_points: s.deduction_points,
+        adjustment_points: s.adjustment_points,
+    };
+    let mut v = normalise(serde_json::to_value(&light).unwrap_or_default());
+    if let Some(list) = v.get_mut("deductions").and_then(Value::as_array_mut) {
+        for (i, d) in list.iter_mut().enumerate() {
+            if let Some(o) = d.as_object_mut() {
+                o.insert("case_ids".into(), Value::String(case_ids_slot(i)));
+            }
+        }
+    }
+    let text = pretty_at(&v, indent);
+    let mut out = Vec::with_capacity(
+        text.len()
+            + s.deductions
+                .iter()
+                .map(|d| d.case_ids.len() * 32)
+                .sum::<usize>(),
+    );
+    let mut from = 0;
+    for (i, d) in s.deductions.iter().enumerate() {
+        // The slots come in deduction order, each after the one before.
+        let Some((at, end, line)) = slot_at(&text[from..], "case_ids", &case_ids_slot(i)) else {
+            continue;
+        };
+        out.extend_from_slice(&text[from..from + at]);
+        write_pretty_at(&mut out, &d.case_ids, " ".repeat(line).as_bytes());
+        from += end;
+    }
+    out.extend_from_slice(&text[from..]);
+    out
 }
 
 /// Placeholder for the `regions` object in a city run's summary; the
@@ -548,4 +618,87 @@ pub fn to_bytes(v: &Value) -> Vec<u8> {
     let mut b = serde_json::to_vec_pretty(v).unwrap_or_default();
     b.push(b'\n');
     b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assess::{AdjustmentItem, DeductionScore, IndicatorScore, Scored};
+
+    fn deduction(id: &str, case_ids: &[&str]) -> DeductionScore {
+        DeductionScore {
+            id: id.into(),
+            name: format!("{id}名"),
+            count: case_ids.len() as u64,
+            points: 1.5 * case_ids.len() as f64,
+            points_each: 1.5,
+            cap: if case_ids.is_empty() {
+                None
+            } else {
+                Some(10.0)
+            },
+            case_ids: case_ids.iter().map(|s| (*s).into()).collect(),
+            exact_points: 1.5,
+        }
+    }
+
+    /// A score written with its case ids spliced in reads exactly as the
+    /// whole score normalised and pretty-printed at once: ids with quotes,
+    /// a line break, a NUL, one spelling a placeholder; an empty list; a
+    /// whole-number float (printed as an integer) and a fraction.
+    #[test]
+    fn a_score_with_its_case_ids_spliced_in_is_the_whole_score_printed() {
+        let s = Scored {
+            name: "公安".into(),
+            score: 91.0,
+            rank: 2,
+            grade: "良好".into(),
+            indicators: vec![IndicatorScore {
+                id: "closure".into(),
+                name: "结案率".into(),
+                numerator: 3.0,
+                denominator: 4.0,
+                rate: Some(0.75),
+                points: Some(15.0),
+                weight: 20.0,
+                no_data: false,
+                reason: None,
+                exact_points: 15.0,
+            }],
+            deductions: vec![
+                deduction(
+                    "overdue",
+                    &[
+                        "温公案〔2026〕1号",
+                        "a \"quoted\" id",
+                        "line\nbreak",
+                        "\u{0}minebrief:case_ids:1\u{0}",
+                    ],
+                ),
+                deduction("media", &[]),
+                deduction("recur", &["R-1"]),
+            ],
+            adjustments: vec![AdjustmentItem {
+                points: 0.5,
+                reason: "表扬".into(),
+                basis: "文件".into(),
+            }],
+            indicator_points: 85.25,
+            indicator_scale: 1.0,
+            deduction_points: 7.5,
+            adjustment_points: 0.5,
+        };
+        for indent in [0, 4, 7] {
+            let whole = pretty_at(
+                &normalise(serde_json::to_value(&s).unwrap_or_default()),
+                indent,
+            );
+            let spliced = scored_text(&s, indent);
+            assert_eq!(
+                String::from_utf8_lossy(&spliced),
+                String::from_utf8_lossy(&whole),
+                "indent {indent}"
+            );
+        }
+    }
 }
