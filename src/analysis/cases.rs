@@ -49,10 +49,7 @@ pub type PeriodSums = Vec<[f64; N_FIGURES]>;
 /// Integer sums of every figure for the four periods (money and tonnage in hundredths).
 pub type RawSums = [[i64; N_FIGURES]; 4];
 
-/// Keys of a cell, in `CELL_KEYS` order.
-pub const CELL_KEYS: [&str; 5] = ["unit", "region", "vtype", "source", "town"];
-
-/// A key of the cell table.
+/// A key of the cell table: its position in a cell's keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
     Unit = 0,
@@ -89,7 +86,8 @@ pub fn to_values(s: &RawSums) -> PeriodSums {
 /// The cell table: every figure for every period, summed per cell.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cells {
-    /// Cell keys in `CELL_KEYS` order.
+    /// Cell keys in `Key` order (unit, region, violation type, source,
+    /// township), the cells in key order.
     pub keys: Vec<[u32; 5]>,
     pub sums: Vec<RawSums>,
     /// Cases found, filed and closed per (region, quarter number).
