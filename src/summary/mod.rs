@@ -304,7 +304,10 @@ fn scored_text(s: &crate::assess::Scored, indent: usize) -> Vec<u8> {
     for (i, d) in s.deductions.iter().enumerate() {
         // The slots come in deduction order, each after the one before.
         let Some((at, end, line)) = slot_at(&text[from..], "case_ids", &case_ids_slot(i)) else {
-            continue;
+            // Not while a deduction serialises as an object: the whole
+            // score the slow way rather than a placeholder in the file.
+            let whole = normalise(serde_json::to_value(s).unwrap_or_default());
+            return pretty_at(&whole, indent);
         };
         out.extend_from_slice(&text[from..from + at]);
         write_pretty_at(&mut out, &d.case_ids, " ".repeat(line).as_bytes());
