@@ -1,7 +1,7 @@
 //! The records below a table's header, each with its physical line number.
 //!
 //! Two readers share the work. A line with no quote and no lone carriage
-//! return is split at its delimiters directly ([`split_clean`]): that is
+//! return is split at its delimiters directly (`split`): that is
 //! every line of a typical export, and what the CSV reader would make of
 //! it. Any other line (a quoted cell, a quote left open, a CR inside the
 //! line) goes to the `csv` crate's reader, seeked to the line's start; it
@@ -16,6 +16,9 @@
 use std::io::{Cursor, SeekFrom};
 
 use memchr::{memchr, memchr2, memchr_iter};
+
+mod split;
+use split::split_line;
 
 /// Clean records read by the CSV reader, one after another, before lines
 /// are split directly again (a file that quotes every cell stays with the
@@ -236,23 +239,16 @@ impl<'a> Records<'a> {
         // The line ends at the first LF or CR: a CR before an LF ends it
         // too, a lone CR (which ends a record for the CSV reader) sends it
         // to the reader. (Looking only for LF scanned a file with CR line
-        // ends to its end at every line: quadratic time.)
-        let (stop, end) = match memchr2(b'\n', b'\r', &t[p..]) {
-            None => (t.len(), t.len()),
-            Some(i) if t[p + i] == b'\n' => (p + i, p + i),
-            Some(i) if t.get(p + i + 1) == Some(&b'\n') => (p + i, p + i + 1),
-            Some(_) => return Line::Quoted(p),
-        };
-        // (A line past 4 GiB, which a file within the size cap cannot
-        // hold, would go to the reader too.)
-        let src: &'a str = self.src;
-        let text = match src.get(p..stop) {
-            Some(text) if u32::try_from(text.len()).is_ok() => text,
-            _ => return Line::Quoted(p),
-        };
-        if !split_clean(text.as_bytes(), self.delimiter, &mut self.ends) {
+        // ends to its end at every line: quadratic time.) Found in the same
+        // pass that splits the line.
+        let Some((stop, end)) = split_line(&t[p..], self.delimiter, &mut self.ends) else {
             return Line::Quoted(p);
-        }
+        };
+        let (stop, end) = (p + stop, p + end);
+        let src: &'a str = self.src;
+        let Some(text) = src.get(p..stop) else {
+            return Line::Quoted(p);
+        };
         // The line holds no line break: the one at `end` is counted on the
         // way to the next line.
         self.counted_to = stop;
@@ -331,58 +327,6 @@ enum Line<'a> {
     Clean(u64, &'a str),
     /// Has a quote or a lone CR: for the CSV reader, from this byte.
     Quoted(usize),
-}
-
-/// Split `line` (without its line break) at `delimiter`, each cell's end
-/// into `ends`, or return false when the line holds a quote or a carriage
-/// return (the CSV reader must read it: a quote may open a quoted cell, a
-/// CR ends a record). The line is shorter than 4 GiB.
-///
-/// Eight bytes at a time: each byte equal to the delimiter, a quote or a
-/// CR is marked by its high bit (`equal`). (memchr's iterator, built for
-/// rare bytes, took twice as long on cells a dozen bytes apart.)
-fn split_clean(line: &[u8], delimiter: u8, ends: &mut Vec<u32>) -> bool {
-    ends.clear();
-    let (d, q, r) = (splat(delimiter), splat(b'"'), splat(b'\r'));
-    let mut chunks = line.chunks_exact(8);
-    let mut at = 0u32;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let v = u64::from_le_bytes(word);
-        if equal(v, q) | equal(v, r) != 0 {
-            return false;
-        }
-        let mut hits = equal(v, d);
-        while hits != 0 {
-            ends.push(at + hits.trailing_zeros() / 8);
-            hits &= hits - 1;
-        }
-        at += 8;
-    }
-    for (k, &b) in (at..).zip(chunks.remainder()) {
-        if b == b'"' || b == b'\r' {
-            return false;
-        }
-        if b == delimiter {
-            ends.push(k);
-        }
-    }
-    ends.push(line.len() as u32);
-    true
-}
-
-/// `b` in every byte of a word.
-const fn splat(b: u8) -> u64 {
-    u64::from_le_bytes([b; 8])
-}
-
-/// The high bit of each byte of `v` that equals the byte of `pattern`
-/// (exact: no byte is marked that does not match).
-fn equal(v: u64, pattern: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = v ^ pattern;
-    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 /// The first line feed in `b`.
@@ -509,21 +453,6 @@ mod tests {
         assert!(direct[26].1.is_err(), "{:?}", direct[26]);
         assert_eq!(direct[27], row(29, &["D2", "r", "s"]));
         assert_eq!(direct.len(), 28);
-    }
-
-    #[test]
-    fn bytes_equal_to_a_pattern_are_marked_exactly() {
-        for x in 0..=255u8 {
-            for y in [b',', b'"', b'\r', b'\t', 0, 0x80, 0xff] {
-                let v = u64::from_le_bytes([x, y, x, 0, 0xff, x, 1, x]);
-                let want = [x, y, x, 0, 0xff, x, 1, x]
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &b)| b == y)
-                    .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
-                assert_eq!(equal(v, splat(y)), want, "{x} {y}");
-            }
-        }
     }
 
     #[test]
