@@ -38,6 +38,14 @@ impl CsvOut {
         CsvOut { w }
     }
 
+    /// Rows without the BOM and the header: a piece of a file whose
+    /// beginning another `CsvOut` made.
+    pub fn rows_only() -> CsvOut {
+        CsvOut {
+            w: writer(Vec::with_capacity(4096)),
+        }
+    }
+
     pub fn row(&mut self, cells: &[Cell]) {
         for c in cells {
             let _ = match c {

@@ -16,12 +16,17 @@
 //! | recurrences.csv | each recurring case with the register entry it matches |
 
 use crate::analysis::activity::PatrolRow;
-use crate::analysis::{township_name, Analysis, Figures, GroupRow, FIGURES};
+use crate::analysis::{Analysis, Figures, GroupRow, FIGURES};
 use crate::config::Config;
-use crate::excel_csv::{Cell, CsvOut};
+use crate::excel_csv::CsvOut;
 use crate::model::Reject;
 use crate::text::csv_safe;
 use crate::text::fmt_num;
+
+mod recurrences;
+pub use recurrences::{
+    recurrence_table, recurrences_csv, recurrences_csv_name, recurrences_csv_parts,
+};
 
 const PERIOD_LABELS: [&str; 4] = ["本季度", "上季度", "去年同期", "年初至今"];
 
@@ -338,109 +343,6 @@ pub fn data_tables(a: &Analysis, cfg: &Config) -> Vec<DataTable> {
     let mut out = summary_tables(a);
     out.push(recurrence_table(a, cfg));
     out
-}
-
-const RECURRENCE_STEM: &str = "recurrences";
-const RECURRENCE_HEADER: [&str; 8] = [
-    "县市区",
-    "乡镇街道",
-    "点位名称",
-    "取缔单位",
-    "取缔案件编号",
-    "反弹单位",
-    "反弹案件编号",
-    "发现日期",
-];
-
-/// The recurrence list's rows, one per recurrence, handed to `row` one at
-/// a time (the list grows with the data: a million rows at ten million
-/// cases).
-fn recurrence_rows(a: &Analysis, cfg: &Config, mut row: impl FnMut(&[Cell])) {
-    let units = cfg.unit_names();
-    let regions = cfg.region_names();
-    fn nm<'n>(l: &[&'n str], i: u16) -> &'n str {
-        l.get(i as usize).copied().unwrap_or("")
-    }
-    let mut date = String::with_capacity(10);
-    for p in a.recurrence.recurrences.iter() {
-        date.clear();
-        // Writing into a String cannot fail.
-        let _ = std::fmt::Write::write_fmt(&mut date, format_args!("{}", p.found_date));
-        row(&[
-            Cell::Text(nm(&regions, u16::from(p.region))),
-            Cell::Text(township_name(&p.township)),
-            Cell::Text(&p.site),
-            Cell::Text(nm(&units, u16::from(p.closed_unit))),
-            Cell::Text(&p.closed_case),
-            Cell::Text(nm(&units, u16::from(p.recurred_unit))),
-            Cell::Text(&p.recurred_case),
-            Cell::Own(&date),
-        ]);
-    }
-}
-
-/// Each recurring case with the register entry it matches, as a table
-/// (for the workbook).
-pub fn recurrence_table(a: &Analysis, cfg: &Config) -> DataTable {
-    let mut rc = DataTable::new(RECURRENCE_STEM, "反弹点位", &RECURRENCE_HEADER);
-    recurrence_rows(a, cfg, |cells| {
-        rc.row(
-            cells
-                .iter()
-                .map(|c| match c {
-                    Cell::Text(s) => Value::text(s),
-                    Cell::Own(s) => Value::label(s),
-                    Cell::Int(i) => Value::Int(*i),
-                    Cell::Num(x) => Value::Num(*x),
-                })
-                .collect(),
-        )
-    });
-    rc
-}
-
-/// `recurrences.csv`, written row by row: the same bytes as
-/// `recurrence_table(a, cfg).csv_file()` without holding the table (at ten
-/// million cases its rows of values took several times the CSV's 140 MB).
-pub fn recurrences_csv(a: &Analysis, cfg: &Config) -> (String, Vec<u8>) {
-    let mut all = Vec::new();
-    let sent: Result<(), std::convert::Infallible> = recurrences_csv_parts(a, cfg, |part| {
-        all.extend_from_slice(&part);
-        Ok(())
-    });
-    let Ok(()) = sent;
-    (recurrences_csv_name(), all)
-}
-
-/// The file name of [`recurrences_csv`].
-pub fn recurrences_csv_name() -> String {
-    format!("{RECURRENCE_STEM}.csv")
-}
-
-/// Bytes of `recurrences.csv` handed over at a time by [`recurrences_csv_parts`].
-const CSV_PART: usize = 4 << 20;
-
-/// [`recurrences_csv`]'s bytes handed to `send` in parts of about 4 MB, in
-/// order, as they are made: memory holds a part, not the file (140 MB at
-/// ten million cases). Stops at the first error `send` returns.
-pub fn recurrences_csv_parts<E>(
-    a: &Analysis,
-    cfg: &Config,
-    mut send: impl FnMut(Vec<u8>) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut out = CsvOut::new(&RECURRENCE_HEADER);
-    let mut result = Ok(());
-    recurrence_rows(a, cfg, |cells| {
-        if result.is_err() {
-            return;
-        }
-        out.row(cells);
-        if let Some(part) = out.take_past(CSV_PART) {
-            result = send(part);
-        }
-    });
-    result?;
-    send(out.into_bytes())
 }
 
 /// Every table as (file name, bytes), in a fixed order.
