@@ -502,6 +502,16 @@ pub fn normalise(v: Value) -> Value {
             }
         }
         Value::Array(a) => Value::Array(a.into_iter().map(normalise).collect()),
+        // serde_json's map keeps its keys in order (a BTreeMap, unless some
+        // crate turns on its `preserve_order`): its values are normalised in
+        // place; only a map out of order is rebuilt (rebuilding every map
+        // was a third of the region figures' time).
+        Value::Object(mut o) if o.keys().is_sorted() => {
+            for v in o.values_mut() {
+                *v = normalise(std::mem::take(v));
+            }
+            Value::Object(o)
+        }
         Value::Object(o) => {
             let mut entries: Vec<(String, Value)> = o.into_iter().collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
