@@ -29,8 +29,9 @@ const RECURRENCES_SLOT: &str = "\u{0}minebrief:recurrences\u{0}";
 const ASSESSMENT_SLOT: &str = "\u{0}minebrief:assessment\u{0}";
 
 /// One recurrence as summary.json prints it: the fields in sorted key
-/// order (as `normalise` sorts an object's keys), serialised straight to
-/// text without a JSON value tree.
+/// order (as `normalise` sorts an object's keys), written straight to text
+/// without a JSON value tree (`write_at`; its `Serialize` is what the
+/// tests hold that to).
 #[derive(serde::Serialize)]
 struct RecurrenceEntry<'a> {
     closed_case: &'a str,

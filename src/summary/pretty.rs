@@ -116,48 +116,50 @@ pub(super) fn write_pretty_at(out: &mut Vec<u8>, value: &impl serde::Serialize, 
 /// the assessment's case-id lists were nearly half of the time spent
 /// writing summary.json at a million rows.
 pub(super) fn write_strings_at<S: AsRef<str>>(out: &mut Vec<u8>, list: &[S], pad: &[u8]) {
-    if list.is_empty() {
-        out.extend_from_slice(b"[]");
-        return;
-    }
-    out.push(b'[');
-    for (i, s) in list.iter().enumerate() {
-        let s = s.as_ref();
-        if i > 0 {
-            out.push(b',');
-        }
-        out.push(b'\n');
-        out.extend_from_slice(pad);
-        out.extend_from_slice(b"  ");
-        write_string(out, s);
-    }
-    out.push(b'\n');
-    out.extend_from_slice(pad);
-    out.push(b']');
+    write_members_at(out, (b'[', b']'), list.len(), pad, |out, i| {
+        write_string(out, list[i].as_ref())
+    });
 }
 
 /// An object of string members as [`write_pretty_at`] writes it (members
 /// in the order given), each string as [`write_strings_at`] writes it.
 pub(super) fn write_string_object_at(out: &mut Vec<u8>, members: &[(&str, &str)], pad: &[u8]) {
-    if members.is_empty() {
-        out.extend_from_slice(b"{}");
+    write_members_at(out, (b'{', b'}'), members.len(), pad, |out, i| {
+        let (key, value) = members[i];
+        write_string(out, key);
+        out.extend_from_slice(b": ");
+        write_string(out, value);
+    });
+}
+
+/// An array or object of `n` members in `PrettyAt`'s layout: `open`, each
+/// member (written by `member`) on a line of its own indented by `pad` and
+/// two spaces, commas between, `close` on a line indented by `pad`; `[]` or
+/// `{}` when empty.
+fn write_members_at(
+    out: &mut Vec<u8>,
+    (open, close): (u8, u8),
+    n: usize,
+    pad: &[u8],
+    mut member: impl FnMut(&mut Vec<u8>, usize),
+) {
+    out.push(open);
+    if n == 0 {
+        out.push(close);
         return;
     }
-    out.push(b'{');
-    for (i, (key, value)) in members.iter().enumerate() {
+    for i in 0..n {
         if i > 0 {
             out.push(b',');
         }
         out.push(b'\n');
         out.extend_from_slice(pad);
         out.extend_from_slice(b"  ");
-        write_string(out, key);
-        out.extend_from_slice(b": ");
-        write_string(out, value);
+        member(out, i);
     }
     out.push(b'\n');
     out.extend_from_slice(pad);
-    out.push(b'}');
+    out.push(close);
 }
 
 /// `s` as a JSON string, as serde_json writes it.
