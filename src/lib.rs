@@ -20,6 +20,7 @@ pub mod model;
 pub mod output;
 pub mod parquet;
 pub mod permute;
+pub mod pieces;
 pub mod pipeline;
 pub mod privacy;
 pub mod quarter;

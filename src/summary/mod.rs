@@ -94,9 +94,11 @@ pub struct SummaryDraft {
     rest: Vec<u8>,
 }
 
-/// Serialise one piece of the recurrence list: its entries as pretty JSON
-/// lines indented by `pad`, each followed by a comma and a newline.
+/// Serialise one piece of the recurrence list, whose first entry is entry
+/// `first` of the list: its entries as pretty JSON lines indented by
+/// `pad`, each after a comma and a newline but the list's first.
 fn recurrence_piece(
+    first: usize,
     chunk: &[crate::analysis::RecurrencePair],
     units: &[&str],
     regions: &[&str],
@@ -104,7 +106,10 @@ fn recurrence_piece(
 ) -> Vec<u8> {
     // An entry prints as about 450 bytes.
     let mut out = Vec::with_capacity(chunk.len() * 512);
-    for p in chunk {
+    for (k, p) in chunk.iter().enumerate() {
+        if first + k > 0 {
+            out.extend_from_slice(b",\n");
+        }
         let entry = RecurrenceEntry {
             closed_case: &p.closed_case,
             closed_unit: name_of(units, u16::from(p.closed_unit)),
@@ -117,7 +122,6 @@ fn recurrence_piece(
         };
         out.extend_from_slice(pad.as_bytes());
         entry.write_at(&mut out, pad.as_bytes());
-        out.extend_from_slice(b",\n");
     }
     out
 }
@@ -132,30 +136,19 @@ fn recurrence_text(
     indent: usize,
     out: &mut dyn FnMut(Vec<u8>) -> Result<()>,
 ) -> Result<()> {
-    use rayon::prelude::*;
     if list.is_empty() {
         return out(b"[]".to_vec());
     }
     let pad = " ".repeat(indent + 2);
     out(b"[\n".to_vec())?;
-    let batches = list.chunks(RECURRENCES_PER_PIECE * PIECES_AT_A_TIME);
-    let last_batch = batches.len() - 1;
-    for (b, batch) in batches.enumerate() {
-        let mut pieces: Vec<Vec<u8>> = batch
-            .par_chunks(RECURRENCES_PER_PIECE)
-            .map(|chunk| recurrence_piece(chunk, units, regions, &pad))
-            .collect();
-        if b == last_batch {
-            // no comma after the last entry
-            if let Some(last) = pieces.last_mut() {
-                last.truncate(last.len().saturating_sub(2));
-                last.push(b'\n');
-            }
-        }
-        for piece in pieces {
-            out(piece)?;
-        }
-    }
+    crate::pieces::in_order(
+        list,
+        RECURRENCES_PER_PIECE,
+        PIECES_AT_A_TIME,
+        |first, chunk| recurrence_piece(first, chunk, units, regions, &pad),
+        &mut *out,
+    )?;
+    out(b"\n".to_vec())?;
     let mut close = " ".repeat(indent).into_bytes();
     close.push(b']');
     out(close)

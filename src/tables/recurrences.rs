@@ -3,8 +3,6 @@
 //! million rows at ten million cases), so the CSV is made in pieces on
 //! every core and handed on in order as it is made, never held whole.
 
-use rayon::prelude::*;
-
 use super::{DataTable, Value};
 use crate::analysis::{township_name, Analysis, RecurrencePair};
 use crate::config::Config;
@@ -129,21 +127,17 @@ fn csv_parts<E>(
     mut send: impl FnMut(Vec<u8>) -> Result<(), E>,
 ) -> Result<(), E> {
     send(CsvOut::new(&RECURRENCE_HEADER).into_bytes())?;
-    let rows = rows.max(1);
-    for batch in pairs.chunks(rows.saturating_mul(PIECES_AT_A_TIME)) {
-        let pieces: Vec<Vec<u8>> = batch
-            .par_chunks(rows)
-            .map(|chunk| {
-                let mut out = CsvOut::rows_only();
-                recurrence_rows(chunk, units, regions, |cells| out.row(cells));
-                out.into_bytes()
-            })
-            .collect();
-        for piece in pieces {
-            send(piece)?;
-        }
-    }
-    Ok(())
+    crate::pieces::in_order(
+        pairs,
+        rows,
+        PIECES_AT_A_TIME,
+        |_, chunk| {
+            let mut out = CsvOut::rows_only();
+            recurrence_rows(chunk, units, regions, |cells| out.row(cells));
+            out.into_bytes()
+        },
+        send,
+    )
 }
 
 #[cfg(test)]
