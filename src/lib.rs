@@ -22,6 +22,7 @@ pub mod parquet;
 pub mod permute;
 pub mod pieces;
 pub mod pipeline;
+pub mod prefetch;
 pub mod privacy;
 pub mod quarter;
 pub mod render;

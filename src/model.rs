@@ -60,6 +60,18 @@ impl std::fmt::Display for Name {
 }
 
 impl Name {
+    /// Start fetching the shared copy's header (where its text is), without
+    /// waiting: the far step of [`crate::prefetch::each_ahead`].
+    pub fn fetch_header(&self) {
+        crate::prefetch::line(std::sync::Arc::as_ptr(&self.0));
+    }
+
+    /// Start fetching the text itself: reads the header, so some steps
+    /// after [`Name::fetch_header`].
+    pub fn fetch_text(&self) {
+        crate::prefetch::line(self.0.as_ptr());
+    }
+
     /// Whether two names are one shared copy.
     pub fn ptr_eq(a: &Name, b: &Name) -> bool {
         std::sync::Arc::ptr_eq(&a.0, &b.0)

@@ -59,6 +59,23 @@ pub struct RecurrencePair {
     pub found_date: NaiveDate,
 }
 
+impl RecurrencePair {
+    /// Start fetching what printing the pair reads first: the two 案件编号
+    /// and the headers of the two names (`prefetch::each_ahead`'s far step).
+    pub fn fetch_far(&self) {
+        crate::prefetch::line(self.closed_case.as_ptr());
+        crate::prefetch::line(self.recurred_case.as_ptr());
+        self.site.fetch_header();
+        self.township.fetch_header();
+    }
+
+    /// Start fetching the names' text (the near step).
+    pub fn fetch_near(&self) {
+        self.site.fetch_text();
+        self.township.fetch_text();
+    }
+}
+
 /// A text without surrounding white space: the same text when it has none.
 fn trimmed(t: &Name) -> Name {
     let s = t.trim();

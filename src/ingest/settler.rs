@@ -141,7 +141,7 @@ impl<T: Keyed> Ledger<T> {
     fn warm(&self, hash: u64) {
         let slots = self.slots.as_ptr();
         let _ = self.index.find(hash, |&i| {
-            prefetch(slots.wrapping_add(i as usize));
+            crate::prefetch::line(slots.wrapping_add(i as usize));
             false
         });
     }
@@ -243,21 +243,6 @@ const AHEAD: usize = 16;
 
 /// How many records ahead of the one being settled its lookup is warmed.
 const WARM: usize = 8;
-
-/// Start fetching the cache line at `p` into the cache, without waiting
-/// for it. A hint only: no effect on what the program computes.
-#[inline(always)]
-fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch reads nothing architecturally and never faults,
-    // whatever the address (a position past the end included).
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
 
 /// `settle`, fed in batches (one quarter folder at a time): each batch in
 /// file-path order, batches in order. File indices of the records are

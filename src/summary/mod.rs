@@ -106,7 +106,9 @@ fn recurrence_piece(
 ) -> Vec<u8> {
     // An entry prints as about 450 bytes.
     let mut out = Vec::with_capacity(chunk.len() * 512);
-    for (k, p) in chunk.iter().enumerate() {
+    use crate::analysis::RecurrencePair as Pair;
+    // The strings are scattered and cold: fetched some entries ahead.
+    crate::prefetch::each_ahead(chunk, Pair::fetch_far, Pair::fetch_near, |k, p| {
         if first + k > 0 {
             out.extend_from_slice(b",\n");
         }
@@ -122,7 +124,7 @@ fn recurrence_piece(
         };
         out.extend_from_slice(pad.as_bytes());
         entry.write_at(&mut out, pad.as_bytes());
-    }
+    });
     out
 }
 

@@ -32,7 +32,9 @@ fn recurrence_rows(
         l.get(i as usize).copied().unwrap_or("")
     }
     let mut date = String::with_capacity(10);
-    for p in pairs {
+    use crate::analysis::RecurrencePair as Pair;
+    // The strings are scattered and cold: fetched some rows ahead.
+    crate::prefetch::each_ahead(pairs, Pair::fetch_far, Pair::fetch_near, |_, p| {
         date.clear();
         // Writing into a String cannot fail.
         let _ = std::fmt::Write::write_fmt(&mut date, format_args!("{}", p.found_date));
@@ -46,7 +48,7 @@ fn recurrence_rows(
             Cell::Text(&p.recurred_case),
             Cell::Own(&date),
         ]);
-    }
+    });
 }
 
 /// Each recurring case with the register entry it matches, as a table
