@@ -193,18 +193,28 @@ fn heaviest_first(x: &&Case, y: &&Case) -> std::cmp::Ordering {
         .then(x.case_id.cmp(&y.case_id))
 }
 
-/// The `n` heaviest cases, heaviest first: picked without sorting them all
-/// (a city's quarter closes hundreds of thousands).
-fn heaviest(mut cases: Vec<&Case>, n: usize) -> Vec<&Case> {
+/// The `n` heaviest cases, heaviest first: picked in one pass, keeping the
+/// `n` heaviest so far (a city's quarter closes hundreds of thousands, and
+/// most are lighter than the lightest kept: one comparison each).
+fn heaviest<'c>(cases: impl Iterator<Item = &'c Case>, n: usize) -> Vec<&'c Case> {
+    use std::cmp::Ordering::Less;
+    let mut top: Vec<&Case> = Vec::with_capacity(n + 1);
     if n == 0 {
-        return Vec::new();
+        return top;
     }
-    if cases.len() > n {
-        cases.select_nth_unstable_by(n - 1, heaviest_first);
-        cases.truncate(n);
+    for c in cases {
+        if top.len() == n
+            && top
+                .last()
+                .is_some_and(|last| heaviest_first(&c, last) != Less)
+        {
+            continue;
+        }
+        let at = top.partition_point(|t| heaviest_first(t, &c) == Less);
+        top.insert(at, c);
+        top.truncate(n);
     }
-    cases.sort_by(heaviest_first);
-    cases
+    top
 }
 
 pub(super) fn typical_cases(
@@ -215,12 +225,13 @@ pub(super) fn typical_cases(
 ) -> Vec<CaseNote> {
     let cfg = voice.cfg;
     let p = a.quarter.period();
-    let closed: Vec<&Case> = cases
-        .iter()
-        .copied()
-        .filter(|c| c.closed_date.is_some_and(|d| p.contains(d)))
-        .collect();
-    let closed = heaviest(closed, 3);
+    let closed = heaviest(
+        cases
+            .iter()
+            .copied()
+            .filter(|c| c.closed_date.is_some_and(|d| p.contains(d))),
+        3,
+    );
     closed
         .iter()
         .take(3)
@@ -361,11 +372,14 @@ mod tests {
         ];
         let ids = |v: Vec<&Case>| v.iter().map(|c| c.case_id.to_string()).collect::<Vec<_>>();
         let all: Vec<&Case> = cases.iter().collect();
-        assert_eq!(ids(heaviest(all.clone(), 3)), ["D-1", "A-7", "B-1"]);
-        assert_eq!(ids(heaviest(all.clone(), 1)), ["D-1"]);
-        assert!(heaviest(all.clone(), 0).is_empty());
+        assert_eq!(
+            ids(heaviest(all.clone().into_iter(), 3)),
+            ["D-1", "A-7", "B-1"]
+        );
+        assert_eq!(ids(heaviest(all.clone().into_iter(), 1)), ["D-1"]);
+        assert!(heaviest(all.clone().into_iter(), 0).is_empty());
         // fewer than asked: all of them, in order
-        assert_eq!(ids(heaviest(all[..2].to_vec(), 3)), ["B-2", "C-9"]);
+        assert_eq!(ids(heaviest(all[..2].iter().copied(), 3)), ["B-2", "C-9"]);
         // the same as sorting everything, in any input order
         for r in 0..cases.len() {
             let mut v = all.clone();
@@ -373,7 +387,38 @@ mod tests {
             let mut sorted = v.clone();
             sorted.sort_by(heaviest_first);
             sorted.truncate(4);
-            assert_eq!(heaviest(v, 4), sorted);
+            assert_eq!(heaviest(v.into_iter(), 4), sorted);
+        }
+        // many equal weights, any number asked for: the first of a full sort
+        let mut seed = 11u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        let many: Vec<Case> = (0..300)
+            .map(|i| {
+                let fine = [0.0, 1.5, 100.0, 2e9][next(4) as usize];
+                let conf = [0.0, 98.5, 100.0][next(3) as usize];
+                weighted(
+                    next(3) as u16,
+                    &format!("X-{}", next(1000) * 1000 + i),
+                    fine,
+                    conf,
+                )
+            })
+            .collect();
+        let all: Vec<&Case> = many.iter().collect();
+        for n in [0, 1, 2, 3, 5, 299, 300, 400] {
+            let mut sorted = all.clone();
+            sorted.sort_by(heaviest_first);
+            sorted.truncate(n);
+            assert_eq!(
+                ids(heaviest(all.clone().into_iter(), n)),
+                ids(sorted),
+                "{n}"
+            );
         }
     }
 }
