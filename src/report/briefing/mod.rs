@@ -96,6 +96,12 @@ pub struct BriefingDoc {
 pub struct QuarterCases<'a> {
     ds: &'a Dataset,
     cases: Vec<&'a Case>,
+    /// Positions in `cases` grouped by region (in `cases`' order within a
+    /// region), and where each region's group starts (one more entry than
+    /// regions): a region's report looks at its own cases only, instead of
+    /// every region's report reading every case of the quarter.
+    by_region: Vec<u32>,
+    starts: Vec<usize>,
 }
 
 impl<'a> QuarterCases<'a> {
@@ -105,8 +111,48 @@ impl<'a> QuarterCases<'a> {
             .cases
             .iter()
             .filter(|c| p.contains(c.found_date) || c.closed_date.is_some_and(|d| p.contains(d)))
-            .collect();
-        QuarterCases { ds, cases }
+            .collect::<Vec<_>>();
+        // a counting sort by region: stable
+        let regions = cases
+            .iter()
+            .map(|c| c.region.index() + 1)
+            .max()
+            .unwrap_or(0);
+        let mut starts = vec![0usize; regions + 1];
+        for c in &cases {
+            starts[c.region.index() + 1] += 1;
+        }
+        for r in 1..starts.len() {
+            starts[r] += starts[r - 1];
+        }
+        let mut by_region = vec![0u32; cases.len()];
+        let mut next = starts.clone();
+        for (i, c) in cases.iter().enumerate() {
+            let at = &mut next[c.region.index()];
+            by_region[*at] = i as u32;
+            *at += 1;
+        }
+        QuarterCases {
+            ds,
+            cases,
+            by_region,
+            starts,
+        }
+    }
+
+    /// The quarter's cases in scope (all, or one region's), in ledger order.
+    fn in_scope(&self, region: Option<crate::model::RegionId>) -> Vec<&'a Case> {
+        let Some(r) = region else {
+            return self.cases.clone();
+        };
+        let r = r.index();
+        let (Some(&lo), Some(&hi)) = (self.starts.get(r), self.starts.get(r + 1)) else {
+            return Vec::new();
+        };
+        self.by_region[lo..hi]
+            .iter()
+            .map(|&i| self.cases[i as usize])
+            .collect()
     }
 }
 
@@ -189,12 +235,7 @@ impl BriefingDoc {
         } else {
             ("各地", &a.by_region, "县（市、区）")
         };
-        let cases: Vec<&Case> = quarter_cases
-            .cases
-            .iter()
-            .filter(|c| a.scope_id.is_none_or(|r| c.region == r))
-            .copied()
-            .collect();
+        let cases: Vec<&Case> = quarter_cases.in_scope(a.scope_id);
         let foreword = text.foreword.clone().unwrap_or_else(|| {
             format!(
                 "{}，{}{}认真落实预防和查处非法采矿长效管理机制，依法打击各类非法采矿行为。现将本季度工作情况通报如下。",
@@ -306,5 +347,46 @@ impl BriefingDoc {
             charts: charts(a, area_rows, area_label),
             masthead,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RegionId;
+
+    /// A region's cases are the quarter's cases of that region, in ledger
+    /// order; no region (the city) is all of them; a region with none, or
+    /// past the last, has none.
+    #[test]
+    fn a_regions_cases_are_its_own_in_ledger_order() {
+        let q = crate::quarter::Quarter { year: 2026, q: 3 };
+        let in_q = chrono::NaiveDate::from_ymd_opt(2026, 8, 1).unwrap();
+        let before = chrono::NaiveDate::from_ymd_opt(2025, 8, 1).unwrap();
+        let regions = [3u16, 0, 3, 5, 0, 3, 5, 5, 0, 3];
+        let cases = regions
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| Case {
+                region: RegionId(r),
+                ..Case::blank(&format!("C{i}"), if i == 2 { before } else { in_q })
+            })
+            .collect();
+        let ds = Dataset {
+            cases,
+            ..Default::default()
+        };
+        let qc = QuarterCases::of(&ds, q);
+        let ids = |v: Vec<&Case>| v.iter().map(|c| c.case_id.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids(qc.in_scope(Some(RegionId(3)))), ["C0", "C5", "C9"]);
+        assert_eq!(ids(qc.in_scope(Some(RegionId(0)))), ["C1", "C4", "C8"]);
+        assert_eq!(ids(qc.in_scope(Some(RegionId(5)))), ["C3", "C6", "C7"]);
+        assert!(qc.in_scope(Some(RegionId(1))).is_empty());
+        assert!(qc.in_scope(Some(RegionId(9))).is_empty());
+        assert_eq!(qc.in_scope(None).len(), 9);
+        let empty = Dataset::default();
+        assert!(QuarterCases::of(&empty, q)
+            .in_scope(Some(RegionId(0)))
+            .is_empty());
     }
 }
