@@ -2,14 +2,29 @@
 //! and the case cells (analysis) are sorted by small keys first, and then
 //! moved once along the permutation, instead of being copied into a sorted
 //! second vector — which would hold them twice at the memory peak. It
-//! depends on nothing else in the crate.
+//! depends on nothing else in the crate but `prefetch` (layer 0 too).
 
 /// Put what is at `order[i]` at position `i`, for every `i` (`order` is a
 /// permutation of the positions), following the permutation's cycles: one
 /// swap per element.
+///
+/// Each step reads an element somewhere in `v`, a cache miss when `v` is
+/// large: the element AHEAD steps further along the cycle is fetched early
+/// (`order` is small and mostly in cache), so the misses overlap.
 pub fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
+    const AHEAD: usize = 8;
     for start in 0..v.len() {
+        if order[start] as usize == start {
+            continue;
+        }
         let mut at = start;
+        // AHEAD steps along the cycle from `at` (a cycle shorter than that
+        // ends at `start`, whose entry is set to itself at the first step)
+        let mut ahead = start;
+        for _ in 0..AHEAD {
+            ahead = order[ahead] as usize;
+            crate::prefetch::value(v.as_ptr().wrapping_add(ahead));
+        }
         loop {
             let from = order[at] as usize;
             // done: a later cycle that reaches `at` stops here
@@ -17,6 +32,8 @@ pub fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
             if from == start {
                 break;
             }
+            ahead = order[ahead] as usize;
+            crate::prefetch::value(v.as_ptr().wrapping_add(ahead));
             // `v[from]` still holds its original element; `v[at]` the
             // cycle's first one, carried along to its place at the end
             v.swap(at, from);

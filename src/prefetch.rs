@@ -19,6 +19,18 @@ pub fn line<T: ?Sized>(p: *const T) {
     let _ = p;
 }
 
+/// Start fetching every cache line of the value at `p` (a record larger
+/// than a line), without waiting for them.
+#[inline(always)]
+pub fn value<T>(p: *const T) {
+    let bytes = p.cast::<u8>();
+    let mut off = 0;
+    while off < std::mem::size_of::<T>() {
+        line(bytes.wrapping_add(off));
+        off += 64;
+    }
+}
+
 /// How far ahead [`each_ahead`] calls `far` and `near`: far enough for a
 /// fetch from memory to arrive, near enough that it is still in cache.
 pub const FAR: usize = 16;
@@ -79,7 +91,9 @@ mod tests {
             assert_eq!(*far_seen.borrow(), list);
             assert_eq!(*near_seen.borrow(), list);
         }
-        // (a dangling address is harmless)
+        // (a dangling address is harmless, a value of any size)
         line(std::ptr::dangling::<u64>());
+        value(std::ptr::dangling::<[u8; 300]>());
+        value(&());
     }
 }
