@@ -64,6 +64,21 @@ pub fn each_ahead<T>(
     }
 }
 
+/// The references of `list` in order, each record's lines fetched FAR
+/// items before its turn: for a list of records scattered in memory (one
+/// region's cases among every unit's).
+pub fn refs_ahead<'a, T>(list: &'a [&'a T]) -> impl Iterator<Item = &'a &'a T> + 'a {
+    for x in list.iter().take(FAR) {
+        value(*x);
+    }
+    list.iter().enumerate().map(move |(i, x)| {
+        if let Some(y) = list.get(i + FAR) {
+            value(*y);
+        }
+        x
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +105,12 @@ mod tests {
             assert_eq!(taken, list);
             assert_eq!(*far_seen.borrow(), list);
             assert_eq!(*near_seen.borrow(), list);
+        }
+        let nums: Vec<u64> = (0..40).collect();
+        let refs: Vec<&u64> = nums.iter().collect();
+        for n in [0, 1, 16, 17, 40] {
+            let got: Vec<u64> = refs_ahead(&refs[..n]).map(|x| **x).collect();
+            assert_eq!(got, nums[..n]);
         }
         // (a dangling address is harmless, a value of any size)
         line(std::ptr::dangling::<u64>());

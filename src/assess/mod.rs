@@ -265,7 +265,8 @@ impl Ctx<'_> {
         };
         let list = lists.get(id as usize).map(Vec::as_slice).unwrap_or(&[]);
         debug_assert!(list.iter().all(|c| self.belongs(kind, id, c)));
-        list.iter()
+        // a region's cases are scattered among every unit's
+        crate::prefetch::refs_ahead(list)
     }
 
     fn source_set(&self, names: Option<&Vec<String>>, default: &[bool]) -> Vec<bool> {
