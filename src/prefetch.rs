@@ -41,11 +41,11 @@ pub const NEAR: usize = 8;
 /// of pointers fetched far ahead, the hop behind it (read from what the
 /// first fetched) near.
 #[inline]
-pub fn each_ahead<T>(
-    list: &[T],
+pub fn each_ahead<'a, T>(
+    list: &'a [T],
     far: impl Fn(&T),
     near: impl Fn(&T),
-    mut each: impl FnMut(usize, &T),
+    mut each: impl FnMut(usize, &'a T),
 ) {
     for x in list.iter().take(FAR) {
         far(x);

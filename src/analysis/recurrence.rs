@@ -99,7 +99,7 @@ pub fn distance_m(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
 /// normalised name when the name is not blank; otherwise the exact
 /// coordinates; otherwise the case itself (an unnamed, unlocated site is its
 /// own site).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum SiteKey<'a> {
     Named(&'a str, &'a str),
     Located(&'a str, u64, u64),
@@ -362,7 +362,14 @@ impl RecurrenceIndex {
 /// found before the case or earlier than the best match is skipped — so a
 /// site closed a thousand times, or many closed sites just outside the
 /// radius, cost a few steps per cell instead of one per site.
+///
+/// `cases` are in (unit, 案件编号) order, as [`crate::model::Dataset`]
+/// holds them: within a unit, a case's position is the order of its
+/// 案件编号 (see `in_entry_order`).
 pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> RecurrenceIndex {
+    debug_assert!(cases
+        .windows(2)
+        .all(|w| (w[0].unit, &w[0].case_id) < (w[1].unit, &w[1].case_id)));
     // Only register entries and cases found in the period are compared:
     // the others' names are never looked at.
     // Site names repeat: each distinct spelling is normalised once, and
@@ -370,20 +377,25 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
     // compared, the empty name).
     let mut memo: HashMap<&str, u32, Fast> = HashMap::default();
     let mut normalised: Vec<String> = vec![String::new()];
-    let name_no: Vec<u32> = cases
-        .iter()
-        .map(|c| {
+    let mut name_no: Vec<u32> = Vec::with_capacity(cases.len());
+    // (a site's name is two hops away, each a cache miss: fetched ahead)
+    crate::prefetch::each_ahead(
+        cases,
+        |c| c.site.fetch_header(),
+        |c| c.site.fetch_text(),
+        |_, c| {
             let relevant =
                 (c.site_closed && c.found_date <= period.end) || period.contains(c.found_date);
-            if !relevant {
-                return 0;
-            }
-            *memo.entry(&c.site).or_insert_with(|| {
-                normalised.push(norm_site(&c.site));
-                (normalised.len() - 1) as u32
-            })
-        })
-        .collect();
+            name_no.push(if relevant {
+                *memo.entry(&c.site).or_insert_with(|| {
+                    normalised.push(norm_site(&c.site));
+                    (normalised.len() - 1) as u32
+                })
+            } else {
+                0
+            });
+        },
+    );
     drop(memo);
     let name = |i: usize| normalised[name_no[i] as usize].as_str();
     // Register entries, earliest first (found_date, unit, case id); a
@@ -398,15 +410,13 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
     .map(|(i, ())| i)
     .collect();
     // Distinct sites per region of the entry.
-    let mut sites: Vec<(RegionId, SiteKey)> = register
+    let sites: std::collections::HashSet<(RegionId, SiteKey), Fast> = register
         .iter()
         .map(|&i| {
             let c = &cases[i];
             (c.region, site_key(c, name(i), located(c, area)))
         })
         .collect();
-    sites.sort_unstable();
-    sites.dedup();
     let mut regions: HashMap<RegionId, RegionPart, Fast> = HashMap::default();
     for (r, _) in &sites {
         regions.entry(*r).or_default().closed_sites += 1;
@@ -523,14 +533,16 @@ fn in_entry_order<P: Ord + Send>(
     cases: &[Case],
     items: impl Iterator<Item = (usize, P)>,
 ) -> Vec<(usize, P)> {
-    let mut keys: Vec<(NaiveDate, UnitId, &str, usize, P)> = items
+    // Cases are in (unit, 案件编号) order: within a unit the position
+    // orders the 案件编号, without reading two scattered strings.
+    let mut keys: Vec<(NaiveDate, UnitId, usize, P)> = items
         .map(|(i, p)| {
             let c = &cases[i];
-            (c.found_date, c.unit, &*c.case_id, i, p)
+            (c.found_date, c.unit, i, p)
         })
         .collect();
     keys.par_sort_unstable();
-    keys.into_iter().map(|k| (k.3, k.4)).collect()
+    keys.into_iter().map(|k| (k.2, k.3)).collect()
 }
 
 /// The same detection by brute force over all pairs (for tests).

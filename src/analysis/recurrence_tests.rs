@@ -24,20 +24,26 @@ fn at(mut c: Case, lat_m: f64) -> Case {
     c
 }
 
+/// Cases in the ledger's (unit, 案件编号) order, as `detect` takes them.
+fn ledger(mut cases: Vec<Case>) -> Vec<Case> {
+    cases.sort_by(|a, b| (a.unit, &a.case_id).cmp(&(b.unit, &b.case_id)));
+    cases
+}
+
 fn q3() -> Period {
     Quarter { year: 2026, q: 3 }.period()
 }
 
 #[test]
 fn names_match_within_region_and_township_only() {
-    let cases = vec![
+    let cases = ledger(vec![
         case("E1", 0, "甲镇", "北山 采石场", "2026-01-10", true),
         case("R1", 0, "甲镇", "北山采石场。", "2026-07-05", false),
         case("R2", 1, "甲镇", "北山采石场", "2026-07-06", false), // other region
         case("R3", 0, "乙镇", "北山采石场", "2026-07-07", false), // other township
         case("E2", 0, "甲镇", "", "2026-02-01", true),
         case("R4", 0, "甲镇", "", "2026-07-08", false), // blank matches nothing
-    ];
+    ]);
     let r = detect(&cases, q3(), 200.0, &Area::default()).all;
     let ids: Vec<&str> = r.recurrences.iter().map(|p| &*p.recurred_case).collect();
     assert_eq!(ids, vec!["R1"]);
@@ -47,7 +53,7 @@ fn names_match_within_region_and_township_only() {
 
 #[test]
 fn coordinates_do_not_chain_and_pair_with_the_earliest() {
-    let cases = vec![
+    let cases = ledger(vec![
         at(case("E1", 0, "", "", "2026-01-10", true), 0.0),
         at(case("E0", 1, "", "", "2025-12-01", true), 150.0),
         // 190 m from E1 and 40 m from E0: the earliest entry, E0, wins.
@@ -57,7 +63,7 @@ fn coordinates_do_not_chain_and_pair_with_the_earliest() {
         // 500 m from E1, 350 m from E0, 151 m from R2: R2 is not in the
         // register, so no chaining.
         at(case("R3", 0, "", "", "2026-07-07", false), 500.0),
-    ];
+    ]);
     let r = detect(&cases, q3(), 200.0, &Area::default()).all;
     let pairs: Vec<(&str, &str)> = r
         .recurrences
@@ -72,12 +78,12 @@ fn coordinates_do_not_chain_and_pair_with_the_earliest() {
 
 #[test]
 fn only_later_cases_recur_and_the_register_ends_with_the_period() {
-    let cases = vec![
+    let cases = ledger(vec![
         case("E1", 0, "甲镇", "河滩", "2026-07-10", true),
         case("R0", 0, "甲镇", "河滩", "2026-07-10", false), // same day: not later
         case("R1", 0, "甲镇", "河滩", "2026-07-11", true),  // later, and itself closed
         case("E9", 0, "甲镇", "河滩", "2026-10-01", true),  // after the period
-    ];
+    ]);
     let r = detect(&cases, q3(), 200.0, &Area::default()).all;
     let ids: Vec<&str> = r.recurrences.iter().map(|p| &*p.recurred_case).collect();
     assert_eq!(ids, vec!["R1"]);
@@ -108,4 +114,23 @@ fn a_pair_shares_the_cases_texts_and_trims_its_site() {
     assert!(Text::ptr_eq(&p.recurred_case, &later.case_id));
     let same = later.township.clone();
     assert!(Name::ptr_eq(&trimmed(&same), &same));
+}
+
+#[test]
+fn of_entries_on_one_day_of_one_unit_the_smaller_case_id_is_earlier() {
+    // E10 sorts before E9 (案件编号 compare as text); the ledger puts it first
+    let cases = ledger(vec![
+        case("E9", 0, "甲镇", "河滩", "2026-01-10", true),
+        case("E10", 0, "甲镇", "河滩", "2026-01-10", true),
+        case("R1", 0, "甲镇", "河滩", "2026-07-11", false),
+    ]);
+    let r = detect(&cases, q3(), 200.0, &Area::default()).all;
+    let pairs: Vec<(&str, &str)> = r
+        .recurrences
+        .iter()
+        .map(|p| (&*p.closed_case, &*p.recurred_case))
+        .collect();
+    assert_eq!(pairs, vec![("E10", "R1")]);
+    let naive = detect_naive(&cases, q3(), 200.0, &Area::default());
+    assert_eq!(naive, vec![("E10".to_string(), "R1".to_string())]);
 }

@@ -176,6 +176,8 @@ fn grid_pairs_by_hand() {
         )
     }))
     .collect::<Vec<_>>();
+    // (in the ledger's (unit, 案件编号) order, as `detect` takes them)
+    let cases = dataset(cases).cases;
     let q = Q.period();
     let got = recurrence::detect(&cases, q, 200.0, &area);
     let mut want = vec![pair("IN", "N1"), pair("S00", "N2")];
@@ -250,6 +252,8 @@ fn grid_search_equals_brute_force_on_clusters() {
         }
         cases.push(c);
     }
+    // (in the ledger's (unit, 案件编号) order, as `detect` takes them)
+    let cases = dataset(cases).cases;
     let q = Q.period();
     let got = recurrence::detect(&cases, q, 200.0, &area);
     let mut g = pairs(&got.all);
