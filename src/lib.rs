@@ -30,4 +30,6 @@ pub mod report;
 pub mod sample;
 pub mod summary;
 pub mod tables;
+#[cfg(test)]
+mod test_rng;
 pub mod text;

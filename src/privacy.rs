@@ -382,13 +382,8 @@ mod tests {
         // Short and long texts, needles of one to several characters whose
         // first and last bytes often match (Chinese characters share them).
         let alphabet = ["张", "三", "李", "砂", "a", "1", "场", "长"];
-        let mut seed = 5u64;
-        let mut next = |m: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % m
-        };
+        let mut below = crate::test_rng::below(5);
+        let mut next = |m: usize| below(m as u64) as usize;
         for _ in 0..20_000 {
             let long = next(4) == 0;
             let tl = next(if long { 60 } else { 25 });

@@ -30,6 +30,14 @@ fn ledger(mut cases: Vec<Case>) -> Vec<Case> {
     cases
 }
 
+/// (closed case, recurring case) of each pair, in the list's order.
+fn pairs_of(r: &Recurrence) -> Vec<(&str, &str)> {
+    r.recurrences
+        .iter()
+        .map(|p| (&*p.closed_case, &*p.recurred_case))
+        .collect()
+}
+
 fn q3() -> Period {
     Quarter { year: 2026, q: 3 }.period()
 }
@@ -65,11 +73,7 @@ fn coordinates_do_not_chain_and_pair_with_the_earliest() {
         at(case("R3", 0, "", "", "2026-07-07", false), 500.0),
     ]);
     let r = detect(&cases, q3(), 200.0, &Area::default()).all;
-    let pairs: Vec<(&str, &str)> = r
-        .recurrences
-        .iter()
-        .map(|p| (&*p.closed_case, &*p.recurred_case))
-        .collect();
+    let pairs = pairs_of(&r);
     assert_eq!(pairs, vec![("E0", "R1"), ("E0", "R2")]);
     assert_eq!(r.recurred_sites, 1);
     assert_eq!(r.recurrences[0].region, model::RegionId(1));
@@ -125,11 +129,7 @@ fn of_entries_on_one_day_of_one_unit_the_smaller_case_id_is_earlier() {
         case("R1", 0, "甲镇", "河滩", "2026-07-11", false),
     ]);
     let r = detect(&cases, q3(), 200.0, &Area::default()).all;
-    let pairs: Vec<(&str, &str)> = r
-        .recurrences
-        .iter()
-        .map(|p| (&*p.closed_case, &*p.recurred_case))
-        .collect();
+    let pairs = pairs_of(&r);
     assert_eq!(pairs, vec![("E10", "R1")]);
     let naive = detect_naive(&cases, q3(), 200.0, &Area::default());
     assert_eq!(naive, vec![("E10".to_string(), "R1".to_string())]);

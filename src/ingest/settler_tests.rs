@@ -9,13 +9,7 @@ use std::collections::HashMap;
 #[test]
 fn cases_are_put_in_unit_then_id_order() {
     let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-    let mut seed = 3u64;
-    let mut next = |m: u64| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) % m
-    };
+    let mut next = crate::test_rng::below(3);
     for n in [0usize, 1, 2, 7, 1000, 5000] {
         let cases: Vec<Case> = (0..n)
             .map(|i| {
@@ -87,13 +81,10 @@ fn file_of(path: &str, q: Quarter, ids: &[String]) -> FileOutcome {
 #[test]
 fn every_repeat_is_found_whatever_its_distance() {
     let (q1, q2) = (Quarter { year: 2026, q: 2 }, Quarter { year: 2026, q: 3 });
-    let mut seed = 7u64;
+    let mut below = crate::test_rng::below(7);
     let mut next_id = || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
         // ids of two lengths (two units), 0–299: many repeats
-        let n = (seed >> 33) % 300;
+        let n = below(300);
         if n.is_multiple_of(3) {
             format!("A{n}")
         } else {

@@ -390,13 +390,7 @@ mod tests {
             assert_eq!(heaviest(v.into_iter(), 4), sorted);
         }
         // many equal weights, any number asked for: the first of a full sort
-        let mut seed = 11u64;
-        let mut next = |m: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % m
-        };
+        let mut next = crate::test_rng::below(11);
         let many: Vec<Case> = (0..300)
             .map(|i| {
                 let fine = [0.0, 1.5, 100.0, 2e9][next(4) as usize];
