@@ -409,14 +409,16 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
     .into_iter()
     .map(|(i, ())| i)
     .collect();
+    // The register is in date order, its cases scattered over the ledger:
+    // each entry's case (and then its township) fetched some entries ahead.
+    let fetch_case = |&i: &usize| crate::prefetch::value(&cases[i]);
+    let fetch_town = |&i: &usize| cases[i].township.fetch_header();
     // Distinct sites per region of the entry.
-    let sites: std::collections::HashSet<(RegionId, SiteKey), Fast> = register
-        .iter()
-        .map(|&i| {
-            let c = &cases[i];
-            (c.region, site_key(c, name(i), located(c, area)))
-        })
-        .collect();
+    let mut sites: std::collections::HashSet<(RegionId, SiteKey), Fast> = Default::default();
+    crate::prefetch::each_ahead(&register, fetch_case, fetch_town, |_, &i| {
+        let c = &cases[i];
+        sites.insert((c.region, site_key(c, name(i), located(c, area))));
+    });
     let mut regions: HashMap<RegionId, RegionPart, Fast> = HashMap::default();
     for (r, _) in &sites {
         regions.entry(*r).or_default().closed_sites += 1;
@@ -431,7 +433,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
     let dlon = dlat / max_lat.to_radians().cos().max(0.01);
     let mut cell_points: HashMap<(i64, i64), Vec<Point>, Fast> = HashMap::default();
     let mut seen_points: std::collections::HashSet<(u64, u64), Fast> = Default::default();
-    for (rank, &i) in register.iter().enumerate() {
+    crate::prefetch::each_ahead(&register, fetch_case, fetch_town, |rank, &i| {
         let c = &cases[i];
         if !name(i).is_empty() {
             by_name
@@ -448,7 +450,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
                     .push((lon, lat, rank));
             }
         }
-    }
+    });
     drop(seen_points);
     let by_cell: HashMap<(i64, i64), Cell, Fast> = cell_points
         .into_iter()
