@@ -8,8 +8,8 @@ cycle listed. Used for docs/architecture.md:
 
 A node is a top-level module of the crate, except `render`, whose renderers
 are nodes of their own (render/html, render/pdf, …) so that one renderer
-reaching into another shows. Test code (`#[cfg(test)] mod tests` blocks) is
-left out: tests may use anything.
+reaching into another shows. Test code (`#[cfg(test)] mod tests` blocks and
+`*_tests.rs` files) is left out: tests may use anything.
 """
 import os
 import re
@@ -107,7 +107,9 @@ def graph():
     edges = {}
     for root, _, files in os.walk(SRC):
         for f in files:
-            if not f.endswith(".rs"):
+            # (`*_tests.rs`: a module's tests in a file of their own,
+            # included under `#[cfg(test)]`: test code too)
+            if not f.endswith(".rs") or f.endswith("_tests.rs"):
                 continue
             path = os.path.join(root, f)
             rel = os.path.relpath(path, SRC).replace(os.sep, "/")
