@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod excel_csv;
 pub mod feedback;
+pub mod id_text;
 pub mod ingest;
 pub mod input;
 pub mod model;

@@ -24,9 +24,13 @@ pub fn line<T: ?Sized>(p: *const T) {
 #[inline(always)]
 pub fn value<T>(p: *const T) {
     let bytes = p.cast::<u8>();
+    let size = std::mem::size_of::<T>();
+    // Every line from the one holding the first byte to the one holding
+    // the last (a value not aligned to a line touches one more).
+    let skew = (bytes as usize) % 64;
     let mut off = 0;
-    while off < std::mem::size_of::<T>() {
-        line(bytes.wrapping_add(off));
+    while off < size + skew {
+        line(bytes.wrapping_add(off).wrapping_sub(skew));
         off += 64;
     }
 }

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Area;
-use crate::model::{Case, Name, RegionId, Text, UnitId};
+use crate::model::{Case, IdText, Name, RegionId, UnitId};
 use crate::quarter::Period;
 use crate::text::norm_site;
 
@@ -42,9 +42,10 @@ pub struct Recurrence {
     pub recurrences: Arc<Vec<RecurrencePair>>,
 }
 
-/// A recurring case and the earliest register entry it matches. The texts
+/// A recurring case and the earliest register entry it matches. The names
 /// are the cases' own (shared, not copied: a city's pairs can be a
-/// million, and each copy of them was four small allocations a pair).
+/// million, and each copy of them was two small allocations a pair); the
+/// 案件编号 are held in the pair ([`IdText`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecurrencePair {
     /// Region, township and site of the register entry (trimmed).
@@ -52,19 +53,18 @@ pub struct RecurrencePair {
     pub township: Name,
     pub site: Name,
     pub closed_unit: UnitId,
-    pub closed_case: Text,
+    pub closed_case: IdText,
     pub recurred_unit: UnitId,
-    pub recurred_case: Text,
+    pub recurred_case: IdText,
     /// The recurring case's found_date.
     pub found_date: NaiveDate,
 }
 
 impl RecurrencePair {
-    /// Start fetching what printing the pair reads first: the two 案件编号
-    /// and the headers of the two names (`prefetch::each_ahead`'s far step).
+    /// Start fetching what printing the pair reads first: the headers of
+    /// the two names (`prefetch::each_ahead`'s far step; the two 案件编号
+    /// are in the pair).
     pub fn fetch_far(&self) {
-        crate::prefetch::line(self.closed_case.as_ptr());
-        crate::prefetch::line(self.recurred_case.as_ptr());
         self.site.fetch_header();
         self.township.fetch_header();
     }

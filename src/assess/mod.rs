@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::{Config, Deduction, Indicator};
-use crate::model::{Case, Dataset, RegionId, Target, Text, UnitId};
+use crate::model::{Case, Dataset, IdText, RegionId, Target, UnitId};
 use crate::quarter::{Period, Quarter};
 
 /// A recurring case found in the quarter (see `analysis::recurrence`),
@@ -35,7 +35,7 @@ pub struct RecurrenceHit {
     /// Unit that closed the site (the register entry's case).
     pub closed_unit: UnitId,
     pub recurred_unit: UnitId,
-    pub recurred_case: crate::model::Text,
+    pub recurred_case: crate::model::IdText,
     pub found_date: NaiveDate,
 }
 
@@ -184,9 +184,10 @@ pub struct DeductionScore {
     pub points: f64,
     pub points_each: f64,
     pub cap: Option<f64>,
-    /// The cases (or letters) behind the count; the cases' own 案件编号,
-    /// shared (at ten million rows a city's lists hold millions of ids).
-    pub case_ids: Vec<Text>,
+    /// The cases (or letters) behind the count, by 案件编号 (or 函告编号):
+    /// copies held in place, no allocation each (at ten million rows a
+    /// city's lists hold millions of ids).
+    pub case_ids: Vec<IdText>,
     /// Points subtracted, unrounded.
     #[serde(skip)]
     pub exact_points: f64,
@@ -435,7 +436,7 @@ impl Ctx<'_> {
     }
 
     /// Case ids (in (unit, id) order) behind a deduction.
-    fn deduction_cases(&self, kind: Kind, id: u16, ded: &Deduction) -> Vec<Text> {
+    fn deduction_cases(&self, kind: Kind, id: u16, ded: &Deduction) -> Vec<IdText> {
         let p = self.period;
         match ded.metric.as_str() {
             "overdue_cases" => self
@@ -478,7 +479,7 @@ impl Ctx<'_> {
                     .collect();
                 v.sort_by(|a, b| a.ref_id.cmp(&b.ref_id));
                 v.into_iter()
-                    .map(|r| Text::from(r.ref_id.as_str()))
+                    .map(|r| IdText::from(r.ref_id.as_str()))
                     .collect()
             }
             _ => Vec::new(),

@@ -88,8 +88,7 @@ impl Keyed for Referral {
 ///
 /// The index holds each key's position in `slots` and finds a key by
 /// comparing with the record there: 4 bytes a record instead of a copy of
-/// the key (32 bytes, and an atomic count on the shared 案件编号 for every
-/// case read).
+/// the key (34 bytes for a case).
 struct Ledger<T: Keyed> {
     slots: Vec<T>,
     index: HashTable<u32>,

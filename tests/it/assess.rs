@@ -485,6 +485,6 @@ fn assessment_html_explains_every_point() {
 }
 
 /// A deduction's case ids as text.
-fn ids(v: &[minebrief::model::Text]) -> Vec<&str> {
+fn ids(v: &[minebrief::model::IdText]) -> Vec<&str> {
     v.iter().map(|s| &**s).collect()
 }

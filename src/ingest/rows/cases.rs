@@ -15,7 +15,7 @@ use crate::ingest::headers::col as c;
 pub fn case(row: &Row) -> Result<Case, RowError> {
     row.duplicates()?;
     // One allocation: the shared text made from the cell itself.
-    let case_id: Text = row.required_str(c::CASE_ID)?.into();
+    let case_id: IdText = row.required_str(c::CASE_ID)?.into();
     let unit = match row.unit(c::UNIT)? {
         Some(u) => u,
         None => match row.ctx.file_unit {
