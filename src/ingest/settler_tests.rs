@@ -35,6 +35,65 @@ fn cases_are_put_in_unit_then_id_order() {
     }
 }
 
+/// Ids alike for long stretches (a unit's common beginning, then sixteen
+/// bytes alike and a difference after them), ids that begin others, NUL
+/// and multi-byte characters, ids past the inline limit: the order is
+/// still the ids' own, whatever the sort's windows hold.
+#[test]
+fn ids_alike_past_the_sort_window_are_still_put_in_order() {
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+    let mut next = crate::test_rng::below(7);
+    let stems = [
+        "温公案〔2026〕",
+        "温公案〔2026〕0000000000000000",
+        "温公案〔2026〕0000000000000000号号号号号号号号号号号号号号",
+        "温公案〔2026〕\u{0}\u{0}",
+        "温公案〔2025〕",
+        "温公案〔202",
+        "",
+    ];
+    let mut ids = std::collections::BTreeSet::new();
+    while ids.len() < 3000 {
+        let stem = stems[next(stems.len() as u64) as usize];
+        let tail = match next(4) {
+            0 => String::new(),
+            1 => format!("{}", next(100)),
+            2 => format!("{}号", next(1000)),
+            _ => "\u{0}".repeat(next(3) as usize + 1),
+        };
+        ids.insert(format!("{stem}{tail}"));
+    }
+    // all of them, and those with a long common beginning; every case of
+    // one unit, or spread over two
+    let long: Vec<&String> = ids.iter().filter(|i| i.starts_with(stems[0])).collect();
+    let all: Vec<&String> = ids.iter().collect();
+    for (units, ids) in [(1u16, &all), (2, &all), (1, &long), (2, &long)] {
+        let mut cases: Vec<Case> = ids
+            .iter()
+            .map(|id| {
+                let mut c = Case::blank(id, date);
+                c.unit = UnitId(next(units as u64) as u16);
+                c
+            })
+            .collect();
+        // shuffled
+        for i in (1..cases.len()).rev() {
+            cases.swap(i, next(i as u64 + 1) as usize);
+        }
+        let mut want: Vec<(u16, String)> = cases
+            .iter()
+            .map(|c| (c.unit.0, c.case_id.to_string()))
+            .collect();
+        want.sort();
+        sort_cases(&mut cases);
+        let got: Vec<(u16, String)> = cases
+            .iter()
+            .map(|c| (c.unit.0, c.case_id.to_string()))
+            .collect();
+        assert_eq!(got, want, "{units}");
+    }
+}
+
 fn file_of(path: &str, q: Quarter, ids: &[String]) -> FileOutcome {
     let n = ids.len() as u64;
     let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
