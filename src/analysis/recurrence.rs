@@ -76,11 +76,13 @@ impl RecurrencePair {
     }
 }
 
-/// A text without surrounding white space: the same text when it has none.
+/// A text without surrounding white space: the same text when it has none
+/// (as every name read from a file has: cells are trimmed as they are
+/// read, so no new name, which is never freed, is made per pair).
 fn trimmed(t: &Name) -> Name {
     let s = t.trim();
     if s.len() == t.len() {
-        t.clone()
+        *t
     } else {
         s.into()
     }

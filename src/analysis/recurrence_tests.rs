@@ -117,7 +117,7 @@ fn a_pair_names_the_cases_shares_their_names_and_trims_its_site() {
         (&p.closed_case, &p.recurred_case),
         (&closed.case_id, &later.case_id)
     );
-    let same = later.township.clone();
+    let same = later.township;
     assert!(Name::ptr_eq(&trimmed(&same), &same));
 }
 

@@ -111,7 +111,7 @@ impl RowCtx<'_> {
                 let mut cache = self.scrubbed.borrow_mut();
                 // Bounded: a file of a million different sites gains nothing.
                 if cache.len() < SHARED_CACHE {
-                    cache.insert(raw.into(), t.clone());
+                    cache.insert(raw.into(), t);
                 }
                 t
             }
@@ -126,10 +126,10 @@ impl RowCtx<'_> {
     /// One shared copy of a repeated string.
     pub fn intern(&self, s: &str) -> Name {
         if let Some(t) = self.strings.borrow().get(s) {
-            return t.clone();
+            return *t;
         }
         let t: Name = s.into();
-        self.strings.borrow_mut().insert(t.clone());
+        self.strings.borrow_mut().insert(t);
         t
     }
 }
