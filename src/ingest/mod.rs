@@ -128,12 +128,15 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // Files are read on every core and settled in path order as they
     // arrive (`ordered`): memory holds the ledger and a few files' records,
     // not every row read. The order of settling, and so every result, is
-    // the same however the reads interleave. One file read ahead per core,
-    // and more while the files from the next to settle on are at most
-    // READ_AHEAD_BYTES: at ten million rows a file of 66 MB holds some
-    // 30 MB of cases, and two more per core raised the peak by 50 MB
-    // without shortening the run; files of a few MB (the 1M-row benchmark)
-    // run ahead of a large one instead of leaving a core idle.
+    // the same however the reads interleave. One file read ahead per core
+    // and one more, and more while the files from the next to settle on
+    // are at most READ_AHEAD_BYTES: at ten million rows a file of 66 MB
+    // holds some 34 MB of cases; with one file per core a reader that had
+    // finished waited for the settler (the extra file: 10M build 13.15 →
+    // 12.03 s, peak 1,841 → 1,897 MB, since the case ids and names stopped
+    // being allocated one by one left room for it); files of a few MB
+    // (the 1M-row benchmark) run ahead of a large one instead of leaving a
+    // core idle.
     let workers = rayon::current_num_threads();
     let ahead_cost = read_ahead_cost(&files, &sizes);
     // Memory reused from file to file: each reader keeps its read buffer,
@@ -151,7 +154,7 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     ordered::read_in_order(
         files.len(),
         workers,
-        workers,
+        workers + 1,
         (&ahead_cost, READ_AHEAD_BYTES),
         |i, buf: &mut Vec<u8>| {
             let f = &files[i];
