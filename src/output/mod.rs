@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+mod direct;
 mod sink;
 pub use sink::{write_file, Sink, Stream, Written};
 

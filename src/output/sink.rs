@@ -12,7 +12,6 @@
 //! order they were handed over, so that failure is the first in that order.
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -20,6 +19,8 @@ use std::sync::Arc;
 use std::thread::{Scope, ScopedJoinHandle};
 
 use sha2::{Digest, Sha256};
+
+use super::direct::{OutFile, Stage};
 
 use crate::error::{Error, Result};
 
@@ -181,6 +182,7 @@ fn already_failed() -> Error {
 /// the remaining jobs are taken and dropped (so no producer waits forever).
 fn write_all(dir: &Path, jobs: Receiver<Job>, failed: &AtomicBool) -> Result<Vec<Written>> {
     let mut written = Vec::new();
+    let mut stage = Stage::new();
     let mut failed_at = None;
     for job in jobs {
         if failed_at.is_some() {
@@ -188,8 +190,8 @@ fn write_all(dir: &Path, jobs: Receiver<Job>, failed: &AtomicBool) -> Result<Vec
             continue;
         }
         let result = match job {
-            Job::Whole(rel, parts) => write_file(dir, &rel, parts),
-            Job::Stream(rel, parts) => write_file(dir, &rel, parts),
+            Job::Whole(rel, parts) => write_staged(dir, &rel, parts, &mut stage),
+            Job::Stream(rel, parts) => write_staged(dir, &rel, parts, &mut stage),
         };
         match result {
             Ok(w) => written.push(w),
@@ -212,19 +214,30 @@ pub fn write_file(
     rel: &str,
     parts: impl IntoIterator<Item = Vec<u8>>,
 ) -> Result<Written> {
+    write_staged(dir, rel, parts, &mut Stage::new())
+}
+
+/// [`write_file`] through `stage` (`direct`: large files past the page cache).
+fn write_staged(
+    dir: &Path,
+    rel: &str,
+    parts: impl IntoIterator<Item = Vec<u8>>,
+    stage: &mut Stage,
+) -> Result<Written> {
     let p = dir.join(rel);
     if let Some(parent) = p.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
-    let mut f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
+    let f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
+    let mut f = OutFile::new(f, stage);
     let mut hash = Sha256::new();
     let mut bytes = 0u64;
     for part in parts {
         hash.update(&part);
-        f.write_all(&part).map_err(|e| Error::io(&p, e))?;
+        f.put(&part).map_err(|e| Error::io(&p, e))?;
         bytes += part.len() as u64;
     }
-    f.sync_all().map_err(|e| Error::io(&p, e))?;
+    drop(f.finish().map_err(|e| Error::io(&p, e))?);
     Ok(Written {
         path: rel.to_string(),
         sha256: hex::encode(hash.finalize()),
