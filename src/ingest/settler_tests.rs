@@ -20,19 +20,21 @@ fn cases_are_put_in_unit_then_id_order() {
                 c
             })
             .collect();
-        let mut want: Vec<(u16, String)> = cases
-            .iter()
-            .map(|c| (c.unit.0, c.case_id.to_string()))
-            .collect();
-        want.sort();
-        let mut got = cases;
-        sort_cases(&mut got);
-        let got: Vec<(u16, String)> = got
-            .iter()
-            .map(|c| (c.unit.0, c.case_id.to_string()))
-            .collect();
-        assert_eq!(got, want, "{n}");
+        assert_sorts_by_unit_then_id(cases, &n.to_string());
     }
+}
+
+/// `sort_cases` puts `cases` as sorting them by (unit, 案件编号) does.
+fn assert_sorts_by_unit_then_id(mut cases: Vec<Case>, what: &str) {
+    let keys = |v: &[Case]| -> Vec<(u16, String)> {
+        v.iter()
+            .map(|c| (c.unit.0, c.case_id.to_string()))
+            .collect()
+    };
+    let mut want = keys(&cases);
+    want.sort();
+    sort_cases(&mut cases);
+    assert_eq!(keys(&cases), want, "{what}");
 }
 
 /// Ids alike for long stretches (a unit's common beginning, then sixteen
@@ -80,17 +82,7 @@ fn ids_alike_past_the_sort_window_are_still_put_in_order() {
         for i in (1..cases.len()).rev() {
             cases.swap(i, next(i as u64 + 1) as usize);
         }
-        let mut want: Vec<(u16, String)> = cases
-            .iter()
-            .map(|c| (c.unit.0, c.case_id.to_string()))
-            .collect();
-        want.sort();
-        sort_cases(&mut cases);
-        let got: Vec<(u16, String)> = cases
-            .iter()
-            .map(|c| (c.unit.0, c.case_id.to_string()))
-            .collect();
-        assert_eq!(got, want, "{units}");
+        assert_sorts_by_unit_then_id(cases, &units.to_string());
     }
 }
 
