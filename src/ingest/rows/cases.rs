@@ -81,11 +81,6 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         }
     };
     let (party, party_id) = (row.raw(c::PARTY), row.raw(c::PARTY_ID));
-    let summary = if keep {
-        ctx.scrub(row.raw(c::SUMMARY), party, party_id).into_owned()
-    } else {
-        String::new()
-    };
     Ok(Case {
         origin: row.origin(),
         case_id,
@@ -114,7 +109,13 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
         vessels_seized,
         equipment_seized,
         referred_by,
-        text: CaseText::new(kept(c::PARTY), kept(c::PARTY_ID), summary),
+        // (the summary is scrubbed when read: `Case::summary`)
+        text: CaseText::scrubbed_when_read(
+            kept(c::PARTY),
+            kept(c::PARTY_ID),
+            kept(c::SUMMARY),
+            ctx.resolver.mask_personal,
+        ),
     })
 }
 

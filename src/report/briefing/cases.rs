@@ -266,7 +266,7 @@ pub(super) fn typical_cases(
                 handled.push_str(&format!("{}结案", crate::quarter::chinese_date(d)));
             }
             let money = money_parts(c.fine_yuan, c.confiscated_yuan);
-            let summary = published_summary(c.summary(), c.party(), mask, true);
+            let summary = published_summary(&c.summary(), c.party(), mask, true);
             let summary = summary.trim();
             let mut text = if summary.is_empty() {
                 // No summary: the facts from the record.
