@@ -123,7 +123,8 @@ impl RowCtx<'_> {
         }
     }
 
-    /// One shared copy of a repeated string.
+    /// The run's one copy of a string ([`Name::intern`]), remembered for
+    /// the file: a value met again in the file takes no lock.
     pub fn intern(&self, s: &str) -> Name {
         if let Some(t) = self.strings.borrow().get(s) {
             return *t;
