@@ -8,7 +8,7 @@
 //! configuration; dates as Parquet dates; money as whole 分 (`*_fen`, exact);
 //! tonnage as a decimal; flags as booleans. Personal fields (当事人,
 //! 证件号) are masked and 简要案情 scrubbed unless `privacy.mask_personal =
-//! false` (free text is scrubbed at ingest); free text is only held for the cases a report may quote (closed
+//! false` (`Case::summary` scrubs it as it is read); free text is only held for the cases a report may quote (closed
 //! in the report quarter), so it is null for the others. Written with
 //! polars-io's writer (Snappy, statistics on): the same records give the
 //! same bytes.

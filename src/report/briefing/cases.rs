@@ -51,8 +51,9 @@ fn published_summary(text: &str, party: &str, mask: bool, closed: bool) -> Strin
     s
 }
 
-/// The parties' names in free text (as written, or as masked at ingestion:
-/// 张*) written as published text writes them (张某), when masking is on.
+/// The parties' names in free text (as written, or as masked when the
+/// summary was read: 张*) written as published text writes them (张某),
+/// when masking is on.
 fn published_names(text: &str, party: &str, mask: bool) -> String {
     let mut s = text.to_string();
     if !mask {
