@@ -45,23 +45,26 @@ pub fn read_input(
     cap: u64,
 ) -> std::result::Result<Vec<u8>, Refusal> {
     let mut bytes = Vec::new();
-    read_input_into(abs, root, cap, &mut bytes)?;
+    let at = read_input_into(abs, root, cap, &mut bytes)?;
+    bytes.truncate(at.end);
+    bytes.drain(..at.start);
     Ok(bytes)
 }
 
-/// [`read_input`] into `bytes` (cleared first), whose memory is reused: a
-/// reader that goes from file to file keeps one buffer instead of asking
-/// the system for fresh (zeroed) pages for every file; a file of 66 MB is
-/// above what the C allocator recycles and would come from the system
-/// each time.
+/// [`read_input`] into `bytes`, whose memory is reused: a reader that goes
+/// from file to file keeps one buffer instead of asking the system for
+/// fresh (zeroed) pages for every file; a file of 66 MB is above what the C
+/// allocator recycles and would come from the system each time. The file
+/// is `bytes[range]` for the range returned: a large file the page cache
+/// does not hold is read past it into an aligned part of the buffer
+/// (`direct_io::read_cold`), any other from its start.
 pub fn read_input_into(
     abs: &Path,
     root: Option<&Path>,
     cap: u64,
     bytes: &mut Vec<u8>,
-) -> std::result::Result<(), Refusal> {
+) -> std::result::Result<std::ops::Range<usize>, Refusal> {
     use std::io::Read;
-    bytes.clear();
     let cannot = |e: std::io::Error| {
         Refusal::new(
             format!("无法读取文件：{e}"),
@@ -117,12 +120,18 @@ pub fn read_input_into(
             "not a regular file (a named pipe, device or socket); not read",
         ));
     }
+    if let Some(at) = crate::direct_io::read_cold(&f, fmd.len(), cap, bytes) {
+        return Ok(at);
+    }
+    bytes.clear();
     // The size is only a hint (the file may change): reserve what is
     // there, never more than the cap, and do not abort if it cannot be had.
     let _ = bytes.try_reserve_exact(fmd.len().min(cap) as usize);
-    f.take(cap + 1).read_to_end(bytes).map_err(cannot)?;
+    f.take(cap.saturating_add(1))
+        .read_to_end(bytes)
+        .map_err(cannot)?;
     if bytes.len() as u64 > cap {
         return Err(too_large(bytes.len() as u64));
     }
-    Ok(())
+    Ok(0..bytes.len())
 }

@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod assess;
 pub mod cmd;
 pub mod config;
+pub mod direct_io;
 pub mod error;
 pub mod excel_csv;
 pub mod feedback;

@@ -94,11 +94,11 @@ pub fn read_file_into(
     // `abs` is DATA/<quarter folder>/<file>.
     let root = entry.abs.parent().and_then(Path::parent);
     match read_input_into(&entry.abs, root, MAX_INPUT_BYTES, buf) {
-        Ok(()) if is_workbook(&entry.rel) => {
-            read_workbook_bytes(entry, buf, index, resolver, keep_text)
+        Ok(at) if is_workbook(&entry.rel) => {
+            read_workbook_bytes(entry, &buf[at], index, resolver, keep_text)
         }
-        Ok(()) => vec![read_bytes_into(
-            entry, buf, index, resolver, keep_text, room,
+        Ok(at) => vec![read_bytes_into(
+            entry, &buf[at], index, resolver, keep_text, room,
         )],
         Err(r) => {
             let mut out = FileOutcome::default();
