@@ -8,11 +8,11 @@
 //! cache pages and then again into the buffer. At ten million rows, with
 //! the 3.6 GB of input out of the cache (as after any run that used the
 //! memory: the benchmark's peer uses 3.9 GB), that was 3–4 s of system
-//! time: a cold 10M `validate` took 9.6–10.7 s, 7.3 s when cached. Read
-//! with `O_DIRECT` into the (reused) buffer, it took 8.4–8.8 s. A file the
-//! cache does hold is still read the ordinary way (direct reads of it were
-//! slower: 7.3 → 8.1 s): `mincore` over a mapping of the file, never
-//! touched, tells how much of it is cached.
+//! time: a cold 10M `validate` took 10.1–11.8 s, 6.9–7.6 s when cached.
+//! Read with `O_DIRECT` into the (reused) buffer, it took 8.0–8.6 s. A
+//! file the cache does hold is still read the ordinary way (direct reads of
+//! it were slower: 7.3 → 8.1 s): `mincore` over a mapping of the file,
+//! never touched, tells how much of it is cached.
 //!
 //! Whenever anything is off (a file system that refuses direct I/O, a file
 //! that changed size while being read, a short read before its end) the
@@ -56,6 +56,22 @@ pub fn read_cold(file: &File, len: u64, cap: u64, bytes: &mut Vec<u8>) -> Option
     }
 }
 
+/// Make room in `buf` for `room` bytes from an offset aligned to [`ALIGN`]
+/// and give that offset (`None` if the allocator's address cannot be
+/// aligned so). The buffer only grows: one reused from file to file keeps
+/// its bytes, which need not be zeroed again; an empty one is allocated
+/// zeroed, which costs nothing until it is written.
+pub fn aligned_room(buf: &mut Vec<u8>, room: usize) -> Option<usize> {
+    let need = room + ALIGN;
+    if buf.capacity() == 0 {
+        *buf = vec![0u8; need];
+    } else if buf.len() < need {
+        buf.resize(need, 0);
+    }
+    let off = buf.as_ptr().align_offset(ALIGN);
+    (off < ALIGN).then_some(off)
+}
+
 /// The direct reads: the whole file in blocks into an aligned part of
 /// `bytes`, one block more than the file's size so that a file that grew
 /// is noticed.
@@ -64,15 +80,7 @@ fn read_direct(file: &File, len: u64, bytes: &mut Vec<u8>) -> Option<Range<usize
     use std::os::unix::fs::FileExt;
     let len = usize::try_from(len).ok()?;
     let room = len.div_ceil(ALIGN) * ALIGN + ALIGN;
-    // (grown only: a reader's buffer is reused from file to file, and
-    // bytes already there need not be zeroed again)
-    if bytes.len() < room + ALIGN {
-        bytes.resize(room + ALIGN, 0);
-    }
-    let off = bytes.as_ptr().align_offset(ALIGN);
-    if off >= ALIGN {
-        return None;
-    }
+    let off = aligned_room(bytes, room)?;
     let buf = &mut bytes[off..off + room];
     let mut done = 0;
     while done < room {
@@ -100,7 +108,10 @@ fn read_direct(file: &File, len: u64, bytes: &mut Vec<u8>) -> Option<Range<usize
 fn mostly_cached(file: &File, len: u64) -> Option<bool> {
     use std::os::unix::io::AsRawFd;
     let len = usize::try_from(len).ok()?;
-    let page = 4096;
+    // SAFETY: sysconf reads a system constant.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) })
+        .ok()
+        .filter(|&p| p > 0)?;
     let pages = len.div_ceil(page);
     let mut resident = vec![0u8; pages];
     // SAFETY: the mapping is made, inspected by `mincore` and removed here;

@@ -131,12 +131,12 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // the same however the reads interleave. One file read ahead per core
     // and one more, and more while the files from the next to settle on
     // are at most READ_AHEAD_BYTES: at ten million rows a file of 66 MB
-    // holds some 34 MB of cases; with one file per core a reader that had
-    // finished waited for the settler (the extra file: 10M build 13.15 →
-    // 12.03 s, peak 1,841 → 1,897 MB, since the case ids and names stopped
-    // being allocated one by one left room for it); files of a few MB
-    // (the 1M-row benchmark) run ahead of a large one instead of leaving a
-    // core idle.
+    // holds some 34 MB of cases. With one file per core, a reader that had
+    // finished waited for the settler; the extra file (10M build 13.15 →
+    // 12.03 s, peak 1,841 → 1,897 MB) fits in what the case ids and names
+    // no longer take since they stopped being allocated one by one. Files
+    // of a few MB (the 1M-row benchmark) run ahead of a large one instead
+    // of leaving a core idle.
     let workers = rayon::current_num_threads();
     let ahead_cost = read_ahead_cost(&files, &sizes);
     // Memory reused from file to file: each reader keeps its read buffer,

@@ -451,9 +451,9 @@ impl Settler {
 /// place, reading and writing a dozen streams in order); then each unit's
 /// cases are put in 案件编号 order on any free core: their keys sorted
 /// ([`IdKey`]: 24 bytes each, instead of 168-byte records swapped about
-/// while sorting) and each case moved into place once. Sorting and permuting every case
-/// at once took 1.5 s at ten million rows, the permutation on one core
-/// (random moves over a gigabyte); this way 0.9 s.
+/// while sorting) and each case moved into place once. Sorting and
+/// permuting every case at once took 1.5 s at ten million rows, the
+/// permutation on one core (random moves over a gigabyte); this way 0.9 s.
 fn sort_cases(cases: &mut [Case]) {
     by_unit(cases);
     let mut units: Vec<&mut [Case]> = cases.chunk_by_mut(|a, b| a.unit == b.unit).collect();

@@ -27,7 +27,7 @@
 use std::fs::File;
 use std::io::Write;
 
-use crate::direct_io::{refused, set_direct, ALIGN};
+use crate::direct_io::{aligned_room, refused, set_direct, ALIGN};
 
 /// The staging buffer's size, and the smallest file written directly.
 const STAGE: usize = 4 << 20;
@@ -38,22 +38,22 @@ pub struct Stage {
     raw: Vec<u8>,
     /// Where the aligned part of `raw` starts.
     start: usize,
+    /// Whether it is aligned (else files are written the ordinary way).
+    aligned: bool,
     /// Bytes held.
     len: usize,
 }
 
 impl Stage {
     pub fn new() -> Stage {
-        // (untouched until written: the system hands out zeroed pages lazily)
-        let raw = vec![0u8; STAGE + ALIGN];
-        // `align_offset` may give up (usize::MAX): the buffer is then used
-        // as it is and the file is written the ordinary way.
-        let start = raw.as_ptr().align_offset(ALIGN).min(ALIGN);
-        Stage { raw, start, len: 0 }
-    }
-
-    fn aligned(&self) -> bool {
-        (self.raw.as_ptr() as usize + self.start).is_multiple_of(ALIGN)
+        let mut raw = Vec::new();
+        let start = aligned_room(&mut raw, STAGE);
+        Stage {
+            raw,
+            start: start.unwrap_or(0),
+            aligned: start.is_some(),
+            len: 0,
+        }
     }
 
     fn buf(&mut self) -> &mut [u8] {
@@ -120,7 +120,7 @@ impl<'s, F: Target> OutFile<'s, F> {
             data = &data[n..];
             if self.stage.len == STAGE {
                 if !self.direct && !self.refused {
-                    self.direct = self.stage.aligned() && self.file.set_direct(true);
+                    self.direct = self.stage.aligned && self.file.set_direct(true);
                     self.refused = !self.direct;
                 }
                 self.flush_stage(STAGE)?;
