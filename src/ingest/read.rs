@@ -263,6 +263,7 @@ pub(super) fn read_text(
         header: &table.header,
         header_cells: &table.header_cells,
         quarter: entry.quarter,
+        period: entry.quarter.period(),
         file: index,
         file_unit,
         names: Default::default(),

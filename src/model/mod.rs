@@ -164,14 +164,18 @@ pub struct Case {
     pub text: Option<Box<CaseText>>,
 }
 
-/// The free-text fields of a case.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The free-text fields of a case, in one allocation: the three texts
+/// one after the other (a kept case held four before: the record and three
+/// strings, at ten million rows 600k cases and a tenth of reading time in
+/// the allocator and its fresh pages).
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseText {
-    pub party: String,
-    pub party_id: String,
-    /// 简要案情 as written: read only through [`Case::summary`], which
-    /// scrubs it when `scrub` is set.
-    summary: String,
+    /// 当事人, 证件号 and 简要案情 (as written: read only through
+    /// [`Case::summary`], which scrubs it when `scrub` is set), joined.
+    all: Box<str>,
+    /// Where 当事人 ends and 证件号 ends in `all`.
+    party_end: usize,
+    id_end: usize,
     /// Whether the summary is scrubbed of personal data when read
     /// (`privacy::scrub` with this case's 当事人 and 证件号; the
     /// configuration's `mask_personal`). Scrubbing as it is read, not as
@@ -183,45 +187,66 @@ pub struct CaseText {
 
 impl CaseText {
     /// `None` when all three are empty. The summary is taken as it is.
-    pub fn new(party: String, party_id: String, summary: String) -> Option<Box<CaseText>> {
+    pub fn new(party: &str, party_id: &str, summary: &str) -> Option<Box<CaseText>> {
         CaseText::scrubbed_when_read(party, party_id, summary, false)
     }
 
     /// [`CaseText::new`], the summary scrubbed when read if `scrub`.
     pub fn scrubbed_when_read(
-        party: String,
-        party_id: String,
-        summary: String,
+        party: &str,
+        party_id: &str,
+        summary: &str,
         scrub: bool,
     ) -> Option<Box<CaseText>> {
         if party.is_empty() && party_id.is_empty() && summary.is_empty() {
             return None;
         }
+        let mut all = String::with_capacity(party.len() + party_id.len() + summary.len());
+        all.push_str(party);
+        all.push_str(party_id);
+        all.push_str(summary);
         Some(Box::new(CaseText {
-            party,
-            party_id,
-            summary,
+            all: all.into_boxed_str(),
+            party_end: party.len(),
+            id_end: party.len() + party_id.len(),
             scrub,
         }))
+    }
+
+    /// 当事人 as written.
+    pub fn party(&self) -> &str {
+        &self.all[..self.party_end]
+    }
+
+    /// 当事人证件号 as written.
+    pub fn party_id(&self) -> &str {
+        &self.all[self.party_end..self.id_end]
+    }
+
+    /// 简要案情 as written (unscrubbed: [`Case::summary`] is what reports read).
+    fn summary_as_written(&self) -> &str {
+        &self.all[self.id_end..]
     }
 }
 
 impl Case {
     /// 当事人 ("" when not kept or not given).
     pub fn party(&self) -> &str {
-        self.text.as_ref().map_or("", |t| t.party.as_str())
+        self.text.as_ref().map_or("", |t| t.party())
     }
     /// 当事人证件号 ("" when not kept or not given).
     pub fn party_id(&self) -> &str {
-        self.text.as_ref().map_or("", |t| t.party_id.as_str())
+        self.text.as_ref().map_or("", |t| t.party_id())
     }
     /// 简要案情 ("" when not kept or not given), scrubbed of ID and phone
     /// numbers and of the case's own 当事人 and 证件号 unless masking is off
     /// (see [`CaseText`]).
     pub fn summary(&self) -> std::borrow::Cow<'_, str> {
         match &self.text {
-            Some(t) if t.scrub => crate::privacy::scrub(&t.summary, &t.party, &t.party_id),
-            Some(t) => std::borrow::Cow::Borrowed(&t.summary),
+            Some(t) if t.scrub => {
+                crate::privacy::scrub(t.summary_as_written(), t.party(), t.party_id())
+            }
+            Some(t) => std::borrow::Cow::Borrowed(t.summary_as_written()),
             None => std::borrow::Cow::Borrowed(""),
         }
     }
@@ -512,12 +537,7 @@ mod tests {
         let raw = "当事人张三（身份证330382197401128961，电话13812345678）在矿点采砂";
         let case = |scrub: bool| {
             let mut c = Case::blank("A1", chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
-            c.text = CaseText::scrubbed_when_read(
-                "张三".into(),
-                "330382197401128961".into(),
-                raw.into(),
-                scrub,
-            );
+            c.text = CaseText::scrubbed_when_read("张三", "330382197401128961", raw, scrub);
             c
         };
         let masked = case(true);
@@ -532,6 +552,22 @@ mod tests {
         assert!(s.ends_with("在矿点采砂"));
         assert_eq!(case(false).summary(), raw);
         assert_eq!(Case::blank("B", chrono::NaiveDate::MIN).summary(), "");
+    }
+
+    #[test]
+    fn the_three_free_texts_read_back_from_their_one_allocation() {
+        let parts = ["张三", "330382197401128961", "在矿点采砂，涉案 3 吨"];
+        // every part empty or not, multi-byte on either side of each joint
+        for mask in 1..8u8 {
+            let [p, i, s] = std::array::from_fn(|k| if mask >> k & 1 == 1 { parts[k] } else { "" });
+            let mut c = Case::blank("A1", chrono::NaiveDate::MIN);
+            c.text = CaseText::new(p, i, s);
+            assert_eq!((c.party(), c.party_id(), &*c.summary()), (p, i, s));
+        }
+        assert!(CaseText::new("", "", "").is_none());
+        let mut c = Case::blank("A1", chrono::NaiveDate::MIN);
+        c.text = CaseText::new("", "", "x");
+        assert_eq!((c.party(), c.party_id(), &*c.summary()), ("", "", "x"));
     }
 
     #[test]

@@ -70,16 +70,10 @@ pub fn case(row: &Row) -> Result<Case, RowError> {
     // (typical cases); at ten million rows it is most of the memory.
     let keep = match ctx.keep_text {
         KeepText::All => true,
-        KeepText::ClosedInQuarter => closed_date.is_some_and(|d| ctx.quarter.period().contains(d)),
+        KeepText::ClosedInQuarter => ctx.period.contains_opt(closed_date),
         KeepText::Nothing => false,
     };
-    let kept = |f: usize| {
-        if keep {
-            row.text(f)
-        } else {
-            String::new()
-        }
-    };
+    let kept = |f: usize| if keep { row.raw(f) } else { "" };
     let (party, party_id) = (row.raw(c::PARTY), row.raw(c::PARTY_ID));
     Ok(Case {
         origin: row.origin(),

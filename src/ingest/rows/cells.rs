@@ -57,6 +57,9 @@ pub struct RowCtx<'a> {
     /// Header cells as written in the file (for messages).
     pub header_cells: &'a [String],
     pub quarter: Quarter,
+    /// `quarter.period()`, worked out once per file: every date of every
+    /// row is checked against its end (four dates a case row).
+    pub period: crate::quarter::Period,
     pub file: u32,
     /// The unit named by the file name, for case files without a unit column.
     pub file_unit: Option<UnitId>,
@@ -142,7 +145,11 @@ pub struct Row<'a, 'r> {
     pub line: u64,
 }
 
-const EARLIEST: (i32, u32, u32) = (2000, 1, 1);
+/// The earliest date a record may carry (contract §2).
+const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
 
 impl<'a, 'r> Row<'a, 'r> {
     pub fn new(ctx: &'a RowCtx<'a>, cells: Cells<'r>, line: u64) -> Self {
@@ -262,8 +269,7 @@ impl<'a, 'r> Row<'a, 'r> {
                 format!("{}: cannot read “{v}” as a date", self.spec(field).id),
             ));
         };
-        let earliest = NaiveDate::from_ymd_opt(EARLIEST.0, EARLIEST.1, EARLIEST.2).expect("valid");
-        if d < earliest {
+        if d < EARLIEST {
             let label = self.label(field);
             return Err(self.err(
                 field,
@@ -272,7 +278,7 @@ impl<'a, 'r> Row<'a, 'r> {
                 format!("{}: date {d} is before 2000-01-01", self.spec(field).id),
             ));
         }
-        let end = self.ctx.quarter.end();
+        let end = self.ctx.period.end;
         if d > end {
             let label = self.label(field);
             return Err(self.err(
