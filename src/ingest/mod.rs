@@ -129,14 +129,18 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // arrive (`ordered`): memory holds the ledger and a few files' records,
     // not every row read. The order of settling, and so every result, is
     // the same however the reads interleave. One file read ahead per core
-    // and one more, and more while the files from the next to settle on
+    // and three more, and more while the files from the next to settle on
     // are at most READ_AHEAD_BYTES: at ten million rows a file of 66 MB
     // holds some 34 MB of cases. With one file per core, a reader that had
-    // finished waited for the settler; the extra file (10M build 13.15 →
-    // 12.03 s, peak 1,841 → 1,897 MB) fits in what the case ids and names
-    // no longer take since they stopped being allocated one by one. Files
-    // of a few MB (the 1M-row benchmark) run ahead of a large one instead
-    // of leaving a core idle.
+    // finished waited for the settler; one more file gave 10M build 13.15
+    // → 12.03 s, and two more again 10.48–10.67 → 9.72–9.76 s (`validate`
+    // 7.85–8.03 → 6.85–7.34 s; four more were no faster). The files of one
+    // folder differ in size threefold, and the settler waits for a large
+    // one while the other core, its files read ahead, had nothing to do.
+    // The peak did not grow (1,868–1,879 → 1,794–1,835 MB): it is reached
+    // when the settled cases are put in order, after every file is read.
+    // Files of a few MB (the 1M-row benchmark) run ahead of a large one
+    // instead of leaving a core idle.
     let workers = rayon::current_num_threads();
     let ahead_cost = read_ahead_cost(&files, &sizes);
     // Memory reused from file to file: each reader keeps its read buffer,
@@ -154,7 +158,7 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     ordered::read_in_order(
         files.len(),
         workers,
-        workers + 1,
+        workers + 3,
         (&ahead_cost, READ_AHEAD_BYTES),
         |i, buf: &mut Vec<u8>| {
             let f = &files[i];
