@@ -816,7 +816,7 @@ mod tests {
         }
         let mut r = crate::test_rng::below(7);
         let day0 = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
-        let mut day = move |r: &mut dyn FnMut(u64) -> u64| day0 + chrono::Days::new(r(700));
+        let day = move |r: &mut dyn FnMut(u64) -> u64| day0 + chrono::Days::new(r(700));
         // dates over two years in any order, some not given
         let cases: Vec<Case> = (0..4000)
             .map(|i| {

@@ -32,6 +32,7 @@ pub mod sandbox;
 pub mod workbook;
 mod xls_check;
 
+mod chunks;
 mod folders;
 mod ordered;
 mod read;
@@ -46,6 +47,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::quarter::Quarter;
+pub use chunks::{CaseChunks, ChunkPool, CHUNK};
 pub use decode::file_name_text;
 pub use folders::{list_files, quarter_folders, require_case_files, stray_files, FileEntry};
 pub use read::{
@@ -144,17 +146,12 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     let workers = rayon::current_num_threads();
     let ahead_cost = read_ahead_cost(&files, &sizes);
     // Memory reused from file to file: each reader keeps its read buffer,
-    // and the case vectors the settler has emptied go back to the readers
-    // (at ten million rows a file's bytes and cases are 66 and 45 MB, above
-    // what the C allocator recycles: fresh, zeroed pages for every file
-    // were a tenth of all the time spent).
-    let spare: std::sync::Mutex<Vec<Vec<Case>>> = Default::default();
-    let take_spare = || {
-        spare
-            .lock()
-            .map(|mut s| s.pop().unwrap_or_default())
-            .unwrap_or_default()
-    };
+    // and the cases are read into chunks the settler hands back emptied
+    // (`chunks`): at ten million rows a file's bytes and cases are 66 and
+    // 45 MB, above what the C allocator recycles, and fresh, zeroed pages
+    // for every file were a tenth of all the time spent. The pool keeps
+    // at most a file's worth of chunks at ten million rows (88 MB).
+    let pool = ChunkPool::new(32);
     ordered::read_in_order(
         files.len(),
         workers,
@@ -167,18 +164,10 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
             } else {
                 KeepText::Nothing
             };
-            read_file_into(f, i as u32, &resolver, keep, buf, take_spare())
+            let room = CaseChunks::from_pool(pool.clone());
+            read_file_into(f, i as u32, &resolver, keep, buf, room)
         },
-        |outcomes| {
-            settler.feed_recycling(outcomes, &mut |v| {
-                // One spare per reader at most: more would only sit in memory.
-                if let Ok(mut s) = spare.lock() {
-                    if s.len() < workers {
-                        s.push(v);
-                    }
-                }
-            })
-        },
+        |outcomes| settler.feed(outcomes),
     );
     Ok(settler.finish())
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::chunks::CaseChunks;
 use super::folders::{FileEntry, SPREADSHEET_EXT};
 use super::rejects::{fail, reject_of};
 use super::rows::{self, codes, KeepText, Row, RowCtx};
@@ -28,7 +29,7 @@ pub const MAX_INPUT_BYTES: u64 = 4 << 30;
 #[derive(Debug, Default)]
 pub struct FileOutcome {
     pub file: Option<InputFile>,
-    pub cases: Vec<Case>,
+    pub cases: CaseChunks,
     pub referrals: Vec<Referral>,
     pub patrols: Vec<Patrol>,
     pub meetings: Vec<Meeting>,
@@ -74,22 +75,23 @@ pub fn read_file(
         resolver,
         keep_text,
         &mut Vec::new(),
-        Vec::new(),
+        CaseChunks::default(),
     )
 }
 
 /// [`read_file`] reusing memory: the file's bytes are read into `buf`, a
 /// buffer a reader keeps from file to file (see
 /// [`crate::input::read_input_into`]), and a CSV's cases are put into
-/// `room`, an emptied vector an earlier file's cases left. Neither asks the
-/// system for fresh pages (which it zeroes) when it is large enough.
+/// `room`, whose chunks come from a pool the settler hands emptied chunks
+/// back to (`chunks`). Neither asks the system for fresh pages (which it
+/// zeroes) once the first files are read.
 pub fn read_file_into(
     entry: &FileEntry,
     index: u32,
     resolver: &Resolver,
     keep_text: KeepText,
     buf: &mut Vec<u8>,
-    room: Vec<Case>,
+    room: CaseChunks,
 ) -> Vec<FileOutcome> {
     // `abs` is DATA/<quarter folder>/<file>.
     let root = entry.abs.parent().and_then(Path::parent);
@@ -149,18 +151,25 @@ pub fn read_bytes_with(
     resolver: &Resolver,
     keep_text: KeepText,
 ) -> FileOutcome {
-    read_bytes_into(entry, bytes, index, resolver, keep_text, Vec::new())
+    read_bytes_into(
+        entry,
+        bytes,
+        index,
+        resolver,
+        keep_text,
+        CaseChunks::default(),
+    )
 }
 
-/// `read_bytes_with`, the cases put into `room` (emptied first): a vector
-/// an earlier file's cases left, whose memory is reused.
+/// `read_bytes_with`, the cases put into `room` (emptied first), whose
+/// chunks come from the readers' pool.
 fn read_bytes_into(
     entry: &FileEntry,
     bytes: &[u8],
     index: u32,
     resolver: &Resolver,
     keep_text: KeepText,
-    mut room: Vec<Case>,
+    room: CaseChunks,
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let mut file = blank_input(entry);
@@ -200,10 +209,9 @@ fn read_bytes_into(
     } else {
         None
     };
-    room.clear();
     let seed = FileOutcome {
         file: Some(file),
-        cases: room,
+        cases: room.emptied(),
         ..Default::default()
     };
     read_text(
@@ -219,7 +227,7 @@ fn read_bytes_into(
 
 /// Read decoded CSV text into records: locate the header, then every
 /// record below it. `seed` holds the input's entry so far (path, hashes,
-/// encoding) and may hold an empty vector with room for the cases;
+/// encoding) and may hold chunks from the readers' pool for the cases;
 /// `file_unit` is the unit the file's name names.
 pub(super) fn read_text(
     entry: &FileEntry,
@@ -272,10 +280,6 @@ pub(super) fn read_text(
         keep_text,
     };
     let width = table.header.width;
-    if entry.kind == FileKind::Cases {
-        // About 300 bytes a row in a typical export.
-        let _ = out.cases.try_reserve(text.len() / 300);
-    }
     let mut records = table.records();
     let counts = &mut file.counts;
     while let Some(rec) = records.next_rec() {

@@ -279,19 +279,15 @@ impl Settler {
         self.cases.reserve(rows, rows / 2);
     }
 
+    /// Settle each file's records, handing each emptied chunk of its cases
+    /// back to the pool it came from (a reader fills it again).
     pub fn feed(&mut self, outcomes: Vec<FileOutcome>) {
-        self.feed_recycling(outcomes, &mut drop);
-    }
-
-    /// `feed`, handing each file's emptied case vector to `spare`, so that
-    /// a reader can fill it again instead of asking for fresh memory.
-    pub fn feed_recycling(&mut self, outcomes: Vec<FileOutcome>, spare: &mut dyn FnMut(Vec<Case>)) {
         let files = &mut self.ds.files;
         for o in outcomes {
             let fi = files.len();
             let FileOutcome {
                 file,
-                cases: mut file_cases,
+                cases: file_cases,
                 referrals,
                 patrols,
                 meetings,
@@ -318,33 +314,13 @@ impl Settler {
             // A record's file index is its input's position here (a
             // workbook's sheets are several inputs of one file).
             let fi32 = fi as u32;
-            // Memory latency, not work, is most of settling a large folder:
-            // the 案件编号 read to hash a key, the index's place for it, the
-            // stored record it names are each a cache miss. So each key is
-            // hashed AHEAD records before its record is settled and its
-            // lookup warmed WARM records before (`Ledger::warm`): the
-            // memory system fetches them while the records before are
-            // settled. The order records are settled in is unchanged.
-            let mut drain = file_cases.drain(..);
-            let mut ring = [0u64; AHEAD];
-            for (h, c) in ring.iter_mut().zip(drain.as_slice()) {
-                *h = self.cases.hash(c);
-            }
-            let mut k = 0;
-            while let Some(mut c) = drain.next() {
-                let hash = ring[k];
-                if let Some(next) = drain.as_slice().get(AHEAD - 1) {
-                    ring[k] = self.cases.hash(next);
+            let (chunks, pool) = file_cases.into_parts();
+            for mut chunk in chunks {
+                settle_cases(&mut self.cases, &mut chunk, fi, files, &mut self.rejects);
+                if let Some(p) = &pool {
+                    p.give(chunk);
                 }
-                if drain.as_slice().len() >= WARM {
-                    self.cases.warm(ring[(k + WARM) % AHEAD]);
-                }
-                k = (k + 1) % AHEAD;
-                c.origin.file = fi32;
-                self.cases.add_hashed(c, hash, fi, files, &mut self.rejects);
             }
-            drop(drain);
-            spare(file_cases);
             for mut r in referrals {
                 r.origin.file = fi32;
                 self.refs.add(r, fi, files, &mut self.rejects);
@@ -371,6 +347,42 @@ impl Settler {
                     a
                 }));
         }
+    }
+}
+
+/// Settle the cases of `chunk` (of file `fi`), in order, leaving it empty.
+///
+/// Memory latency, not work, is most of settling a large folder: the
+/// 案件编号 read to hash a key, the index's place for it, the stored record
+/// it names are each a cache miss. So each key is hashed AHEAD records
+/// before its record is settled and its lookup warmed WARM records before
+/// (`Ledger::warm`): the memory system fetches them while the records
+/// before are settled. The order records are settled in is unchanged.
+fn settle_cases(
+    ledger: &mut Ledger<Case>,
+    chunk: &mut Vec<Case>,
+    fi: usize,
+    files: &mut [InputFile],
+    rejects: &mut Vec<Reject>,
+) {
+    let fi32 = fi as u32;
+    let mut drain = chunk.drain(..);
+    let mut ring = [0u64; AHEAD];
+    for (h, c) in ring.iter_mut().zip(drain.as_slice()) {
+        *h = ledger.hash(c);
+    }
+    let mut k = 0;
+    while let Some(mut c) = drain.next() {
+        let hash = ring[k];
+        if let Some(next) = drain.as_slice().get(AHEAD - 1) {
+            ring[k] = ledger.hash(next);
+        }
+        if drain.as_slice().len() >= WARM {
+            ledger.warm(ring[(k + WARM) % AHEAD]);
+        }
+        k = (k + 1) % AHEAD;
+        c.origin.file = fi32;
+        ledger.add_hashed(c, hash, fi, files, rejects);
     }
 }
 

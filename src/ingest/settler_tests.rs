@@ -127,8 +127,10 @@ fn file_of(path: &str, q: Quarter, ids: &[String]) -> FileOutcome {
 /// Ids repeat at every distance from 1 to a few hundred rows, within a
 /// file, between files of a folder and across folders (keys are hashed
 /// some rows before they are settled: a hash taken for the wrong row
-/// would miss a duplicate or keep two copies of a case). The expected
-/// outcome is worked out row by row with a plain map.
+/// would miss a duplicate or keep two copies of a case; the first file
+/// is three chunks, `super::super::CHUNK` cases each, so repeats cross
+/// their joins too). The expected outcome is worked out row by row with a
+/// plain map.
 #[test]
 fn every_repeat_is_found_whatever_its_distance() {
     let (q1, q2) = (Quarter { year: 2026, q: 2 }, Quarter { year: 2026, q: 3 });
@@ -145,7 +147,7 @@ fn every_repeat_is_found_whatever_its_distance() {
     let files: Vec<(String, Quarter, Vec<String>)> = [(q1, 0), (q1, 1), (q2, 2), (q2, 3)]
         .iter()
         .map(|&(q, f)| {
-            let n = [700, 5, 333, 17][f];
+            let n = [2 * crate::ingest::CHUNK + 700, 5, 333, 17][f];
             (
                 format!("{q}/f{f}.csv"),
                 q,

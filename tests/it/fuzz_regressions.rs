@@ -62,7 +62,7 @@ fn ingest_one(data: &[u8], resolver: &Resolver) {
         + out.meetings.len()
         + out.adjustments.len();
     assert_eq!(c.accepted as usize, records);
-    for case in &out.cases {
+    for case in out.cases.iter() {
         for x in [case.fine_yuan, case.confiscated_yuan, case.volume_t] {
             assert!(
                 x.is_finite() && (0.0..=ingest::rows::MAX_AMOUNT).contains(&x),

@@ -207,10 +207,23 @@ fn accepted_forms() {
     let again = alone.cases.iter().find(|x| &*x.case_id == "F-003").unwrap();
     assert_eq!(again.summary(), "第一行\n第二行");
     // Read again reusing memory (as `load` does from file to file): a
-    // buffer holding another file's bytes and a vector holding its cases
-    // give exactly the same outcome, nothing of the earlier file left in it.
+    // buffer holding another file's bytes, and a pool and a room holding
+    // chunks of its cases, give exactly the same outcome, nothing of the
+    // earlier file left in it.
     let mut buf = b"stale bytes of another file\n".repeat(1000);
-    let room = alone.cases.clone();
+    let pool = ingest::ChunkPool::new(4);
+    let stale = || {
+        let mut v: Vec<_> = alone.cases.iter().cloned().collect();
+        v.reverse();
+        v
+    };
+    let mut padded = stale();
+    padded.reserve(ingest::CHUNK);
+    pool.give(padded);
+    let mut room = ingest::CaseChunks::from_pool(pool);
+    for c in stale() {
+        room.push(c);
+    }
     let reused =
         ingest::read_file_into(&entry, 0, &resolver, ingest::KeepText::All, &mut buf, room)
             .remove(0);

@@ -155,9 +155,10 @@ fn malformed_files_give_clear_errors() {
     let big = "甲".repeat(10 * 1024 * 1024 / 3);
     let text = format!("案件编号,填报单位,县市区,发现日期,线索来源,违法类型,简要案情\nG-1,公安,鹿城区,2026-07-01,巡查发现,无证开采,{big}\nG-2,公安,鹿城区,2026-07-02,巡查发现,无证开采,短\n");
     let out = read_bytes(text.as_bytes(), FileKind::Cases);
-    assert_eq!(out.cases.len(), 2);
-    assert_eq!(out.cases[0].summary().len(), big.len());
-    assert_eq!(out.cases[1].origin.line, 3);
+    let cases: Vec<_> = out.cases.iter().collect();
+    assert_eq!(cases.len(), 2);
+    assert_eq!(cases[0].summary().len(), big.len());
+    assert_eq!(cases[1].origin.line, 3);
 }
 
 #[test]
