@@ -12,6 +12,10 @@ use minebrief::quarter::Quarter;
 const GOOD: &str = "案件编号,填报单位,县市区,发现日期,线索来源,违法类型\nG-1,公安,鹿城区,2026-07-01,巡查发现,无证开采\n";
 
 fn read_bytes(bytes: &[u8], kind: FileKind) -> ingest::FileOutcome {
+    read_keeping(bytes, kind, ingest::KeepText::All)
+}
+
+fn read_keeping(bytes: &[u8], kind: FileKind, keep: ingest::KeepText) -> ingest::FileOutcome {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("x.csv");
     std::fs::write(&p, bytes).unwrap();
@@ -22,7 +26,7 @@ fn read_bytes(bytes: &[u8], kind: FileKind) -> ingest::FileOutcome {
         kind,
     };
     let r = Resolver::new(&Config::embedded());
-    ingest::read_file(&entry, 0, &r, ingest::KeepText::All).remove(0)
+    ingest::read_file(&entry, 0, &r, keep).remove(0)
 }
 
 /// A small deterministic generator (xorshift) for pseudo-random inputs.
@@ -214,4 +218,61 @@ fn a_shared_site_is_masked_for_each_rows_own_party() {
             ("A5", "张三砂场"),
         ]
     );
+}
+
+/// Every date of a case row is checked against 2000-01-01 and the end of
+/// its quarter folder: the days either side of each bound (found, filed,
+/// closed and transfer dates alike). Only the rows past a bound are
+/// rejected, each with the code for that bound; read as the report
+/// quarter's folder is, a kept case keeps its free text only when closed
+/// in the quarter (its last day included, the day before it began not).
+#[test]
+fn dates_either_side_of_the_earliest_day_and_the_quarter_end() {
+    use minebrief::model::RejectCode;
+    let head =
+        "案件编号,填报单位,县市区,发现日期,线索来源,违法类型,立案日期,结案日期,移送日期,当事人\n";
+    let rows = [
+        ("D-1", "2000-01-01", "", "", "", true),
+        ("D-2", "1999-12-31", "", "", "", false),
+        (
+            "D-3",
+            "2026-07-01",
+            "2026-09-30",
+            "2026-09-30",
+            "2026-09-30",
+            true,
+        ),
+        ("D-4", "2026-07-01", "2026-10-01", "", "", false),
+        ("D-5", "2026-07-01", "2026-07-02", "2026-10-01", "", false),
+        ("D-6", "2026-07-01", "", "", "2026-10-01", false),
+        ("D-7", "2026-10-01", "", "", "", false),
+        ("D-8", "2026-06-01", "2026-06-30", "2026-06-30", "", true),
+    ];
+    let mut text = head.to_string();
+    for (id, found, filed, closed, moved, _) in rows {
+        text += &format!(
+            "{id},公安,鹿城区,{found},巡查发现,无证开采,{filed},{closed},{moved},张某某\n"
+        );
+    }
+    let out = read_keeping(
+        text.as_bytes(),
+        FileKind::Cases,
+        ingest::KeepText::ClosedInQuarter,
+    );
+    let kept: Vec<String> = out.cases.iter().map(|c| c.case_id.to_string()).collect();
+    let want: Vec<&str> = rows.iter().filter(|r| r.5).map(|r| r.0).collect();
+    assert_eq!(kept, want);
+    let codes: Vec<(u64, RejectCode)> = out.rejects.iter().map(|r| (r.line, r.code)).collect();
+    assert_eq!(
+        codes,
+        [
+            (3, RejectCode::DateTooEarly),
+            (5, RejectCode::DateAfterPeriod),
+            (6, RejectCode::DateAfterPeriod),
+            (7, RejectCode::DateAfterPeriod),
+            (8, RejectCode::DateAfterPeriod),
+        ]
+    );
+    let party: Vec<&str> = out.cases.iter().map(|c| c.party()).collect();
+    assert_eq!(party, ["", "张某某", ""]);
 }
