@@ -184,7 +184,15 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             // The tables in file order: the aggregates, the recurrence list
             // (written row by row: it grows with the data), the scores.
             let summary_tables = tables::summary_tables(&a);
-            let score_tables = tables::score_data(&assessment);
+            // The score tables and their CSV text (at ten million cases
+            // their case-id lists are a third of this stage) are made on
+            // another core while the tables before them are written.
+            let scores = s.spawn(|| {
+                let t = tables::score_data(&assessment);
+                let csv: Vec<(String, Vec<u8>)> =
+                    t.iter().map(tables::DataTable::csv_file).collect();
+                (t, csv)
+            });
             let mut table_names: Vec<String> = Vec::new();
             let put_table = |sink: &mut output::Sink,
                              names: &mut Vec<String>,
@@ -209,8 +217,12 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
                     table_names.push(name);
                 }
             }
-            for t in &score_tables {
-                put_table(&mut sink, &mut table_names, t.csv_file())?;
+            let (score_tables, score_csv) = match scores.join() {
+                Ok(made) => made,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            for f in score_csv {
+                put_table(&mut sink, &mut table_names, f)?;
             }
             sink.put("rejects.csv", tables::rejects_csv(&ds.rejects))?;
             if want_xlsx {
