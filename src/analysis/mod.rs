@@ -21,7 +21,7 @@ pub use figures::{Change, Figures, FIGURES, N_FIGURES};
 pub use recurrence::{Recurrence, RecurrencePair};
 
 use crate::config::Config;
-use crate::model::{Case, Dataset, RegionId};
+use crate::model::{Case, Dataset, Name, RegionId};
 use crate::quarter::{Period, Quarter};
 use cases::Key;
 
@@ -218,20 +218,28 @@ pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> CaseCells {
     // (foldhash: the order of the names is their sorted order, so the
     // hasher's seed is not observable)
     type Fast = foldhash::fast::RandomState;
-    let mut names: Vec<&str> = ds
+    // Each case's township found by the address of its name's one copy
+    // (`Name::addr`): no text is read or hashed per case, only per
+    // distinct name (at ten million cases the texts were a cache miss and
+    // a string hash each, twice).
+    let copies: std::collections::HashMap<usize, Name, Fast> = ds
         .cases
         .iter()
-        .map(|c| township_name(&c.township))
-        .collect::<std::collections::HashSet<_, Fast>>()
-        .into_iter()
+        .map(|c| (c.township.addr(), c.township))
         .collect();
+    let mut names: Vec<&str> = copies.values().map(|n| township_name(n)).collect();
     names.sort_unstable();
+    names.dedup();
     let index: std::collections::HashMap<&str, u32, Fast> = names
         .iter()
         .enumerate()
         .map(|(i, n)| (*n, i as u32))
         .collect();
-    let town_of = |c: &Case| -> u32 { index.get(township_name(&c.township)).copied().unwrap_or(0) };
+    let town_by_copy: std::collections::HashMap<usize, u32, Fast> = copies
+        .iter()
+        .map(|(&at, n)| (at, index.get(township_name(n)).copied().unwrap_or(0)))
+        .collect();
+    let town_of = |c: &Case| -> u32 { town_by_copy.get(&c.township.addr()).copied().unwrap_or(0) };
     let periods = Periods::of(quarter);
     // The cell table and recurrence (its own index) read the same
     // cases and nothing of each other: one on each core.

@@ -13,7 +13,7 @@
 //! * `recurred_sites` counts the distinct register entries in the pairs;
 //!   `closed_sites` counts the register's distinct sites (see `site_key`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -376,41 +376,43 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
     // the others' names are never looked at.
     // Site names repeat: each distinct spelling is normalised once, and
     // each compared case keeps the number of its normalised name (0: not
-    // compared, the empty name).
-    let mut memo: HashMap<&str, u32, Fast> = HashMap::default();
+    // compared, the empty name). A spelling is known by the address of its
+    // one copy (`Name::addr`): only a new one's text is read. (Keyed by the
+    // text, every case's name was two cache misses away and hashed.)
+    let mut memo: HashMap<usize, u32, Fast> = HashMap::default();
     let mut normalised: Vec<String> = vec![String::new()];
     let mut name_no: Vec<u32> = Vec::with_capacity(cases.len());
-    // (a site's name is two hops away, each a cache miss: fetched ahead)
-    crate::prefetch::each_ahead(
-        cases,
-        |c| c.site.fetch_header(),
-        |c| c.site.fetch_text(),
-        |_, c| {
-            let relevant =
-                (c.site_closed && c.found_date <= period.end) || period.contains(c.found_date);
-            name_no.push(if relevant {
-                *memo.entry(&c.site).or_insert_with(|| {
-                    normalised.push(norm_site(&c.site));
-                    (normalised.len() - 1) as u32
-                })
-            } else {
-                0
-            });
-        },
-    );
+    // Register entries (closed sites found by the period's end) and the
+    // cases found in the period, read in the same pass over the cases:
+    // (found_date, unit, position), and positions.
+    let mut entry_keys: Vec<(NaiveDate, UnitId, usize, ())> = Vec::new();
+    let mut in_period: Vec<usize> = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let entry = c.site_closed && c.found_date <= period.end;
+        if entry {
+            entry_keys.push((c.found_date, c.unit, i, ()));
+        }
+        let found_in = period.contains(c.found_date);
+        if found_in {
+            in_period.push(i);
+        }
+        name_no.push(if entry || found_in {
+            *memo.entry(c.site.addr()).or_insert_with(|| {
+                normalised.push(norm_site(&c.site));
+                (normalised.len() - 1) as u32
+            })
+        } else {
+            0
+        });
+    }
     drop(memo);
     let name = |i: usize| normalised[name_no[i] as usize].as_str();
     // Register entries, earliest first (found_date, unit, case id); a
     // smaller rank is an earlier entry.
-    let register: Vec<usize> = in_entry_order(
-        cases,
-        (0..cases.len())
-            .filter(|&i| cases[i].site_closed && cases[i].found_date <= period.end)
-            .map(|i| (i, ())),
-    )
-    .into_iter()
-    .map(|(i, ())| i)
-    .collect();
+    let register: Vec<usize> = sorted_entries(entry_keys)
+        .into_iter()
+        .map(|(i, ())| i)
+        .collect();
     // The register is in date order, its cases scattered over the ledger:
     // each entry's case (and then its township) fetched some entries ahead.
     let fetch_case = |&i: &usize| crate::prefetch::value(&cases[i]);
@@ -461,13 +463,10 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
 
     // (case, register rank), in case order; each case is searched on its
     // own, so on every core.
-    let found: Vec<(usize, usize)> = cases
+    let found: Vec<(usize, usize)> = in_period
         .par_iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            if !period.contains(c.found_date) {
-                return None;
-            }
+        .filter_map(|&i| {
+            let c = &cases[i];
             // The earliest matching register entry: the smallest rank found
             // before `c`. Ranks are in found_date order, so a candidate whose
             // entry was not found before `c` ends the search of its list.
@@ -494,11 +493,15 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
         })
         .collect();
     let found: Vec<(usize, usize)> = in_entry_order(cases, found.into_iter());
-    let mut entries: BTreeSet<usize> = BTreeSet::new();
+    // Register entries recurred at (a flag per rank: a million pairs into
+    // an ordered set took a tenth of the search at ten million cases).
+    let mut recurred = vec![false; register.len()];
+    let mut entries = 0;
     for (n, &(_, rank)) in found.iter().enumerate() {
         let part = regions.entry(cases[register[rank]].region).or_default();
         part.pairs.push(n);
-        if entries.insert(rank) {
+        if !std::mem::replace(&mut recurred[rank], true) {
+            entries += 1;
             part.recurred_sites += 1;
         }
     }
@@ -522,7 +525,7 @@ pub fn detect(cases: &[Case], period: Period, radius_m: f64, area: &Area) -> Rec
     RecurrenceIndex {
         all: Recurrence {
             closed_sites: sites.len(),
-            recurred_sites: entries.len(),
+            recurred_sites: entries,
             recurrences: Arc::new(recurrences),
         },
         regions,
@@ -539,12 +542,17 @@ fn in_entry_order<P: Ord + Send>(
 ) -> Vec<(usize, P)> {
     // Cases are in (unit, 案件编号) order: within a unit the position
     // orders the 案件编号, without reading two scattered strings.
-    let mut keys: Vec<(NaiveDate, UnitId, usize, P)> = items
+    let keys: Vec<(NaiveDate, UnitId, usize, P)> = items
         .map(|(i, p)| {
             let c = &cases[i];
             (c.found_date, c.unit, i, p)
         })
         .collect();
+    sorted_entries(keys)
+}
+
+/// [`in_entry_order`] of keys already read from the cases.
+fn sorted_entries<P: Ord + Send>(mut keys: Vec<(NaiveDate, UnitId, usize, P)>) -> Vec<(usize, P)> {
     keys.par_sort_unstable();
     keys.into_iter().map(|k| (k.2, k.3)).collect()
 }

@@ -116,6 +116,13 @@ impl Name {
     pub fn ptr_eq(a: &Name, b: &Name) -> bool {
         std::ptr::eq(a.0, b.0)
     }
+
+    /// Where the one copy is: two names have the same address exactly
+    /// when their texts are the same (one copy of each text per run). A
+    /// key that is hashed and compared without reading the text.
+    pub fn addr(&self) -> usize {
+        std::ptr::from_ref::<Box<str>>(self.0) as usize
+    }
 }
 
 #[cfg(test)]
@@ -135,8 +142,10 @@ mod tests {
             assert!(Name::ptr_eq(&names[0][i], &names[1][i]));
             // the same text asked for again elsewhere in the list
             assert!(Name::ptr_eq(&names[0][i], &names[1][i % 700]));
+            assert_eq!(names[0][i].addr(), names[1][i % 700].addr());
         }
         assert!(!Name::ptr_eq(&names[0][0], &names[0][1]));
+        assert_ne!(names[0][0].addr(), names[0][1].addr());
         assert!(Name::ptr_eq(&Name::default(), &Name::from(String::new())));
         assert_eq!(&*Name::default(), "");
     }
