@@ -276,3 +276,35 @@ fn dates_either_side_of_the_earliest_day_and_the_quarter_end() {
     let party: Vec<&str> = out.cases.iter().map(|c| c.party()).collect();
     assert_eq!(party, ["", "张某某", ""]);
 }
+
+/// A file of more cases than one chunk holds (`ingest::CHUNK`): every
+/// case comes back once, in file order, with its own line, the rejected
+/// rows between them counted where they stand.
+#[test]
+fn a_file_longer_than_a_chunk_keeps_every_case_in_order() {
+    let n = 2 * ingest::CHUNK + 3;
+    let mut text = String::from("案件编号,填报单位,县市区,发现日期,线索来源,违法类型\n");
+    for i in 0..n {
+        // every 5000th row has no date: rejected, the rows after it read on
+        let date = if i % 5000 == 4999 { "" } else { "2026-07-01" };
+        text += &format!("K-{i},公安,鹿城区,{date},巡查发现,无证开采\n");
+    }
+    let out = read_bytes(text.as_bytes(), FileKind::Cases);
+    let got: Vec<(String, u32)> = out
+        .cases
+        .iter()
+        .map(|c| (c.case_id.to_string(), c.origin.line))
+        .collect();
+    let want: Vec<(String, u32)> = (0..n)
+        .filter(|i| i % 5000 != 4999)
+        .map(|i| (format!("K-{i}"), i as u32 + 2))
+        .collect();
+    assert_eq!(got.len(), want.len());
+    assert_eq!(got, want);
+    assert_eq!(out.rejects.len(), n / 5000);
+    let f = out.file.unwrap();
+    assert_eq!(
+        (f.counts.accepted, f.counts.rejected),
+        (want.len() as u64, (n / 5000) as u64)
+    );
+}
