@@ -140,7 +140,8 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // folder differ in size threefold, and the settler waits for a large
     // one while the other core, its files read ahead, had nothing to do.
     // The peak did not grow (1,868–1,879 → 1,794–1,835 MB): it is reached
-    // when the settled cases are put in order, after every file is read.
+    // after every file is read (when the settled cases are put in order,
+    // or later).
     // Files of a few MB (the 1M-row benchmark) run ahead of a large one
     // instead of leaving a core idle.
     let workers = rayon::current_num_threads();
