@@ -174,7 +174,7 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
         |outcomes| settler.feed(outcomes),
     );
     // (the emptied chunks kept for files no longer to come are freed before
-    // the settled cases are put in order, where the run's peak is)
+    // the settled cases are put in order, where ingestion peaks)
     drop(pool);
     Ok(settler.finish())
 }
