@@ -6,8 +6,8 @@
 //! differ in size threefold (at ten million rows, 0.1 to 0.5 million cases
 //! each), so a vector handed back was often too small for the next file
 //! and grew into fresh pages, and every vector in use grew over the run to
-//! the largest file's size: 5% of the readers' time at 10M went to the
-//! kernel zeroing those pages. Chunks of one size fit any file; the pages
+//! the largest file's size: 5% of a 10M run's samples were the kernel
+//! zeroing those pages. Chunks of one size fit any file; the pages
 //! the readers ever touch are those of the cases read ahead at the busiest
 //! moment.
 
@@ -15,10 +15,10 @@ use std::sync::{Arc, Mutex};
 
 use crate::model::Case;
 
-/// Cases a chunk holds: 2.6 MiB, above the C allocator's mapping threshold
-/// (`pipeline::memory::MMAP_THRESHOLD`), so a chunk freed goes back to the
-/// system at once, and small enough that a file of a few thousand rows
-/// (the smallest of the 1M-row benchmark) touches one.
+/// Cases a chunk holds (2.6 MiB of records): above the C allocator's
+/// mapping threshold (`pipeline::memory::MMAP_THRESHOLD`), so a chunk freed
+/// goes back to the system at once; a small file touches only the pages of
+/// its chunk that it fills.
 pub const CHUNK: usize = 1 << 14;
 
 /// Emptied chunks waiting to be filled again, at most `cap` of them.
