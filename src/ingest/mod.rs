@@ -89,6 +89,24 @@ fn read_ahead_cost(files: &[FileEntry], sizes: &[u64]) -> Vec<u64> {
         .collect()
 }
 
+/// The largest file (its [`read_ahead_cost`]) with which three files are
+/// read ahead of settling besides one per core; a folder with a larger one
+/// reads one besides (see [`files_ahead`]). The 10M-row benchmark's
+/// largest export is 167 MB.
+const EXTRA_AHEAD_MAX_BYTES: u64 = 256 << 20;
+
+/// How many files may be read or waiting besides the one being settled:
+/// one per core and three more, or one more when some file is larger than
+/// [`EXTRA_AHEAD_MAX_BYTES`] (what is held then grows by two files of at
+/// most that, not by two of whatever size a hostile folder holds).
+fn files_ahead(workers: usize, costs: &[u64]) -> usize {
+    if costs.iter().all(|&c| c <= EXTRA_AHEAD_MAX_BYTES) {
+        workers + 3
+    } else {
+        workers + 1
+    }
+}
+
 /// Read a whole data folder up to `upto` (inclusive).
 pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset> {
     let meta = std::fs::metadata(data).map_err(|e| Error::io(data, e))?;
@@ -141,7 +159,8 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // one while the other core, its files read ahead, had nothing to do.
     // The peak did not grow (1,868–1,879 → 1,794–1,835 MB): it is reached
     // after every file is read (when the settled cases are put in order,
-    // or later).
+    // or later). With a file over 256 MB, one more as before
+    // (`files_ahead`).
     // Files of a few MB (the 1M-row benchmark) run ahead of a large one
     // instead of leaving a core idle.
     let workers = rayon::current_num_threads();
@@ -159,7 +178,7 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     ordered::read_in_order(
         files.len(),
         workers,
-        workers + 3,
+        files_ahead(workers, &ahead_cost),
         (&ahead_cost, READ_AHEAD_BYTES),
         |i, buf: &mut Vec<u8>| {
             let f = &files[i];
@@ -200,5 +219,22 @@ mod tests {
         ];
         let cost = read_ahead_cost(&files, &[1000, 1000, 3, 0, u64::MAX / 2]);
         assert_eq!(cost, vec![1000, 8000, 24, 0, u64::MAX]);
+    }
+
+    #[test]
+    fn three_files_ahead_besides_one_per_core_unless_a_file_is_over_256_mb() {
+        let mb = 1u64 << 20;
+        assert_eq!(files_ahead(2, &[167 * mb, 256 * mb, 0]), 5);
+        assert_eq!(files_ahead(2, &[66 * mb, 256 * mb + 1]), 3);
+        assert_eq!(files_ahead(8, &[]), 11);
+        // a workbook counts eight times its size
+        let entry = FileEntry {
+            rel: "2026Q3/水利_2026Q3.xlsx".into(),
+            abs: "x".into(),
+            quarter: Quarter::parse("2026Q3").unwrap(),
+            kind: FileKind::Cases,
+        };
+        let cost = read_ahead_cost(&[entry], &[33 * mb]);
+        assert_eq!(files_ahead(2, &cost), 3);
     }
 }
