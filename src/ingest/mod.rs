@@ -154,7 +154,7 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // holds some 34 MB of cases. With one file per core, a reader that had
     // finished waited for the settler; one more file gave 10M build 13.15
     // → 12.03 s, and two more again 10.48–10.67 → 9.72–9.76 s (`validate`
-    // 7.85–8.03 → 6.85–7.34 s; four more were no faster). The files of one
+    // 7.85–8.03 → 6.85–7.34 s; five or seven more were no faster). The files of one
     // folder differ in size threefold, and the settler waits for a large
     // one while the other core, its files read ahead, had nothing to do.
     // The peak did not grow (1,868–1,879 → 1,794–1,835 MB): it is reached
