@@ -123,22 +123,12 @@ impl CaseChunks {
     pub fn into_parts(self) -> (Vec<Vec<Case>>, Option<Arc<ChunkPool>>) {
         (self.chunks, self.pool)
     }
-
-    /// Every case, in order, in one vector.
-    pub fn into_vec(self) -> Vec<Case> {
-        let mut chunks = self.chunks.into_iter();
-        let mut all = chunks.next().unwrap_or_default();
-        for c in chunks {
-            all.extend(c);
-        }
-        all
-    }
 }
 
 impl PartialEq for CaseChunks {
-    /// The same cases in the same order, however they are chunked.
+    /// The same cases in the same order, whatever pool they came from.
     fn eq(&self, other: &CaseChunks) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
+        self.iter().eq(other.iter())
     }
 }
 
@@ -150,16 +140,6 @@ impl FromIterator<Case> for CaseChunks {
             all.push(c);
         }
         all
-    }
-}
-
-impl From<Vec<Case>> for CaseChunks {
-    /// One chunk holding `cases` (of any length).
-    fn from(cases: Vec<Case>) -> CaseChunks {
-        CaseChunks {
-            chunks: vec![cases],
-            pool: None,
-        }
     }
 }
 
@@ -183,7 +163,7 @@ mod tests {
         assert_eq!(a.first().map(|c| &*c.case_id), Some("C0"));
         let ids: Vec<String> = a.iter().map(|c| c.case_id.to_string()).collect();
         assert_eq!(ids, (0..n).map(|i| format!("C{i}")).collect::<Vec<_>>());
-        assert_eq!(a, CaseChunks::from(a.clone().into_vec()));
+        assert_eq!(a, a.iter().cloned().collect::<CaseChunks>());
         let (chunks, back) = a.into_parts();
         assert_eq!(
             chunks.iter().map(Vec::len).collect::<Vec<_>>(),
@@ -213,6 +193,9 @@ mod tests {
         assert!(a.is_empty() && a.first().is_none());
         assert_eq!(a.len(), 0);
         assert_eq!(a.into_parts().0.len(), 0);
-        assert_eq!(CaseChunks::default(), CaseChunks::from(Vec::new()));
+        assert_eq!(
+            CaseChunks::default(),
+            std::iter::empty().collect::<CaseChunks>()
+        );
     }
 }

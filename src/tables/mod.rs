@@ -416,11 +416,6 @@ pub fn score_data(a: &crate::assess::Assessment) -> Vec<DataTable> {
     ]
 }
 
-/// Score tables as CSV files.
-pub fn score_tables(a: &crate::assess::Assessment) -> Vec<(String, Vec<u8>)> {
-    score_data(a).iter().map(DataTable::csv_file).collect()
-}
-
 /// The columns of rejects.csv and of the rejects sheet.
 const REJECT_COLUMNS: [&str; 7] = [
     "file",
