@@ -87,8 +87,37 @@ fn party_names(party: &str) -> impl Iterator<Item = &str> {
 /// per distinct value) is the whole answer.
 pub fn party_touches(text: &str, numbers_scrubbed: &str, party: &str, party_id: &str) -> bool {
     let pid = party_id.trim();
-    (pid.chars().count() >= 6 && holds(text, pid))
-        || party_names(party).any(|n| holds(numbers_scrubbed, n))
+    // (`holds` first: an 18-character 证件号 is longer than most sites.)
+    (holds(text, pid) && pid.chars().count() >= 6)
+        || (shares_a_byte_pair(numbers_scrubbed, party)
+            && party_names(party).any(|n| holds(numbers_scrubbed, n)))
+}
+
+/// Whether some two adjacent bytes of `party` may also be adjacent in
+/// `text` (pairs hashed into 1,024 bits: it may say yes wrongly, never no
+/// wrongly). A name of two characters or more that `text` holds has at
+/// least two bytes, adjacent in both; so when this is false no name of
+/// `party` is in `text`, and the names need not be split out and searched
+/// for. This runs for the site of every case row against its 当事人, where
+/// the answer is nearly always no.
+fn shares_a_byte_pair(text: &str, party: &str) -> bool {
+    let (t, p) = (text.as_bytes(), party.as_bytes());
+    if t.len() < 2 || p.len() < 2 {
+        return false;
+    }
+    let bit = |w: &[u8]| {
+        let x = (u32::from(w[0]) << 8 | u32::from(w[1])).wrapping_mul(0x9E37_79B1) >> 22;
+        (x as usize >> 6, 1u64 << (x & 63))
+    };
+    let mut seen = [0u64; 16];
+    for w in t.windows(2) {
+        let (i, b) = bit(w);
+        seen[i] |= b;
+    }
+    p.windows(2).any(|w| {
+        let (i, b) = bit(w);
+        seen[i] & b != 0
+    })
 }
 
 /// `text.contains(needle)`. Most texts asked about are short (a site's
@@ -308,6 +337,71 @@ fn scrub_numbers(text: &str, phones: bool) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `party_touches` as it was before the byte-pair filter, to hold the
+    /// filter to: it may only skip work, never change an answer.
+    fn party_touches_unfiltered(
+        text: &str,
+        numbers_scrubbed: &str,
+        party: &str,
+        party_id: &str,
+    ) -> bool {
+        let pid = party_id.trim();
+        (pid.chars().count() >= 6 && holds(text, pid))
+            || party_names(party).any(|n| holds(numbers_scrubbed, n))
+    }
+
+    #[test]
+    fn the_byte_pair_filter_changes_no_answer() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        // A small alphabet, so that names are often found.
+        let alphabet = ['林', '燕', '村', 'a', '1', '、'];
+        let pick = |rng: &mut rand::rngs::StdRng, n: usize| -> String {
+            (0..n)
+                .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+                .collect()
+        };
+        let (mut found, mut n) = (0, 0);
+        for _ in 0..100_000 {
+            let (a, b, c) = (
+                rng.gen_range(0..24),
+                rng.gen_range(0..5),
+                rng.gen_range(0..8),
+            );
+            let text = pick(&mut rng, a);
+            let party = pick(&mut rng, b);
+            let pid = pick(&mut rng, c);
+            let numbers = scrub_numbers_only(&text);
+            let want = party_touches_unfiltered(&text, &numbers, &party, &pid);
+            assert_eq!(
+                party_touches(&text, &numbers, &party, &pid),
+                want,
+                "{text:?} {party:?} {pid:?}"
+            );
+            found += usize::from(want);
+            n += 1;
+        }
+        assert!(found > n / 20 && found < n * 9 / 10, "{found} of {n}");
+        assert!(party_touches(
+            "塘岭村林燕军矿点",
+            "塘岭村林燕军矿点",
+            "林燕军",
+            ""
+        ));
+        assert!(!party_touches(
+            "塘岭村矿点",
+            "塘岭村矿点",
+            "林燕军",
+            "330382197401128961"
+        ));
+        assert!(party_touches(
+            "x330382197401128961",
+            "x",
+            "",
+            "330382197401128961"
+        ));
+    }
 
     #[test]
     fn ids_and_phones_in_free_text() {

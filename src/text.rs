@@ -57,12 +57,13 @@ pub fn trim_cell(s: &str) -> &str {
     let b = s.as_bytes();
     let plain_ascii = |x: u8| x.is_ascii() && !matches!(x, b'\t'..=b'\r' | b' ');
     let ideograph_lead = |x: u8| (0xE4..=0xE9).contains(&x);
-    if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
-        let first_plain = plain_ascii(first) || ideograph_lead(first);
-        let last_plain = plain_ascii(last) || (b.len() >= 3 && ideograph_lead(b[b.len() - 3]));
-        if first_plain && last_plain {
-            return s;
-        }
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return s; // blank
+    };
+    let first_plain = plain_ascii(first) || ideograph_lead(first);
+    let last_plain = plain_ascii(last) || (b.len() >= 3 && ideograph_lead(b[b.len() - 3]));
+    if first_plain && last_plain {
+        return s;
     }
     s.trim_matches(|c: char| c.is_whitespace() || is_format(c))
 }

@@ -142,12 +142,54 @@ pub fn amount(s: &str) -> Option<f64> {
 /// Like [`amount`], also telling whether the value carried its own unit
 /// (元, 万元, 吨 …), which then overrides a unit given in the header.
 pub fn amount_with_unit(s: &str) -> Option<(f64, bool)> {
-    // Digits and a point (most cells): what the steps below would parse.
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+    // Blank (most money cells): 0, as the steps below would give.
+    if s.is_empty() {
+        return Some((0.0, false));
+    }
+    // Digits and a point (most other cells): what the steps below would parse.
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        if let Some(v) = short_decimal(s) {
+            return Some((v, false));
+        }
         let v: f64 = s.parse().ok()?;
         return v.is_finite().then_some((v, false));
     }
     amount_general(s)
+}
+
+/// Powers of ten up to 10^15, each exact in an `f64`.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// Digits with at most one point and at most 15 digits (`115.5`, `2000`,
+/// `.5`) as `str::parse` reads them, without its general algorithm: the
+/// digits make an integer below 2^53 and the point a power of ten up to
+/// 10^15, both exact in an `f64`, so their quotient is one correctly
+/// rounded division, the correctly rounded value of the decimal, which is
+/// what `parse` returns (Clinger's fast path). `None` for anything else
+/// (no digit, two points, 16 digits or more): the caller parses it.
+fn short_decimal(s: &str) -> Option<f64> {
+    if s.len() > 16 {
+        return None;
+    }
+    let (mut m, mut digits, mut frac, mut point) = (0u64, 0usize, 0usize, false);
+    for b in s.bytes() {
+        if b == b'.' {
+            if point {
+                return None;
+            }
+            point = true;
+        } else {
+            m = m * 10 + u64::from(b - b'0');
+            digits += 1;
+            frac += usize::from(point);
+        }
+    }
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    Some(m as f64 / POW10[frac])
 }
 
 /// [`amount_with_unit`] for any cell: folded, trimmed, a unit taken off,
@@ -293,6 +335,10 @@ fn yes_no_general(s: &str) -> Option<bool> {
 
 /// Parse a coordinate in decimal degrees; blank = absent (`Some(None)`).
 pub fn coordinate(s: &str) -> Option<Option<f64>> {
+    // Blank (most files have no coordinate columns): absent, as below.
+    if s.is_empty() {
+        return Some(None);
+    }
     let s = ascii_fold(s);
     let t = s.trim_end_matches('°').trim();
     if t.is_empty() {
@@ -372,6 +418,51 @@ mod tests {
         }
         for c in ["是", "否", "", " 是", "是 ", "Y", "x"] {
             assert_eq!(yes_no(c), yes_no_general(c), "{c:?}");
+        }
+        assert_eq!(coordinate(""), Some(None));
+    }
+
+    /// `short_decimal` against the standard library's parse, bit for bit,
+    /// on random digits and points of every length around its bounds.
+    #[test]
+    fn short_decimals_read_as_parse_reads_them() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(14);
+        let mut fast = 0;
+        for i in 0..200_000 {
+            let len = 1 + i % 18;
+            let mut c: String = (0..len)
+                .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+                .collect();
+            if rng.gen_bool(0.8) {
+                c.insert(rng.gen_range(0..=len), '.');
+            }
+            if rng.gen_bool(0.05) {
+                c.insert(rng.gen_range(0..=c.len()), '.');
+            }
+            let parsed = c.parse::<f64>().ok().filter(|v| v.is_finite());
+            if let Some(v) = short_decimal(&c) {
+                fast += 1;
+                assert_eq!(Some(v.to_bits()), parsed.map(f64::to_bits), "{c:?}");
+            }
+            assert_eq!(amount_with_unit(&c), amount_general(&c), "{c:?}");
+        }
+        assert!(fast > 100_000, "{fast}");
+        for (c, v) in [("115.5", Some(115.5)), (".5", Some(0.5)), ("5.", Some(5.0))] {
+            assert_eq!(short_decimal(c), v, "{c}");
+        }
+        for c in [".", "..", "1.2.3", "1234567890123456", "0.1234567890123456"] {
+            assert_eq!(short_decimal(c), None, "{c}");
+        }
+        // 0.1 + 0.2 style cases where a naive sum of digit values would be off.
+        for c in [
+            "0.3",
+            "2.675",
+            "1.005",
+            "9007199254.74099",
+            "123456789012345",
+        ] {
+            assert_eq!(short_decimal(c), c.parse().ok(), "{c}");
         }
     }
 

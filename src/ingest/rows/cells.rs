@@ -119,7 +119,10 @@ impl RowCtx<'_> {
                 t
             }
         };
-        if crate::privacy::party_touches(raw, &numbers, party, party_id) {
+        // (Township and status are asked with no party: nothing to look for.)
+        if (!party.is_empty() || !party_id.is_empty())
+            && crate::privacy::party_touches(raw, &numbers, party, party_id)
+        {
             self.intern(&crate::privacy::scrub(raw, party, party_id))
         } else {
             numbers
