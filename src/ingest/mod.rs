@@ -35,6 +35,7 @@ mod xls_check;
 mod chunks;
 mod folders;
 mod ordered;
+mod pos_index;
 mod read;
 mod rejects;
 mod settler;

@@ -8,10 +8,9 @@
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
-use hashbrown::HashTable;
-
 use rayon::prelude::*;
 
+use super::pos_index::{PosIndex, MAX_POS};
 use super::read::FileOutcome;
 use super::rows::{self, codes};
 use crate::model::*;
@@ -87,38 +86,36 @@ impl Keyed for Referral {
 /// The latest accepted record per key, fed in file-path (and so quarter) order.
 ///
 /// The index holds each key's position in `slots` and finds a key by
-/// comparing with the record there: 4 bytes a record instead of a copy of
-/// the key (34 bytes for a case).
+/// comparing with the record there: 8 bytes a place (the position and 32
+/// bits of the hash) instead of a copy of the key (34 bytes for a case).
 struct Ledger<T: Keyed> {
     slots: Vec<T>,
-    index: HashTable<u32>,
+    index: PosIndex,
     hasher: rows::FastHash,
 }
 
-/// Most distinct records a ledger holds: positions are `u32`. (Four
-/// billion cases would need 700 GB of memory first.)
-const MAX_SLOTS: u64 = 1 << 32;
+/// Most distinct records a ledger holds: positions are `u32`, one value
+/// marking a free place. (Four billion cases would need 700 GB of memory
+/// first.)
+const MAX_SLOTS: u64 = MAX_POS as u64 + 1;
 
 impl<T: Keyed> Ledger<T> {
     fn new() -> Self {
         Ledger {
             slots: Vec::new(),
-            index: HashTable::new(),
+            index: PosIndex::new(),
             hasher: rows::FastHash::default(),
         }
     }
 
     /// Room for `slots` records, reserved but untouched (no resident
     /// memory until filled), and an index for `keys` distinct ones: it
-    /// writes its control bytes (one per place) at once, and its positions
-    /// are written all over as it fills (so all of it is resident by the
-    /// end); it grows (a rebuild) past `keys`.
+    /// marks its places free at once, and its entries are written all over
+    /// as it fills (so all of it is resident by the end); it grows (a
+    /// rebuild from its own entries, no record read) past `keys`.
     fn reserve(&mut self, slots: usize, keys: usize) {
         let _ = self.slots.try_reserve(slots);
-        let (slots, hasher) = (&self.slots, &self.hasher);
-        let _ = self
-            .index
-            .try_reserve(keys, |&i| hasher.hash_one(slots[i as usize].key()));
+        let _ = self.index.try_reserve(keys);
     }
 
     /// Take an accepted record of file `fi`: a second copy in the same quarter
@@ -139,10 +136,17 @@ impl<T: Keyed> Ledger<T> {
     /// lookup finds them in cache.
     fn warm(&self, hash: u64) {
         let slots = self.slots.as_ptr();
-        let _ = self.index.find(hash, |&i| {
+        let _ = self.index.find(hash, |i| {
             crate::prefetch::line(slots.wrapping_add(i as usize));
             false
         });
+    }
+
+    /// Ask the memory system for the index's place where looking up `hash`
+    /// begins, without waiting: called before [`Ledger::warm`], which then
+    /// reads it from cache.
+    fn prefetch(&self, hash: u64) {
+        self.index.prefetch(hash);
     }
 
     /// [`Ledger::add`] with the key's hash already computed.
@@ -154,24 +158,18 @@ impl<T: Keyed> Ledger<T> {
         files: &mut [InputFile],
         rejects: &mut Vec<Reject>,
     ) {
-        let Ledger {
-            slots,
-            index,
-            hasher,
-        } = self;
-        let found = index
-            .find(hash, |&i| slots[i as usize].key() == rec.key())
-            .copied();
+        let Ledger { slots, index, .. } = self;
+        let found = index.find(hash, |i| slots[i as usize].key() == rec.key());
         let Some(slot) = found else {
-            let Ok(at) = u32::try_from(slots.len()) else {
+            let taken = u32::try_from(slots.len()).is_ok_and(|at| index.insert_unique(hash, at));
+            if !taken {
                 let message = (
-                    format!("不同记录超过 {MAX_SLOTS} 条的上限，本行未读入"),
-                    format!("more than {MAX_SLOTS} distinct records: this row is not taken"),
+                    format!("不同记录超过 {MAX_SLOTS} 条的上限（或内存不足），本行未读入"),
+                    format!("more than {MAX_SLOTS} distinct records (or out of memory): this row is not taken"),
                 );
                 reject_taken(&rec, codes::BAD_RECORD, message, &mut files[fi], rejects);
                 return;
-            };
-            index.insert_unique(hash, at, |&i| hasher.hash_one(slots[i as usize].key()));
+            }
             slots.push(rec);
             return;
         };
@@ -355,9 +353,11 @@ impl Settler {
 /// Memory latency, not work, is most of settling a large folder: the
 /// 案件编号 read to hash a key, the index's place for it, the stored record
 /// it names are each a cache miss. So each key is hashed AHEAD records
-/// before its record is settled and its lookup warmed WARM records before
-/// (`Ledger::warm`): the memory system fetches them while the records
-/// before are settled. The order records are settled in is unchanged.
+/// before its record is settled, and the index's place for it fetched
+/// then (`Ledger::prefetch`); WARM records before, that place (now in
+/// cache) is read and the record it names fetched (`Ledger::warm`). The
+/// memory system fetches them while the records before are settled. The
+/// order records are settled in is unchanged.
 fn settle_cases(
     ledger: &mut Ledger<Case>,
     chunk: &mut Vec<Case>,
@@ -370,12 +370,14 @@ fn settle_cases(
     let mut ring = [0u64; AHEAD];
     for (h, c) in ring.iter_mut().zip(drain.as_slice()) {
         *h = ledger.hash(c);
+        ledger.prefetch(*h);
     }
     let mut k = 0;
     while let Some(mut c) = drain.next() {
         let hash = ring[k];
         if let Some(next) = drain.as_slice().get(AHEAD - 1) {
             ring[k] = ledger.hash(next);
+            ledger.prefetch(ring[k]);
         }
         if drain.as_slice().len() >= WARM {
             ledger.warm(ring[(k + WARM) % AHEAD]);
