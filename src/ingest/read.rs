@@ -5,6 +5,7 @@
 //! `read_text` like a CSV's text. Nothing here fails: problems become
 //! rejections or a file error.
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -12,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::chunks::CaseChunks;
 use super::folders::{FileEntry, SPREADSHEET_EXT};
 use super::rejects::{fail, reject_of};
-use super::rows::{self, codes, KeepText, Row, RowCtx};
+use super::rows::{self, codes, KeepText, Row, RowCtx, SharedMemo};
 use super::sheets::read_workbook_bytes;
 use super::table::{self, Rec, Table, TableError};
 use super::{decode, headers, workbook};
@@ -275,8 +276,7 @@ pub(super) fn read_text(
         file: index,
         file_unit,
         names: Default::default(),
-        strings: Default::default(),
-        scrubbed: Default::default(),
+        memo: RefCell::new(SharedMemo::take()),
         keep_text,
     };
     let width = table.header.width;
@@ -339,6 +339,7 @@ pub(super) fn read_text(
             }
         }
     }
+    ctx.memo.into_inner().give_back();
     if entry.kind == FileKind::Cases {
         let first = out.cases.first().map(|c| c.unit).or(file_unit);
         if let Some(u) = first {

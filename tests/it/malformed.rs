@@ -220,6 +220,48 @@ fn a_shared_site_is_masked_for_each_rows_own_party() {
     );
 }
 
+/// A reading thread remembers sites from one file to the next (their
+/// shared, number-scrubbed text): read before and after a file that names
+/// the same sites with other parties, and after a file of more distinct
+/// sites than the memo keeps, each row's site is still masked for its own
+/// 当事人 alone.
+#[test]
+fn a_site_remembered_from_another_file_is_still_masked_for_its_own_party() {
+    let head = "案件编号,填报单位,县市区,点位名称,发现日期,线索来源,违法类型,当事人\n";
+    let row = |id: &str, site: &str, party: &str| {
+        format!("{id},公安,鹿城区,{site},2026-07-01,巡查发现,无证开采,{party}\n")
+    };
+    let a = [
+        head.to_string(),
+        row("A1", "张三砂场", "张三"),
+        row("A2", "13812345678堆场", ""),
+        row("A3", "李四砂场", ""),
+    ]
+    .concat();
+    let b = [
+        head.to_string(),
+        row("B1", "张三砂场", "李四"),
+        row("B2", "13812345678堆场", ""),
+        row("B3", "李四砂场", "李四"),
+    ]
+    .concat();
+    let many: String = std::iter::once(head.to_string())
+        .chain((0..70_000).map(|i| row(&format!("M{i}"), &format!("第{i}号点13812345678"), "")))
+        .collect();
+    let sites = |csv: &str| -> Vec<String> {
+        let out = read_bytes(csv.as_bytes(), FileKind::Cases);
+        out.cases.iter().map(|c| c.site.to_string()).collect()
+    };
+    let b_sites = ["张三砂场", "138****5678堆场", "李*砂场"];
+    assert_eq!(sites(&b), b_sites);
+    assert_eq!(sites(&a), ["张*砂场", "138****5678堆场", "李四砂场"]);
+    assert_eq!(sites(&b), b_sites);
+    let m = sites(&many);
+    assert_eq!((m.len(), &*m[69_999]), (70_000, "第69999号点138****5678"));
+    assert_eq!(sites(&b), b_sites);
+    assert_eq!(sites(&a), ["张*砂场", "138****5678堆场", "李四砂场"]);
+}
+
 /// Every date of a case row is checked against 2000-01-01 and the end of
 /// its quarter folder: the days either side of each bound (found, filed,
 /// closed and transfer dates alike). Only the rows past a bound are

@@ -17,7 +17,7 @@ pub mod codes;
 mod optional;
 
 pub use cases::case;
-pub use cells::{FastHash, KeepText, Row, RowCtx, MAX_AMOUNT, MAX_COUNT, MAX_POINTS};
+pub use cells::{FastHash, KeepText, Row, RowCtx, SharedMemo, MAX_AMOUNT, MAX_COUNT, MAX_POINTS};
 pub use optional::{adjustment, meeting, patrol, referral};
 
 /// Why a row is rejected: a reason code, the field, the offending value and messages.
