@@ -47,6 +47,35 @@ pub fn norm_name(s: &str) -> String {
     out
 }
 
+/// `a == b`, compared inline for texts up to 32 bytes (the cells the
+/// per-file caches compare are nearly all shorter): the standard
+/// comparison calls the C library's `memcmp` for every pair, and for a
+/// dozen bytes the call costs more than the comparing. Each length is
+/// covered by two (or four) overlapping loads from either end.
+#[inline(always)]
+pub fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let w8 = |s: &[u8], at: usize| s[at..].first_chunk::<8>().map(|c| u64::from_ne_bytes(*c));
+    let w4 = |s: &[u8], at: usize| s[at..].first_chunk::<4>().map(|c| u32::from_ne_bytes(*c));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        8..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
+        17..=32 => {
+            w8(a, 0) == w8(b, 0)
+                && w8(a, 8) == w8(b, 8)
+                && w8(a, n - 16) == w8(b, n - 16)
+                && w8(a, n - 8) == w8(b, n - 8)
+        }
+        _ => a == b,
+    }
+}
+
 /// Trim white space including the ideographic space and format characters
 /// (a stray BOM, zero-width space or joiner, bidi marks).
 pub fn trim_cell(s: &str) -> &str {
@@ -203,6 +232,28 @@ pub fn fmt_num(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `same` against `==` for every length to 40 bytes: equal texts, and
+    /// texts differing in one byte at each place.
+    #[test]
+    fn same_is_equality() {
+        for n in 0..=40usize {
+            let a: String = (0..n)
+                .map(|i| char::from(b'a' + (i * 7 % 26) as u8))
+                .collect();
+            assert!(same(&a, &a.clone()), "{n}");
+            for at in 0..n {
+                let mut b = a.clone().into_bytes();
+                b[at] = b'Z';
+                let b = String::from_utf8(b).unwrap();
+                assert!(!same(&a, &b), "{n} {at}");
+                assert!(!same(&b, &a), "{n} {at}");
+            }
+            let longer = format!("{a}x");
+            assert!(!same(&a, &longer) && !same(&longer, &a), "{n}");
+        }
+        assert!(same("鹿城区", "鹿城区") && !same("鹿城区", "龙湾区"));
+    }
 
     #[test]
     fn trim_cell_fast_path_agrees_with_the_full_trim() {

@@ -8,7 +8,9 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use hashbrown::{Equivalent, HashMap, HashSet};
 
 /// Hashing for the per-file caches (keys are short strings; no order is observable).
 pub type FastHash = foldhash::fast::RandomState;
@@ -40,6 +42,33 @@ pub const MAX_POINTS: f64 = 100.0;
 /// Most distinct cells kept per file by [`RowCtx::shared`]'s cache.
 const SHARED_CACHE: usize = 1 << 16;
 
+/// A cached cell's text, found by [`Cell`].
+#[derive(PartialEq, Eq, Hash)]
+pub struct CellKey(Box<str>);
+
+/// A cell's text looked up in a per-file cache: hashed as the `str` it is
+/// (as `CellKey` and `Name` are), compared inline (`text::same`, not the
+/// C library's `memcmp`: these caches are asked several times a row).
+struct Cell<'a>(&'a str);
+
+impl Hash for Cell<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state)
+    }
+}
+
+impl Equivalent<CellKey> for Cell<'_> {
+    fn equivalent(&self, key: &CellKey) -> bool {
+        crate::text::same(self.0, &key.0)
+    }
+}
+
+impl Equivalent<Name> for Cell<'_> {
+    fn equivalent(&self, key: &Name) -> bool {
+        crate::text::same(self.0, key)
+    }
+}
+
 /// The alias table a value is looked up in.
 #[derive(Clone, Copy)]
 enum NameKind {
@@ -63,7 +92,7 @@ pub struct SharedMemo {
     strings: HashSet<Name, FastHash>,
     /// A cell as written → its shared text, scrubbed of numbers: each
     /// distinct value is scrubbed once.
-    scrubbed: HashMap<Box<str>, Name, FastHash>,
+    scrubbed: HashMap<CellKey, Name, FastHash>,
 }
 
 thread_local! {
@@ -101,7 +130,7 @@ pub struct RowCtx<'a> {
     /// The unit named by the file name, for case files without a unit column.
     pub file_unit: Option<UnitId>,
     /// Names already resolved in this file, per `NameKind`.
-    pub names: [RefCell<HashMap<String, Option<u16>, FastHash>>; 4],
+    pub names: [RefCell<HashMap<CellKey, Option<u16>, FastHash>>; 4],
     /// Texts met before on this thread (township, site, status): taken
     /// from the thread's memo when the file's reading starts
     /// ([`SharedMemo::take`]) and handed back when it ends.
@@ -142,7 +171,7 @@ impl RowCtx<'_> {
         if !self.resolver.mask_personal {
             return self.intern(raw);
         }
-        let cached = self.memo.borrow().scrubbed.get(raw).copied();
+        let cached = self.memo.borrow().scrubbed.get(&Cell(raw)).copied();
         let numbers = match cached {
             Some(t) => t,
             None => {
@@ -150,7 +179,7 @@ impl RowCtx<'_> {
                 let cache = &mut self.memo.borrow_mut().scrubbed;
                 // Bounded: a file of a million different sites gains nothing.
                 if cache.len() < SHARED_CACHE {
-                    cache.insert(raw.into(), t);
+                    cache.insert(CellKey(raw.into()), t);
                 }
                 t
             }
@@ -168,7 +197,7 @@ impl RowCtx<'_> {
     /// The run's one copy of a string ([`Name::intern`]), remembered for
     /// the file: a value met again in the file takes no lock.
     pub fn intern(&self, s: &str) -> Name {
-        if let Some(t) = self.memo.borrow().strings.get(s) {
+        if let Some(t) = self.memo.borrow().strings.get(&Cell(s)) {
             return *t;
         }
         let t: Name = s.into();
@@ -555,7 +584,7 @@ impl<'a, 'r> Row<'a, 'r> {
         }
         // Most files repeat a handful of spellings: remember each one's answer.
         let cache = &self.ctx.names[kind as usize];
-        if let Some(Some(i)) = cache.borrow().get(v) {
+        if let Some(Some(i)) = cache.borrow().get(&Cell(v)) {
             return Ok(Some(*i));
         }
         let r = self.ctx.resolver;
@@ -585,7 +614,7 @@ impl<'a, 'r> Row<'a, 'r> {
         };
         match found {
             Some(i) => {
-                cache.borrow_mut().insert(v.to_string(), Some(i));
+                cache.borrow_mut().insert(CellKey(v.into()), Some(i));
                 Ok(Some(i))
             }
             None => Err(self.unknown(field, code, zh, en, table.suggest(v))),
