@@ -119,6 +119,21 @@ impl CaseChunks {
         }
     }
 
+    /// No cases, its chunks from the same pool (for another part of the
+    /// same file, read on another core).
+    pub fn sibling(&self) -> CaseChunks {
+        CaseChunks {
+            chunks: Vec::new(),
+            pool: self.pool.clone(),
+        }
+    }
+
+    /// `later`'s cases after these (its chunks moved, not copied; a chunk
+    /// not full may then stand before others).
+    pub fn append(&mut self, later: CaseChunks) {
+        self.chunks.extend(later.chunks);
+    }
+
     /// The chunks, in order, and the pool they go back to once emptied.
     pub fn into_parts(self) -> (Vec<Vec<Case>>, Option<Arc<ChunkPool>>) {
         (self.chunks, self.pool)

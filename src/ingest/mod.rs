@@ -189,7 +189,9 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
                 KeepText::Nothing
             };
             let room = CaseChunks::from_pool(pool.clone());
-            read_file_into(f, i as u32, &resolver, keep, buf, room)
+            // The last file is read on two cores: the others are done.
+            let last = i + 1 == files.len();
+            read_file_into(f, i as u32, &resolver, keep, buf, room, last)
         },
         |outcomes| settler.feed(outcomes),
     );

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::chunks::CaseChunks;
 use super::folders::{FileEntry, SPREADSHEET_EXT};
+use super::records::Records;
 use super::rejects::{fail, reject_of};
 use super::rows::{self, codes, KeepText, Row, RowCtx, SharedMemo};
 use super::sheets::read_workbook_bytes;
@@ -77,6 +78,7 @@ pub fn read_file(
         keep_text,
         &mut Vec::new(),
         CaseChunks::default(),
+        false,
     )
 }
 
@@ -85,7 +87,10 @@ pub fn read_file(
 /// [`crate::input::read_input_into`]), and a CSV's cases are put into
 /// `room`, whose chunks come from a pool the settler hands emptied chunks
 /// back to (`chunks`). Neither asks the system for fresh pages (which it
-/// zeroes) once the first files are read.
+/// zeroes) once the first files are read. With `halves`, a large CSV of
+/// cases is read in two halves on two cores (for the last file of a run,
+/// which is otherwise read on one core while the others have nothing
+/// left to do).
 pub fn read_file_into(
     entry: &FileEntry,
     index: u32,
@@ -93,6 +98,7 @@ pub fn read_file_into(
     keep_text: KeepText,
     buf: &mut Vec<u8>,
     room: CaseChunks,
+    halves: bool,
 ) -> Vec<FileOutcome> {
     // `abs` is DATA/<quarter folder>/<file>.
     let root = entry.abs.parent().and_then(Path::parent);
@@ -101,7 +107,7 @@ pub fn read_file_into(
             read_workbook_bytes(entry, &buf[at], index, resolver, keep_text)
         }
         Ok(at) => vec![read_bytes_into(
-            entry, &buf[at], index, resolver, keep_text, room,
+            entry, &buf[at], index, resolver, keep_text, room, halves,
         )],
         Err(r) => {
             let mut out = FileOutcome::default();
@@ -159,6 +165,7 @@ pub fn read_bytes_with(
         resolver,
         keep_text,
         CaseChunks::default(),
+        false,
     )
 }
 
@@ -171,6 +178,7 @@ fn read_bytes_into(
     resolver: &Resolver,
     keep_text: KeepText,
     room: CaseChunks,
+    halves: bool,
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let mut file = blank_input(entry);
@@ -223,13 +231,16 @@ fn read_bytes_into(
         resolver,
         keep_text,
         file_unit,
+        halves,
     )
 }
 
 /// Read decoded CSV text into records: locate the header, then every
 /// record below it. `seed` holds the input's entry so far (path, hashes,
 /// encoding) and may hold chunks from the readers' pool for the cases;
-/// `file_unit` is the unit the file's name names.
+/// `file_unit` is the unit the file's name names; `halves`: a large case
+/// file may be read in two halves on two cores.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn read_text(
     entry: &FileEntry,
     seed: FileOutcome,
@@ -238,6 +249,7 @@ pub(super) fn read_text(
     resolver: &Resolver,
     keep_text: KeepText,
     file_unit: Option<UnitId>,
+    halves: bool,
 ) -> FileOutcome {
     let mut out = seed;
     let mut file = out.file.take().unwrap_or_else(|| blank_input(entry));
@@ -266,6 +278,81 @@ pub(super) fn read_text(
             return out;
         }
     };
+    let file_ctx = FileCtx {
+        entry,
+        table: &table,
+        index,
+        resolver,
+        keep_text,
+        file_unit,
+    };
+    // A large case file in two halves on two cores (see `Table::halves`):
+    // the same records in the same order, each half with its own outcome,
+    // joined.
+    let parts = match entry.kind {
+        FileKind::Cases if halves => table.halves(HALVES_MIN_BYTES),
+        _ => None,
+    };
+    match parts {
+        Some((first, second)) => {
+            let room = out.cases.sibling();
+            let mut later = FileOutcome {
+                cases: room,
+                ..Default::default()
+            };
+            let mut later_counts = Counts::default();
+            rayon::join(
+                || read_rows(&file_ctx, first, &mut out, &mut file.counts),
+                || read_rows(&file_ctx, second, &mut later, &mut later_counts),
+            );
+            file.counts.add(&later_counts);
+            out.cases.append(later.cases);
+            out.rejects.append(&mut later.rejects);
+        }
+        None => read_rows(&file_ctx, table.records(), &mut out, &mut file.counts),
+    }
+    if entry.kind == FileKind::Cases {
+        let first = out.cases.first().map(|c| c.unit).or(file_unit);
+        if let Some(u) = first {
+            if out.cases.iter().all(|c| c.unit == u) {
+                file.unit = Some(resolver.units.name(u16::from(u)).to_string());
+            }
+        }
+    }
+    // Rejected rows may be many (a million from one bad export): give back
+    // the slack of the doubling growth (a large block shrinks in place).
+    out.rejects.shrink_to_fit();
+    out.file = Some(file);
+    out
+}
+
+/// What the rows of one file are read with.
+#[derive(Clone, Copy)]
+struct FileCtx<'a, 't> {
+    entry: &'a FileEntry,
+    table: &'a Table<'t>,
+    index: u32,
+    resolver: &'a Resolver,
+    keep_text: KeepText,
+    file_unit: Option<UnitId>,
+}
+
+/// A case file's records are read in two halves on two cores from this
+/// size of text on (a few thousand rows): below it, the second core's
+/// start costs more than the half it takes.
+const HALVES_MIN_BYTES: usize = 1 << 20;
+
+/// Read `records` of a file into `out`, counting each row in `counts`:
+/// accepted, rejected with its reason, or skipped (blank, a total row).
+fn read_rows(f: &FileCtx, mut records: Records, out: &mut FileOutcome, counts: &mut Counts) {
+    let FileCtx {
+        entry,
+        table,
+        index,
+        resolver,
+        keep_text,
+        file_unit,
+    } = *f;
     let ctx = RowCtx {
         resolver,
         specs: headers::fields_of(entry.kind),
@@ -280,8 +367,6 @@ pub(super) fn read_text(
         keep_text,
     };
     let width = table.header.width;
-    let mut records = table.records();
-    let counts = &mut file.counts;
     while let Some(rec) = records.next_rec() {
         match rec {
             Rec::Error { line, zh, en } => {
@@ -340,17 +425,4 @@ pub(super) fn read_text(
         }
     }
     ctx.memo.into_inner().give_back();
-    if entry.kind == FileKind::Cases {
-        let first = out.cases.first().map(|c| c.unit).or(file_unit);
-        if let Some(u) = first {
-            if out.cases.iter().all(|c| c.unit == u) {
-                file.unit = Some(resolver.units.name(u16::from(u)).to_string());
-            }
-        }
-    }
-    // Rejected rows may be many (a million from one bad export): give back
-    // the slack of the doubling growth (a large block shrinks in place).
-    out.rejects.shrink_to_fit();
-    out.file = Some(file);
-    out
 }

@@ -117,6 +117,7 @@ pub fn read_workbook_bytes(
             resolver,
             keep_text,
             file_unit,
+            false,
         ));
     }
     if outs.is_empty() {

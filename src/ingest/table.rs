@@ -95,6 +95,36 @@ impl<'a> Table<'a> {
             self.header.width,
         )
     }
+
+    /// The records below the header in two halves that read as
+    /// [`Table::records`] does, one after the other (the same records,
+    /// lines and errors): split at the first line break past the middle of
+    /// the records' text, when that text is at least `min` bytes and holds
+    /// no quote before the split (so no quoted cell, which may hold line
+    /// breaks, crosses it). `None` otherwise. Two halves are read on two
+    /// cores: the last file of a folder was read on one while the other
+    /// had nothing left to do.
+    pub fn halves(&self, min: usize) -> Option<(Records<'a>, Records<'a>)> {
+        let start = self.records().position()?;
+        let text = self.text.as_bytes();
+        let len = text.len().checked_sub(start)?;
+        if len < min {
+            return None;
+        }
+        let mid = start + len / 2;
+        let split = mid + memchr::memchr(b'\n', &text[mid..])? + 1;
+        if split >= text.len() || memchr::memchr(b'"', &text[start..split]).is_some() {
+            return None;
+        }
+        let first = Records::new(
+            self.text.get(..split)?,
+            self.delimiter,
+            self.header_record + 1,
+            self.header.width,
+        );
+        let second = Records::from_line(self.text, self.delimiter, self.header.width, split);
+        Some((first, second))
+    }
 }
 
 /// A row of only empty cells (or spaces).
@@ -119,6 +149,102 @@ pub fn is_total<'a>(cells: impl IntoIterator<Item = &'a str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
+
+    /// Every record as (line, cells) or (line, error).
+    fn all(mut r: Records<'_>) -> Vec<(u64, Result<Vec<String>, String>)> {
+        let mut out = Vec::new();
+        while let Some(rec) = r.next_rec() {
+            out.push(match rec {
+                Rec::Row { line, cells } => (line, Ok(cells.iter().map(String::from).collect())),
+                Rec::Error { line, en, .. } => (line, Err(en)),
+            });
+        }
+        out
+    }
+
+    /// The two halves read one after the other give the records the whole
+    /// does (cells, physical lines, errors), on random files with title
+    /// rows, blank lines, CRLF and lone CR line ends, short and long rows,
+    /// and quotes (before the split, which must refuse it, or after it);
+    /// and a text smaller than the minimum, or with no line break past its
+    /// middle, is not split.
+    #[test]
+    fn halves_read_as_the_whole() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
+        let cells = [
+            "A1",
+            "鹿城区",
+            "",
+            " x ",
+            "2026-07-01",
+            "合计",
+            "\"q,\"",
+            "\"a\nb\"",
+        ];
+        let ends = ["\n", "\r\n", "\n\n", "\r"];
+        let (mut split, mut refused) = (0, 0);
+        for round in 0..3000 {
+            let mut text = String::new();
+            if round % 3 == 0 {
+                text.push_str("2026年第三季度统计表\n");
+            }
+            text.push_str("案件编号,县市区,发现日期,线索来源\n");
+            for _ in 0..rng.gen_range(0..40) {
+                let n = if rng.gen_range(0..10) == 0 {
+                    rng.gen_range(1..7)
+                } else {
+                    4
+                };
+                let row: Vec<&str> = (0..n)
+                    .map(|_| {
+                        let k = rng.gen_range(0..cells.len());
+                        // Quotes only now and then, so that most files split.
+                        if k >= 6 && rng.gen_range(0..40) != 0 {
+                            cells[0]
+                        } else {
+                            cells[k]
+                        }
+                    })
+                    .collect();
+                text.push_str(&row.join(","));
+                text.push_str(
+                    ends[if rng.gen_range(0..6) == 0 {
+                        rng.gen_range(1..4)
+                    } else {
+                        0
+                    }],
+                );
+            }
+            let t = Table::locate(&text, FileKind::Cases).unwrap();
+            match t.halves(0) {
+                Some((first, second)) => {
+                    split += 1;
+                    let mut two = all(first);
+                    two.extend(all(second));
+                    assert_eq!(two, all(t.records()), "{text:?}");
+                }
+                None => refused += 1,
+            }
+        }
+        assert!(
+            split > 1000 && refused > 100,
+            "{split} split, {refused} not"
+        );
+        let text = "案件编号,县市区,发现日期\nA1,鹿城区,2026-07-01\nA2,鹿城区,2026-07-02\nA3,鹿城区,2026-07-03\n";
+        let t = Table::locate(text, FileKind::Cases).unwrap();
+        assert!(t.halves(text.len()).is_none());
+        let (a, b) = t.halves(0).unwrap();
+        let lines = |r: Vec<(u64, Result<Vec<String>, String>)>| -> Vec<u64> {
+            r.into_iter().map(|(l, _)| l).collect()
+        };
+        assert_eq!((lines(all(a)), lines(all(b))), (vec![2, 3], vec![4]));
+        let one = "案件编号,县市区,发现日期\nA1,鹿城区,2026-07-01";
+        assert!(Table::locate(one, FileKind::Cases)
+            .unwrap()
+            .halves(0)
+            .is_none());
+    }
 
     #[test]
     fn finds_header_below_title() {

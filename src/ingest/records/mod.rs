@@ -116,6 +116,27 @@ impl<'a> Records<'a> {
         records
     }
 
+    /// The records of `src` from byte `start` (the start of a line) on,
+    /// counted from the line `start` is on: the second half of a file
+    /// split in two at a line break no quoted cell crosses
+    /// ([`super::table::Table::halves`]).
+    pub(super) fn from_line(
+        src: &'a str,
+        delimiter: u8,
+        width: usize,
+        start: usize,
+    ) -> Records<'a> {
+        let mut records = Records::with(src, delimiter, 0, width, true);
+        // (the lines before `start` are counted on the way to its first line)
+        records.direct = Some(start.min(src.len()));
+        records
+    }
+
+    /// Where the next line is looked for, while lines are split directly.
+    pub(super) fn position(&self) -> Option<usize> {
+        self.direct
+    }
+
     /// Count the line breaks up to `byte` (offsets only move forward).
     fn count_to(&mut self, byte: usize) {
         let byte = byte.min(self.text.len());
