@@ -3,9 +3,19 @@
 //! freed on another thread when a later quarter's copy superseded the
 //! case, and each a hop away from its record whenever ids were compared
 //! (the settler's lookups, the final sort): 7% of ingestion's CPU. The
-//! one `unsafe` block reads back the bytes of a `&str` it copied.
+//! two `unsafe` blocks read back the bytes of a `&str` they copied.
 //! (`compact_str` and `smol_str` hold 24 and 23 bytes inline; a case id
 //! is 23–28 bytes, so nearly all of them would still be allocated.)
+//!
+//! A longer id (温自然资案〔2026〕10001号 is 33 bytes: a fifth of the
+//! benchmark's ids) is copied into a block its thread fills one id after
+//! another and never frees, as the run's shared names are never freed
+//! (`model::Name`): it was an `Arc<str>` each, two million allocations at
+//! ten million rows, 150 MB of fresh pages, and a free on another thread
+//! for each copy a later quarter superseded. What this keeps for good is
+//! the text of every long id read (66 MB at ten million rows, less than
+//! the shared copies of those still held took), for a process that reads
+//! one data folder and ends.
 
 /// An identifier's text (案件编号, and the 函告编号 a deduction lists):
 /// held in the value itself when it is at most [`IdText::INLINE`] bytes,
@@ -23,7 +33,37 @@ enum IdRepr {
         len: u8,
         bytes: [u8; IdText::INLINE],
     },
-    Shared(std::sync::Arc<str>),
+    Shared(&'static str),
+}
+
+/// Bytes a thread's block of long ids holds.
+const BLOCK: usize = 64 << 10;
+
+thread_local! {
+    /// What is left of this thread's block of long ids.
+    static SPARE: std::cell::RefCell<&'static mut [u8]> = std::cell::RefCell::new(&mut []);
+}
+
+/// `s` copied for the rest of the process: into the thread's block (a new
+/// one when it has no room), or on its own when it is over a quarter of a
+/// block.
+fn keep(s: &str) -> &'static str {
+    if s.len() > BLOCK / 4 {
+        return Box::leak(s.into());
+    }
+    SPARE.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        if spare.len() < s.len() {
+            *spare = Box::leak(vec![0u8; BLOCK].into_boxed_slice());
+        }
+        let (mine, rest) = std::mem::take(&mut *spare).split_at_mut(s.len());
+        *spare = rest;
+        mine.copy_from_slice(s.as_bytes());
+        // SAFETY: `mine` holds a copy of a whole `&str`'s bytes, so it is
+        // valid UTF-8; it is borrowed from no one else (split off the
+        // block, which is never handed out again).
+        unsafe { std::str::from_utf8_unchecked(mine) }
+    })
 }
 
 impl IdText {
@@ -60,7 +100,7 @@ impl From<&str> for IdText {
                 bytes,
             })
         } else {
-            IdText(IdRepr::Shared(s.into()))
+            IdText(IdRepr::Shared(keep(s)))
         }
     }
 }
@@ -175,6 +215,28 @@ mod tests {
         }
         assert_eq!(std::mem::size_of::<IdText>(), 32);
         assert!(IdText::from("温公案〔2026〕123456号").is_inline());
+    }
+
+    /// Long ids copied one after another into a thread's blocks (across a
+    /// block's end, and one larger than a quarter of a block on its own)
+    /// each read back as written, on several threads at once.
+    #[test]
+    fn long_ids_fill_blocks_and_read_back() {
+        let texts: Vec<String> = (0..5000)
+            .map(|i| format!("温自然资案〔2026〕{i:05}号{}", "补".repeat(i % 9)))
+            .chain([format!("长{}", "x".repeat(super::BLOCK / 2))])
+            .collect();
+        std::thread::scope(|s| {
+            for _ in 0..3 {
+                s.spawn(|| {
+                    let ids: Vec<IdText> = texts.iter().map(|t| IdText::from(t.as_str())).collect();
+                    assert!(ids.iter().all(|id| !id.is_inline()));
+                    for (id, t) in ids.iter().zip(&texts) {
+                        assert_eq!(id.as_str(), t);
+                    }
+                });
+            }
+        });
     }
 
     #[test]
