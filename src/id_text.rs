@@ -3,19 +3,17 @@
 //! freed on another thread when a later quarter's copy superseded the
 //! case, and each a hop away from its record whenever ids were compared
 //! (the settler's lookups, the final sort): 7% of ingestion's CPU. The
-//! two `unsafe` blocks read back the bytes of a `&str` they copied.
+//! one `unsafe` block reads back the bytes of a `&str` it copied.
 //! (`compact_str` and `smol_str` hold 24 and 23 bytes inline; a case id
 //! is 23–28 bytes, so nearly all of them would still be allocated.)
 //!
 //! A longer id (温自然资案〔2026〕10001号 is 33 bytes: a fifth of the
-//! benchmark's ids) is copied into a block its thread fills one id after
-//! another and never frees, as the run's shared names are never freed
-//! (`model::Name`): it was an `Arc<str>` each, two million allocations at
-//! ten million rows, 150 MB of fresh pages, and a free on another thread
-//! for each copy a later quarter superseded. What this keeps for good is
-//! the text of every long id read (66 MB at ten million rows, less than
-//! the shared copies of those still held took), for a process that reads
-//! one data folder and ends.
+//! benchmark's ids) is kept in its thread's block of text (`arena`),
+//! never freed: it was an `Arc<str>` each, two million allocations at ten
+//! million rows, 150 MB of fresh pages, and a free on another thread for
+//! each copy a later quarter superseded. What this keeps for good is the
+//! text of every long id read (66 MB at ten million rows, less than the
+//! shared copies of those still held took).
 
 /// An identifier's text (案件编号, and the 函告编号 a deduction lists):
 /// held in the value itself when it is at most [`IdText::INLINE`] bytes,
@@ -34,36 +32,6 @@ enum IdRepr {
         bytes: [u8; IdText::INLINE],
     },
     Shared(&'static str),
-}
-
-/// Bytes a thread's block of long ids holds.
-const BLOCK: usize = 64 << 10;
-
-thread_local! {
-    /// What is left of this thread's block of long ids.
-    static SPARE: std::cell::RefCell<&'static mut [u8]> = std::cell::RefCell::new(&mut []);
-}
-
-/// `s` copied for the rest of the process: into the thread's block (a new
-/// one when it has no room), or on its own when it is over a quarter of a
-/// block.
-fn keep(s: &str) -> &'static str {
-    if s.len() > BLOCK / 4 {
-        return Box::leak(s.into());
-    }
-    SPARE.with(|spare| {
-        let mut spare = spare.borrow_mut();
-        if spare.len() < s.len() {
-            *spare = Box::leak(vec![0u8; BLOCK].into_boxed_slice());
-        }
-        let (mine, rest) = std::mem::take(&mut *spare).split_at_mut(s.len());
-        *spare = rest;
-        mine.copy_from_slice(s.as_bytes());
-        // SAFETY: `mine` holds a copy of a whole `&str`'s bytes, so it is
-        // valid UTF-8; it is borrowed from no one else (split off the
-        // block, which is never handed out again).
-        unsafe { std::str::from_utf8_unchecked(mine) }
-    })
 }
 
 impl IdText {
@@ -100,7 +68,7 @@ impl From<&str> for IdText {
                 bytes,
             })
         } else {
-            IdText(IdRepr::Shared(keep(s)))
+            IdText(IdRepr::Shared(crate::arena::keep_str(s)))
         }
     }
 }
@@ -224,7 +192,7 @@ mod tests {
     fn long_ids_fill_blocks_and_read_back() {
         let texts: Vec<String> = (0..5000)
             .map(|i| format!("温自然资案〔2026〕{i:05}号{}", "补".repeat(i % 9)))
-            .chain([format!("长{}", "x".repeat(super::BLOCK / 2))])
+            .chain([format!("长{}", "x".repeat(40_000))])
             .collect();
         std::thread::scope(|s| {
             for _ in 0..3 {

@@ -8,6 +8,7 @@
 //! `cmd` (with `cmd::cli`) only parses arguments and calls the pipeline.
 
 pub mod analysis;
+pub mod arena;
 pub mod assess;
 pub mod cmd;
 pub mod config;

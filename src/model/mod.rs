@@ -161,18 +161,19 @@ pub struct Case {
     /// were closed in that quarter (the only ones a report quotes: typical
     /// cases), and only when one of them is given; `None` otherwise, so
     /// memory does not grow with the free text of every case.
-    pub text: Option<Box<CaseText>>,
+    pub text: Option<&'static CaseText>,
 }
 
-/// The free-text fields of a case, in one allocation: the three texts
-/// one after the other (a kept case held four before: the record and three
-/// strings, at ten million rows 600k cases and a tenth of reading time in
-/// the allocator and its fresh pages).
+/// The free-text fields of a case: the three texts one after the other,
+/// kept with the record's part of them in the reading thread's blocks
+/// (`arena`), never freed (a kept case held four allocations once, then
+/// two: at a million rows, 4% of ingestion was the allocator's work for
+/// them).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseText {
     /// 当事人, 证件号 and 简要案情 (as written: read only through
     /// [`Case::summary`], which scrubs it when `scrub` is set), joined.
-    all: Box<str>,
+    all: &'static str,
     /// Where 当事人 ends and 证件号 ends in `all`.
     party_end: usize,
     id_end: usize,
@@ -185,9 +186,14 @@ pub struct CaseText {
     scrub: bool,
 }
 
+thread_local! {
+    /// This thread's block of kept texts' records.
+    static KEPT: crate::arena::Spare<CaseText> = std::cell::RefCell::new(&mut []);
+}
+
 impl CaseText {
     /// `None` when all three are empty. The summary is taken as it is.
-    pub fn new(party: &str, party_id: &str, summary: &str) -> Option<Box<CaseText>> {
+    pub fn new(party: &str, party_id: &str, summary: &str) -> Option<&'static CaseText> {
         CaseText::scrubbed_when_read(party, party_id, summary, false)
     }
 
@@ -197,20 +203,17 @@ impl CaseText {
         party_id: &str,
         summary: &str,
         scrub: bool,
-    ) -> Option<Box<CaseText>> {
+    ) -> Option<&'static CaseText> {
         if party.is_empty() && party_id.is_empty() && summary.is_empty() {
             return None;
         }
-        let mut all = String::with_capacity(party.len() + party_id.len() + summary.len());
-        all.push_str(party);
-        all.push_str(party_id);
-        all.push_str(summary);
-        Some(Box::new(CaseText {
-            all: all.into_boxed_str(),
+        let text = CaseText {
+            all: crate::arena::keep_concat(&[party, party_id, summary]),
             party_end: party.len(),
             id_end: party.len() + party_id.len(),
             scrub,
-        }))
+        };
+        Some(crate::arena::keep_in(&KEPT, text))
     }
 
     /// 当事人 as written.
