@@ -22,7 +22,7 @@ const VALUE_BLOCK: usize = 1024;
 
 thread_local! {
     /// What is left of this thread's block of text.
-    static SPARE_TEXT: RefCell<&'static mut [u8]> = RefCell::new(&mut []);
+    static SPARE_TEXT: RefCell<&'static mut [u8]> = const { RefCell::new(&mut []) };
 }
 
 /// `s` copied for the rest of the process (see [`keep_concat`]).
@@ -84,7 +84,7 @@ mod tests {
     use super::*;
 
     thread_local! {
-        static NUMBERS: Spare<(u64, &'static str)> = RefCell::new(&mut []);
+        static NUMBERS: Spare<(u64, &'static str)> = const { RefCell::new(&mut []) };
     }
 
     /// Texts and values kept across block ends (and a text larger than a

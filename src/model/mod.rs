@@ -188,7 +188,7 @@ pub struct CaseText {
 
 thread_local! {
     /// This thread's block of kept texts' records.
-    static KEPT: crate::arena::Spare<CaseText> = std::cell::RefCell::new(&mut []);
+    static KEPT: crate::arena::Spare<CaseText> = const { std::cell::RefCell::new(&mut []) };
 }
 
 impl CaseText {
