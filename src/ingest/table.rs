@@ -149,19 +149,8 @@ pub fn is_total<'a>(cells: impl IntoIterator<Item = &'a str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::records::all;
     use rand::{Rng, SeedableRng};
-
-    /// Every record as (line, cells) or (line, error).
-    fn all(mut r: Records<'_>) -> Vec<(u64, Result<Vec<String>, String>)> {
-        let mut out = Vec::new();
-        while let Some(rec) = r.next_rec() {
-            out.push(match rec {
-                Rec::Row { line, cells } => (line, Ok(cells.iter().map(String::from).collect())),
-                Rec::Error { line, en, .. } => (line, Err(en)),
-            });
-        }
-        out
-    }
 
     /// The two halves read one after the other give the records the whole
     /// does (cells, physical lines, errors), on random files with title

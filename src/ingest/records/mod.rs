@@ -415,22 +415,24 @@ impl<'r> Cells<'r> {
     }
 }
 
+/// Every record as (line, cells) or (line, error), to compare readers
+/// (this module's tests and `table`'s).
+#[cfg(test)]
+pub(crate) fn all(mut r: Records<'_>) -> Vec<(u64, Result<Vec<String>, String>)> {
+    let mut out = Vec::new();
+    while let Some(rec) = r.next_rec() {
+        out.push(match rec {
+            Rec::Row { line, cells } => (line, Ok(cells.iter().map(String::from).collect())),
+            Rec::Error { line, en, .. } => (line, Err(en)),
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::{Rng, SeedableRng};
-
-    /// Every record as (line, cells) or (line, error), to compare readers.
-    fn all(mut r: Records<'_>) -> Vec<(u64, Result<Vec<String>, String>)> {
-        let mut out = Vec::new();
-        while let Some(rec) = r.next_rec() {
-            out.push(match rec {
-                Rec::Row { line, cells } => (line, Ok(cells.iter().map(String::from).collect())),
-                Rec::Error { line, en, .. } => (line, Err(en)),
-            });
-        }
-        out
-    }
 
     #[test]
     fn lines_split_directly_read_as_the_csv_reader_reads_them() {
