@@ -148,8 +148,13 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     timer.stage("case cells + recurrence search");
     // The analysis and the assessment read the cases and the recurrence
     // pairs and nothing of each other: one on each core.
+    let (left, right) = (timer.branch(), timer.branch());
     let (a, assessment) = rayon::join(
-        || analysis::analyse_with(&ds, &cfg, quarter, scope, &cells),
+        || {
+            let a = analysis::analyse_with(&ds, &cfg, quarter, scope, &cells);
+            left.done("analysis");
+            a
+        },
         || {
             let hits: Vec<RecurrenceHit> = cells
                 .recurrence_pairs(scope)
@@ -162,7 +167,9 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
                     found_date: p.found_date,
                 })
                 .collect();
-            assess::assess(&ds, &cfg, quarter, scope, &hits)
+            let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
+            right.done("assessment");
+            assessment
         },
     );
     // Printed once the reports are written (a fatal error stays one line).
@@ -261,14 +268,17 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             // list, most of the file, in pieces); the region reports'
             // figures, which follow the list, are added once known.
             let mut summary_out = sink.open("summary.json")?;
+            let (left, right) = (timer.branch(), timer.branch());
             let (summary_json, docs) = rayon::join(
                 || {
-                    summary::draft(&a, &ds, &cfg, issued, &assessment, &mut |part| {
+                    let draft = summary::draft(&a, &ds, &cfg, issued, &assessment, &mut |part| {
                         summary_out.send(part)
-                    })
+                    });
+                    left.done("summary.json");
+                    draft
                 },
                 || {
-                    build_docs
+                    let docs = build_docs
                         .then(|| {
                             documents(
                                 &ds,
@@ -282,7 +292,9 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
                                 &table_names,
                             )
                         })
-                        .transpose()
+                        .transpose();
+                    right.done("report contexts");
+                    docs
                 },
             );
             let (docs, region_figures) = match docs? {

@@ -1,6 +1,7 @@
 //! Stage timings and peak memory on stderr for benchmarks
 //! (`MINEBRIEF_TIMINGS=1`); silent otherwise. Peak memory is read from
 //! `/proc/self/status` where there is one (Linux) and left blank elsewhere.
+//! A stage run on both cores also prints each side's own time (`branch`).
 
 /// Stage timings on stderr when `MINEBRIEF_TIMINGS` is set (for benchmarks).
 pub struct Timer {
@@ -32,6 +33,25 @@ impl Timer {
                 field("VmHWM:")
             );
             self.last = Some(std::time::Instant::now());
+        }
+    }
+
+    /// A clock for one side of a stage run on both cores (`rayon::join`),
+    /// started now; silent when timings are off.
+    pub fn branch(&self) -> Branch {
+        Branch(self.last.map(|_| std::time::Instant::now()))
+    }
+}
+
+/// One side of a stage run on both cores: its own time, printed under the
+/// stage's, says which side the stage waited for.
+#[derive(Clone, Copy)]
+pub struct Branch(Option<std::time::Instant>);
+
+impl Branch {
+    pub fn done(self, name: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("timing   ‖ {name}: {:.3} s", t.elapsed().as_secs_f64());
         }
     }
 }
