@@ -3,6 +3,11 @@
 //! Numbers are written deterministically: integral values as integers,
 //! others in the shortest form that reads back to the same f64; object keys
 //! in a fixed (sorted) order.
+//!
+//! Past 600 lines with its tests only (about 530 without): the summary's
+//! assembly and its hand-written large lists (recurrences, case ids) stay
+//! together because they write one file in one order; `pretty` holds the
+//! JSON writing they share.
 
 use chrono::NaiveDate;
 use serde_json::{json, Map, Number, Value};

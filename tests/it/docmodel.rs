@@ -5,6 +5,9 @@
 //! all three; templates are code a user brings (no `get_env`, no recursion,
 //! a clear error for a misspelt file or folder); control characters never
 //! reach a document; long lists and texts are capped.
+//!
+//! Just past 600 lines: the format-by-format extraction helpers (HTML, PDF
+//! text, Word runs) sit beside the comparisons that use them.
 
 use std::path::Path;
 
