@@ -16,6 +16,7 @@ pub mod direct_io;
 pub mod error;
 pub mod excel_csv;
 pub mod feedback;
+pub mod huge_pages;
 pub mod id_text;
 pub mod ingest;
 pub mod input;

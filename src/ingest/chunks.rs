@@ -21,6 +21,13 @@ use crate::model::Case;
 /// its chunk that it fills.
 pub const CHUNK: usize = 1 << 14;
 
+/// A new, empty chunk (huge pages advised: see `huge_pages`).
+fn fresh_chunk() -> Vec<Case> {
+    let v = Vec::with_capacity(CHUNK);
+    crate::huge_pages::advise(&v);
+    v
+}
+
 /// Emptied chunks waiting to be filled again, at most `cap` of them.
 #[derive(Debug, Default)]
 pub struct ChunkPool {
@@ -45,7 +52,7 @@ impl ChunkPool {
                 v.clear();
                 v
             }
-            None => Vec::with_capacity(CHUNK),
+            None => fresh_chunk(),
         }
     }
 
@@ -84,7 +91,7 @@ impl CaseChunks {
         }
         let mut chunk = match &self.pool {
             Some(p) => p.take(),
-            None => Vec::with_capacity(CHUNK),
+            None => fresh_chunk(),
         };
         chunk.push(case);
         self.chunks.push(chunk);

@@ -115,6 +115,7 @@ impl<T: Keyed> Ledger<T> {
     /// rebuild from its own entries, no record read) past `keys`.
     fn reserve(&mut self, slots: usize, keys: usize) {
         let _ = self.slots.try_reserve(slots);
+        crate::huge_pages::advise(&self.slots);
         let _ = self.index.try_reserve(keys);
     }
 
