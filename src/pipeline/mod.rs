@@ -268,6 +268,10 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             // list, most of the file, in pieces); the region reports'
             // figures, which follow the list, are added once known.
             let mut summary_out = sink.open("summary.json")?;
+            // The other core builds the report contexts, then composes the
+            // documents and draws every requested format while summary.json
+            // is still being made; the files are handed to the writer
+            // after it, in the same order as before.
             let (left, right) = (timer.branch(), timer.branch());
             let (summary_json, docs) = rayon::join(
                 || {
@@ -277,81 +281,52 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
                     left.done("summary.json");
                     draft
                 },
-                || {
-                    let docs = build_docs
-                        .then(|| {
-                            documents(
-                                &ds,
-                                &cfg,
-                                &a,
-                                &cells,
-                                &assessment,
-                                issued,
-                                &text,
-                                &formats,
-                                &table_names,
-                            )
-                        })
-                        .transpose();
-                    right.done("report contexts");
-                    docs
+                || -> Result<Option<RenderedDocs>> {
+                    if !build_docs {
+                        return Ok(None);
+                    }
+                    let (docs, figures) = documents(
+                        &ds,
+                        &cfg,
+                        &a,
+                        &cells,
+                        &assessment,
+                        issued,
+                        &text,
+                        &formats,
+                        &table_names,
+                    )?;
+                    let right = right.next("report contexts");
+                    let (files, warnings) = if want_docs {
+                        let w = Wording {
+                            cfg: &cfg,
+                            ds: &ds,
+                            quarter,
+                            issued,
+                            folder_name: &folder_name,
+                        };
+                        render_documents(&docs, &w, &formats, right)?
+                    } else {
+                        (Vec::new(), Vec::new())
+                    };
+                    Ok(Some(RenderedDocs {
+                        files,
+                        warnings,
+                        figures,
+                    }))
                 },
             );
-            let (docs, region_figures) = match docs? {
-                Some((docs, figures)) => (want_docs.then_some(docs), figures),
-                None => (None, Vec::new()),
-            };
-            summary_out.send(summary_json?.finish(&region_figures))?;
+            let rendered = docs?.unwrap_or_default();
+            summary_out.send(summary_json?.finish(&rendered.figures))?;
             summary_out.close();
             // The cell table and the recurrence index have served every
-            // figure; the documents are drawn from their contexts.
+            // figure; the documents are drawn.
             drop(cells);
             memory::release_freed_memory();
-            timer.stage("summary.json ‖ report contexts");
-            if let Some(docs) = docs {
-                // Each document once, as a model from its template; every
-                // format draws the models.
-                let templates =
-                    crate::report::markup::Templates::new(cfg.output.templates_dir.as_deref())?;
-                let mut models = docs.compose(&templates)?;
-                complete_gongwen(&mut models, &cfg, issued);
-                doc_warnings.extend(number_warnings(&models, &folder_name));
-                let missing = crate::analysis::reporting::missing_exports(&ds, &cfg, quarter);
-                doc_warnings.extend(crate::report::reporting_warning(
-                    &cfg,
-                    &missing,
-                    &folder_name,
-                ));
-                timer.stage("document models");
-                // one renderer per requested format, in this order
-                let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
-                if formats.contains(&Format::Html) {
-                    renderers.push(Box::new(HtmlRenderer::new(
-                        cfg.output.templates_dir.as_deref(),
-                    )?));
-                }
-                if formats.contains(&Format::Docx) {
-                    let font = ChartFont::find(&cfg);
-                    if font.is_none() {
-                        eprintln!("提示：未找到中文图表字体，Word 文档中的图表以说明文字代替 / note: no CJK chart font found; charts in the Word documents are replaced by a note");
-                    }
-                    renderers.push(Box::new(docx::DocxRenderer { font }));
-                }
-                if formats.contains(&Format::Pdf) {
-                    renderers.push(Box::new(pdf::PdfRenderer::new(&cfg.fonts)?));
-                }
-                let set = DocumentSet {
-                    index: &docs.index,
-                    models: &models,
-                    warnings: &doc_warnings,
-                    issued,
-                };
-                for r in &renderers {
-                    for (name, bytes) in r.render(&set)? {
-                        sink.put(name, bytes)?;
-                    }
-                    timer.stage(r.format());
-                }
+            timer.stage("summary.json ‖ documents");
+            doc_warnings.extend(rendered.warnings);
+            for (name, bytes) in rendered.files {
+                sink.put(name, bytes)?;
             }
             progress.advance();
             progress.message("写出 / writing");
@@ -381,6 +356,80 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     // thread of their own while the caller goes on.
     std::thread::spawn(move || drop((ds, a, assessment)));
     Ok(outputs)
+}
+
+/// Output files in order: a name in the output folder and its bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// What the documents' side of the last stage made: each format's files in
+/// order, the warnings about the documents, and the region reports'
+/// figures for summary.json.
+#[derive(Default)]
+struct RenderedDocs {
+    files: Files,
+    warnings: Vec<String>,
+    figures: Vec<(String, serde_json::Value)>,
+}
+
+/// What composing the documents reads besides their contexts.
+struct Wording<'a> {
+    cfg: &'a Config,
+    ds: &'a crate::model::Dataset,
+    quarter: Quarter,
+    issued: chrono::NaiveDate,
+    folder_name: &'a str,
+}
+
+/// Each document once, as a model from its template, then drawn in every
+/// requested format (html, docx, pdf, in this order): the files, and the
+/// warnings about missing 文号 or exports. `clock` times each step.
+fn render_documents(
+    docs: &crate::report::DocSet,
+    w: &Wording,
+    formats: &[Format],
+    clock: timer::Branch,
+) -> Result<(Files, Vec<String>)> {
+    let cfg = w.cfg;
+    let templates = crate::report::markup::Templates::new(cfg.output.templates_dir.as_deref())?;
+    let mut models = docs.compose(&templates)?;
+    complete_gongwen(&mut models, cfg, w.issued);
+    let mut warnings = number_warnings(&models, w.folder_name);
+    let missing = crate::analysis::reporting::missing_exports(w.ds, cfg, w.quarter);
+    warnings.extend(crate::report::reporting_warning(
+        cfg,
+        &missing,
+        w.folder_name,
+    ));
+    let mut clock = clock.next("document models");
+    // one renderer per requested format, in this order
+    let mut renderers: Vec<Box<dyn Renderer>> = Vec::new();
+    if formats.contains(&Format::Html) {
+        renderers.push(Box::new(HtmlRenderer::new(
+            cfg.output.templates_dir.as_deref(),
+        )?));
+    }
+    if formats.contains(&Format::Docx) {
+        let font = ChartFont::find(cfg);
+        if font.is_none() {
+            eprintln!("提示：未找到中文图表字体，Word 文档中的图表以说明文字代替 / note: no CJK chart font found; charts in the Word documents are replaced by a note");
+        }
+        renderers.push(Box::new(docx::DocxRenderer { font }));
+    }
+    if formats.contains(&Format::Pdf) {
+        renderers.push(Box::new(pdf::PdfRenderer::new(&cfg.fonts)?));
+    }
+    let set = DocumentSet {
+        index: &docs.index,
+        models: &models,
+        warnings: &warnings,
+        issued: w.issued,
+    };
+    let mut files = Vec::new();
+    for r in &renderers {
+        files.extend(r.render(&set)?);
+        clock = clock.next(r.format());
+    }
+    Ok((files, warnings))
 }
 
 #[cfg(test)]

@@ -54,4 +54,11 @@ impl Branch {
             eprintln!("timing   ‖ {name}: {:.3} s", t.elapsed().as_secs_f64());
         }
     }
+
+    /// [`Branch::done`] for one step of this side, and a clock for its
+    /// next step, started now.
+    pub fn next(self, name: &str) -> Branch {
+        self.done(name);
+        Branch(self.0.map(|_| std::time::Instant::now()))
+    }
 }
