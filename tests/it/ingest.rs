@@ -519,6 +519,13 @@ fn a_file_read_in_two_halves_reads_as_one() {
     assert_eq!(h.counts, w.counts);
     assert_eq!(h.unit, w.unit);
     assert_eq!(w.unit.as_deref(), Some("公安"));
+    // The file's hash (made on one core while the halves are read on
+    // both) is the hash of its bytes either way.
+    use sha2::Digest;
+    let sha = hex::encode(sha2::Sha256::digest(csv.as_bytes()));
+    assert_eq!((&w.sha256, &h.sha256), (&sha, &sha));
+    assert_eq!((w.bytes, h.bytes), (csv.len() as u64, csv.len() as u64));
+    assert_eq!(h.encoding, w.encoding);
     // Rejections on both sides of the middle, in line order.
     let lines: Vec<u64> = whole.rejects.iter().map(|r| r.line).collect();
     assert!(lines.windows(2).all(|p| p[0] < p[1]));
