@@ -106,9 +106,12 @@ pub fn read_file_into(
         Ok(at) if is_workbook(&entry.rel) => {
             read_workbook_bytes(entry, &buf[at], index, resolver, keep_text)
         }
-        Ok(at) => vec![read_bytes_into(
-            entry, &buf[at], index, resolver, keep_text, room, halves,
-        )],
+        Ok(at) => {
+            let bytes = &buf[at];
+            vec![with_sha256(bytes, halves, || {
+                read_bytes_into(entry, bytes, index, resolver, keep_text, room, halves)
+            })]
+        }
         Err(r) => {
             let mut out = FileOutcome::default();
             let mut file = blank_input(entry);
@@ -158,35 +161,31 @@ pub fn read_bytes_with(
     resolver: &Resolver,
     keep_text: KeepText,
 ) -> FileOutcome {
-    read_bytes_into(
-        entry,
-        bytes,
-        index,
-        resolver,
-        keep_text,
-        CaseChunks::default(),
-        false,
-    )
+    with_sha256(bytes, false, || {
+        read_bytes_into(
+            entry,
+            bytes,
+            index,
+            resolver,
+            keep_text,
+            CaseChunks::default(),
+            false,
+        )
+    })
 }
 
-/// `read_bytes_with`, the cases put into `room` (emptied first), whose
-/// chunks come from the readers' pool. A file that may be read in halves
-/// (the last of a run) is hashed on one core while its text is checked and
-/// its halves read on both: the other core, done with its files, would
-/// otherwise wait for the hash (at ten million rows, a tenth of a second
-/// for the last file's 160 MB).
-fn read_bytes_into(
-    entry: &FileEntry,
+/// `read(bytes)` with the file's sha256 filled in. With `parallel` (a
+/// file that may be read in halves: the last of a run) the file is hashed
+/// on one core while `read` checks its text and reads its halves on both:
+/// the other core, done with its files, would otherwise wait for the hash
+/// (at ten million rows, a tenth of a second for the last file's 160 MB).
+fn with_sha256(
     bytes: &[u8],
-    index: u32,
-    resolver: &Resolver,
-    keep_text: KeepText,
-    room: CaseChunks,
-    halves: bool,
+    parallel: bool,
+    read: impl FnOnce() -> FileOutcome + Send,
 ) -> FileOutcome {
     let hash = || hex::encode(Sha256::digest(bytes));
-    let read = || read_unhashed(entry, bytes, index, resolver, keep_text, room, halves);
-    let (sha256, mut out) = if halves && bytes.len() >= HALVES_MIN_BYTES {
+    let (sha256, mut out) = if parallel && bytes.len() >= HALVES_MIN_BYTES {
         rayon::join(hash, read)
     } else {
         (hash(), read())
@@ -197,8 +196,10 @@ fn read_bytes_into(
     out
 }
 
-/// [`read_bytes_into`] but for the file's hash (left blank).
-fn read_unhashed(
+/// `read_bytes_with`, the cases put into `room` (emptied first), whose
+/// chunks come from the readers' pool; the hash is left blank (see
+/// [`with_sha256`]).
+fn read_bytes_into(
     entry: &FileEntry,
     bytes: &[u8],
     index: u32,
