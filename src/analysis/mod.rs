@@ -222,11 +222,21 @@ pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> CaseCells {
     // (`Name::addr`): no text is read or hashed per case, only per
     // distinct name (at ten million cases the texts were a cache miss and
     // a string hash each, twice).
-    let copies: std::collections::HashMap<usize, Name, Fast> = ds
+    // (Gathered on every core: at ten million cases, one pass over them.)
+    use rayon::prelude::*;
+    type Copies = std::collections::HashMap<usize, Name, Fast>;
+    let copies: Copies = ds
         .cases
-        .iter()
-        .map(|c| (c.township.addr(), c.township))
-        .collect();
+        .par_chunks(1 << 16)
+        .map(|part| {
+            part.iter()
+                .map(|c| (c.township.addr(), c.township))
+                .collect()
+        })
+        .reduce(Copies::default, |mut a: Copies, b| {
+            a.extend(b);
+            a
+        });
     let mut names: Vec<&str> = copies.values().map(|n| township_name(n)).collect();
     names.sort_unstable();
     names.dedup();
