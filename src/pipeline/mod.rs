@@ -298,7 +298,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
                     )?;
                     let right = right.next("report contexts");
                     let (files, warnings) = if want_docs {
-                        let w = Wording {
+                        let w = DocInputs {
                             cfg: &cfg,
                             ds: &ds,
                             quarter,
@@ -372,7 +372,7 @@ struct RenderedDocs {
 }
 
 /// What composing the documents reads besides their contexts.
-struct Wording<'a> {
+struct DocInputs<'a> {
     cfg: &'a Config,
     ds: &'a crate::model::Dataset,
     quarter: Quarter,
@@ -385,7 +385,7 @@ struct Wording<'a> {
 /// warnings about missing 文号 or exports. `clock` times each step.
 fn render_documents(
     docs: &crate::report::DocSet,
-    w: &Wording,
+    w: &DocInputs,
     formats: &[Format],
     clock: timer::Branch,
 ) -> Result<(Files, Vec<String>)> {
