@@ -123,7 +123,7 @@ impl<T: Keyed> Ledger<T> {
     /// folder is rejected; a copy from a later folder supersedes the earlier.
     fn add(&mut self, rec: T, fi: usize, files: &mut [InputFile], rejects: &mut Vec<Reject>) {
         let hash = self.hash(&rec);
-        self.add_hashed(rec, hash, fi, files, rejects);
+        let _ = self.add_hashed(rec, hash, fi, files, rejects);
     }
 
     /// The hash of a record's key in this ledger's index.
@@ -150,7 +150,8 @@ impl<T: Keyed> Ledger<T> {
         self.index.prefetch(hash);
     }
 
-    /// [`Ledger::add`] with the key's hash already computed.
+    /// [`Ledger::add`] with the key's hash already computed; `true` when
+    /// the record took a new slot (its key was not there before).
     fn add_hashed(
         &mut self,
         rec: T,
@@ -158,7 +159,7 @@ impl<T: Keyed> Ledger<T> {
         fi: usize,
         files: &mut [InputFile],
         rejects: &mut Vec<Reject>,
-    ) {
+    ) -> bool {
         let Ledger { slots, index, .. } = self;
         let found = index.find(hash, |i| slots[i as usize].key() == rec.key());
         let Some(slot) = found else {
@@ -169,10 +170,10 @@ impl<T: Keyed> Ledger<T> {
                     format!("more than {MAX_SLOTS} distinct records (or out of memory): this row is not taken"),
                 );
                 reject_taken(&rec, codes::BAD_RECORD, message, &mut files[fi], rejects);
-                return;
+                return false;
             }
             slots.push(rec);
-            return;
+            return true;
         };
         let slot = slot as usize;
         let prev = &slots[slot];
@@ -196,6 +197,7 @@ impl<T: Keyed> Ledger<T> {
             // record takes the earlier one's slot.
             slots[slot] = rec;
         }
+        false
     }
 
     fn into_records(self) -> Vec<T> {
@@ -249,6 +251,9 @@ pub struct Settler {
     ds: Dataset,
     rejects: Vec<Reject>,
     cases: Ledger<Case>,
+    /// How many distinct cases each unit has in `cases` (for putting them
+    /// in unit order without reading them all once more).
+    unit_cases: Vec<usize>,
     refs: Ledger<Referral>,
     attendance: Attendance,
 }
@@ -263,6 +268,7 @@ impl Settler {
             },
             rejects: Vec::new(),
             cases: Ledger::new(),
+            unit_cases: Vec::new(),
             refs: Ledger::new(),
             attendance: HashMap::default(),
         }
@@ -314,12 +320,25 @@ impl Settler {
             // workbook's sheets are several inputs of one file).
             let fi32 = fi as u32;
             let (chunks, pool) = file_cases.into_parts();
+            let before = self.cases.slots.len();
             for mut chunk in chunks {
-                settle_cases(&mut self.cases, &mut chunk, fi, files, &mut self.rejects);
+                settle_cases(
+                    &mut self.cases,
+                    &mut self.unit_cases,
+                    &mut chunk,
+                    (fi, files),
+                    &mut self.rejects,
+                );
                 if let Some(p) = &pool {
                     p.give(chunk);
                 }
             }
+            // Room for as many new cases again made resident now: the last
+            // file's cases are settled while every reader is done, and
+            // clearing their fresh pages then was 85 ms at ten million
+            // rows with the other core idle.
+            let added = self.cases.slots.len() - before;
+            crate::huge_pages::populate(&self.cases.slots, self.cases.slots.len() + added);
             for mut r in referrals {
                 r.origin.file = fi32;
                 self.refs.add(r, fi, files, &mut self.rejects);
@@ -361,9 +380,9 @@ impl Settler {
 /// order records are settled in is unchanged.
 fn settle_cases(
     ledger: &mut Ledger<Case>,
+    unit_cases: &mut Vec<usize>,
     chunk: &mut Vec<Case>,
-    fi: usize,
-    files: &mut [InputFile],
+    (fi, files): (usize, &mut [InputFile]),
     rejects: &mut Vec<Reject>,
 ) {
     let fi32 = fi as u32;
@@ -385,7 +404,13 @@ fn settle_cases(
         }
         k = (k + 1) % AHEAD;
         c.origin.file = fi32;
-        ledger.add_hashed(c, hash, fi, files, rejects);
+        let unit = c.unit.index();
+        if ledger.add_hashed(c, hash, fi, files, rejects) {
+            if unit >= unit_cases.len() {
+                unit_cases.resize(unit + 1, 0);
+            }
+            unit_cases[unit] += 1;
+        }
     }
 }
 
@@ -442,11 +467,13 @@ impl Settler {
             mut ds,
             mut rejects,
             cases,
+            unit_cases,
             refs,
             ..
         } = self;
         ds.cases = cases.into_records();
-        sort_cases(&mut ds.cases);
+        debug_assert_eq!(unit_cases.iter().sum::<usize>(), ds.cases.len());
+        sort_cases(&mut ds.cases, &unit_ends(&unit_cases));
         ds.referrals = refs.into_records();
         ds.referrals.sort_by(|a, b| a.ref_id.cmp(&b.ref_id));
         rejects.sort_by(|a, b| {
@@ -463,31 +490,38 @@ impl Settler {
 /// Cases in (unit, 案件编号) order. The keys are unique, so an unstable sort
 /// is deterministic. First the cases are put in unit order in place (an
 /// American flag sort: one pass of swaps, each a case to its unit's next
-/// place, reading and writing a dozen streams in order); then each unit's
-/// cases are put in 案件编号 order on any free core: their keys sorted
-/// ([`IdKey`]: 24 bytes each, instead of 168-byte records swapped about
-/// while sorting) and each case moved into place once. Sorting and
-/// permuting every case at once took 1.5 s at ten million rows, the
-/// permutation on one core (random moves over a gigabyte); this way 0.9 s.
-fn sort_cases(cases: &mut [Case]) {
-    by_unit(cases);
-    let mut units: Vec<&mut [Case]> = cases.chunk_by_mut(|a, b| a.unit == b.unit).collect();
-    units.par_iter_mut().for_each(|unit| {
-        let unit: &mut [Case] = unit;
-        if u32::try_from(unit.len()).is_err() {
-            unit.sort_unstable_by(|a, b| a.case_id.cmp(&b.case_id));
-            return;
-        }
-        let order: Vec<u32> = {
-            let ids = |k: &IdKey| &*unit[k.at as usize].case_id;
-            let mut keys = id_keys(unit);
-            keys.par_sort_unstable_by(|a, b| {
-                a.window.cmp(&b.window).then_with(|| ids(a).cmp(ids(b)))
-            });
-            keys.into_iter().map(|k| k.at).collect()
-        };
-        crate::permute::permute(unit, order);
+/// place, reading and writing a dozen streams in order); each unit's cases,
+/// as soon as all of them are in its range, are put in 案件编号 order on the
+/// other core ([`by_id`]) while the flag sort goes on with the next unit.
+/// Sorting and permuting every case at once took 1.5 s at ten million rows,
+/// the permutation on one core (random moves over a gigabyte); the flag
+/// sort and then every unit's sort, 0.9 s, half a second of it the flag
+/// sort on one core with the other idle.
+fn sort_cases(cases: &mut [Case], end: &[usize]) {
+    rayon::scope(|s| {
+        by_unit(cases, end, |unit| {
+            if unit.len() > 1 {
+                s.spawn(move |_| by_id(unit));
+            }
+        });
     });
+}
+
+/// One unit's cases put in 案件编号 order: their keys sorted ([`IdKey`]:
+/// 24 bytes each, instead of 168-byte records swapped about while sorting)
+/// and each case moved into place once.
+fn by_id(unit: &mut [Case]) {
+    if u32::try_from(unit.len()).is_err() {
+        unit.sort_unstable_by(|a, b| a.case_id.cmp(&b.case_id));
+        return;
+    }
+    let order: Vec<u32> = {
+        let ids = |k: &IdKey| &*unit[k.at as usize].case_id;
+        let mut keys = id_keys(unit);
+        keys.par_sort_unstable_by(|a, b| a.window.cmp(&b.window).then_with(|| ids(a).cmp(ids(b))));
+        keys.into_iter().map(|k| k.at).collect()
+    };
+    crate::permute::permute(unit, order);
 }
 
 /// A case's place in its unit and sixteen bytes of its 案件编号 past what
@@ -526,31 +560,44 @@ fn id_keys(unit: &[Case]) -> Vec<IdKey> {
         .collect()
 }
 
+/// `end[u]`: where unit `u`'s range ends once the cases are in unit order
+/// (the number of cases of units `0..=u`), from each unit's count.
+fn unit_ends(count: &[usize]) -> Vec<usize> {
+    count
+        .iter()
+        .scan(0, |sum, n| {
+            *sum += n;
+            Some(*sum)
+        })
+        .collect()
+}
+
 /// Cases put in unit order, in place (not stable: the 案件编号 order is
-/// made afterwards).
-fn by_unit(cases: &mut [Case]) {
-    let units = cases.iter().map(|c| c.unit.index() + 1).max().unwrap_or(0);
-    let mut end = vec![0usize; units];
-    for c in cases.iter() {
-        end[c.unit.index()] += 1;
-    }
-    for u in 1..units {
-        end[u] += end[u - 1];
-    }
-    // next[u]: the first place of unit u's range not yet holding one of its cases
-    let mut next: Vec<usize> = (0..units)
+/// made afterwards), `end` from [`unit_ends`]. Each unit's range is handed
+/// to `done` as soon as it holds all of that unit's cases and no other: the
+/// swaps after it only touch places past it.
+fn by_unit<'a>(cases: &'a mut [Case], end: &[usize], mut done: impl FnMut(&'a mut [Case])) {
+    // next[u]: the first place of unit u's range not yet holding one of
+    // its cases; `rest` begins at place `base`.
+    let mut next: Vec<usize> = (0..end.len())
         .map(|u| if u == 0 { 0 } else { end[u - 1] })
         .collect();
-    for u in 0..units {
+    let mut rest = cases;
+    let mut base = 0;
+    for u in 0..end.len() {
         while next[u] < end[u] {
-            let to = cases[next[u]].unit.index();
+            let to = rest[next[u] - base].unit.index();
             if to == u {
                 next[u] += 1;
             } else {
-                cases.swap(next[u], next[to]);
+                rest.swap(next[u] - base, next[to] - base);
                 next[to] += 1;
             }
         }
+        let (unit, after) = std::mem::take(&mut rest).split_at_mut(end[u] - base);
+        done(unit);
+        rest = after;
+        base = end[u];
     }
 }
 

@@ -33,8 +33,53 @@ fn assert_sorts_by_unit_then_id(mut cases: Vec<Case>, what: &str) {
     };
     let mut want = keys(&cases);
     want.sort();
-    sort_cases(&mut cases);
+    let end = unit_ends(&counts(&cases));
+    sort_cases(&mut cases, &end);
     assert_eq!(keys(&cases), want, "{what}");
+}
+
+/// Each range the flag sort hands on holds, when handed on, every case of
+/// its unit and nothing else, and the ranges come in unit order (a unit
+/// with no cases as an empty range).
+#[test]
+fn each_unit_is_handed_on_whole_as_soon_as_it_is_in_place() {
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+    let mut next = crate::test_rng::below(11);
+    let mut cases: Vec<Case> = (0..3000)
+        .map(|i| {
+            let mut c = Case::blank(&i.to_string(), date);
+            // units 0–9 but 4, unit 7 most often
+            let u = if next(3) == 0 { 7 } else { next(10) };
+            c.unit = UnitId(if u == 4 { 9 } else { u } as u16);
+            c
+        })
+        .collect();
+    let count = counts(&cases);
+    let end = unit_ends(&count);
+    let mut handed: Vec<(usize, Vec<u16>)> = Vec::new();
+    by_unit(&mut cases, &end, |unit| {
+        handed.push((unit.len(), unit.iter().map(|c| c.unit.0).collect()));
+    });
+    assert_eq!(handed.len(), count.len());
+    assert_eq!(count.len(), 10);
+    for (u, (len, units)) in handed.iter().enumerate() {
+        assert_eq!(*len, count[u], "unit {u}");
+        assert!(units.iter().all(|&x| usize::from(x) == u), "unit {u}");
+    }
+    assert_eq!(count[4], 0);
+}
+
+/// How many cases each unit has, up to the highest unit there is.
+fn counts(cases: &[Case]) -> Vec<usize> {
+    let mut count = Vec::new();
+    for c in cases {
+        let u = c.unit.index();
+        if u >= count.len() {
+            count.resize(u + 1, 0);
+        }
+        count[u] += 1;
+    }
+    count
 }
 
 /// Ids alike for long stretches (a unit's common beginning, then sixteen
