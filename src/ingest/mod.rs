@@ -179,6 +179,7 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // no faster there (7.05–7.10 against 7.05–7.91 s) and held 20–30 MB
     // more at the peak.
     let pool = ChunkPool::new(32);
+    let mut left = files.len();
     ordered::read_in_order(
         files.len(),
         workers,
@@ -200,7 +201,11 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
             if let Some(rows) = reserve.take() {
                 settler.reserve_cases(rows);
             }
-            settler.feed(outcomes)
+            settler.feed(outcomes);
+            left -= 1;
+            if left > 0 {
+                settler.make_room();
+            }
         },
     );
     // (the emptied chunks kept for files no longer to come are freed before
