@@ -32,6 +32,7 @@ pub mod quarter;
 pub mod render;
 pub mod report;
 pub mod sample;
+pub mod sha_pair;
 pub mod summary;
 pub mod tables;
 #[cfg(test)]

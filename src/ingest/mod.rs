@@ -34,6 +34,7 @@ mod xls_check;
 
 mod chunks;
 mod folders;
+mod hash_desk;
 mod ordered;
 mod pos_index;
 mod read;
@@ -53,7 +54,7 @@ pub use decode::file_name_text;
 pub use folders::{list_files, quarter_folders, require_case_files, stray_files, FileEntry};
 pub use read::{
     is_workbook, read_bytes, read_bytes_with, read_file, read_file_into, unit_from_file_name,
-    FileOutcome, MAX_INPUT_BYTES,
+    FileOutcome, Summing, MAX_INPUT_BYTES,
 };
 pub use rejects::{clip, MAX_REJECT_VALUE};
 pub use rows::KeepText;
@@ -179,6 +180,7 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
     // no faster there (7.05–7.10 against 7.05–7.91 s) and held 20–30 MB
     // more at the peak.
     let pool = ChunkPool::new(32);
+    let desk = hash_desk::HashDesk::default();
     let mut left = files.len();
     ordered::read_in_order(
         files.len(),
@@ -194,8 +196,13 @@ pub fn load(data: &Path, cfg: &Config, upto: Option<Quarter>) -> Result<Dataset>
             };
             let room = CaseChunks::from_pool(pool.clone());
             // The last file is read on two cores: the others are done.
-            let last = i + 1 == files.len();
-            read_file_into(f, i as u32, &resolver, keep, buf, room, last)
+            // Any other is summed with another reader's where it can be.
+            let summing = if i + 1 == files.len() {
+                Summing::Halves
+            } else {
+                Summing::Desk(&desk)
+            };
+            read_file_into(f, i as u32, &resolver, keep, buf, room, summing)
         },
         |outcomes| {
             if let Some(rows) = reserve.take() {

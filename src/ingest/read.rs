@@ -7,11 +7,11 @@
 
 use std::cell::RefCell;
 use std::path::Path;
-
-use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 use super::chunks::CaseChunks;
 use super::folders::{FileEntry, SPREADSHEET_EXT};
+use super::hash_desk::HashDesk;
 use super::records::Records;
 use super::rejects::{fail, reject_of};
 use super::rows::{self, codes, KeepText, Row, RowCtx, SharedMemo};
@@ -62,6 +62,20 @@ pub fn unit_from_file_name(resolver: &Resolver, file_name: &str) -> Option<UnitI
     resolver.unit_in_text(&stem).map(UnitId)
 }
 
+/// How a file read with [`read_file_into`] is summed (SHA-256, for
+/// manifest.json).
+#[derive(Clone, Copy)]
+pub enum Summing<'d> {
+    /// On the reader's core, before it is read.
+    Alone,
+    /// The last file of a run, read in halves on both cores: summed on one
+    /// core while its text is checked and its halves are read.
+    Halves,
+    /// Together with another reader's file, by whichever reader comes to
+    /// the desk second ([`HashDesk`]).
+    Desk(&'d HashDesk),
+}
+
 /// Read one file completely: one outcome, or one per worksheet of a
 /// workbook. Never fails: problems become rejections or a file error.
 /// `keep_text`: which cases keep 当事人, 证件号 and 简要案情.
@@ -78,7 +92,7 @@ pub fn read_file(
         keep_text,
         &mut Vec::new(),
         CaseChunks::default(),
-        false,
+        Summing::Alone,
     )
 }
 
@@ -90,7 +104,7 @@ pub fn read_file(
 /// zeroes) once the first files are read. With `halves`, a large CSV of
 /// cases is read in two halves on two cores (for the last file of a run,
 /// which is otherwise read on one core while the others have nothing
-/// left to do).
+/// left to do). `summing`: how the file's SHA-256 is made.
 pub fn read_file_into(
     entry: &FileEntry,
     index: u32,
@@ -98,7 +112,7 @@ pub fn read_file_into(
     keep_text: KeepText,
     buf: &mut Vec<u8>,
     room: CaseChunks,
-    halves: bool,
+    summing: Summing<'_>,
 ) -> Vec<FileOutcome> {
     // `abs` is DATA/<quarter folder>/<file>.
     let root = entry.abs.parent().and_then(Path::parent);
@@ -106,12 +120,30 @@ pub fn read_file_into(
         Ok(at) if is_workbook(&entry.rel) => {
             read_workbook_bytes(entry, &buf[at], index, resolver, keep_text)
         }
-        Ok(at) => {
-            let bytes = &buf[at];
-            vec![with_sha256(bytes, halves, || {
-                read_bytes_into(entry, bytes, index, resolver, keep_text, room, halves)
-            })]
-        }
+        Ok(at) => match summing {
+            Summing::Desk(desk) => {
+                // Shared while another reader may sum it; the buffer is
+                // this reader's again afterwards (a fresh one only if the
+                // other still held it, which the desk rules out).
+                let shared = Arc::new(std::mem::take(buf));
+                let (sum, mut out) = desk.sum_while(&shared, at.clone(), || {
+                    let bytes = &shared[at];
+                    read_bytes_into(entry, bytes, index, resolver, keep_text, room, false)
+                });
+                *buf = Arc::try_unwrap(shared).unwrap_or_default();
+                if let Some(file) = out.file.as_mut() {
+                    file.sha256 = hex::encode(sum);
+                }
+                vec![out]
+            }
+            Summing::Alone | Summing::Halves => {
+                let halves = matches!(summing, Summing::Halves);
+                let bytes = &buf[at];
+                vec![with_sha256(bytes, halves, || {
+                    read_bytes_into(entry, bytes, index, resolver, keep_text, room, halves)
+                })]
+            }
+        },
         Err(r) => {
             let mut out = FileOutcome::default();
             let mut file = blank_input(entry);
@@ -184,7 +216,7 @@ fn with_sha256(
     parallel: bool,
     read: impl FnOnce() -> FileOutcome + Send,
 ) -> FileOutcome {
-    let hash = || hex::encode(Sha256::digest(bytes));
+    let hash = || hex::encode(crate::sha_pair::sha256(bytes));
     let (sha256, mut out) = if parallel && bytes.len() >= HALVES_MIN_BYTES {
         rayon::join(hash, read)
     } else {

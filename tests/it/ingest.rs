@@ -231,7 +231,7 @@ fn accepted_forms() {
         ingest::KeepText::All,
         &mut buf,
         room,
-        false,
+        ingest::Summing::Alone,
     )
     .remove(0);
     assert!(!alone.cases.is_empty());
@@ -508,7 +508,11 @@ fn a_file_read_in_two_halves_reads_as_one() {
             ingest::KeepText::All,
             &mut buf,
             room,
-            halves,
+            if halves {
+                ingest::Summing::Halves
+            } else {
+                ingest::Summing::Alone
+            },
         )
         .remove(0)
     };
