@@ -32,6 +32,7 @@ pub mod sandbox;
 pub mod workbook;
 mod xls_check;
 
+mod case_order;
 mod chunks;
 mod folders;
 mod hash_desk;

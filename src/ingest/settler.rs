@@ -8,8 +8,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
-use rayon::prelude::*;
-
+use super::case_order::{sort_cases, unit_ends};
 use super::pos_index::{PosIndex, MAX_POS};
 use super::read::FileOutcome;
 use super::rows::{self, codes};
@@ -492,120 +491,6 @@ impl Settler {
         });
         ds.rejects = rejects;
         ds
-    }
-}
-
-/// Cases in (unit, 案件编号) order. The keys are unique, so an unstable sort
-/// is deterministic. First the cases are put in unit order in place (an
-/// American flag sort: one pass of swaps, each a case to its unit's next
-/// place, reading and writing a dozen streams in order); each unit's cases,
-/// as soon as all of them are in its range, are put in 案件编号 order on the
-/// other core ([`by_id`]) while the flag sort goes on with the next unit.
-/// Sorting and permuting every case at once took 1.5 s at ten million rows,
-/// the permutation on one core (random moves over a gigabyte); the flag
-/// sort and then every unit's sort, 0.9 s, half a second of it the flag
-/// sort on one core with the other idle.
-fn sort_cases(cases: &mut [Case], end: &[usize]) {
-    rayon::scope(|s| {
-        by_unit(cases, end, |unit| {
-            if unit.len() > 1 {
-                s.spawn(move |_| by_id(unit));
-            }
-        });
-    });
-}
-
-/// One unit's cases put in 案件编号 order: their keys sorted ([`IdKey`]:
-/// 24 bytes each, instead of 168-byte records swapped about while sorting)
-/// and each case moved into place once.
-fn by_id(unit: &mut [Case]) {
-    if u32::try_from(unit.len()).is_err() {
-        unit.sort_unstable_by(|a, b| a.case_id.cmp(&b.case_id));
-        return;
-    }
-    let order: Vec<u32> = {
-        let ids = |k: &IdKey| &*unit[k.at as usize].case_id;
-        let mut keys = id_keys(unit);
-        keys.par_sort_unstable_by(|a, b| a.window.cmp(&b.window).then_with(|| ids(a).cmp(ids(b))));
-        keys.into_iter().map(|k| k.at).collect()
-    };
-    crate::permute::permute(unit, order);
-}
-
-/// A case's place in its unit and sixteen bytes of its 案件编号 past what
-/// every id of the unit begins with (温公案〔202…), zero-padded: two
-/// windows that differ order their ids as the ids themselves do (padding
-/// comes after the text and sorts below any byte); equal windows are
-/// settled by comparing the ids. The ids sit at the start of their records
-/// (`IdText`), so the keys are made in one pass along the cases, and
-/// nearly every comparison of the sort reads the keys alone.
-struct IdKey {
-    window: [u64; 2],
-    at: u32,
-}
-
-/// The [`IdKey`]s of one unit's cases, in place order.
-fn id_keys(unit: &[Case]) -> Vec<IdKey> {
-    let first = unit.first().map_or(&[][..], |c| c.case_id.as_bytes());
-    let common = unit.iter().fold(first.len(), |n, c| {
-        let b = c.case_id.as_bytes();
-        first[..n].iter().zip(b).take_while(|(x, y)| x == y).count()
-    });
-    unit.iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let mut w = [0u8; 16];
-            let rest = c.case_id.as_bytes().get(common..).unwrap_or_default();
-            let n = rest.len().min(16);
-            w[..n].copy_from_slice(&rest[..n]);
-            let (hi, lo) = w.split_at(8);
-            let word = |b: &[u8]| u64::from_be_bytes(b.try_into().unwrap_or_default());
-            IdKey {
-                window: [word(hi), word(lo)],
-                at: i as u32,
-            }
-        })
-        .collect()
-}
-
-/// `end[u]`: where unit `u`'s range ends once the cases are in unit order
-/// (the number of cases of units `0..=u`), from each unit's count.
-fn unit_ends(count: &[usize]) -> Vec<usize> {
-    count
-        .iter()
-        .scan(0, |sum, n| {
-            *sum += n;
-            Some(*sum)
-        })
-        .collect()
-}
-
-/// Cases put in unit order, in place (not stable: the 案件编号 order is
-/// made afterwards), `end` from [`unit_ends`]. Each unit's range is handed
-/// to `done` as soon as it holds all of that unit's cases and no other: the
-/// swaps after it only touch places past it.
-fn by_unit<'a>(cases: &'a mut [Case], end: &[usize], mut done: impl FnMut(&'a mut [Case])) {
-    // next[u]: the first place of unit u's range not yet holding one of
-    // its cases; `rest` begins at place `base`.
-    let mut next: Vec<usize> = (0..end.len())
-        .map(|u| if u == 0 { 0 } else { end[u - 1] })
-        .collect();
-    let mut rest = cases;
-    let mut base = 0;
-    for u in 0..end.len() {
-        while next[u] < end[u] {
-            let to = rest[next[u] - base].unit.index();
-            if to == u {
-                next[u] += 1;
-            } else {
-                rest.swap(next[u] - base, next[to] - base);
-                next[to] += 1;
-            }
-        }
-        let (unit, after) = std::mem::take(&mut rest).split_at_mut(end[u] - base);
-        done(unit);
-        rest = after;
-        base = end[u];
     }
 }
 
