@@ -17,6 +17,11 @@
 
 use sha2::{Digest, Sha256};
 
+/// The initial hash value (FIPS 180-4 §5.3.3).
+const H0: [u32; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
 /// The SHA-256 of `bytes` (`sha2`'s).
 pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
@@ -42,20 +47,38 @@ pub struct Midway {
 /// reader whose file it is, on its own core). Without the SHA extensions,
 /// nothing is done here.
 pub fn start_pair(a: &[u8], b: &[u8]) -> (Midway, Midway) {
-    #[cfg(target_arch = "x86_64")]
-    if shani::available() {
-        // SAFETY: the CPU has the extensions `shani::start_pair` is
-        // compiled for.
-        return unsafe { shani::start_pair(a, b) };
-    }
-    (NOTHING, NOTHING)
+    go_on_pair(START, a, START, b)
 }
 
-/// Nothing summed yet: what [`start_pair`] gives without the extensions.
-const NOTHING: Midway = Midway {
-    state: [0; 8],
-    done: 0,
-};
+/// Nothing summed yet.
+pub const START: Midway = Midway { state: H0, done: 0 };
+
+/// Both sums taken on from where `ma` and `mb` left them, together, as far
+/// as both messages have whole blocks left. Without the extensions nothing
+/// is done (see [`pairs`]).
+pub fn go_on_pair(ma: Midway, a: &[u8], mb: Midway, b: &[u8]) -> (Midway, Midway) {
+    #[cfg(target_arch = "x86_64")]
+    if shani::available() && ma.done <= a.len() && mb.done <= b.len() {
+        // SAFETY: the CPU has the extensions `shani::go_on_pair` is
+        // compiled for.
+        return unsafe { shani::go_on_pair(ma, a, mb, b) };
+    }
+    (ma, mb)
+}
+
+/// Whether summing two messages together is faster here than one after
+/// the other (the x86 SHA extensions are there).
+pub fn pairs() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return shani::available();
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// Whether `bytes` has whole blocks past what `m` has summed.
+pub fn blocks_left(m: &Midway, bytes: &[u8]) -> bool {
+    m.done.saturating_add(64) <= bytes.len()
+}
 
 /// The SHA-256 of `bytes`, whose first `m.done` bytes `m` has summed
 /// already ([`start_pair`] of these same bytes).
@@ -101,12 +124,6 @@ mod shani {
         0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
         0xc67178f2,
-    ];
-
-    /// The initial hash value (FIPS 180-4 §5.3.3).
-    const H0: [u32; 8] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-        0x5be0cd19,
     ];
 
     pub fn available() -> bool {
@@ -215,30 +232,31 @@ mod shani {
         }
     }
 
-    /// The whole blocks both `a` and `b` have, interleaved.
+    /// The whole blocks both `a` past `ma.done` and `b` past `mb.done`
+    /// have, interleaved (`done` at most each length).
     ///
     /// # Safety
     /// The CPU must have the SHA extensions, SSE2, SSSE3 and SSE4.1
     /// ([`available`]).
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    pub unsafe fn start_pair(a: &[u8], b: &[u8]) -> (Midway, Midway) {
-        let common = (a.len() / 64).min(b.len() / 64);
-        let (mut s, mut t) = (State::from_words(&H0), State::from_words(&H0));
+    pub unsafe fn go_on_pair(ma: Midway, a: &[u8], mb: Midway, b: &[u8]) -> (Midway, Midway) {
+        let (ra, rb) = (&a[ma.done..], &b[mb.done..]);
+        let common = (ra.len() / 64).min(rb.len() / 64) * 64;
+        let (mut s, mut t) = (State::from_words(&ma.state), State::from_words(&mb.state));
         two(
             &mut s,
-            a[..common * 64].as_chunks::<64>().0,
+            ra[..common].as_chunks::<64>().0,
             &mut t,
-            b[..common * 64].as_chunks::<64>().0,
+            rb[..common].as_chunks::<64>().0,
         );
-        let done = common * 64;
         (
             Midway {
                 state: s.words(),
-                done,
+                done: ma.done + common,
             },
             Midway {
                 state: t.words(),
-                done,
+                done: mb.done + common,
             },
         )
     }
@@ -309,11 +327,33 @@ mod tests {
             assert_eq!(finish(mb, &b), sha256(&b), "{la} {lb}");
             assert_eq!(finish(ma, &a), sha256(&a), "{la} {lb}");
         }
-        // what a CPU without the extensions starts with, finished: the sums
+        // nothing summed yet, finished: the sums
         for n in [0, 3, 64, 1000] {
             let a = bytes(n, 8);
-            assert_eq!(finish(NOTHING, &a), sha256(&a), "{n}");
+            assert_eq!(finish(START, &a), sha256(&a), "{n}");
         }
+    }
+
+    /// A long message summed in turns with several shorter ones (as a
+    /// file waits on the desk and is taken on by one reader after
+    /// another), each turn going on from where the last stopped: every
+    /// sum is still its message's.
+    #[test]
+    fn a_long_sum_taken_on_in_turns_with_others_is_the_same() {
+        let long = bytes(10_000, 11);
+        let mut part = START;
+        for (i, n) in [64usize, 0, 1000, 63, 3000, 129, 9000]
+            .into_iter()
+            .enumerate()
+        {
+            let other = bytes(n, i as u64);
+            let (p, q) = go_on_pair(part, &long, START, &other);
+            part = p;
+            assert_eq!(finish(q, &other), sha256(&other), "turn {i}");
+            assert!(part.done <= long.len());
+        }
+        assert!(!blocks_left(&part, &long) || !pairs());
+        assert_eq!(finish(part, &long), sha256(&long));
     }
 
     /// The standard's own examples (FIPS 180-4 appendix, "abc" and the
