@@ -63,6 +63,8 @@ pub fn go_on_pair(ma: Midway, a: &[u8], mb: Midway, b: &[u8]) -> (Midway, Midway
         // compiled for.
         return unsafe { shani::go_on_pair(ma, a, mb, b) };
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (a, b);
     (ma, mb)
 }
 
