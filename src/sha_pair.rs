@@ -27,12 +27,6 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
-/// The SHA-256 of `a` and of `b`, the same as [`sha256`] of each.
-pub fn sha256_pair(a: &[u8], b: &[u8]) -> ([u8; 32], [u8; 32]) {
-    let (ma, mb) = start_pair(a, b);
-    (finish(ma, a), finish(mb, b))
-}
-
 /// A sum made part of the way: the state after the message's first `done`
 /// bytes (whole blocks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,20 +36,13 @@ pub struct Midway {
     done: usize,
 }
 
-/// The sums of `a` and `b` made together as far as both have whole
-/// blocks: the rest of each is the work of whoever [`finish`]es it (the
-/// reader whose file it is, on its own core). Without the SHA extensions,
-/// nothing is done here.
-pub fn start_pair(a: &[u8], b: &[u8]) -> (Midway, Midway) {
-    go_on_pair(START, a, START, b)
-}
-
 /// Nothing summed yet.
 pub const START: Midway = Midway { state: H0, done: 0 };
 
-/// Both sums taken on from where `ma` and `mb` left them, together, as far
-/// as both messages have whole blocks left. Without the extensions nothing
-/// is done (see [`pairs`]).
+/// Both sums taken on from where `ma` and `mb` left them ([`START`] for
+/// a fresh one), together, as far as both messages have whole blocks
+/// left: the rest of each is the work of whoever [`finish`]es it. Without
+/// the extensions nothing is done (see [`pairs`]).
 pub fn go_on_pair(ma: Midway, a: &[u8], mb: Midway, b: &[u8]) -> (Midway, Midway) {
     #[cfg(target_arch = "x86_64")]
     if shani::available() && ma.done <= a.len() && mb.done <= b.len() {
@@ -83,11 +70,11 @@ pub fn blocks_left(m: &Midway, bytes: &[u8]) -> bool {
 }
 
 /// The SHA-256 of `bytes`, whose first `m.done` bytes `m` has summed
-/// already ([`start_pair`] of these same bytes).
+/// already ([`go_on_pair`] of these same bytes).
 pub fn finish(m: Midway, bytes: &[u8]) -> [u8; 32] {
     #[cfg(target_arch = "x86_64")]
     if m.done > 0 && m.done <= bytes.len() && shani::available() {
-        // SAFETY: as in `start_pair`.
+        // SAFETY: as in `go_on_pair`.
         return unsafe { shani::finish(m, bytes) };
     }
     // (`done` is 0 unless the extensions made it)
@@ -267,7 +254,7 @@ mod shani {
     /// padding.
     ///
     /// # Safety
-    /// As for [`start_pair`].
+    /// As for [`go_on_pair`].
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
     pub unsafe fn finish(m: Midway, bytes: &[u8]) -> [u8; 32] {
         let mut s = State::from_words(&m.state);
@@ -286,6 +273,12 @@ mod shani {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both sums made together from the start, each finished on its own.
+    fn sha256_pair(a: &[u8], b: &[u8]) -> ([u8; 32], [u8; 32]) {
+        let (ma, mb) = go_on_pair(START, a, START, b);
+        (finish(ma, a), finish(mb, b))
+    }
 
     /// Bytes that differ from place to place (a repeated pattern would hide
     /// a block taken twice or out of order).
@@ -325,7 +318,7 @@ mod tests {
     fn started_together_and_finished_apart_the_sums_are_the_same() {
         for (la, lb) in [(0, 0), (64, 640), (1000, 130), (70_001, 4096)] {
             let (a, b) = (bytes(la, 5), bytes(lb, 6));
-            let (ma, mb) = start_pair(&a, &b);
+            let (ma, mb) = go_on_pair(START, &a, START, &b);
             assert_eq!(finish(mb, &b), sha256(&b), "{la} {lb}");
             assert_eq!(finish(ma, &a), sha256(&a), "{la} {lb}");
         }

@@ -101,10 +101,10 @@ pub fn read_file(
 /// [`crate::input::read_input_into`]), and a CSV's cases are put into
 /// `room`, whose chunks come from a pool the settler hands emptied chunks
 /// back to (`chunks`). Neither asks the system for fresh pages (which it
-/// zeroes) once the first files are read. With `halves`, a large CSV of
-/// cases is read in two halves on two cores (for the last file of a run,
-/// which is otherwise read on one core while the others have nothing
-/// left to do). `summing`: how the file's SHA-256 is made.
+/// zeroes) once the first files are read. `summing`: how the file's
+/// SHA-256 is made; with [`Summing::Halves`], a large CSV of cases is also
+/// read in two halves on two cores (for the last file of a run, which is
+/// otherwise read on one core while the others have nothing left to do).
 pub fn read_file_into(
     entry: &FileEntry,
     index: u32,
@@ -126,15 +126,12 @@ pub fn read_file_into(
                 // this reader's again afterwards (a fresh one only if the
                 // other still held it, which the desk rules out).
                 let shared = Arc::new(std::mem::take(buf));
-                let (sum, mut out) = desk.sum_while(&shared, at.clone(), || {
+                let (sum, out) = desk.sum_while(&shared, at.clone(), || {
                     let bytes = &shared[at];
                     read_bytes_into(entry, bytes, index, resolver, keep_text, room, false)
                 });
                 *buf = Arc::try_unwrap(shared).unwrap_or_default();
-                if let Some(file) = out.file.as_mut() {
-                    file.sha256 = hex::encode(sum);
-                }
-                vec![out]
+                vec![with_sum(out, &sum)]
             }
             Summing::Alone | Summing::Halves => {
                 let halves = matches!(summing, Summing::Halves);
@@ -216,14 +213,19 @@ fn with_sha256(
     parallel: bool,
     read: impl FnOnce() -> FileOutcome + Send,
 ) -> FileOutcome {
-    let hash = || hex::encode(crate::sha_pair::sha256(bytes));
-    let (sha256, mut out) = if parallel && bytes.len() >= HALVES_MIN_BYTES {
+    let hash = || crate::sha_pair::sha256(bytes);
+    let (sum, out) = if parallel && bytes.len() >= HALVES_MIN_BYTES {
         rayon::join(hash, read)
     } else {
         (hash(), read())
     };
+    with_sum(out, &sum)
+}
+
+/// `out` with its file's sha256 filled in.
+fn with_sum(mut out: FileOutcome, sum: &[u8; 32]) -> FileOutcome {
     if let Some(file) = out.file.as_mut() {
-        file.sha256 = sha256;
+        file.sha256 = hex::encode(sum);
     }
     out
 }

@@ -6,8 +6,6 @@
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use super::folders::FileEntry;
 use super::read::{blank_input, extension, read_text, unit_from_file_name, FileOutcome};
 use super::rejects::fail;
@@ -41,7 +39,7 @@ pub fn read_workbook_bytes(
 ) -> Vec<FileOutcome> {
     let mut file = blank_input(entry);
     file.bytes = bytes.len() as u64;
-    file.sha256 = hex::encode(Sha256::digest(bytes));
+    file.sha256 = hex::encode(crate::sha_pair::sha256(bytes));
     let file_name = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
     // A reserved name (referrals.xlsx) fixes the kind of every sheet.
     let stem = Path::new(file_name)
