@@ -21,11 +21,9 @@ use crate::model::Case;
 /// its chunk that it fills.
 pub const CHUNK: usize = 1 << 14;
 
-/// A new, empty chunk (huge pages advised: see `huge_pages`).
+/// A new, empty chunk.
 fn fresh_chunk() -> Vec<Case> {
-    let v = Vec::with_capacity(CHUNK);
-    crate::huge_pages::advise(&v);
-    v
+    Vec::with_capacity(CHUNK)
 }
 
 /// Emptied chunks waiting to be filled again, at most `cap` of them.

@@ -70,7 +70,6 @@ impl PosIndex {
         if fresh.try_reserve_exact(places).is_err() {
             return false;
         }
-        crate::huge_pages::advise(&fresh);
         fresh.resize(places, EMPTY);
         let mask = places - 1;
         for &e in self.entries.iter().filter(|&&e| e != EMPTY) {

@@ -114,7 +114,6 @@ impl<T: Keyed> Ledger<T> {
     /// rebuild from its own entries, no record read) past `keys`.
     fn reserve(&mut self, slots: usize, keys: usize) {
         let _ = self.slots.try_reserve(slots);
-        crate::huge_pages::advise(&self.slots);
         let _ = self.index.try_reserve(keys);
     }
 
@@ -287,13 +286,13 @@ impl Settler {
     }
 
     /// Room for as many new cases as the last input fed brought, made
-    /// resident now ([`crate::huge_pages::populate`]): called while files
+    /// resident now ([`crate::resident::populate`]): called while files
     /// are still to come, so that the last file's cases, settled when
     /// every reader is done, go to memory already cleared (clearing it
     /// then was 85 ms at ten million rows, with the other core idle).
     pub fn make_room(&self) {
         let slots = &self.cases.slots;
-        crate::huge_pages::populate(slots, slots.len() + self.last_added);
+        crate::resident::populate(slots, slots.len() + self.last_added);
     }
 
     /// Settle each file's records, handing each emptied chunk of its cases
