@@ -41,9 +41,12 @@ impl CsvOut {
     /// Rows without the BOM and the header: a piece of a file whose
     /// beginning another `CsvOut` made.
     pub fn rows_only() -> CsvOut {
-        CsvOut {
-            w: writer(Vec::with_capacity(4096)),
-        }
+        CsvOut::rows_into(Vec::with_capacity(4096))
+    }
+
+    /// [`CsvOut::rows_only`], written after what `buf` holds.
+    pub fn rows_into(buf: Vec<u8>) -> CsvOut {
+        CsvOut { w: writer(buf) }
     }
 
     pub fn row(&mut self, cells: &[Cell]) {

@@ -2,8 +2,88 @@
 //! order: summary.json's recurrence list and recurrences.csv (a million
 //! entries at ten million cases) are both made so, holding a few pieces in
 //! memory, never the whole text. It depends on nothing else in the crate.
+//!
+//! A piece is about 2 MB: above the C allocator's mapping threshold, so
+//! each one freed went back to the system and the next came as fresh
+//! pages to clear (at ten million cases, 625 MB of them). The writer hands
+//! each written buffer back ([`SPARES`]) and a later piece is made in it:
+//! a few buffers go round instead.
+
+use std::sync::Mutex;
 
 use rayon::prelude::*;
+
+/// Emptied buffers waiting for a piece, at most `limit` bytes of them.
+pub struct Spares {
+    /// The buffers, and their capacity in bytes.
+    held: Mutex<(Vec<Vec<u8>>, usize)>,
+    limit: usize,
+}
+
+/// The run's spare buffers: the writer gives back what it has written,
+/// the pieces of summary.json and recurrences.csv are made in them. At
+/// most a batch of pieces (four of about 2 MB) and a little more wait.
+pub static SPARES: Spares = Spares::new(10 << 20);
+
+impl Spares {
+    pub const fn new(limit: usize) -> Spares {
+        Spares {
+            held: Mutex::new((Vec::new(), 0)),
+            limit,
+        }
+    }
+
+    /// An empty buffer for about `bytes` bytes: a spare one when there is
+    /// one, else a new one.
+    pub fn buffer(&self, bytes: usize) -> Vec<u8> {
+        let spare = match self.held.lock() {
+            Ok(mut h) => h.0.pop().inspect(|v| h.1 -= v.capacity()),
+            Err(_) => None,
+        };
+        match spare {
+            Some(mut v) => {
+                v.reserve(bytes);
+                v
+            }
+            None => Vec::with_capacity(bytes),
+        }
+    }
+
+    /// Keep `v`'s memory, emptied, for a later [`Spares::buffer`], unless
+    /// that would hold more than the limit; buffers under 64 KiB are left
+    /// to the allocator (it keeps those itself).
+    pub fn give_back(&self, mut v: Vec<u8>) {
+        let cap = v.capacity();
+        if cap < 64 << 10 {
+            return;
+        }
+        if let Ok(mut h) = self.held.lock() {
+            if h.1 + cap <= self.limit {
+                v.clear();
+                h.1 += cap;
+                h.0.push(v);
+            }
+        }
+    }
+
+    /// Free every spare buffer (at the end of a stage, before its memory
+    /// is given back to the system).
+    pub fn drop_all(&self) {
+        let spares = match self.held.lock() {
+            Ok(mut h) => {
+                h.1 = 0;
+                std::mem::take(&mut h.0)
+            }
+            Err(_) => return,
+        };
+        drop(spares);
+    }
+
+    /// Bytes of capacity held.
+    pub fn held_bytes(&self) -> usize {
+        self.held.lock().map(|h| h.1).unwrap_or(0)
+    }
+}
 
 /// `list` in pieces of `per_piece` items, each made into bytes by `make`
 /// (given the index of its first item in `list`) on any free core,
@@ -86,5 +166,36 @@ mod tests {
             },
         );
         assert_eq!((r, sent), (Err("full"), 3));
+    }
+
+    /// A buffer given back is handed out again, empty, with its memory;
+    /// small ones and any past the limit are not kept; all are freed on
+    /// demand.
+    #[test]
+    fn spare_buffers_go_round_within_their_limit() {
+        use super::Spares;
+        let spares = Spares::new(3 << 20);
+        let mut a = spares.buffer(1 << 20);
+        assert!(a.is_empty() && a.capacity() >= 1 << 20);
+        a.extend_from_slice(b"piece");
+        let (ptr, cap) = (a.as_ptr(), a.capacity());
+        spares.give_back(a);
+        assert_eq!(spares.held_bytes(), cap);
+        let b = spares.buffer(1000);
+        assert_eq!((b.as_ptr(), b.capacity(), b.len()), (ptr, cap, 0));
+        assert_eq!(spares.held_bytes(), 0);
+        // asked for more than it holds: the same buffer, grown
+        spares.give_back(b);
+        let c = spares.buffer(2 << 20);
+        assert!(c.is_empty() && c.capacity() >= 2 << 20);
+        spares.give_back(vec![0u8; 1000]); // small: left to the allocator
+        assert_eq!(spares.held_bytes(), 0);
+        spares.give_back(c);
+        spares.give_back(Vec::with_capacity(2 << 20)); // past the limit
+        assert!(spares.held_bytes() <= 3 << 20);
+        assert!(spares.held_bytes() >= 2 << 20);
+        spares.drop_all();
+        assert_eq!(spares.held_bytes(), 0);
+        assert_eq!(spares.buffer(10).capacity(), 10);
     }
 }

@@ -236,6 +236,7 @@ fn write_staged(
         hash.update(&part);
         f.put(&part).map_err(|e| Error::io(&p, e))?;
         bytes += part.len() as u64;
+        crate::pieces::SPARES.give_back(part);
     }
     drop(f.finish().map_err(|e| Error::io(&p, e))?);
     Ok(Written {

@@ -6,6 +6,7 @@
 /// (glibc keeps freed heap pages otherwise, and the next stage's peak is
 /// counted on top of them). A no-op elsewhere.
 pub fn release_freed_memory() {
+    crate::pieces::SPARES.drop_all();
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks the allocator's own free lists; it has
     // no preconditions and does not touch live allocations.

@@ -110,7 +110,7 @@ fn recurrence_piece(
     pad: &str,
 ) -> Vec<u8> {
     // An entry prints as about 450 bytes.
-    let mut out = Vec::with_capacity(chunk.len() * 512);
+    let mut out = crate::pieces::SPARES.buffer(chunk.len() * 512);
     use crate::analysis::RecurrencePair as Pair;
     // The strings are scattered and cold: fetched some entries ahead.
     crate::prefetch::each_ahead(chunk, Pair::fetch_far, Pair::fetch_near, |k, p| {

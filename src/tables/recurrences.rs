@@ -134,7 +134,8 @@ fn csv_parts<E>(
         rows,
         PIECES_AT_A_TIME,
         |_, chunk| {
-            let mut out = CsvOut::rows_only();
+            // (a row is about 140 bytes)
+            let mut out = CsvOut::rows_into(crate::pieces::SPARES.buffer(chunk.len() * 160));
             recurrence_rows(chunk, units, regions, |cells| out.row(cells));
             out.into_bytes()
         },
