@@ -5,9 +5,9 @@
 //!
 //! A piece is about 2 MB: above the C allocator's mapping threshold, so
 //! each one freed went back to the system and the next came as fresh
-//! pages to clear (at ten million cases, 625 MB of them). The writer hands
-//! each written buffer back ([`SPARES`]) and a later piece is made in it:
-//! a few buffers go round instead.
+//! pages to clear (at ten million cases, about 620 MB of them). The
+//! writer hands each written buffer back ([`SPARES`]) and a later piece
+//! is made in it: a few buffers go round instead.
 
 use std::sync::Mutex;
 
