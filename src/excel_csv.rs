@@ -38,13 +38,8 @@ impl CsvOut {
         CsvOut { w }
     }
 
-    /// Rows without the BOM and the header: a piece of a file whose
-    /// beginning another `CsvOut` made.
-    pub fn rows_only() -> CsvOut {
-        CsvOut::rows_into(Vec::with_capacity(4096))
-    }
-
-    /// [`CsvOut::rows_only`], written after what `buf` holds.
+    /// Rows without the BOM and the header, written after what `buf`
+    /// holds: a piece of a file whose beginning another `CsvOut` made.
     pub fn rows_into(buf: Vec<u8>) -> CsvOut {
         CsvOut { w: writer(buf) }
     }
@@ -101,7 +96,7 @@ mod tests {
         }
         let mut parts: Vec<Vec<u8>> = vec![CsvOut::new(&header).into_bytes()];
         for chunk in rows.chunks(333) {
-            let mut piece = CsvOut::rows_only();
+            let mut piece = CsvOut::rows_into(Vec::new());
             for r in chunk {
                 piece.record(r);
             }

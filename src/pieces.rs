@@ -80,20 +80,22 @@ impl Spares {
     }
 
     /// Bytes of capacity held.
-    pub fn held_bytes(&self) -> usize {
+    #[cfg(test)]
+    fn held_bytes(&self) -> usize {
         self.held.lock().map(|h| h.1).unwrap_or(0)
     }
 }
 
 /// `list` in pieces of `per_piece` items, each made into bytes by `make`
-/// (given the index of its first item in `list`) on any free core,
-/// `at_a_time` pieces at once, handed to `send` in list order; stops at the
-/// first error `send` returns. Nothing is sent for an empty list.
+/// (given the index of its first item in `list`, and an empty buffer for
+/// about `item_bytes` a item, a spare one when there is one: [`SPARES`])
+/// on any free core, `at_a_time` pieces at once, handed to `send` in list
+/// order; stops at the first error `send` returns. Nothing is sent for an
+/// empty list.
 pub fn in_order<T: Sync, E>(
     list: &[T],
-    per_piece: usize,
-    at_a_time: usize,
-    make: impl Fn(usize, &[T]) -> Vec<u8> + Sync,
+    (per_piece, at_a_time, item_bytes): (usize, usize, usize),
+    make: impl Fn(usize, &[T], Vec<u8>) -> Vec<u8> + Sync,
     mut send: impl FnMut(Vec<u8>) -> Result<(), E>,
 ) -> Result<(), E> {
     let per_piece = per_piece.max(1);
@@ -103,7 +105,10 @@ pub fn in_order<T: Sync, E>(
         let pieces: Vec<Vec<u8>> = items
             .par_chunks(per_piece)
             .enumerate()
-            .map(|(k, chunk)| make(start + k * per_piece, chunk))
+            .map(|(k, chunk)| {
+                let buf = SPARES.buffer(chunk.len().saturating_mul(item_bytes));
+                make(start + k * per_piece, chunk, buf)
+            })
             .collect();
         for piece in pieces {
             send(piece)?;
@@ -133,11 +138,12 @@ mod tests {
                     let mut got = Vec::new();
                     let sent: Result<(), ()> = in_order(
                         &list[..n],
-                        per_piece,
-                        at_a_time,
-                        |start, chunk| {
+                        (per_piece, at_a_time, 4),
+                        |start, chunk, mut buf| {
                             assert_eq!(chunk.first().map(|&x| x as usize), Some(start));
-                            text(chunk)
+                            assert!(buf.is_empty(), "a piece's buffer comes empty");
+                            buf.extend(text(chunk));
+                            buf
                         },
                         |p| {
                             got.extend(p);
@@ -153,9 +159,8 @@ mod tests {
         let mut sent = 0;
         let r = in_order(
             &list,
-            10,
-            2,
-            |_, c| vec![c.len() as u8],
+            (10, 2, 1),
+            |_, c, _| vec![c.len() as u8],
             |_| {
                 sent += 1;
                 if sent == 3 {

@@ -101,16 +101,16 @@ pub struct SummaryDraft {
 
 /// Serialise one piece of the recurrence list, whose first entry is entry
 /// `first` of the list: its entries as pretty JSON lines indented by
-/// `pad`, each after a comma and a newline but the list's first.
+/// `pad`, each after a comma and a newline but the list's first, written
+/// into `out`.
 fn recurrence_piece(
     first: usize,
     chunk: &[crate::analysis::RecurrencePair],
+    mut out: Vec<u8>,
     units: &[&str],
     regions: &[&str],
     pad: &str,
 ) -> Vec<u8> {
-    // An entry prints as about 450 bytes.
-    let mut out = crate::pieces::SPARES.buffer(chunk.len() * 512);
     use crate::analysis::RecurrencePair as Pair;
     // The strings are scattered and cold: fetched some entries ahead.
     crate::prefetch::each_ahead(chunk, Pair::fetch_far, Pair::fetch_near, |k, p| {
@@ -148,11 +148,11 @@ fn recurrence_text(
     }
     let pad = " ".repeat(indent + 2);
     out(b"[\n".to_vec())?;
+    // (an entry prints as about 450 bytes)
     crate::pieces::in_order(
         list,
-        RECURRENCES_PER_PIECE,
-        PIECES_AT_A_TIME,
-        |first, chunk| recurrence_piece(first, chunk, units, regions, &pad),
+        (RECURRENCES_PER_PIECE, PIECES_AT_A_TIME, 512),
+        |first, chunk, buf| recurrence_piece(first, chunk, buf, units, regions, &pad),
         &mut *out,
     )?;
     out(b"\n".to_vec())?;

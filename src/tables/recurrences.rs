@@ -129,13 +129,12 @@ fn csv_parts<E>(
     mut send: impl FnMut(Vec<u8>) -> Result<(), E>,
 ) -> Result<(), E> {
     send(CsvOut::new(&RECURRENCE_HEADER).into_bytes())?;
+    // (a row is about 140 bytes)
     crate::pieces::in_order(
         pairs,
-        rows,
-        PIECES_AT_A_TIME,
-        |_, chunk| {
-            // (a row is about 140 bytes)
-            let mut out = CsvOut::rows_into(crate::pieces::SPARES.buffer(chunk.len() * 160));
+        (rows, PIECES_AT_A_TIME, 160),
+        |_, chunk, buf| {
+            let mut out = CsvOut::rows_into(buf);
             recurrence_rows(chunk, units, regions, |cells| out.row(cells));
             out.into_bytes()
         },
