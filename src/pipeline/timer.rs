@@ -6,12 +6,15 @@
 /// Stage timings on stderr when `MINEBRIEF_TIMINGS` is set (for benchmarks).
 pub struct Timer {
     last: Option<std::time::Instant>,
+    /// The process's CPU time (user and system, both cores) at `last`.
+    cpu: f64,
 }
 
 impl Timer {
     pub fn from_env() -> Timer {
         Timer {
             last: std::env::var_os("MINEBRIEF_TIMINGS").map(|_| std::time::Instant::now()),
+            cpu: cpu_seconds(),
         }
     }
     pub fn stage(&mut self, name: &str) {
@@ -26,12 +29,15 @@ impl Timer {
                     .map(|v| v.trim().to_string())
                     .unwrap_or_default()
             };
+            let cpu = cpu_seconds();
             eprintln!(
-                "timing {name}: {:.3} s (RSS {}, peak RSS so far {})",
+                "timing {name}: {:.3} s, CPU {:.3} s (RSS {}, peak RSS so far {})",
                 t.elapsed().as_secs_f64(),
+                cpu - self.cpu,
                 field("VmRSS:"),
                 field("VmHWM:")
             );
+            self.cpu = cpu;
             self.last = Some(std::time::Instant::now());
         }
     }
@@ -41,6 +47,24 @@ impl Timer {
     pub fn branch(&self) -> Branch {
         Branch(self.last.map(|_| std::time::Instant::now()))
     }
+}
+
+/// The CPU time this process has used so far, every thread's user and
+/// system time (`getrusage`); 0 where there is no such call.
+#[cfg(target_os = "linux")]
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage writes the struct it is given and nothing else.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    secs(u.ru_utime) + secs(u.ru_stime)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cpu_seconds() -> f64 {
+    0.0
 }
 
 /// One side of a stage run on both cores: its own time, printed under the
