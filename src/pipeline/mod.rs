@@ -167,6 +167,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
                     found_date: p.found_date,
                 })
                 .collect();
+            let right = right.next("recurrence hits");
             let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
             right.done("assessment");
             assessment

@@ -6,15 +6,18 @@
 /// Stage timings on stderr when `MINEBRIEF_TIMINGS` is set (for benchmarks).
 pub struct Timer {
     last: Option<std::time::Instant>,
-    /// The process's CPU time (user and system, both cores) at `last`.
+    /// The process's CPU time (user and system, both cores) and page
+    /// faults (first touches of memory) at `last`.
     cpu: f64,
+    faults: i64,
 }
 
 impl Timer {
     pub fn from_env() -> Timer {
         Timer {
             last: std::env::var_os("MINEBRIEF_TIMINGS").map(|_| std::time::Instant::now()),
-            cpu: cpu_seconds(),
+            cpu: cpu_seconds().0,
+            faults: cpu_seconds().1,
         }
     }
     pub fn stage(&mut self, name: &str) {
@@ -29,15 +32,17 @@ impl Timer {
                     .map(|v| v.trim().to_string())
                     .unwrap_or_default()
             };
-            let cpu = cpu_seconds();
+            let (cpu, faults) = cpu_seconds();
             eprintln!(
-                "timing {name}: {:.3} s, CPU {:.3} s (RSS {}, peak RSS so far {})",
+                "timing {name}: {:.3} s, CPU {:.3} s, {} page faults (RSS {}, peak RSS so far {})",
                 t.elapsed().as_secs_f64(),
                 cpu - self.cpu,
+                faults - self.faults,
                 field("VmRSS:"),
                 field("VmHWM:")
             );
             self.cpu = cpu;
+            self.faults = faults;
             self.last = Some(std::time::Instant::now());
         }
     }
@@ -50,21 +55,22 @@ impl Timer {
 }
 
 /// The CPU time this process has used so far, every thread's user and
-/// system time (`getrusage`); 0 where there is no such call.
+/// system time, and the page faults it took that needed no disk
+/// (`getrusage`); 0 where there is no such call.
 #[cfg(target_os = "linux")]
-fn cpu_seconds() -> f64 {
+fn cpu_seconds() -> (f64, i64) {
     // SAFETY: getrusage writes the struct it is given and nothing else.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
-        return 0.0;
+        return (0.0, 0);
     }
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
-    secs(u.ru_utime) + secs(u.ru_stime)
+    (secs(u.ru_utime) + secs(u.ru_stime), u.ru_minflt as i64)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn cpu_seconds() -> f64 {
-    0.0
+fn cpu_seconds() -> (f64, i64) {
+    (0.0, 0)
 }
 
 /// One side of a stage run on both cores: its own time, printed under the
