@@ -46,6 +46,16 @@ pub(super) enum Tally {
     Ids(Vec<IdText>),
 }
 
+impl Tally {
+    /// How many cases count: the numerator, or the ids.
+    pub(super) fn count(&self) -> usize {
+        match self {
+            Tally::Rate { n, .. } => *n as usize,
+            Tally::Ids(ids) => ids.len(),
+        }
+    }
+}
+
 impl CaseTest {
     fn empty(&self) -> Tally {
         match self {
@@ -189,6 +199,9 @@ mod tests {
                 ids(&["D"]),
             ]
         );
+        // how many cases count, for a rate or a list of ids
+        let counts: Vec<usize> = got.iter().map(Tally::count).collect();
+        assert_eq!(counts, [1, 2, 1, 1, 2, 2, 1]);
         // each question alone gives the same answer
         for (t, want) in refs.iter().zip(&got) {
             assert_eq!(&tally(cases.iter(), p, &[t])[0], want, "{t:?}");

@@ -775,21 +775,22 @@ fn accountability(
     }
     // Media exposures and recurrences per region in the quarter.
     let p = ctx.period;
-    let media = ctx.media_sources();
-    // (each region's cases are its list's: counted on every core)
+    // (the 媒体曝光 deduction's question with its default sources, put to
+    // each region's own cases on every core)
+    let exposed = CaseTest::Exposed {
+        sources: ctx.media_sources(),
+    };
     use rayon::prelude::*;
     let media_count: BTreeMap<RegionId, u32> = ctx
         .by_region
         .par_iter()
         .enumerate()
         .map(|(i, list)| {
-            let exposed = crate::prefetch::refs_ahead(list)
-                .filter(|c| {
-                    p.contains(c.found_date)
-                        && media.get(usize::from(c.source)).copied().unwrap_or(false)
-                })
-                .count();
-            (RegionId(i as u16), exposed as u32)
+            let cases = crate::prefetch::refs_ahead(list).copied();
+            let n = case_tally::tally(cases, p, &[&exposed])
+                .first()
+                .map_or(0, Tally::count);
+            (RegionId(i as u16), n as u32)
         })
         .filter(|(_, n)| *n > 0)
         .collect();

@@ -1,23 +1,22 @@
 //! Stage timings and peak memory on stderr for benchmarks
-//! (`MINEBRIEF_TIMINGS=1`); silent otherwise. Peak memory is read from
-//! `/proc/self/status` where there is one (Linux) and left blank elsewhere.
+//! (`MINEBRIEF_TIMINGS=1`); silent otherwise. Each stage's CPU time (both
+//! cores) and page faults come from `getrusage` and its peak memory from
+//! `/proc/self/status` on Linux; elsewhere they are left out.
 //! A stage run on both cores also prints each side's own time (`branch`).
 
 /// Stage timings on stderr when `MINEBRIEF_TIMINGS` is set (for benchmarks).
 pub struct Timer {
     last: Option<std::time::Instant>,
-    /// The process's CPU time (user and system, both cores) and page
-    /// faults (first touches of memory) at `last`.
-    cpu: f64,
-    faults: i64,
+    /// What the process had used at `last`.
+    used: Option<Usage>,
 }
 
 impl Timer {
     pub fn from_env() -> Timer {
+        let last = std::env::var_os("MINEBRIEF_TIMINGS").map(|_| std::time::Instant::now());
         Timer {
-            last: std::env::var_os("MINEBRIEF_TIMINGS").map(|_| std::time::Instant::now()),
-            cpu: cpu_seconds().0,
-            faults: cpu_seconds().1,
+            used: last.and_then(|_| usage()),
+            last,
         }
     }
     pub fn stage(&mut self, name: &str) {
@@ -32,17 +31,22 @@ impl Timer {
                     .map(|v| v.trim().to_string())
                     .unwrap_or_default()
             };
-            let (cpu, faults) = cpu_seconds();
+            let used = usage();
+            let cost = match (self.used, used) {
+                (Some(a), Some(b)) => format!(
+                    ", CPU {:.3} s, {} page faults",
+                    b.cpu - a.cpu,
+                    b.faults - a.faults
+                ),
+                _ => String::new(),
+            };
             eprintln!(
-                "timing {name}: {:.3} s, CPU {:.3} s, {} page faults (RSS {}, peak RSS so far {})",
+                "timing {name}: {:.3} s{cost} (RSS {}, peak RSS so far {})",
                 t.elapsed().as_secs_f64(),
-                cpu - self.cpu,
-                faults - self.faults,
                 field("VmRSS:"),
                 field("VmHWM:")
             );
-            self.cpu = cpu;
-            self.faults = faults;
+            self.used = used;
             self.last = Some(std::time::Instant::now());
         }
     }
@@ -54,23 +58,34 @@ impl Timer {
     }
 }
 
-/// The CPU time this process has used so far, every thread's user and
-/// system time, and the page faults it took that needed no disk
-/// (`getrusage`); 0 where there is no such call.
+/// What the process has used so far: every thread's user and system
+/// time, and the page faults it took that needed no disk (memory touched
+/// for the first time).
+#[derive(Clone, Copy)]
+struct Usage {
+    cpu: f64,
+    faults: i64,
+}
+
+/// [`Usage`] from `getrusage` (Linux; `None` elsewhere or on failure).
 #[cfg(target_os = "linux")]
-fn cpu_seconds() -> (f64, i64) {
-    // SAFETY: getrusage writes the struct it is given and nothing else.
+fn usage() -> Option<Usage> {
+    // SAFETY: a zeroed `rusage` is a valid value, and getrusage writes the
+    // struct it is given and nothing else.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
-        return (0.0, 0);
+        return None;
     }
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
-    (secs(u.ru_utime) + secs(u.ru_stime), u.ru_minflt as i64)
+    Some(Usage {
+        cpu: secs(u.ru_utime) + secs(u.ru_stime),
+        faults: u.ru_minflt as i64,
+    })
 }
 
 #[cfg(not(target_os = "linux"))]
-fn cpu_seconds() -> (f64, i64) {
-    (0.0, 0)
+fn usage() -> Option<Usage> {
+    None
 }
 
 /// One side of a stage run on both cores: its own time, printed under the
