@@ -43,7 +43,8 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
         .transpose()?;
     let folders = ingest::quarter_folders(&args.data, upto)?;
     ingest::require_case_files(&args.data, &folders, None)?;
-    let ds = ingest::load(&args.data, &cfg, upto)?;
+    // validate prints no SHA-256, so it makes none.
+    let ds = ingest::load_unsummed(&args.data, &cfg, upto)?;
     // A closed pipe (`| head`) is not an error worth a panic.
     // With `--rejects -` the CSV alone goes to standard output, the report to
     // standard error.

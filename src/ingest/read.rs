@@ -74,6 +74,10 @@ pub enum Summing<'d> {
     /// Together with another reader's file, by whichever reader comes to
     /// the desk second ([`HashDesk`]).
     Desk(&'d HashDesk),
+    /// Not summed (`validate`, which publishes no sum): the sum stays
+    /// blank. `halves` as for [`Summing::Halves`]: the last file of a run
+    /// is still read on both cores.
+    Unsummed { halves: bool },
 }
 
 /// Read one file completely: one outcome, or one per worksheet of a
@@ -132,6 +136,12 @@ pub fn read_file_into(
                 });
                 *buf = Arc::try_unwrap(shared).unwrap_or_default();
                 vec![with_sum(out, &sum)]
+            }
+            Summing::Unsummed { halves } => {
+                let bytes = &buf[at];
+                vec![read_bytes_into(
+                    entry, bytes, index, resolver, keep_text, room, halves,
+                )]
             }
             Summing::Alone | Summing::Halves => {
                 let halves = matches!(summing, Summing::Halves);

@@ -421,6 +421,8 @@ pub struct InputFile {
     pub unit: Option<String>,
     /// UTF-8, UTF-8-BOM, GB18030, UTF-16LE, UTF-16BE (null when unreadable before decoding).
     pub encoding: Option<String>,
+    /// Blank where no sum was made: an unreadable file, and every CSV read
+    /// by `validate` (`ingest::load_unsummed`).
     pub sha256: String,
     /// Size in bytes (manifest only).
     #[serde(skip)]
