@@ -78,6 +78,7 @@ pub fn same(a: &str, b: &str) -> bool {
 
 /// Trim white space including the ideographic space and format characters
 /// (a stray BOM, zero-width space or joiner, bidi marks).
+#[inline]
 pub fn trim_cell(s: &str) -> &str {
     // Most cells begin and end with a printable ASCII character or a CJK
     // ideograph (U+4000..U+9FFF: lead bytes E4..E9, no white space or
@@ -94,6 +95,14 @@ pub fn trim_cell(s: &str) -> &str {
     if first_plain && last_plain {
         return s;
     }
+    trim_cell_slow(s)
+}
+
+/// [`trim_cell`] for a cell that may begin or end with white space or a
+/// format character (out of line: the fast check above is inlined into
+/// every cell reader).
+#[inline(never)]
+fn trim_cell_slow(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || is_format(c))
 }
 

@@ -147,14 +147,26 @@ pub fn amount_with_unit(s: &str) -> Option<(f64, bool)> {
         return Some((0.0, false));
     }
     // Digits and a point (most other cells): what the steps below would parse.
-    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        if let Some(v) = short_decimal(s) {
-            return Some((v, false));
-        }
-        let v: f64 = s.parse().ok()?;
-        return v.is_finite().then_some((v, false));
+    if let Some(v) = plain_decimal(s) {
+        return v.map(|v| (v, false));
     }
     amount_general(s)
+}
+
+/// A cell of ASCII digits and points only (`115.5`, `2000`, `27.9913`),
+/// read as `str::parse` reads it (`Some(None)` when it does not: `.`,
+/// `1.2.3`, or not finite); `None` for any other cell (a sign, a unit,
+/// white space …), which the caller reads the general way. Nothing in
+/// such a cell is folded or trimmed by the general readers, so both ways
+/// agree (test `the_short_paths_read_as_the_general_ones`).
+fn plain_decimal(s: &str) -> Option<Option<f64>> {
+    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    if let Some(v) = short_decimal(s) {
+        return Some(Some(v));
+    }
+    Some(s.parse::<f64>().ok().filter(|v| v.is_finite()))
 }
 
 /// Powers of ten up to 10^15, each exact in an `f64`.
@@ -339,6 +351,18 @@ pub fn coordinate(s: &str) -> Option<Option<f64>> {
     if s.is_empty() {
         return Some(None);
     }
+    // Digits and a point (most coordinates): what the steps below would parse.
+    if let Some(v) = plain_decimal(s) {
+        return v.map(Some);
+    }
+    coordinate_general(s)
+}
+
+/// [`coordinate`] for any cell: folded, trimmed, a degree sign taken off.
+fn coordinate_general(s: &str) -> Option<Option<f64>> {
+    if s.is_empty() {
+        return Some(None);
+    }
     let s = ascii_fold(s);
     let t = s.trim_end_matches('°').trim();
     if t.is_empty() {
@@ -408,9 +432,23 @@ mod tests {
                 .collect();
         }
         cells.push("9".repeat(400));
+        // coordinates as exports write them, to 17 significant digits
+        cells.extend(
+            [
+                "120.6994523",
+                "27.99131234567",
+                "120.69945230000001",
+                "0.1000000000000001",
+                "121.",
+                ".5",
+                "090.00",
+            ]
+            .map(String::from),
+        );
         assert!(cells.len() > 1000);
         for c in &cells {
             assert_eq!(amount_with_unit(c), amount_general(c), "{c:?}");
+            assert_eq!(coordinate(c), coordinate_general(c), "{c:?}");
             assert_eq!(count(c), count_general(c), "{c:?}");
         }
         for c in ["9".repeat(15), "9".repeat(16), "0".repeat(15)] {
