@@ -29,6 +29,7 @@ fn ascii_fold(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `YYYY-MM-DD` exactly (the usual export form), without the general parser.
+#[inline]
 fn iso_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -141,6 +142,7 @@ pub fn amount(s: &str) -> Option<f64> {
 
 /// Like [`amount`], also telling whether the value carried its own unit
 /// (元, 万元, 吨 …), which then overrides a unit given in the header.
+#[inline]
 pub fn amount_with_unit(s: &str) -> Option<(f64, bool)> {
     // Blank (most money cells): 0, as the steps below would give.
     if s.is_empty() {
@@ -159,12 +161,13 @@ pub fn amount_with_unit(s: &str) -> Option<(f64, bool)> {
 /// white space …), which the caller reads the general way. Nothing in
 /// such a cell is folded or trimmed by the general readers, so both ways
 /// agree (test `the_short_paths_read_as_the_general_ones`).
+#[inline]
 fn plain_decimal(s: &str) -> Option<Option<f64>> {
-    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return None;
-    }
     if let Some(v) = short_decimal(s) {
         return Some(Some(v));
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
     }
     Some(s.parse::<f64>().ok().filter(|v| v.is_finite()))
 }
@@ -180,22 +183,23 @@ const POW10: [f64; 16] = [
 /// 10^15, both exact in an `f64`, so their quotient is one correctly
 /// rounded division, the correctly rounded value of the decimal, which is
 /// what `parse` returns (Clinger's fast path). `None` for anything else
-/// (no digit, two points, 16 digits or more): the caller parses it.
+/// (no digit, two points, 16 digits or more, any other byte): the caller
+/// reads it.
 fn short_decimal(s: &str) -> Option<f64> {
     if s.len() > 16 {
         return None;
     }
     let (mut m, mut digits, mut frac, mut point) = (0u64, 0usize, 0usize, false);
     for b in s.bytes() {
-        if b == b'.' {
-            if point {
-                return None;
+        match b {
+            b'.' if point => return None,
+            b'.' => point = true,
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                digits += 1;
+                frac += usize::from(point);
             }
-            point = true;
-        } else {
-            m = m * 10 + u64::from(b - b'0');
-            digits += 1;
-            frac += usize::from(point);
+            _ => return None,
         }
     }
     if digits == 0 || digits > 15 {
@@ -283,6 +287,7 @@ fn ungroup(t: &str) -> Option<std::borrow::Cow<'_, str>> {
 /// Parse a count: `3`, `3人`, `2艘`, `4台`, `3.0`, `1,200`; blank = 0.
 /// Whole numbers written out only: fractions, exponents (`1e9`) and
 /// non-numbers are `None`. Negative values are returned as such.
+#[inline]
 pub fn count(s: &str) -> Option<i64> {
     // Blank, or up to 15 digits (most cells): what the steps below give.
     if s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -318,6 +323,7 @@ fn count_general(s: &str) -> Option<i64> {
 }
 
 /// Parse yes/no: 是/否, Y/N, yes/no, true/false, 1/0, √/×; blank = no.
+#[inline]
 pub fn yes_no(s: &str) -> Option<bool> {
     // The usual cells, as the general steps read them.
     match s {
@@ -346,6 +352,7 @@ fn yes_no_general(s: &str) -> Option<bool> {
 }
 
 /// Parse a coordinate in decimal degrees; blank = absent (`Some(None)`).
+#[inline]
 pub fn coordinate(s: &str) -> Option<Option<f64>> {
     // Blank (most files have no coordinate columns): absent, as below.
     if s.is_empty() {
