@@ -68,7 +68,7 @@ impl OriginCols {
                 .unwrap_or_default(),
         );
         self.line.push(u64::from(o.line));
-        self.quarter.push(o.quarter.to_string());
+        self.quarter.push(o.quarter().to_string());
     }
     fn columns(self) -> Vec<Column> {
         vec![

@@ -42,7 +42,7 @@ pub fn missing_exports(ds: &Dataset, cfg: &Config, quarter: Quarter) -> Vec<Stri
         let to = from + ds.cases[from..].partition_point(|c| c.unit == unit);
         if ds.cases[from..to]
             .iter()
-            .any(|c| c.origin.quarter == quarter)
+            .any(|c| c.origin.quarter() == quarter)
         {
             sent[i] = true;
         }
@@ -75,11 +75,7 @@ mod tests {
         let case = |u: &str, id: &str, quarter: Quarter| {
             let mut c = Case::blank(id, day);
             c.unit = unit(u);
-            c.origin = Origin {
-                file: 0,
-                line: 2,
-                quarter,
-            };
+            c.origin = Origin::new(0, 2, quarter);
             c
         };
         let mut ds = Dataset {

@@ -531,7 +531,7 @@ impl Ctx<'_> {
             .ds
             .adjustments
             .iter()
-            .filter(|adj| adj.origin.quarter == self.quarter)
+            .filter(|adj| adj.origin.quarter() == self.quarter)
             .filter(|adj| match (kind, adj.target) {
                 (Kind::Unit, Target::Unit(u)) => u == UnitId(id),
                 (Kind::Region, Target::Region(r)) => r == RegionId(id),

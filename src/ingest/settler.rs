@@ -177,7 +177,7 @@ impl<T: Keyed> Ledger<T> {
         let prev = &slots[slot];
         let (po, o) = (prev.origin(), rec.origin());
         let pf = po.file as usize;
-        if po.quarter == o.quarter {
+        if po.quarter() == o.quarter() {
             let (zh, en) = rec.duplicate_message(&files[pf].path, po.line.into());
             let clean = |m: &str| text::escape_controls(&crate::privacy::scrub_numbers_only(m));
             reject_taken(

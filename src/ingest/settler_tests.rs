@@ -13,11 +13,7 @@ fn file_of(path: &str, q: Quarter, ids: &[String]) -> FileOutcome {
         .map(|(i, id)| {
             let mut c = Case::blank(id, date);
             c.unit = UnitId((id.len() % 2) as u16);
-            c.origin = Origin {
-                file: 0,
-                line: i as u32 + 2,
-                quarter: q,
-            };
+            c.origin = Origin::new(0, i as u32 + 2, q);
             c
         })
         .collect();

@@ -724,11 +724,7 @@ fn synthetic(n: usize, cfg: &Config) -> Dataset {
         };
         let has_xy = next(2) == 0;
         cases.push(Case {
-            origin: Origin {
-                file: 0,
-                line: i as u32 + 2,
-                quarter: q("2024Q3"),
-            },
+            origin: Origin::new(0, i as u32 + 2, q("2024Q3")),
             case_id: format!("S{i:06}").into(),
             unit: minebrief::model::UnitId(next(cfg.units.len() as u64) as u16),
             region: minebrief::model::RegionId(next(4) as u16), // a few regions, so most are empty groups
@@ -820,13 +816,14 @@ fn free_text_is_kept_for_the_report_quarter_only() {
         let p = q(upto).period();
         for c in &ds.cases {
             let has = c.text.is_some();
-            if c.origin.quarter == q(upto) && c.closed_date.is_some_and(|d| p.contains(d)) {
+            if c.origin.quarter() == q(upto) && c.closed_date.is_some_and(|d| p.contains(d)) {
                 kept += usize::from(has);
             } else {
                 assert!(
                     !has,
                     "{} from {} kept its text",
-                    c.case_id, c.origin.quarter
+                    c.case_id,
+                    c.origin.quarter()
                 );
                 dropped += 1;
             }

@@ -19,11 +19,7 @@ fn q3() -> Quarter {
 }
 
 fn origin(q: &str) -> Origin {
-    Origin {
-        file: 0,
-        line: 2,
-        quarter: Quarter::parse(q).unwrap(),
-    }
+    Origin::new(0, 2, Quarter::parse(q).unwrap())
 }
 
 #[allow(clippy::too_many_arguments)]

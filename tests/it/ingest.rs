@@ -199,7 +199,7 @@ fn accepted_forms() {
     let entry = ingest::FileEntry {
         rel: f.path.clone(),
         abs: fixture().join(&f.path),
-        quarter: c.origin.quarter,
+        quarter: c.origin.quarter(),
         kind: f.kind,
     };
     let resolver = minebrief::config::names::Resolver::new(&cfg);
@@ -268,12 +268,12 @@ fn accepted_forms() {
     let c = case(&ds, &cfg, "自然资源", "ZR-001");
     assert_eq!(c.closed_date, Some(d("2026-07-20")));
     assert_eq!(c.fine_yuan, 5000.0);
-    assert_eq!(c.origin.quarter.to_string(), "2026Q3");
+    assert_eq!(c.origin.quarter().to_string(), "2026Q3");
     // ZR-002 (国土资源局) only in 2026Q2; ZR-003 (国土局) first copy from forms.csv line 10
     assert_eq!(
         case(&ds, &cfg, "自然资源", "ZR-002")
             .origin
-            .quarter
+            .quarter()
             .to_string(),
         "2026Q2"
     );

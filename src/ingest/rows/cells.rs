@@ -655,11 +655,8 @@ impl<'a, 'r> Row<'a, 'r> {
     }
 
     pub fn origin(&self) -> Origin {
-        Origin {
-            file: self.ctx.file,
-            // (see `Origin`: an accepted record's line fits)
-            line: u32::try_from(self.line).unwrap_or(u32::MAX),
-            quarter: self.ctx.quarter,
-        }
+        // (see `Origin`: an accepted record's line fits)
+        let line = u32::try_from(self.line).unwrap_or(u32::MAX);
+        Origin::new(self.ctx.file, line, self.ctx.quarter)
     }
 }
