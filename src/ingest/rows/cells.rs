@@ -266,6 +266,7 @@ impl<'a, 'r> Row<'a, 'r> {
         self.cols[field].map(|(_, s)| s).unwrap_or(1.0)
     }
 
+    #[cold]
     pub fn err(
         &self,
         field: usize,
@@ -293,6 +294,8 @@ impl<'a, 'r> Row<'a, 'r> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     pub(super) fn missing(&self, field: usize) -> RowError {
         let label = self.label(field);
         if self.ctx.header.cols[field].is_none() {
@@ -333,6 +336,7 @@ impl<'a, 'r> Row<'a, 'r> {
         Ok(v)
     }
 
+    #[inline]
     pub fn date(&self, field: usize) -> Result<Option<NaiveDate>, RowError> {
         let v = self.raw(field);
         if v.is_empty() {
@@ -341,42 +345,48 @@ impl<'a, 'r> Row<'a, 'r> {
             }
             return Ok(None);
         }
-        let Some(d) = parse::date(v) else {
-            let label = self.label(field);
-            return Err(self.err(
+        match parse::date(v) {
+            Some(d) if d >= EARLIEST && d <= self.ctx.period.end => Ok(Some(d)),
+            d => Err(self.bad_date(field, v, d)),
+        }
+    }
+
+    /// Why date cell `v` of `field` is refused: unreadable (`None`), before
+    /// 2000, or after the end of the folder's quarter.
+    #[cold]
+    #[inline(never)]
+    fn bad_date(&self, field: usize, v: &str, d: Option<NaiveDate>) -> RowError {
+        let label = self.label(field);
+        let Some(d) = d else {
+            return self.err(
                 field,
                 codes::BAD_DATE,
                 format!("“{label}”的值“{v}”不是可识别的日期（如 2026-07-03、2026年7月3日）"),
                 format!("{}: cannot read “{v}” as a date", self.spec(field).id),
-            ));
+            );
         };
         if d < EARLIEST {
-            let label = self.label(field);
-            return Err(self.err(
+            return self.err(
                 field,
                 codes::DATE_TOO_EARLY,
                 format!("“{label}”的日期 {d} 早于 2000-01-01"),
                 format!("{}: date {d} is before 2000-01-01", self.spec(field).id),
-            ));
+            );
         }
         let end = self.ctx.period.end;
-        if d > end {
-            let label = self.label(field);
-            return Err(self.err(
-                field,
-                codes::DATE_AFTER_PERIOD,
-                format!(
-                    "“{label}”的日期 {d} 晚于所在季度文件夹 {} 的截止日 {end}",
-                    self.ctx.quarter
-                ),
-                format!(
-                    "{}: date {d} is after the end of quarter folder {} ({end})",
-                    self.spec(field).id,
-                    self.ctx.quarter
-                ),
-            ));
-        }
-        Ok(Some(d))
+        self.err(
+            field,
+            codes::DATE_AFTER_PERIOD,
+            format!(
+                "“{label}”的日期 {d} 晚于所在季度文件夹 {} 的截止日 {end}",
+                self.ctx.quarter
+            ),
+            format!(
+                "{}: date {d} is after the end of quarter folder {} ({end})",
+                self.spec(field).id,
+                self.ctx.quarter
+            ),
+        )
     }
 
     /// A field given in two columns (two 县市区) must say the same in both;
@@ -448,6 +458,8 @@ impl<'a, 'r> Row<'a, 'r> {
     /// A cell's value rejected: `“<header>”的值“<value>”<zh>` and
     /// `<field>: “<value>” <en>`. The header as written is looked up only
     /// here, on the way to a rejection (it was looked up for every cell).
+    #[cold]
+    #[inline(never)]
     fn bad_value(
         &self,
         field: usize,
@@ -465,6 +477,7 @@ impl<'a, 'r> Row<'a, 'r> {
     }
 
     /// Money or a quantity, scaled by the header's unit; blank = 0.
+    #[inline]
     pub fn amount(&self, field: usize) -> Result<f64, RowError> {
         match parse::amount_with_unit(self.raw(field)) {
             None => Err(self.bad_value(field, codes::BAD_NUMBER, "不是数字", "is not a number")),
@@ -508,6 +521,7 @@ impl<'a, 'r> Row<'a, 'r> {
         Ok(x + 0.0)
     }
 
+    #[inline]
     pub fn count(&self, field: usize) -> Result<u32, RowError> {
         match parse::count(self.raw(field)) {
             None => Err(self.bad_value(
@@ -529,6 +543,7 @@ impl<'a, 'r> Row<'a, 'r> {
         }
     }
 
+    #[inline]
     pub fn yes_no(&self, field: usize) -> Result<bool, RowError> {
         let v = self.raw(field);
         if v.is_empty() && self.spec(field).required {
@@ -544,6 +559,7 @@ impl<'a, 'r> Row<'a, 'r> {
         })
     }
 
+    #[inline]
     pub fn coordinate(&self, field: usize, max: f64) -> Result<Option<f64>, RowError> {
         match parse::coordinate(self.raw(field)) {
             Some(None) => Ok(None),
