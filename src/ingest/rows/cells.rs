@@ -215,8 +215,6 @@ impl RowCtx<'_> {
 /// One row being read.
 pub struct Row<'a, 'r> {
     pub(super) ctx: &'a RowCtx<'a>,
-    /// `ctx.header.cols`, one hop nearer: asked for every cell.
-    cols: &'a [Option<(usize, f64)>],
     cells: Cells<'r>,
     pub line: u64,
 }
@@ -229,12 +227,7 @@ const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
 
 impl<'a, 'r> Row<'a, 'r> {
     pub fn new(ctx: &'a RowCtx<'a>, cells: Cells<'r>, line: u64) -> Self {
-        Row {
-            ctx,
-            cols: &ctx.header.cols,
-            cells,
-            line,
-        }
+        Row { ctx, cells, line }
     }
 
     fn spec(&self, field: usize) -> &'static FieldSpec {
@@ -256,14 +249,14 @@ impl<'a, 'r> Row<'a, 'r> {
 
     /// The trimmed cell of a field ("" when the column is absent).
     pub fn raw(&self, field: usize) -> &'r str {
-        match self.cols[field] {
+        match self.ctx.header.cols[field] {
             Some((c, _)) => self.cells.get(c).map(trim_cell).unwrap_or(""),
             None => "",
         }
     }
 
     fn scale(&self, field: usize) -> f64 {
-        self.cols[field].map(|(_, s)| s).unwrap_or(1.0)
+        self.ctx.header.cols[field].map(|(_, s)| s).unwrap_or(1.0)
     }
 
     #[cold]
