@@ -18,8 +18,6 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread::{Scope, ScopedJoinHandle};
 
-use sha2::{Digest, Sha256};
-
 use super::direct::{OutFile, Stage};
 
 use crate::error::{Error, Result};
@@ -230,7 +228,7 @@ fn write_staged(
     }
     let f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
     let mut f = OutFile::new(f, stage);
-    let mut hash = Sha256::new();
+    let mut hash = crate::sha_pair::Stream::new();
     let mut bytes = 0u64;
     for part in parts {
         hash.update(&part);
@@ -241,7 +239,7 @@ fn write_staged(
     drop(f.finish().map_err(|e| Error::io(&p, e))?);
     Ok(Written {
         path: rel.to_string(),
-        sha256: hex::encode(hash.finalize()),
+        sha256: hex::encode(hash.finish()),
         bytes,
     })
 }
@@ -249,6 +247,7 @@ fn write_staged(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     /// A folder holding a file named `blocked`, where a writer of
     /// `blocked/…` needs a folder: every write under it fails.
