@@ -12,10 +12,11 @@
 //! needed the moment the last one is done. So each block's bytes are
 //! asked for [`shani::AHEAD`] bytes before they are summed. On the
 //! benchmark machine, over 64 MB just written: the `sha2` crate hashes
-//! 1.16 GB/s, one stream here 1.9 GB/s, two interleaved streams 2.0 GB/s
-//! together without the fetching ahead and 2.3 with it (a C test of the
-//! same kernels: 1.15 / 1.96 / 1.96 / 2.35; OpenSSL's, which does not
-//! fetch ahead, 1.9 on 16 KB it keeps in cache and 1.4 on 64 MB). No
+//! 1.16 GB/s; one stream here 1.28 GB/s without fetching ahead and 1.95
+//! with it, two interleaved streams 1.76 and 2.30 GB/s together (a C
+//! test of the same kernels: one 1.15 → 1.96, two 1.96 → 2.35;
+//! OpenSSL's, which does not fetch ahead, 1.9 on the 16 KB `openssl
+//! speed` keeps in cache and 1.4 on 64 MB). No
 //! well-kept crate hashes two long messages together (`sha2` and `ring`
 //! one at a time, 1.2 GB/s here; the multi-buffer crates found are young
 //! and aimed at many short messages), so the kernel is written here,
@@ -272,9 +273,10 @@ mod shani {
 
     /// How far past the block being summed its message's bytes are asked
     /// for: sixteen blocks, time enough for them to come from memory.
-    /// Over 64 MB just written, one stream: 1.15 GB/s without, 1.45 with
-    /// 256 bytes, 1.80 with 512, 1.96 with 1024 (as fast as on bytes in
-    /// the core's cache); two streams 1.96 → 2.35 GB/s.
+    /// Over 64 MB just written, one stream (a C test of these kernels):
+    /// 1.15 GB/s without, 1.45 with 256 bytes, 1.80 with 512, 1.96 with
+    /// 1024 (as fast as on 16 KB kept in the core's cache); two streams
+    /// 1.96 → 2.35 GB/s.
     pub const AHEAD: usize = 1024;
 
     /// Ask for the bytes [`AHEAD`] of `block`, without waiting for them. A
