@@ -36,6 +36,7 @@ mod case_order;
 mod chunks;
 mod folders;
 mod hash_desk;
+mod later_sum;
 mod ordered;
 mod pos_index;
 mod read;
@@ -53,6 +54,7 @@ use crate::quarter::Quarter;
 pub use chunks::{CaseChunks, ChunkPool, CHUNK};
 pub use decode::file_name_text;
 pub use folders::{list_files, quarter_folders, require_case_files, stray_files, FileEntry};
+pub use later_sum::LaterSum;
 pub use read::{
     is_workbook, read_bytes, read_bytes_with, read_file, read_file_into, unit_from_file_name,
     FileOutcome, Summing, MAX_INPUT_BYTES,
@@ -195,6 +197,7 @@ fn load_summing(data: &Path, cfg: &Config, upto: Option<Quarter>, sums: bool) ->
     // more at the peak.
     let pool = ChunkPool::new(32);
     let desk = hash_desk::HashDesk::default();
+    let later = later_sum::LaterSum::default();
     let mut left = files.len();
     ordered::read_in_order(
         files.len(),
@@ -214,7 +217,7 @@ fn load_summing(data: &Path, cfg: &Config, upto: Option<Quarter>, sums: bool) ->
             let last = i + 1 == files.len();
             let summing = match (sums, last) {
                 (false, halves) => Summing::Unsummed { halves },
-                (true, true) => Summing::Halves,
+                (true, true) => Summing::Later(&later),
                 (true, false) => Summing::Desk(&desk),
             };
             read_file_into(f, i as u32, &resolver, keep, buf, room, summing)
@@ -233,7 +236,9 @@ fn load_summing(data: &Path, cfg: &Config, upto: Option<Quarter>, sums: bool) ->
     // (the emptied chunks kept for files no longer to come are freed before
     // the settled cases are put in order, where ingestion peaks)
     drop(pool);
-    Ok(settler.finish())
+    let mut ds = settler.finish();
+    later.fill(&mut ds.files);
+    Ok(ds)
 }
 
 #[cfg(test)]

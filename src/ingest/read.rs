@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::chunks::CaseChunks;
 use super::folders::{FileEntry, SPREADSHEET_EXT};
 use super::hash_desk::HashDesk;
+use super::later_sum::LaterSum;
 use super::records::Records;
 use super::rejects::{fail, reject_of};
 use super::rows::{self, codes, KeepText, Row, RowCtx, SharedMemo};
@@ -68,14 +69,15 @@ pub fn unit_from_file_name(resolver: &Resolver, file_name: &str) -> Option<UnitI
 pub enum Summing<'d> {
     /// On the reader's core, before it is read.
     Alone,
-    /// The last file of a run, read in halves on both cores: summed on one
-    /// core while its text is checked and its halves are read.
-    Halves,
+    /// The last file of a run, read in halves on both cores, then summed
+    /// on a thread of its own while the cases are settled and put in
+    /// order ([`LaterSum`]; the sum is blank until [`LaterSum::fill`]).
+    Later(&'d LaterSum),
     /// Together with another reader's file, by whichever reader comes to
     /// the desk second ([`HashDesk`]).
     Desk(&'d HashDesk),
     /// Not summed (`validate`, which publishes no sum): the sum stays
-    /// blank. `halves` as for [`Summing::Halves`]: the last file of a run
+    /// blank. `halves` as for [`Summing::Later`]: the last file of a run
     /// is still read on both cores.
     Unsummed { halves: bool },
 }
@@ -106,8 +108,8 @@ pub fn read_file(
 /// `room`, whose chunks come from a pool the settler hands emptied chunks
 /// back to (`chunks`). Neither asks the system for fresh pages (which it
 /// zeroes) once the first files are read. `summing`: how the file's
-/// SHA-256 is made; with [`Summing::Halves`], a large CSV of cases is also
-/// read in two halves on two cores (for the last file of a run, which is
+/// SHA-256 is made; with [`Summing::Later`] (or `Unsummed { halves: true }`),
+/// a large CSV of cases is also read in two halves on two cores (for the last file of a run, which is
 /// otherwise read on one core while the others have nothing left to do).
 pub fn read_file_into(
     entry: &FileEntry,
@@ -143,11 +145,24 @@ pub fn read_file_into(
                     entry, bytes, index, resolver, keep_text, room, halves,
                 )]
             }
-            Summing::Alone | Summing::Halves => {
-                let halves = matches!(summing, Summing::Halves);
+            Summing::Later(later) => {
+                let out = read_bytes_into(
+                    entry,
+                    &buf[at.clone()],
+                    index,
+                    resolver,
+                    keep_text,
+                    room,
+                    true,
+                );
+                // (the last file: no reader needs the buffer again)
+                later.start(entry.rel.clone(), std::mem::take(buf), at);
+                vec![out]
+            }
+            Summing::Alone => {
                 let bytes = &buf[at];
-                vec![with_sha256(bytes, halves, || {
-                    read_bytes_into(entry, bytes, index, resolver, keep_text, room, halves)
+                vec![with_sha256(bytes, || {
+                    read_bytes_into(entry, bytes, index, resolver, keep_text, room, false)
                 })]
             }
         },
@@ -200,7 +215,7 @@ pub fn read_bytes_with(
     resolver: &Resolver,
     keep_text: KeepText,
 ) -> FileOutcome {
-    with_sha256(bytes, false, || {
+    with_sha256(bytes, || {
         read_bytes_into(
             entry,
             bytes,
@@ -213,23 +228,10 @@ pub fn read_bytes_with(
     })
 }
 
-/// `read(bytes)` with the file's sha256 filled in. With `parallel` (a
-/// file that may be read in halves: the last of a run) the file is hashed
-/// on one core while `read` checks its text and reads its halves on both:
-/// the other core, done with its files, would otherwise wait for the hash
-/// (at ten million rows, a tenth of a second for the last file's 160 MB).
-fn with_sha256(
-    bytes: &[u8],
-    parallel: bool,
-    read: impl FnOnce() -> FileOutcome + Send,
-) -> FileOutcome {
-    let hash = || crate::sha_pair::sha256(bytes);
-    let (sum, out) = if parallel && bytes.len() >= HALVES_MIN_BYTES {
-        rayon::join(hash, read)
-    } else {
-        (hash(), read())
-    };
-    with_sum(out, &sum)
+/// `read(bytes)` with the file's sha256 filled in.
+fn with_sha256(bytes: &[u8], read: impl FnOnce() -> FileOutcome) -> FileOutcome {
+    let sum = crate::sha_pair::sha256(bytes);
+    with_sum(read(), &sum)
 }
 
 /// `out` with its file's sha256 filled in.
