@@ -109,8 +109,9 @@ pub fn read_file(
 /// back to (`chunks`). Neither asks the system for fresh pages (which it
 /// zeroes) once the first files are read. `summing`: how the file's
 /// SHA-256 is made; with [`Summing::Later`] (or `Unsummed { halves: true }`),
-/// a large CSV of cases is also read in two halves on two cores (for the last file of a run, which is
-/// otherwise read on one core while the others have nothing left to do).
+/// a large CSV of cases is also read in two halves on two cores (for the
+/// last file of a run, which is otherwise read on one core while the
+/// others have nothing left to do).
 pub fn read_file_into(
     entry: &FileEntry,
     index: u32,
