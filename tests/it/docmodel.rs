@@ -515,6 +515,50 @@ fn long_doc_number_and_office_stay_readable() {
     assert_eq!(office_runs, 3, "the office name wraps onto three lines");
 }
 
+/// A 文号 as wide as a body line (28 characters of 3号, §7.2.5: one line)
+/// is drawn on one line, set a touch tighter as the body's full lines are
+/// (16 pt glyphs on the 15.79 pt grid), ending at the right margin; one
+/// character more wraps onto two balanced lines, which `build` warns about
+/// (`BriefingText::long_number_warnings`).
+#[test]
+fn a_doc_number_of_28_characters_keeps_one_line() {
+    use minebrief::render::pdf::layout::{Block, Item, Layout, LEFT, TEXT_W};
+    use minebrief::render::pdf::FontSet;
+    let fonts = FontSet::shipped().unwrap();
+    let lines = |number: &str| -> Vec<(f32, f32, String)> {
+        let mut layout = Layout::new(&fonts, "t.pdf");
+        let (pages, _) =
+            layout.run(&[Block::DocNumber(number.into()), Block::Title("标题".into())]);
+        pages[0]
+            .iter()
+            .filter_map(|it| match it {
+                // (not the title, nor the page number)
+                Item::Text { x, tc, text, .. } if text != "标题" && !text.starts_with('—') => {
+                    Some((*x, *tc, text.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let fits = "温".repeat(28);
+    let one = lines(&fits);
+    assert_eq!(one.len(), 1, "{one:?}");
+    let (x, tc, text) = &one[0];
+    assert_eq!(text, &fits);
+    assert!((x - LEFT).abs() < 0.01, "starts at the margin: {x}");
+    // 28 glyphs of 16 pt with 27 gaps of `tc` fill the line exactly
+    assert!(*tc < 0.0 && *tc >= -0.3, "{tc}");
+    assert!((28.0 * 16.0 + 27.0 * tc - TEXT_W).abs() < 0.05, "{tc}");
+    // a short one stays centred at its natural width
+    let short = lines("温打非采办〔2026〕3号");
+    assert_eq!(short.len(), 1);
+    assert!(short[0].0 > LEFT + 100.0 && short[0].1 == 0.0, "{short:?}");
+    // and 29 wrap
+    let two = lines(&"温".repeat(29));
+    assert_eq!(two.len(), 2, "{two:?}");
+    assert_eq!(two.iter().map(|l| l.2.chars().count()).sum::<usize>(), 29);
+}
+
 /// Issue 17 item 25: a chart label with a character no font has is drawn
 /// without it in the Word file's PNG (no ☒), and reported, as the PDF does.
 #[test]

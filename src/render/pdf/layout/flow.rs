@@ -128,10 +128,23 @@ impl<'a> Layout<'a> {
                     Some(true) => {}
                     None => self.y += PITCH * 0.5,
                 }
-                // A long 文号 wraps onto balanced lines, never past the margin.
+                // One line (§7.2.5) wherever a body line would hold it: up
+                // to 28 characters, set a touch tighter as the body's full
+                // lines are (16 pt glyphs on the 15.79 pt grid). A longer
+                // 文号 wraps onto balanced lines, never past the margin
+                // (`build` warns about it).
                 let g = self.glyphs(Role::Body, s);
-                for r in break_balanced(&g, BODY_PT, TEXT_W) {
-                    self.centred(&g[r], BODY_PT, PITCH, BLACK);
+                let natural = line_width(&g, BODY_PT);
+                let gaps = g.len().saturating_sub(1) as f32;
+                if natural > TEXT_W && gaps > 0.0 && natural - gaps * SQUEEZE <= TEXT_W + 0.01 {
+                    self.ensure(PITCH);
+                    let y = Self::baseline(self.y, PITCH, BODY_PT);
+                    self.put(&g, LEFT, y, BODY_PT, (TEXT_W - natural) / gaps, BLACK, 0.0);
+                    self.y += PITCH;
+                } else {
+                    for r in break_balanced(&g, BODY_PT, TEXT_W) {
+                        self.centred(&g[r], BODY_PT, PITCH, BLACK);
+                    }
                 }
             }
             Block::Addressee(s) => {
