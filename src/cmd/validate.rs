@@ -140,7 +140,7 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
 
 /// Warnings about the documents a build of the quarter in `dir` (named
 /// `name`) would write: a briefing.toml that cannot be read, a briefing or
-/// an assessment without a 发文字号.
+/// an assessment without a 发文字号, a 文号 too wide for its line.
 pub fn document_warnings(dir: &std::path::Path, name: &str) -> Vec<String> {
     let name = crate::text::escape_controls(name);
     match crate::report::briefing::BriefingText::load(dir) {
@@ -153,6 +153,7 @@ pub fn document_warnings(dir: &std::path::Path, name: &str) -> Vec<String> {
             if !given(&t.assessment_doc_number) {
                 w.push(crate::pipeline::documents::assessment_number_warning(&name));
             }
+            w.extend(t.long_number_warnings(&name));
             w
         }
         Err(e) => vec![format!(

@@ -305,6 +305,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
                             quarter,
                             issued,
                             folder_name: &folder_name,
+                            text: &text,
                         };
                         render_documents(&docs, &w, &formats, right)?
                     } else {
@@ -346,6 +347,14 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     // 文号 or with missing exports: the caller prints them, one line each.
     let mut all_warnings = warnings;
     all_warnings.extend(doc_warnings);
+    // (with documents drawn, these came with their warnings, as on the
+    // index page)
+    if !formats
+        .iter()
+        .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx))
+    {
+        all_warnings.extend(text.long_number_warnings(&folder_name));
+    }
     let outputs = Outputs {
         dest,
         files: file_count,
@@ -379,11 +388,12 @@ struct DocInputs<'a> {
     quarter: Quarter,
     issued: chrono::NaiveDate,
     folder_name: &'a str,
+    text: &'a BriefingText,
 }
 
 /// Each document once, as a model from its template, then drawn in every
 /// requested format (html, docx, pdf, in this order): the files, and the
-/// warnings about missing 文号 or exports. `clock` times each step.
+/// warnings about missing or over-long 文号 or missing exports. `clock` times each step.
 fn render_documents(
     docs: &crate::report::DocSet,
     w: &DocInputs,
@@ -395,6 +405,7 @@ fn render_documents(
     let mut models = docs.compose(&templates)?;
     complete_gongwen(&mut models, cfg, w.issued);
     let mut warnings = number_warnings(&models, w.folder_name);
+    warnings.extend(w.text.long_number_warnings(w.folder_name));
     let missing = crate::analysis::reporting::missing_exports(w.ds, cfg, w.quarter);
     warnings.extend(crate::report::reporting_warning(
         cfg,

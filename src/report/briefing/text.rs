@@ -132,6 +132,42 @@ impl BriefingText {
             .collect()
     }
 
+    /// Warnings for 文号 too wide for the one line GB/T 9704 §7.2.5 gives
+    /// a 发文字号 (more than [`LINE_CHARS`] characters of the body's type;
+    /// a digit or Latin letter counts half): printed, they would wrap under
+    /// the red line. A whole title pasted as `doc_number` is the likely
+    /// mistake; the document is still written. `folder` names the quarter
+    /// folder in the message.
+    pub fn long_number_warnings(&self, folder: &str) -> Vec<String> {
+        let keys = [
+            ("doc_number".to_string(), &self.doc_number),
+            (
+                "assessment_doc_number".to_string(),
+                &self.assessment_doc_number,
+            ),
+        ]
+        .into_iter()
+        .chain(
+            self.regions
+                .iter()
+                .map(|(r, t)| (format!("[regions.\"{r}\"] doc_number"), &t.doc_number)),
+        );
+        keys.filter_map(|(key, n)| {
+            let n = n.as_deref()?.trim();
+            let chars = unicode_width::UnicodeWidthStr::width_cjk(n).div_ceil(2);
+            (chars > LINE_CHARS).then(|| {
+                let key = crate::text::escape_controls(&key);
+                let shown: String = n.chars().take(LINE_CHARS).collect();
+                let shown = crate::text::escape_controls(&shown);
+                let more = if n.chars().count() > LINE_CHARS { "…" } else { "" };
+                format!(
+                    "警告：{folder}/briefing.toml 中 {key} 的文号“{shown}{more}”约{chars}字，超过一行（{LINE_CHARS}字），印出时会折行 / warning: {key} in {folder}/briefing.toml (“{shown}{more}”, about {chars} characters) is wider than one line ({LINE_CHARS}) and will wrap"
+                )
+            })
+        })
+        .collect()
+    }
+
     /// The words of one region's report in a city run: its own table only.
     pub(super) fn for_region(&self, cfg: &Config, name: &str) -> BriefingText {
         match self.region(cfg, name) {
@@ -149,6 +185,10 @@ impl BriefingText {
         }
     }
 }
+
+/// Characters of the body's type (3号) on one line of the type area
+/// (GB/T 9704 §5.2.2: 28 characters a line, 22 lines a page).
+pub const LINE_CHARS: usize = 28;
 
 /// The default 下步工作 when `briefing.toml` gives none.
 pub const DEFAULT_NEXT_STEPS: &[&str] = &[
@@ -184,5 +224,35 @@ mod tests {
         let own = t.for_region(&cfg, "瑞安市");
         assert_eq!(own.doc_number.as_deref(), Some("甲〔2026〕1号"));
         assert!(t.for_region(&cfg, "乐清市").doc_number.is_none());
+    }
+
+    /// 28 full-width characters fit the line; 29 do not, nor 57 digits
+    /// (half each); every 文号 of the file is checked, and the message
+    /// shows the first 28 characters only.
+    #[test]
+    fn a_number_wider_than_one_line_is_warned_about() {
+        let fits = "温".repeat(28);
+        let t: BriefingText = toml::from_str(&format!(
+            "doc_number = \"{fits}\"\nassessment_doc_number = \"温打非采办〔2026〕4号\"\n[regions.\"瑞安市\"]\ndoc_number = \"{}\"\n",
+            "1".repeat(56)
+        ))
+        .unwrap();
+        assert!(t.long_number_warnings("2026Q3").is_empty());
+        let t: BriefingText = toml::from_str(&format!(
+            "doc_number = \"{}\"\n[regions.\"瑞安市\"]\ndoc_number = \"{}\"\n",
+            "温".repeat(200),
+            "1".repeat(57)
+        ))
+        .unwrap();
+        let w = t.long_number_warnings("2026Q3");
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].contains(&format!("doc_number 的文号“{fits}…”约200字")),
+            "{}",
+            w[0]
+        );
+        assert!(!w[0].contains(&"温".repeat(29)));
+        assert!(w[1].contains("[regions.\"瑞安市\"] doc_number"), "{}", w[1]);
+        assert!(w[1].contains("约29字"), "{}", w[1]);
     }
 }
