@@ -194,8 +194,32 @@ pub fn term(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// A file or folder name built from data (a region name): path separators,
 /// characters Windows forbids and control characters become `_`, leading
-/// and trailing dots and spaces are dropped; never empty, `.` or `..`.
+/// and trailing dots and spaces are dropped, a Windows device name gets a
+/// `_` ([`not_a_device`]); never empty, `.` or `..`.
 pub fn sanitize_name(s: &str) -> String {
+    not_a_device(sanitize_chars(s))
+}
+
+/// `name` with a `_` after its part before the first dot when Windows
+/// would open a device for it (CON, PRN, AUX, NUL, COM0–9, LPT0–9, in any
+/// case, trailing spaces aside: `CON.html` and `nul.txt.html` are devices
+/// there, on any drive and folder).
+fn not_a_device(mut name: String) -> String {
+    let base_end = name.find('.').unwrap_or(name.len());
+    let base = name[..base_end].trim_end_matches(' ');
+    let upper = base.to_ascii_uppercase();
+    let device = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (upper.len() == 4
+            && (upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.as_bytes()[3].is_ascii_digit());
+    if device {
+        name.insert(base.len(), '_');
+    }
+    name
+}
+
+/// [`sanitize_name`] but for device names.
+fn sanitize_chars(s: &str) -> String {
     let mapped: String = s
         .chars()
         .map(|c| match c {
@@ -328,6 +352,22 @@ mod tests {
         assert!(a.len() <= MAX_NAME_BYTES && b.len() <= MAX_NAME_BYTES);
         assert_ne!(a, b);
         assert!(a.starts_with("很很很") && a.contains('~'));
+    }
+
+    /// Windows opens a device, not a file, for CON, PRN, AUX, NUL, COM0–9
+    /// and LPT0–9 whatever follows a dot (`CON.html`, `nul.txt.html`): a
+    /// region or unit so named gets a `_` after that part.
+    #[test]
+    fn windows_device_names_are_not_file_names() {
+        assert_eq!(sanitize_name("CON"), "CON_");
+        assert_eq!(sanitize_name("nul.txt"), "nul_.txt");
+        assert_eq!(sanitize_name("com1"), "com1_");
+        assert_eq!(sanitize_name("Lpt9.x.y"), "Lpt9_.x.y");
+        assert_eq!(sanitize_name("aux "), "aux_");
+        assert_eq!(sanitize_name("PRN .a"), "PRN_ .a");
+        for kept in ["COM10", "CONSOLE", "NULL", "xCON", "COM", "公安", "LPT"] {
+            assert_eq!(sanitize_name(kept), kept);
+        }
     }
 
     #[test]
