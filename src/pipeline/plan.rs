@@ -35,10 +35,25 @@ pub fn issue_date(
     };
     let shown = crate::text::escape_controls(value);
     let d = parse(value).ok_or_else(|| {
-        Error::usage(
-            format!("{whence_zh}“{shown}”格式应为 YYYY-MM-DD"),
-            format!("{whence_en} “{shown}”: expected YYYY-MM-DD"),
-        )
+        // Written as a date, but no day of the calendar (2026-02-30): say
+        // so, rather than ask for the form it already has.
+        let parts: Vec<&str> = value.trim().split('-').collect();
+        let date_shaped = parts.len() == 3
+            && parts
+                .iter()
+                .zip([4, 2, 2])
+                .all(|(p, max)| (1..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+        if date_shaped {
+            Error::usage(
+                format!("{whence_zh}“{shown}”不是日历上的日期（月份应为 1–12，日应在该月天数内）"),
+                format!("{whence_en} “{shown}” is not a day of the calendar (months 1–12, days within the month)"),
+            )
+        } else {
+            Error::usage(
+                format!("{whence_zh}“{shown}”格式应为 YYYY-MM-DD"),
+                format!("{whence_en} “{shown}”: expected YYYY-MM-DD"),
+            )
+        }
     })?;
     // A briefing is issued after its quarter ends; 2100 bounds typing errors
     // (and keeps the date valid in docx core.xml and PDF metadata).
@@ -127,5 +142,47 @@ pub fn check_out_is_folder(out: &Path) -> Result<()> {
             ),
         )),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(arg: &str) -> String {
+        let cfg = Config::embedded();
+        let q = Quarter::new(2026, 3).unwrap();
+        issue_date(Some(arg), None, &cfg, q)
+            .unwrap_err()
+            .to_string()
+    }
+
+    /// A date that has the form but is no day (2026-02-30, month 13) is
+    /// told apart from one in another form.
+    #[test]
+    fn an_impossible_date_is_not_called_a_bad_form() {
+        for day in ["2026-02-30", "2026-13-01", "2026-10-32", "2026-00-10"] {
+            let m = message(day);
+            assert!(
+                m.contains("不是日历上的日期") && m.contains("not a day of the calendar"),
+                "{m}"
+            );
+        }
+        for other in [
+            "2026/10/20",
+            "2026-10-20T00:00",
+            "20261020",
+            "2026-1O-20",
+            "2026--10",
+        ] {
+            let m = message(other);
+            assert!(m.contains("格式应为 YYYY-MM-DD"), "{other}: {m}");
+        }
+        let cfg = Config::embedded();
+        let q = Quarter::new(2026, 3).unwrap();
+        assert_eq!(
+            issue_date(Some(" 2026-10-20"), None, &cfg, q).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 10, 20).unwrap()
+        );
     }
 }
