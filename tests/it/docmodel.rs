@@ -526,7 +526,7 @@ fn a_doc_number_of_28_characters_keeps_one_line() {
     use minebrief::render::pdf::FontSet;
     let fonts = FontSet::shipped().unwrap();
     let lines = |number: &str| -> Vec<(f32, f32, String)> {
-        let mut layout = Layout::new(&fonts, "t.pdf");
+        let layout = Layout::new(&fonts, "t.pdf");
         let (pages, _) =
             layout.run(&[Block::DocNumber(number.into()), Block::Title("标题".into())]);
         pages[0]
