@@ -156,6 +156,38 @@ fn briefing_docx_has_official_layout_and_figures() {
         "{normal}"
     );
     assert!(normal.contains(r#"w:firstLine="640""#), "{normal}");
+    // 28 characters a line (GB/T 9704 §5.2.2): the body's characters are
+    // set closer by `w:spacing` (twentieths of a point) so that 28 of them
+    // fit the text block the page's margins leave, and 29 do not; at their
+    // own 16 pt only 27 did. The title and tables keep their own spacing.
+    let tracking = |style: &str| -> f64 {
+        let at = styles.find(style).unwrap();
+        let s = &styles[at..at + styles[at..].find("</w:style>").unwrap()];
+        let v = s
+            .split(r#"<w:spacing w:val=""#)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{s}"));
+        v[..v.find('"').unwrap()].parse::<f64>().unwrap() / 20.0
+    };
+    let doc = zip_part(&p, "word/document.xml");
+    let twips = |tag: &str, attr: &str| -> f64 {
+        let t = &doc[doc.find(tag).unwrap()..];
+        let v = t.split(&format!(r#"{attr}=""#)).nth(1).unwrap();
+        v[..v.find('"').unwrap()].parse::<f64>().unwrap() / 20.0
+    };
+    let line = twips("<w:pgSz", "w:w") - twips("<w:pgMar", "w:left") - twips("<w:pgMar", "w:right");
+    assert!((line - 442.25).abs() < 0.01, "156 mm: {line} pt");
+    let pitch = 16.0 + tracking(r#"w:styleId="Normal""#);
+    assert!(
+        28.0 * pitch <= line && 29.0 * pitch > line,
+        "pitch {pitch} pt"
+    );
+    assert!(28.0 * 16.0 > line, "at 16 pt 28 characters would not fit");
+    // a first line: two characters' indent and 26 characters
+    assert!(32.0 + 26.0 * pitch <= line);
+    for own in [r#"w:styleId="Title""#, r#"w:styleId="TableText""#] {
+        assert_eq!(tracking(own), 0.0, "{own}");
+    }
 
     // the docProps carry the issue date, not the wall clock
     let core = zip_part(&p, "docProps/core.xml");
