@@ -103,7 +103,8 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     let text = match &folder {
         Some(f) => {
             check_briefing_toml(f, &plan.data)?;
-            BriefingText::load(f)?
+            // (typed words are free text too: numbers masked)
+            BriefingText::load(f)?.masked(cfg.privacy.mask_personal)
         }
         None => BriefingText::default(),
     };

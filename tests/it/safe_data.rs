@@ -88,6 +88,62 @@ fn item05_free_text_is_scrubbed_of_personal_data() {
     assert!(rj.contains("139****4321"), "{rj}");
 }
 
+/// Item 5, the words a person types: an ID or phone number written into
+/// briefing.toml (the foreword, a typed typical case, a region's problems)
+/// is masked in every output as any free text is.
+#[test]
+fn item05_typed_words_are_scrubbed_too() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "2026Q3/公安.csv",
+        &format!("{HEADER}\nA1,公安,鹿城区,五马街道,某点,2026-07-01,巡查发现,无证开采,2026-07-02,2026-08-01,50000,,,\n"),
+    );
+    write(
+        d.path(),
+        "2026Q3/briefing.toml",
+        "foreword = \"经查，当事人（身份证330302199001011234）已到案。\"\n\
+         [[typical_cases]]\n\
+         title = \"鹿城区江边采砂案\"\n\
+         text = \"当事人手机13812345678，已罚款5万元。\"\n\
+         [regions.\"鹿城区\"]\n\
+         problems = [\"举报人电话13987654321未回访。\"]\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let q = build(d.path(), "2026Q3", out.path(), &["--format", "html,docx"]);
+    let mut scanned = 0;
+    for (name, bytes) in &tree(&q) {
+        let text = if name.ends_with(".docx") {
+            let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut s)
+                .unwrap();
+            s
+        } else if name.ends_with(".html") || name.ends_with(".json") || name.ends_with(".csv") {
+            String::from_utf8_lossy(bytes).into_owned()
+        } else {
+            continue;
+        };
+        for secret in ["330302199001011234", "13812345678", "13987654321"] {
+            assert!(!text.contains(secret), "{secret} in {name}");
+        }
+        scanned += 1;
+    }
+    assert!(scanned >= 5);
+    // the words themselves are kept, the numbers masked
+    let brief = read(&q.join("briefing.html"));
+    assert!(
+        brief.contains("经查，当事人（身份证3303**********1234）已到案。"),
+        "{brief}"
+    );
+    assert!(
+        brief.contains("当事人手机138****5678，已罚款5万元。"),
+        "{brief}"
+    );
+    let region = read(&q.join("regions/鹿城区.html"));
+    assert!(region.contains("举报人电话139****4321未回访。"), "{region}");
+}
+
 /// Item 5, `privacy.mask_personal = false`: free text is kept as written.
 #[test]
 fn item05_masking_off_keeps_free_text() {

@@ -168,6 +168,49 @@ impl BriefingText {
         .collect()
     }
 
+    /// The text with ID and phone numbers masked when `mask` is on (the
+    /// configuration's `privacy.mask_personal`), as in any free text of a
+    /// report (`privacy::scrub_numbers_only`): the foreword, next steps,
+    /// problems and typical cases, at the top and in every region's table.
+    /// A person typing a case's 证件号 into briefing.toml would otherwise
+    /// have it printed in every format. 文号, offices and addressees are
+    /// kept as written.
+    pub fn masked(mut self, mask: bool) -> BriefingText {
+        if !mask {
+            return self;
+        }
+        fn scrub(s: &mut String) {
+            if let std::borrow::Cow::Owned(m) = crate::privacy::scrub_numbers_only(s) {
+                *s = m;
+            }
+        }
+        fn words(
+            foreword: &mut Option<String>,
+            lists: [&mut Vec<String>; 2],
+            cases: &mut [TypicalCase],
+        ) {
+            foreword.iter_mut().for_each(scrub);
+            lists.into_iter().flatten().for_each(scrub);
+            for c in cases {
+                scrub(&mut c.title);
+                scrub(&mut c.text);
+            }
+        }
+        words(
+            &mut self.foreword,
+            [&mut self.next_steps, &mut self.problems],
+            &mut self.typical_cases,
+        );
+        for r in self.regions.values_mut() {
+            words(
+                &mut r.foreword,
+                [&mut r.next_steps, &mut r.problems],
+                &mut r.typical_cases,
+            );
+        }
+        self
+    }
+
     /// The words of one region's report in a city run: its own table only.
     pub(super) fn for_region(&self, cfg: &Config, name: &str) -> BriefingText {
         match self.region(cfg, name) {
@@ -224,6 +267,30 @@ mod tests {
         let own = t.for_region(&cfg, "瑞安市");
         assert_eq!(own.doc_number.as_deref(), Some("甲〔2026〕1号"));
         assert!(t.for_region(&cfg, "乐清市").doc_number.is_none());
+    }
+
+    /// What a person types is free text in a report like any other: an ID
+    /// or phone number in it is masked (masking on), everything else is
+    /// kept, in the top-level keys and in every region's table.
+    #[test]
+    fn typed_words_are_masked_like_any_free_text() {
+        let id = "330302199001011234";
+        let phone = "13812345678";
+        let t: BriefingText = toml::from_str(&format!(
+            "doc_number = \"甲〔2026〕1号\"\nforeword = \"证件号{id}\"\nnext_steps = [\"电话{phone}\"]\nproblems = [\"{id}\"]\n[[typical_cases]]\ntitle = \"案{phone}\"\ntext = \"身份证{id}，电话{phone}，罚款5000元\"\n[regions.\"瑞安市\"]\nforeword = \"{id}\"\nnext_steps = [\"{phone}\"]\nproblems = [\"{id}\"]\n[[regions.\"瑞安市\".typical_cases]]\ntitle = \"t\"\ntext = \"{phone}\"\n"
+        ))
+        .unwrap();
+        let kept = t.clone().masked(false);
+        assert_eq!(kept, t);
+        let m = t.clone().masked(true);
+        let all = toml::to_string(&m).unwrap();
+        assert!(!all.contains(id) && !all.contains(phone), "{all}");
+        assert!(all.contains("3303**********1234"), "{all}");
+        assert_eq!(m.doc_number.as_deref(), Some("甲〔2026〕1号"));
+        assert!(m.typical_cases[0].text.ends_with("罚款5000元"));
+        // the same fields, only the numbers changed
+        assert_eq!(m.typical_cases.len(), 1);
+        assert_eq!(m.regions["瑞安市"].typical_cases.len(), 1);
     }
 
     /// 28 full-width characters fit the line; 29 do not, nor 57 digits
