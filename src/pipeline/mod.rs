@@ -185,6 +185,10 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     // (`output::Sink`): written into the temporary folder and flushed while
     // the next is built, not held until the end; the folder is swapped in
     // once all are written.
+    // Documents drawn in some format (else only their figures are made).
+    let want_docs = formats
+        .iter()
+        .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx));
     let mut doc_warnings: Vec<String> = Vec::new();
     let mut file_count = 0;
     output::replace_dir(&dest, |dir| {
@@ -260,9 +264,6 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             // one core while the document contexts are built on the other:
             // both only read the analysis, so the bytes are the same as one
             // after the other.
-            let want_docs = formats
-                .iter()
-                .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx));
             // A city run's summary holds the figures of its region reports,
             // so their contexts are built even when no document is rendered.
             let build_docs = want_docs || a.scope_id.is_none();
@@ -350,10 +351,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     all_warnings.extend(doc_warnings);
     // (with documents drawn, these came with their warnings, as on the
     // index page)
-    if !formats
-        .iter()
-        .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx))
-    {
+    if !want_docs {
         all_warnings.extend(text.long_number_warnings(&folder_name));
     }
     let outputs = Outputs {

@@ -14,7 +14,7 @@ use super::geometry::{
 use super::model::{Block, MissingGlyph, Page};
 use super::text::runs;
 use super::Layout;
-use crate::render::pdf::fonts::Role;
+use crate::render::pdf::fonts::{Glyph, Role};
 use crate::render::pdf::linebreak::{break_balanced, break_lines, line_width};
 
 impl<'a> Layout<'a> {
@@ -104,6 +104,23 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// One line of body type from the left margin, its gaps narrowed
+    /// (by at most `SQUEEZE`, as `break_lines` allowed) when it is wider
+    /// than the text block.
+    fn body_line(&mut self, line: &[Glyph]) {
+        self.ensure(PITCH);
+        let natural = line_width(line, BODY_PT);
+        let gaps = line.len().saturating_sub(1) as f32;
+        let tc = if natural > TEXT_W && gaps > 0.0 {
+            (TEXT_W - natural) / gaps
+        } else {
+            0.0
+        };
+        let y = Self::baseline(self.y, PITCH, BODY_PT);
+        self.put(line, LEFT, y, BODY_PT, tc, BLACK, 0.0);
+        self.y += PITCH;
+    }
+
     fn block(&mut self, b: &Block) {
         match b {
             Block::Place(p) => self.place = p.clone(),
@@ -134,13 +151,10 @@ impl<'a> Layout<'a> {
                 // 文号 wraps onto balanced lines, never past the margin
                 // (`build` warns about it).
                 let g = self.glyphs(Role::Body, s);
-                let natural = line_width(&g, BODY_PT);
-                let gaps = g.len().saturating_sub(1) as f32;
-                if natural > TEXT_W && gaps > 0.0 && natural - gaps * SQUEEZE <= TEXT_W + 0.01 {
-                    self.ensure(PITCH);
-                    let y = Self::baseline(self.y, PITCH, BODY_PT);
-                    self.put(&g, LEFT, y, BODY_PT, (TEXT_W - natural) / gaps, BLACK, 0.0);
-                    self.y += PITCH;
+                let one_line = line_width(&g, BODY_PT) > TEXT_W
+                    && break_lines(&g, BODY_PT, TEXT_W, TEXT_W, SQUEEZE).len() == 1;
+                if one_line {
+                    self.body_line(&g);
                 } else {
                     for r in break_balanced(&g, BODY_PT, TEXT_W) {
                         self.centred(&g[r], BODY_PT, PITCH, BLACK);
@@ -153,18 +167,7 @@ impl<'a> Layout<'a> {
                 self.y += PITCH * 0.25;
                 let g = self.glyphs(Role::Body, s);
                 for r in break_lines(&g, BODY_PT, TEXT_W, TEXT_W, SQUEEZE) {
-                    self.ensure(PITCH);
-                    let line = &g[r];
-                    let natural = line_width(line, BODY_PT);
-                    let gaps = line.len().saturating_sub(1) as f32;
-                    let tc = if natural > TEXT_W && gaps > 0.0 {
-                        (TEXT_W - natural) / gaps
-                    } else {
-                        0.0
-                    };
-                    let y = Self::baseline(self.y, PITCH, BODY_PT);
-                    self.put(line, LEFT, y, BODY_PT, tc, BLACK, 0.0);
-                    self.y += PITCH;
+                    self.body_line(&g[r]);
                 }
             }
             Block::Record {
