@@ -362,16 +362,30 @@ pub fn check_conflicts(cfg: &Config, text: &str) -> Result<(), String> {
             }
         }
     }
-    // Region reports are files named after the region.
-    let mut files: HashMap<String, &str> = HashMap::new();
-    for r in &cfg.regions {
-        let f = crate::text::sanitize_name(&r.name).to_lowercase();
-        if let Some(other) = files.insert(f.clone(), r.name.as_str()) {
-            let (a_zh, a_en) = describe("县市区", other, other);
-            let (b_zh, b_en) = describe("县市区", &r.name, &r.name);
-            return Err(format!(
-                "配置有冲突：`regions` 中{a_zh}与{b_zh}会写成同一个报告文件“{f}”，请改名 / conflicting configuration in `regions`: {a_en} and {b_en} would write the same report file “{f}”; rename one"
-            ));
+    // Region reports (regions/<region>.*) and units' feedback sheets
+    // (feedback/<unit>.xlsx) are files named after them: two names that
+    // make one file name (as a case-insensitive system such as Windows'
+    // sees it) are refused here, before any run.
+    for (key, zh, zh_file, en_file, list) in [
+        ("regions", "县市区", "报告文件", "report file", &cfg.regions),
+        (
+            "units",
+            "成员单位",
+            "反馈单文件",
+            "feedback file",
+            &cfg.units,
+        ),
+    ] {
+        let mut files: HashMap<String, &str> = HashMap::new();
+        for r in list {
+            let f = crate::text::sanitize_name(&r.name).to_lowercase();
+            if let Some(other) = files.insert(f.clone(), r.name.as_str()) {
+                let (a_zh, a_en) = describe(zh, other, other);
+                let (b_zh, b_en) = describe(zh, &r.name, &r.name);
+                return Err(format!(
+                    "配置有冲突：`{key}` 中{a_zh}与{b_zh}会写成同一个{zh_file}“{f}”，请改名 / conflicting configuration in `{key}`: {a_en} and {b_en} would write the same {en_file} “{f}”; rename one"
+                ));
+            }
         }
     }
     Ok(())
@@ -454,6 +468,22 @@ mod tests {
             }
             let e = check_conflicts(&cfg, "").unwrap_err();
             assert!(e.contains(a) && e.contains(b.trim()), "{e}");
+        }
+        // Units name files too (feedback/<unit>.xlsx): two that would
+        // write one are refused as two regions are, not left to fail the
+        // run with an internal error when the feedback is written.
+        for (a, b) in [("a/b", "a:b"), ("CON", "con_"), ("AB", "ab")] {
+            let mut cfg = Config::embedded();
+            cfg.units.truncate(1);
+            for n in [a, b] {
+                cfg.units.push(crate::config::Named {
+                    name: n.into(),
+                    full_name: None,
+                    aliases: vec![],
+                });
+            }
+            let e = check_conflicts(&cfg, "").unwrap_err();
+            assert!(e.contains(a) && e.contains(b) && e.contains("units"), "{e}");
         }
     }
 
