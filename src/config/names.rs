@@ -456,33 +456,34 @@ mod tests {
         let mut cfg = Config::embedded();
         cfg.units[1].aliases.push("水利分局".into());
         assert!(check_conflicts(&cfg, "").is_err());
-        for (a, b) in [("瑞安市", "瑞安市 "), ("a/b", "a_b"), ("AB", "ab")] {
+        // Two entries of `key` named `a` and `b` (besides the first one):
+        // the error.
+        let two = |units: bool, a: &str, b: &str| {
             let mut cfg = Config::embedded();
-            cfg.regions.truncate(1);
+            let list = if units {
+                &mut cfg.units
+            } else {
+                &mut cfg.regions
+            };
+            list.truncate(1);
             for n in [a, b] {
-                cfg.regions.push(crate::config::Named {
+                list.push(crate::config::Named {
                     name: n.into(),
                     full_name: None,
                     aliases: vec![],
                 });
             }
-            let e = check_conflicts(&cfg, "").unwrap_err();
+            check_conflicts(&cfg, "").unwrap_err()
+        };
+        for (a, b) in [("瑞安市", "瑞安市 "), ("a/b", "a_b"), ("AB", "ab")] {
+            let e = two(false, a, b);
             assert!(e.contains(a) && e.contains(b.trim()), "{e}");
         }
         // Units name files too (feedback/<unit>.xlsx): two that would
         // write one are refused as two regions are, not left to fail the
         // run with an internal error when the feedback is written.
         for (a, b) in [("a/b", "a:b"), ("CON", "con_"), ("AB", "ab")] {
-            let mut cfg = Config::embedded();
-            cfg.units.truncate(1);
-            for n in [a, b] {
-                cfg.units.push(crate::config::Named {
-                    name: n.into(),
-                    full_name: None,
-                    aliases: vec![],
-                });
-            }
-            let e = check_conflicts(&cfg, "").unwrap_err();
+            let e = two(true, a, b);
             assert!(e.contains(a) && e.contains(b) && e.contains("units"), "{e}");
         }
     }
