@@ -20,7 +20,7 @@ SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 # Pipeline layers, upstream first: a module may use modules of its own or a
 # lower layer only.
 LAYERS = [
-    ["error", "text", "quarter", "privacy", "input", "excel_csv", "permute", "pieces", "prefetch", "test_rng", "id_text", "direct_io", "arena", "resident", "sha_pair"],
+    ["error", "text", "quarter", "privacy", "input", "excel_csv", "permute", "pieces", "prefetch", "test_rng", "id_text", "direct_io", "mapped", "arena", "resident", "sha_pair"],
     ["config", "model"],
     ["names"],
     ["ingest"],

@@ -2,11 +2,13 @@
 //! most a given size, and (inside the data folder) no link leading out of
 //! it. Every reader uses it: the ingest of data files, the configuration,
 //! fonts and templates. It sits at the bottom of the pipeline so that none
-//! of them has to reach into `ingest` for it.
+//! of them has to reach into `ingest` for it. A large data file may be
+//! mapped in place instead of copied ([`read_input_mapped`], `mapped`).
 
 use std::path::Path;
 
 use crate::error::Error;
+use crate::mapped::{Mapped, MAP_FROM};
 
 /// Why an input was not read: (Chinese, English).
 #[derive(Debug, Clone, PartialEq)]
@@ -64,13 +66,83 @@ pub fn read_input_into(
     cap: u64,
     bytes: &mut Vec<u8>,
 ) -> std::result::Result<std::ops::Range<usize>, Refusal> {
-    use std::io::Read;
-    let cannot = |e: std::io::Error| {
-        Refusal::new(
-            format!("无法读取文件：{e}"),
-            format!("cannot read the file: {e}"),
-        )
-    };
+    let (f, len) = open_input(abs, root, cap)?;
+    read_open(&f, len, cap, bytes)
+}
+
+/// A file's bytes as [`read_input_mapped`] holds them.
+pub enum FileBytes {
+    /// Read into a buffer (the reader's, handed back when done).
+    Buf(Vec<u8>),
+    /// Mapped in place.
+    Map(Mapped),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Buf(b) => b,
+            FileBytes::Map(m) => m.bytes(),
+        }
+    }
+}
+
+impl FileBytes {
+    /// Whether the file was cut short while mapped: what was read of it
+    /// is not the file's (see [`crate::mapped`]).
+    pub fn was_cut(&self) -> bool {
+        matches!(self, FileBytes::Map(m) if m.was_cut())
+    }
+}
+
+/// [`read_input_into`], or the file mapped in place when it is at least
+/// [`MAP_FROM`] bytes and held by the page cache (a large file it does
+/// not hold is read past it, as `read_input_into` does): the bytes, and
+/// where the file is in them. `bytes` is the reader's buffer, taken into
+/// the result when the file is read into it.
+pub fn read_input_mapped(
+    abs: &Path,
+    root: Option<&Path>,
+    cap: u64,
+    bytes: &mut Vec<u8>,
+) -> std::result::Result<(FileBytes, std::ops::Range<usize>), Refusal> {
+    let (f, len) = open_input(abs, root, cap)?;
+    if len >= MAP_FROM {
+        if let Some(at) = crate::direct_io::read_cold(&f, len, cap, bytes) {
+            return Ok((FileBytes::Buf(std::mem::take(bytes)), at));
+        }
+        if let Some(m) = Mapped::map(&f, len) {
+            let n = m.bytes().len();
+            return Ok((FileBytes::Map(m), 0..n));
+        }
+    }
+    let at = read_open(&f, len, cap, bytes)?;
+    Ok((FileBytes::Buf(std::mem::take(bytes)), at))
+}
+
+fn cannot(e: std::io::Error) -> Refusal {
+    Refusal::new(
+        format!("无法读取文件：{e}"),
+        format!("cannot read the file: {e}"),
+    )
+}
+
+fn too_large(n: u64, cap: u64) -> Refusal {
+    Refusal::new(
+        format!("文件过大（{n} 字节，上限 {cap} 字节），未读取：请拆分为较小的文件"),
+        format!(
+            "file too large ({n} bytes, the limit is {cap}); not read: split it into smaller files"
+        ),
+    )
+}
+
+/// The checks of [`read_input`], and the file opened: it and its size.
+fn open_input(
+    abs: &Path,
+    root: Option<&Path>,
+    cap: u64,
+) -> std::result::Result<(std::fs::File, u64), Refusal> {
     let lmd = std::fs::symlink_metadata(abs).map_err(cannot)?;
     if let (true, Some(root)) = (lmd.file_type().is_symlink(), root) {
         let target = std::fs::canonicalize(abs).map_err(|e| {
@@ -94,14 +166,8 @@ pub fn read_input_into(
             "not a regular file (a named pipe, device or socket); not read",
         ));
     }
-    let too_large = |n: u64| {
-        Refusal::new(
-            format!("文件过大（{n} 字节，上限 {cap} 字节），未读取：请拆分为较小的文件"),
-            format!("file too large ({n} bytes, the limit is {cap}); not read: split it into smaller files"),
-        )
-    };
     if md.len() > cap {
-        return Err(too_large(md.len()));
+        return Err(too_large(md.len(), cap));
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
@@ -120,18 +186,34 @@ pub fn read_input_into(
             "not a regular file (a named pipe, device or socket); not read",
         ));
     }
-    if let Some(at) = crate::direct_io::read_cold(&f, fmd.len(), cap, bytes) {
+    if fmd.len() > cap {
+        return Err(too_large(fmd.len(), cap));
+    }
+    Ok((f, fmd.len()))
+}
+
+/// Read the opened file `f` (`len` bytes when last looked at) into
+/// `bytes`: past the page cache when it is large and not cached
+/// (`direct_io::read_cold`), else from its start.
+fn read_open(
+    f: &std::fs::File,
+    len: u64,
+    cap: u64,
+    bytes: &mut Vec<u8>,
+) -> std::result::Result<std::ops::Range<usize>, Refusal> {
+    use std::io::Read;
+    if let Some(at) = crate::direct_io::read_cold(f, len, cap, bytes) {
         return Ok(at);
     }
     bytes.clear();
     // The size is only a hint (the file may change): reserve what is
     // there, never more than the cap, and do not abort if it cannot be had.
-    let _ = bytes.try_reserve_exact(fmd.len().min(cap) as usize);
+    let _ = bytes.try_reserve_exact(len.min(cap) as usize);
     f.take(cap.saturating_add(1))
         .read_to_end(bytes)
         .map_err(cannot)?;
     if bytes.len() as u64 > cap {
-        return Err(too_large(bytes.len() as u64));
+        return Err(too_large(bytes.len() as u64, cap));
     }
     Ok(0..bytes.len())
 }

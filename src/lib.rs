@@ -19,6 +19,7 @@ pub mod feedback;
 pub mod id_text;
 pub mod ingest;
 pub mod input;
+pub mod mapped;
 pub mod model;
 pub mod output;
 pub mod parquet;

@@ -20,7 +20,7 @@ use super::sheets::read_workbook_bytes;
 use super::table::{self, Rec, Table, TableError};
 use super::{decode, headers, workbook};
 use crate::config::names::Resolver;
-use crate::input::read_input_into;
+use crate::input::{read_input_into, read_input_mapped, FileBytes};
 use crate::model::*;
 
 /// Largest input file read (a case export of 10 million rows is ~3.6 GB in
@@ -123,30 +123,15 @@ pub fn read_file_into(
 ) -> Vec<FileOutcome> {
     // `abs` is DATA/<quarter folder>/<file>.
     let root = entry.abs.parent().and_then(Path::parent);
-    match read_input_into(&entry.abs, root, MAX_INPUT_BYTES, buf) {
-        Ok(at) if is_workbook(&entry.rel) => {
-            read_workbook_bytes(entry, &buf[at], index, resolver, keep_text)
-        }
-        Ok(at) => match summing {
-            Summing::Desk(desk) => {
-                // Shared while another reader may sum it; the buffer is
-                // this reader's again afterwards (a fresh one only if the
-                // other still held it, which the desk rules out).
-                let shared = Arc::new(std::mem::take(buf));
-                let (sum, out) = desk.sum_while(&shared, at.clone(), || {
-                    let bytes = &shared[at];
-                    read_bytes_into(entry, bytes, index, resolver, keep_text, room, false)
-                });
-                *buf = Arc::try_unwrap(shared).unwrap_or_default();
-                vec![with_sum(out, &sum)]
+    // A workbook's bytes go to a child process, and the last file's sum is
+    // made after it is read: both are read into the buffer. Any other
+    // large file is mapped in place where it can be (`read_input_mapped`).
+    if is_workbook(&entry.rel) || matches!(summing, Summing::Later(_)) {
+        return match read_input_into(&entry.abs, root, MAX_INPUT_BYTES, buf) {
+            Ok(at) if is_workbook(&entry.rel) => {
+                read_workbook_bytes(entry, &buf[at], index, resolver, keep_text)
             }
-            Summing::Unsummed { halves } => {
-                let bytes = &buf[at];
-                vec![read_bytes_into(
-                    entry, bytes, index, resolver, keep_text, room, halves,
-                )]
-            }
-            Summing::Later(later) => {
+            Ok(at) => {
                 let out = read_bytes_into(
                     entry,
                     &buf[at.clone()],
@@ -156,25 +141,69 @@ pub fn read_file_into(
                     room,
                     true,
                 );
-                // (the last file: no reader needs the buffer again)
-                later.start(entry.rel.clone(), std::mem::take(buf), at);
+                if let Summing::Later(later) = summing {
+                    // (the last file: no reader needs the buffer again)
+                    later.start(entry.rel.clone(), std::mem::take(buf), at);
+                }
                 vec![out]
             }
-            Summing::Alone => {
-                let bytes = &buf[at];
-                vec![with_sha256(bytes, || {
-                    read_bytes_into(entry, bytes, index, resolver, keep_text, room, false)
-                })]
-            }
-        },
-        Err(r) => {
-            let mut out = FileOutcome::default();
-            let mut file = blank_input(entry);
-            fail(&mut file, &mut out, codes::UNREADABLE, r.zh, r.en);
-            out.file = Some(file);
-            vec![out]
-        }
+            Err(r) => vec![unreadable(entry, r.zh, r.en)],
+        };
     }
+    let (held, at) = match read_input_mapped(&entry.abs, root, MAX_INPUT_BYTES, buf) {
+        Ok(got) => got,
+        Err(r) => return vec![unreadable(entry, r.zh, r.en)],
+    };
+    let read = |bytes: &[u8], halves: bool| {
+        read_bytes_into(entry, bytes, index, resolver, keep_text, room, halves)
+    };
+    let (out, held) = match summing {
+        Summing::Desk(desk) => {
+            // Shared while another reader may sum it; the buffer is this
+            // reader's again afterwards (a fresh one only if the other
+            // still held it, which the desk rules out).
+            let shared = Arc::new(held);
+            let (sum, out) = desk.sum_while(&shared, at.clone(), || read(&shared[at], false));
+            (with_sum(out, &sum), shared)
+        }
+        Summing::Unsummed { halves } => {
+            let out = read(&held[at], halves);
+            (out, Arc::new(held))
+        }
+        Summing::Alone | Summing::Later(_) => {
+            let bytes = &held[at];
+            let out = with_sha256(bytes, || read(bytes, false));
+            (out, Arc::new(held))
+        }
+    };
+    let out = unless_cut(entry, &held, out);
+    if let Ok(FileBytes::Buf(b)) = Arc::try_unwrap(held) {
+        *buf = b;
+    }
+    vec![out]
+}
+
+/// `out`, read from `held`; or, when `held` is a mapping another program
+/// cut short while it was read (what was read past the cut were zeros,
+/// not the file), the file reported as not read.
+fn unless_cut(entry: &FileEntry, held: &FileBytes, out: FileOutcome) -> FileOutcome {
+    if !held.was_cut() {
+        return out;
+    }
+    unreadable(
+        entry,
+        "文件在读取过程中被截短（可能正被其他程序写入），未读入：请在文件不再变动后重新运行".into(),
+        "the file was cut short while being read (another program may be writing it); not read: run again once it no longer changes".into(),
+    )
+}
+
+/// The outcome of a file not read: its entry with the error, no rows.
+fn unreadable(entry: &FileEntry, zh: String, en: String) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let mut file = blank_input(entry);
+    fail(&mut file, &mut out, codes::UNREADABLE, zh, en);
+    out.file = Some(file);
+    out
 }
 
 pub(super) fn extension(rel: &str) -> String {
@@ -499,4 +528,49 @@ fn read_rows(f: &FileCtx, mut records: Records, out: &mut FileOutcome, counts: &
         }
     }
     ctx.memo.into_inner().give_back();
+}
+
+#[cfg(all(test, target_os = "linux", target_pointer_width = "64"))]
+mod tests {
+    use super::*;
+    use crate::input::read_input_mapped;
+    use crate::quarter::Quarter;
+
+    /// A large file is mapped; cut short by another program while it is
+    /// read, reading on gives zeros (the process is not killed) and the
+    /// file is reported as not read, its rows not taken.
+    #[test]
+    fn a_mapped_file_cut_short_while_read_is_reported_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("公安局_2026Q3.csv");
+        std::fs::write(&p, vec![b'x'; 3 << 19]).unwrap();
+        let entry = FileEntry {
+            rel: "2026Q3/公安局_2026Q3.csv".into(),
+            abs: p.clone(),
+            quarter: Quarter::parse("2026Q3").unwrap(),
+            kind: FileKind::Cases,
+        };
+        let (held, at) = read_input_mapped(&p, None, MAX_INPUT_BYTES, &mut Vec::new()).unwrap();
+        assert!(matches!(held, FileBytes::Map(_)));
+        let read = FileOutcome {
+            file: Some(blank_input(&entry)),
+            ..Default::default()
+        };
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(100)
+            .unwrap();
+        let xs = held[at].iter().filter(|&&b| b == b'x').count();
+        assert_eq!(xs, 100);
+        let out = unless_cut(&entry, &held, read);
+        let file = out.file.unwrap();
+        assert_eq!(
+            file.error.as_deref().map(|e| e.contains("截短")),
+            Some(true),
+            "{file:?}"
+        );
+        assert_eq!(file.counts.rows_read, 0);
+    }
 }

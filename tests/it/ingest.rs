@@ -591,3 +591,76 @@ fn validate_reads_the_same_dataset_without_the_csv_sums() {
     }
     assert_eq!(format!("{blanked:?}"), format!("{unsummed:?}"));
 }
+
+/// A case file of more than a megabyte is mapped in place rather than read
+/// into a buffer (`minebrief::mapped`): read so, alone and within a whole
+/// folder (where two readers sum files together), it gives what its bytes
+/// read from memory give — every count, case and rejection, and its sha256.
+#[test]
+fn a_large_file_mapped_in_place_reads_as_its_bytes_do() {
+    // (rows of every kind: accepted, and rejected for a dozen reasons)
+    let src = std::fs::read_to_string(fixture().join("2026Q3/bad_rows.csv")).unwrap();
+    let mut lines = src.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    // 1.5 MB of them, each copy a case of its own (its id made unique)
+    let make = |tag: &str| {
+        let mut text = format!("{header}\n");
+        let mut n = 0usize;
+        while text.len() < (3 << 19) {
+            for r in &rows {
+                let id_end = r.find(',').unwrap_or(0);
+                text.push_str(&format!("{}-{tag}{n}{}\n", &r[..id_end], &r[id_end..]));
+                n += 1;
+            }
+        }
+        text
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let q = dir.path().join("2026Q3");
+    std::fs::create_dir(&q).unwrap();
+    let cfg = Config::embedded();
+    let resolver = minebrief::config::names::Resolver::new(&cfg);
+    let mut want = Vec::new();
+    for (i, name) in ["公安局_2026Q3.csv", "自然资源局_2026Q3.csv"]
+        .iter()
+        .enumerate()
+    {
+        let text = make(&i.to_string());
+        std::fs::write(q.join(name), &text).unwrap();
+        let entry = ingest::FileEntry {
+            rel: format!("2026Q3/{name}"),
+            abs: q.join(name),
+            quarter: Quarter::parse("2026Q3").unwrap(),
+            kind: FileKind::Cases,
+        };
+        let mapped =
+            ingest::read_file(&entry, i as u32, &resolver, ingest::KeepText::All).remove(0);
+        let in_memory = ingest::read_bytes(&entry, text.as_bytes(), i as u32, &resolver);
+        let file = mapped.file.as_ref().unwrap();
+        assert_eq!(
+            format!("{file:?}"),
+            format!("{:?}", in_memory.file.as_ref().unwrap())
+        );
+        assert!(file.error.is_none());
+        let c = &file.counts;
+        assert!(c.accepted > 1000 && c.rejected > 1000, "{c:?}");
+        use sha2::Digest;
+        assert_eq!(
+            file.sha256,
+            hex::encode(sha2::Sha256::digest(text.as_bytes()))
+        );
+        let cases = |o: &ingest::FileOutcome| o.cases.iter().cloned().collect::<Vec<Case>>();
+        assert_eq!(cases(&mapped), cases(&in_memory));
+        assert_eq!(mapped.rejects, in_memory.rejects);
+        want.push((file.sha256.clone(), file.counts.clone()));
+    }
+    // the whole folder: the two files summed together and read as above
+    let ds = ingest::load(dir.path(), &cfg, Quarter::parse("2026Q3")).unwrap();
+    let got: Vec<_> = ds
+        .files
+        .iter()
+        .map(|f| (f.sha256.clone(), f.counts.clone()))
+        .collect();
+    assert_eq!(got, want);
+}
