@@ -400,6 +400,7 @@ impl<'r> Cells<'r> {
 
     /// Cell `i` as written (untrimmed), if the record has it. Cells end on
     /// ASCII delimiters of UTF-8 text, so each is whole characters.
+    #[inline(always)]
     pub fn get(&self, i: usize) -> Option<&'r str> {
         let end = *self.ends.get(i)?;
         let start = match i.checked_sub(1) {

@@ -248,6 +248,7 @@ impl<'a, 'r> Row<'a, 'r> {
     }
 
     /// The trimmed cell of a field ("" when the column is absent).
+    #[inline(always)]
     pub fn raw(&self, field: usize) -> &'r str {
         match self.ctx.header.cols[field] {
             Some((c, _)) => self.cells.get(c).map(trim_cell).unwrap_or(""),
