@@ -108,16 +108,16 @@ pub fn read_input_mapped(
     bytes: &mut Vec<u8>,
 ) -> std::result::Result<(FileBytes, std::ops::Range<usize>), Refusal> {
     let (f, len) = open_input(abs, root, cap)?;
-    if len >= MAP_FROM {
-        if let Some(at) = crate::direct_io::read_cold(&f, len, cap, bytes) {
-            return Ok((FileBytes::Buf(std::mem::take(bytes)), at));
+    let at = match crate::direct_io::read_cold(&f, len, cap, bytes) {
+        Some(at) => at,
+        None => {
+            if let Some(m) = (len >= MAP_FROM).then(|| Mapped::map(&f, len)).flatten() {
+                let n = m.bytes().len();
+                return Ok((FileBytes::Map(m), 0..n));
+            }
+            read_whole(&f, len, cap, bytes)?
         }
-        if let Some(m) = Mapped::map(&f, len) {
-            let n = m.bytes().len();
-            return Ok((FileBytes::Map(m), 0..n));
-        }
-    }
-    let at = read_open(&f, len, cap, bytes)?;
+    };
     Ok((FileBytes::Buf(std::mem::take(bytes)), at))
 }
 
@@ -201,10 +201,20 @@ fn read_open(
     cap: u64,
     bytes: &mut Vec<u8>,
 ) -> std::result::Result<std::ops::Range<usize>, Refusal> {
-    use std::io::Read;
-    if let Some(at) = crate::direct_io::read_cold(f, len, cap, bytes) {
-        return Ok(at);
+    match crate::direct_io::read_cold(f, len, cap, bytes) {
+        Some(at) => Ok(at),
+        None => read_whole(f, len, cap, bytes),
     }
+}
+
+/// Read the opened file `f` into `bytes` from its start, the ordinary way.
+fn read_whole(
+    f: &std::fs::File,
+    len: u64,
+    cap: u64,
+    bytes: &mut Vec<u8>,
+) -> std::result::Result<std::ops::Range<usize>, Refusal> {
+    use std::io::Read;
     bytes.clear();
     // The size is only a hint (the file may change): reserve what is
     // there, never more than the cap, and do not abort if it cannot be had.
