@@ -201,17 +201,25 @@ pub fn sanitize_name(s: &str) -> String {
 }
 
 /// `name` with a `_` after its part before the first dot when Windows
-/// would open a device for it (CON, PRN, AUX, NUL, COM0–9, LPT0–9, in any
-/// case, trailing spaces aside: `CON.html` and `nul.txt.html` are devices
-/// there, on any drive and folder).
+/// would open a device for it (CON, PRN, AUX, NUL, CONIN$, CONOUT$, and
+/// COM or LPT with a digit 0–9 or a superscript ¹²³, in any case, trailing
+/// spaces aside: `CON.html` and `nul.txt.html` are devices there, on any
+/// drive and folder).
 fn not_a_device(mut name: String) -> String {
     let base_end = name.find('.').unwrap_or(name.len());
     let base = name[..base_end].trim_end_matches(' ');
     let upper = base.to_ascii_uppercase();
-    let device = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (upper.len() == 4
-            && (upper.starts_with("COM") || upper.starts_with("LPT"))
-            && upper.as_bytes()[3].is_ascii_digit());
+    let port = |prefix: &str| {
+        upper.strip_prefix(prefix).is_some_and(|n| {
+            let mut c = n.chars();
+            matches!(c.next(), Some('0'..='9' | '¹' | '²' | '³')) && c.next().is_none()
+        })
+    };
+    let device = matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || port("COM")
+        || port("LPT");
     if device {
         name.insert(base.len(), '_');
     }
@@ -365,7 +373,15 @@ mod tests {
         assert_eq!(sanitize_name("Lpt9.x.y"), "Lpt9_.x.y");
         assert_eq!(sanitize_name("aux "), "aux_");
         assert_eq!(sanitize_name("PRN .a"), "PRN_ .a");
-        for kept in ["COM10", "CONSOLE", "NULL", "xCON", "COM", "公安", "LPT"] {
+        // Windows takes the superscript digits ¹²³ for ports too, and
+        // CONIN$ and CONOUT$ for the console.
+        assert_eq!(sanitize_name("COM¹"), "COM¹_");
+        assert_eq!(sanitize_name("lpt³.csv"), "lpt³_.csv");
+        assert_eq!(sanitize_name("CONIN$"), "CONIN$_");
+        assert_eq!(sanitize_name("conout$.x"), "conout$_.x");
+        for kept in [
+            "COM10", "CONSOLE", "NULL", "xCON", "COM", "公安", "LPT", "COM⁴", "CONIN",
+        ] {
             assert_eq!(sanitize_name(kept), kept);
         }
     }
