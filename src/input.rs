@@ -159,16 +159,9 @@ fn open_input(
             ));
         }
     }
-    let md = std::fs::metadata(abs).map_err(cannot)?;
-    if !md.is_file() {
-        return Err(Refusal::new(
-            "不是普通文件（命名管道、设备或套接字等），未读取",
-            "not a regular file (a named pipe, device or socket); not read",
-        ));
-    }
-    if md.len() > cap {
-        return Err(too_large(md.len(), cap));
-    }
+    // Checked before opening (opening a pipe could block) and again on
+    // the file opened (it may have been swapped meanwhile).
+    regular_within(&std::fs::metadata(abs).map_err(cannot)?, cap)?;
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -180,16 +173,22 @@ fn open_input(
     }
     let f = opts.open(abs).map_err(cannot)?;
     let fmd = f.metadata().map_err(cannot)?;
-    if !fmd.is_file() {
+    regular_within(&fmd, cap)?;
+    Ok((f, fmd.len()))
+}
+
+/// A regular file of at most `cap` bytes, or why not.
+fn regular_within(md: &std::fs::Metadata, cap: u64) -> std::result::Result<(), Refusal> {
+    if !md.is_file() {
         return Err(Refusal::new(
             "不是普通文件（命名管道、设备或套接字等），未读取",
             "not a regular file (a named pipe, device or socket); not read",
         ));
     }
-    if fmd.len() > cap {
-        return Err(too_large(fmd.len(), cap));
+    if md.len() > cap {
+        return Err(too_large(md.len(), cap));
     }
-    Ok((f, fmd.len()))
+    Ok(())
 }
 
 /// Read the opened file `f` (`len` bytes when last looked at) into

@@ -126,29 +126,29 @@ pub fn read_file_into(
     // A workbook's bytes go to a child process, and the last file's sum is
     // made after it is read: both are read into the buffer. Any other
     // large file is mapped in place where it can be (`read_input_mapped`).
-    if is_workbook(&entry.rel) || matches!(summing, Summing::Later(_)) {
-        return match read_input_into(&entry.abs, root, MAX_INPUT_BYTES, buf) {
-            Ok(at) if is_workbook(&entry.rel) => {
-                read_workbook_bytes(entry, &buf[at], index, resolver, keep_text)
-            }
-            Ok(at) => {
-                let out = read_bytes_into(
-                    entry,
-                    &buf[at.clone()],
-                    index,
-                    resolver,
-                    keep_text,
-                    room,
-                    true,
-                );
-                if let Summing::Later(later) = summing {
-                    // (the last file: no reader needs the buffer again)
-                    later.start(entry.rel.clone(), std::mem::take(buf), at);
-                }
-                vec![out]
-            }
-            Err(r) => vec![unreadable(entry, r.zh, r.en)],
+    let into_buf = is_workbook(&entry.rel) || matches!(summing, Summing::Later(_));
+    if into_buf {
+        let at = match read_input_into(&entry.abs, root, MAX_INPUT_BYTES, buf) {
+            Ok(at) => at,
+            Err(r) => return vec![unreadable(entry, r.zh, r.en)],
         };
+        if is_workbook(&entry.rel) {
+            return read_workbook_bytes(entry, &buf[at], index, resolver, keep_text);
+        }
+        let out = read_bytes_into(
+            entry,
+            &buf[at.clone()],
+            index,
+            resolver,
+            keep_text,
+            room,
+            true,
+        );
+        if let Summing::Later(later) = summing {
+            // (the last file: no reader needs the buffer again)
+            later.start(entry.rel.clone(), std::mem::take(buf), at);
+        }
+        return vec![out];
     }
     let (held, at) = match read_input_mapped(&entry.abs, root, MAX_INPUT_BYTES, buf) {
         Ok(got) => got,
