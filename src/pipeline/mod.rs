@@ -147,40 +147,6 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     let cells = analysis::case_cells(&ds, &cfg, quarter);
     memory::release_freed_memory();
     timer.stage("case cells + recurrence search");
-    // The analysis and the assessment read the cases and the recurrence
-    // pairs and nothing of each other: one on each core.
-    let (left, right) = (timer.branch(), timer.branch());
-    let (a, assessment) = rayon::join(
-        || {
-            let a = analysis::analyse_with(&ds, &cfg, quarter, scope, &cells);
-            left.done("analysis");
-            a
-        },
-        || {
-            let hits: Vec<RecurrenceHit> = cells
-                .recurrence_pairs(scope)
-                .into_iter()
-                .map(|p| RecurrenceHit {
-                    region: p.region,
-                    closed_unit: p.closed_unit,
-                    recurred_unit: p.recurred_unit,
-                    recurred_case: p.recurred_case.clone(),
-                    found_date: p.found_date,
-                })
-                .collect();
-            let right = right.next("recurrence hits");
-            let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
-            right.done("assessment");
-            assessment
-        },
-    );
-    // Printed once the reports are written (a fatal error stays one line).
-    let warnings = assessment.warnings();
-    memory::release_freed_memory();
-    timer.stage("analysis + assessment");
-    progress.advance();
-    progress.message("生成文件 / documents");
-
     // Every output is handed to a writer thread as soon as it is made
     // (`output::Sink`): written into the temporary folder and flushed while
     // the next is built, not held until the end; the folder is swapped in
@@ -190,50 +156,79 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
         .iter()
         .any(|f| matches!(f, Format::Html | Format::Pdf | Format::Docx));
     let mut doc_warnings: Vec<String> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
     let mut file_count = 0;
+    let mut kept = None;
     output::replace_dir(&dest, |dir| {
         std::thread::scope(|s| {
             let mut sink = output::Sink::start(s, dir);
-            // The tables in file order: the aggregates, the recurrence list
+            // The analysis and the assessment read the cases and the
+            // recurrence pairs and nothing of each other: one on each core.
+            // The analysis takes a third of the assessment's time; its side
+            // then makes the tables that follow from it and hands them to
+            // the writer, the assessment's side its score tables. The
+            // tables in file order: the aggregates, the recurrence list
             // (written row by row: it grows with the data), the scores.
-            let summary_tables = tables::summary_tables(&a);
-            // The score tables and their CSV text (at ten million cases
-            // their case-id lists are a third of this stage) are made on
-            // another core while the tables before them are written.
-            let scores = s.spawn(|| {
-                let t = tables::score_data(&assessment);
-                let csv: Vec<(String, Vec<u8>)> =
-                    t.iter().map(tables::DataTable::csv_file).collect();
-                (t, csv)
-            });
-            let mut table_names: Vec<String> = Vec::new();
-            let put_table = |sink: &mut output::Sink,
-                             names: &mut Vec<String>,
-                             (name, bytes): (String, Vec<u8>)| {
-                names.push(name.clone());
-                sink.put(format!("tables/{name}"), bytes)
-            };
-            for t in &summary_tables {
-                put_table(&mut sink, &mut table_names, t.csv_file())?;
-            }
-            // The workbook needs the recurrence list as a table anyway;
-            // without it the CSV is streamed to the writer as it is made.
             let want_xlsx = formats.contains(&Format::Xlsx);
-            let recurrences = want_xlsx.then(|| tables::recurrence_table(&a, &cfg));
-            match &recurrences {
-                Some(t) => put_table(&mut sink, &mut table_names, t.csv_file())?,
-                None => {
-                    let name = tables::recurrences_csv_name();
-                    let mut stream = sink.open(format!("tables/{name}"))?;
-                    tables::recurrences_csv_parts(&a, &cfg, |part| stream.send(part))?;
-                    stream.close();
-                    table_names.push(name);
-                }
-            }
-            let (score_tables, score_csv) = match scores.join() {
-                Ok(made) => made,
-                Err(panic) => std::panic::resume_unwind(panic),
-            };
+            let (left, right) = (timer.branch(), timer.branch());
+            let (tabled, scored) = rayon::join(
+                || -> Result<_> {
+                    let a = analysis::analyse_with(&ds, &cfg, quarter, scope, &cells);
+                    let left = left.next("analysis");
+                    let summary_tables = tables::summary_tables(&a);
+                    let mut table_names: Vec<String> = Vec::new();
+                    for t in &summary_tables {
+                        put_table(&mut sink, &mut table_names, t.csv_file())?;
+                    }
+                    // The workbook needs the recurrence list as a table
+                    // anyway; without it the CSV is streamed to the writer
+                    // as it is made.
+                    let recurrences = want_xlsx.then(|| tables::recurrence_table(&a, &cfg));
+                    match &recurrences {
+                        Some(t) => put_table(&mut sink, &mut table_names, t.csv_file())?,
+                        None => {
+                            let name = tables::recurrences_csv_name();
+                            let mut stream = sink.open(format!("tables/{name}"))?;
+                            tables::recurrences_csv_parts(&a, &cfg, |part| stream.send(part))?;
+                            stream.close();
+                            table_names.push(name);
+                        }
+                    }
+                    left.done("summary tables");
+                    Ok((a, summary_tables, recurrences, table_names))
+                },
+                || {
+                    let hits: Vec<RecurrenceHit> = cells
+                        .recurrence_pairs(scope)
+                        .into_iter()
+                        .map(|p| RecurrenceHit {
+                            region: p.region,
+                            closed_unit: p.closed_unit,
+                            recurred_unit: p.recurred_unit,
+                            recurred_case: p.recurred_case.clone(),
+                            found_date: p.found_date,
+                        })
+                        .collect();
+                    let right = right.next("recurrence hits");
+                    let assessment = assess::assess(&ds, &cfg, quarter, scope, &hits);
+                    let right = right.next("assessment");
+                    // (at ten million cases the score tables' case-id lists
+                    // are a third of the tables' time)
+                    let t = tables::score_data(&assessment);
+                    let csv: Vec<(String, Vec<u8>)> =
+                        t.iter().map(tables::DataTable::csv_file).collect();
+                    right.done("score tables");
+                    (assessment, t, csv)
+                },
+            );
+            let (a, summary_tables, recurrences, mut table_names) = tabled?;
+            let (assessment, score_tables, score_csv) = scored;
+            // Printed once the reports are written (a fatal error stays one line).
+            warnings = assessment.warnings();
+            memory::release_freed_memory();
+            timer.stage("analysis + assessment, their tables");
+            progress.advance();
+            progress.message("生成文件 / documents");
             for f in score_csv {
                 put_table(&mut sink, &mut table_names, f)?;
             }
@@ -339,6 +334,7 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
             output::write_file(dir, "manifest.json", vec![summary::to_bytes(&m)])?;
             file_count = written.len() + 1;
             progress.advance();
+            kept = Some((a, assessment));
             Ok(())
         })
     })?;
@@ -363,8 +359,18 @@ pub fn build(plan: &Plan, progress: &dyn Progress) -> Result<Outputs> {
     // Freeing a million cases and their figures takes a few tenths of a
     // second, and a command ends right after a build: they are freed on a
     // thread of their own while the caller goes on.
-    std::thread::spawn(move || drop((ds, a, assessment)));
+    std::thread::spawn(move || drop((ds, kept)));
     Ok(outputs)
+}
+
+/// Hand one table's CSV file to the writer, its name to the list of tables.
+fn put_table(
+    sink: &mut output::Sink,
+    names: &mut Vec<String>,
+    (name, bytes): (String, Vec<u8>),
+) -> Result<()> {
+    names.push(name.clone());
+    sink.put(format!("tables/{name}"), bytes)
 }
 
 /// Output files in order: a name in the output folder and its bytes.
