@@ -1,7 +1,9 @@
 //! Where the readers leave a file's bytes to be summed (SHA-256, for
 //! manifest.json) and pick up another reader's. A reader that finds a
 //! file waiting sums both together as far as both go ([`crate::sha_pair`]:
-//! two sums on one core in 58% of the time of two one after the other);
+//! two sums of 64 MiB on one core in 82–84% of the time of two one after
+//! the other, 2.3 against 1.9 GB/s, measured 2026-12-05; an earlier
+//! figure here, 58%, was not reproduced);
 //! whichever of the two has blocks left then waits on the desk for the
 //! next reader that comes, its sum as far as it was made going with it
 //! (the other is finished by its own reader). A reader that finds none
