@@ -5,6 +5,7 @@
 //! of them has to reach into `ingest` for it. A large data file may be
 //! mapped in place instead of copied ([`read_input_mapped`], `mapped`).
 
+use std::ops::Range;
 use std::path::Path;
 
 use crate::error::Error;
@@ -16,6 +17,9 @@ pub struct Refusal {
     pub zh: String,
     pub en: String,
 }
+
+/// What a read gives: `T`, or why the input was not read.
+pub type Refused<T> = std::result::Result<T, Refusal>;
 
 impl Refusal {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Refusal {
@@ -41,11 +45,7 @@ impl Refusal {
 /// refused, so that no file outside it is read (or its sha256 published in
 /// manifest.json). Without `root` (a file the user named: --config, a
 /// font), links are followed.
-pub fn read_input(
-    abs: &Path,
-    root: Option<&Path>,
-    cap: u64,
-) -> std::result::Result<Vec<u8>, Refusal> {
+pub fn read_input(abs: &Path, root: Option<&Path>, cap: u64) -> Refused<Vec<u8>> {
     let mut bytes = Vec::new();
     let at = read_input_into(abs, root, cap, &mut bytes)?;
     bytes.truncate(at.end);
@@ -65,7 +65,7 @@ pub fn read_input_into(
     root: Option<&Path>,
     cap: u64,
     bytes: &mut Vec<u8>,
-) -> std::result::Result<std::ops::Range<usize>, Refusal> {
+) -> Refused<Range<usize>> {
     let (f, len) = open_input(abs, root, cap)?;
     read_open(&f, len, cap, bytes)
 }
@@ -106,7 +106,7 @@ pub fn read_input_mapped(
     root: Option<&Path>,
     cap: u64,
     bytes: &mut Vec<u8>,
-) -> std::result::Result<(FileBytes, std::ops::Range<usize>), Refusal> {
+) -> Refused<(FileBytes, Range<usize>)> {
     let (f, len) = open_input(abs, root, cap)?;
     let at = match crate::direct_io::read_cold(&f, len, cap, bytes) {
         Some(at) => at,
@@ -138,11 +138,7 @@ fn too_large(n: u64, cap: u64) -> Refusal {
 }
 
 /// The checks of [`read_input`], and the file opened: it and its size.
-fn open_input(
-    abs: &Path,
-    root: Option<&Path>,
-    cap: u64,
-) -> std::result::Result<(std::fs::File, u64), Refusal> {
+fn open_input(abs: &Path, root: Option<&Path>, cap: u64) -> Refused<(std::fs::File, u64)> {
     let lmd = std::fs::symlink_metadata(abs).map_err(cannot)?;
     if let (true, Some(root)) = (lmd.file_type().is_symlink(), root) {
         let target = std::fs::canonicalize(abs).map_err(|e| {
@@ -178,7 +174,7 @@ fn open_input(
 }
 
 /// A regular file of at most `cap` bytes, or why not.
-fn regular_within(md: &std::fs::Metadata, cap: u64) -> std::result::Result<(), Refusal> {
+fn regular_within(md: &std::fs::Metadata, cap: u64) -> Refused<()> {
     if !md.is_file() {
         return Err(Refusal::new(
             "不是普通文件（命名管道、设备或套接字等），未读取",
@@ -194,12 +190,7 @@ fn regular_within(md: &std::fs::Metadata, cap: u64) -> std::result::Result<(), R
 /// Read the opened file `f` (`len` bytes when last looked at) into
 /// `bytes`: past the page cache when it is large and not cached
 /// (`direct_io::read_cold`), else from its start.
-fn read_open(
-    f: &std::fs::File,
-    len: u64,
-    cap: u64,
-    bytes: &mut Vec<u8>,
-) -> std::result::Result<std::ops::Range<usize>, Refusal> {
+fn read_open(f: &std::fs::File, len: u64, cap: u64, bytes: &mut Vec<u8>) -> Refused<Range<usize>> {
     match crate::direct_io::read_cold(f, len, cap, bytes) {
         Some(at) => Ok(at),
         None => read_whole(f, len, cap, bytes),
@@ -207,12 +198,7 @@ fn read_open(
 }
 
 /// Read the opened file `f` into `bytes` from its start, the ordinary way.
-fn read_whole(
-    f: &std::fs::File,
-    len: u64,
-    cap: u64,
-    bytes: &mut Vec<u8>,
-) -> std::result::Result<std::ops::Range<usize>, Refusal> {
+fn read_whole(f: &std::fs::File, len: u64, cap: u64, bytes: &mut Vec<u8>) -> Refused<Range<usize>> {
     use std::io::Read;
     bytes.clear();
     // The size is only a hint (the file may change): reserve what is
