@@ -226,7 +226,14 @@ fn load_summing(data: &Path, cfg: &Config, upto: Option<Quarter>, sums: bool) ->
             if let Some(rows) = reserve.take() {
                 settler.reserve_cases(rows);
             }
-            settler.feed(outcomes);
+            // A sum a reader left owing, collected here (the settler waits
+            // for it, not the reader).
+            settler.feed(
+                outcomes
+                    .into_iter()
+                    .map(|o| read::pay_owed(&desk, o))
+                    .collect(),
+            );
             left -= 1;
             if left > 0 {
                 settler.make_room();

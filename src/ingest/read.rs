@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::chunks::CaseChunks;
 use super::folders::{FileEntry, SPREADSHEET_EXT};
-use super::hash_desk::HashDesk;
+use super::hash_desk::{HashDesk, Owed, Summed};
 use super::later_sum::LaterSum;
 use super::records::Records;
 use super::rejects::{fail, reject_of};
@@ -38,6 +38,28 @@ pub struct FileOutcome {
     pub meetings: Vec<Meeting>,
     pub adjustments: Vec<Adjustment>,
     pub rejects: Vec<Reject>,
+    /// The file's sum, when another reader was still making it as this
+    /// file's reader finished: put in by [`pay_owed`] before it is settled.
+    pub owed: Option<OwedSum>,
+}
+
+/// A sum owed to a file's outcome, and the file it is for.
+#[derive(Debug)]
+pub struct OwedSum {
+    sum: Owed,
+    entry: FileEntry,
+}
+
+/// `out` with the sum it is owed put in (waiting for the reader that is
+/// making it, if need be): and then, if its file was mapped and cut short
+/// while it was read or summed, the file reported as not read instead.
+pub fn pay_owed(desk: &HashDesk, mut out: FileOutcome) -> FileOutcome {
+    let Some(OwedSum { sum, entry }) = out.owed.take() else {
+        return out;
+    };
+    let held = Arc::clone(sum.bytes());
+    let made = desk.collect_owed(sum);
+    unless_cut(&entry, &held, with_sum(out, &made))
 }
 
 /// Find the unit a file name names (`公安局_2026Q3.csv`, `2026Q3温州市公安局案件.csv`).
@@ -160,11 +182,21 @@ pub fn read_file_into(
     let (out, held) = match summing {
         Summing::Desk(desk) => {
             // Shared while another reader may sum it; the buffer is this
-            // reader's again afterwards (a fresh one only if the other
-            // still held it, which the desk rules out).
+            // reader's again afterwards unless the sum is owed (then the
+            // bytes go with the outcome until it is paid, see `pay_owed`).
             let shared = Arc::new(held);
-            let (sum, out) = desk.sum_while(&shared, at.clone(), || read(&shared[at], false));
-            (with_sum(out, &sum), shared)
+            let (sum, out) = desk.sum_or_owe(&shared, at.clone(), || read(&shared[at], false));
+            match sum {
+                Summed::Made(sum) => (with_sum(out, &sum), shared),
+                Summed::Owed(sum) => {
+                    let mut out = out;
+                    out.owed = Some(OwedSum {
+                        sum,
+                        entry: entry.clone(),
+                    });
+                    return vec![out];
+                }
+            }
         }
         Summing::Unsummed { halves } => {
             let out = read(&held[at], halves);

@@ -309,7 +309,11 @@ impl Settler {
                 meetings,
                 adjustments,
                 rejects: mut file_rejects,
+                owed,
             } = o;
+            // (a sum still owed is paid before the file is settled:
+            // `read::pay_owed`)
+            debug_assert!(owed.is_none(), "settled before its sum was paid");
             files.push(file.unwrap_or_else(|| InputFile {
                 path: String::new(),
                 kind: FileKind::Cases,
