@@ -244,7 +244,7 @@ fn load_summing(data: &Path, cfg: &Config, upto: Option<Quarter>, sums: bool) ->
     // the settled cases are put in order, where ingestion peaks)
     drop(pool);
     let mut ds = settler.finish();
-    later.fill(&mut ds.files);
+    later.fill(&mut ds.files)?;
     Ok(ds)
 }
 

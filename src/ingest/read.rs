@@ -145,32 +145,16 @@ pub fn read_file_into(
 ) -> Vec<FileOutcome> {
     // `abs` is DATA/<quarter folder>/<file>.
     let root = entry.abs.parent().and_then(Path::parent);
-    // A workbook's bytes go to a child process, and the last file's sum is
-    // made after it is read: both are read into the buffer. Any other
-    // large file is mapped in place where it can be (`read_input_mapped`).
-    let into_buf = is_workbook(&entry.rel) || matches!(summing, Summing::Later(_));
-    if into_buf {
+    // A workbook's bytes go to a child process: they are read into the
+    // buffer. Any other large file is mapped in place where it can be
+    // (`read_input_mapped`), the last one too (its sum made after it is
+    // read, from the same mapping: `LaterSum`).
+    if is_workbook(&entry.rel) {
         let at = match read_input_into(&entry.abs, root, MAX_INPUT_BYTES, buf) {
             Ok(at) => at,
             Err(r) => return vec![unreadable(entry, r.zh, r.en)],
         };
-        if is_workbook(&entry.rel) {
-            return read_workbook_bytes(entry, &buf[at], index, resolver, keep_text);
-        }
-        let out = read_bytes_into(
-            entry,
-            &buf[at.clone()],
-            index,
-            resolver,
-            keep_text,
-            room,
-            true,
-        );
-        if let Summing::Later(later) = summing {
-            // (the last file: no reader needs the buffer again)
-            later.start(entry.rel.clone(), std::mem::take(buf), at);
-        }
-        return vec![out];
+        return read_workbook_bytes(entry, &buf[at], index, resolver, keep_text);
     }
     let (held, at) = match read_input_mapped(&entry.abs, root, MAX_INPUT_BYTES, buf) {
         Ok(got) => got,
@@ -202,7 +186,19 @@ pub fn read_file_into(
             let out = read(&held[at], halves);
             (out, Arc::new(held))
         }
-        Summing::Alone | Summing::Later(_) => {
+        Summing::Later(later) => {
+            // The last file: read in halves, then summed on a thread of
+            // its own (its bytes handed over: no reader needs the buffer
+            // again). Not if it was cut short while read: it is reported
+            // as not read below.
+            let out = read(&held[at.clone()], true);
+            let held = Arc::new(held);
+            if !held.was_cut() {
+                later.start(entry.rel.clone(), Arc::clone(&held), at);
+            }
+            (out, held)
+        }
+        Summing::Alone => {
             let bytes = &held[at];
             let out = with_sha256(bytes, || read(bytes, false));
             (out, Arc::new(held))

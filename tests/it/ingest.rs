@@ -524,7 +524,7 @@ fn a_file_read_in_two_halves_reads_as_one() {
     // The last file's sum is made after it is read, on its own thread:
     // blank until filled in.
     assert_eq!(h.sha256, "");
-    later.fill(std::slice::from_mut(&mut h));
+    later.fill(std::slice::from_mut(&mut h)).unwrap();
     assert_eq!(h.counts, w.counts);
     assert_eq!(h.unit, w.unit);
     assert_eq!(w.unit.as_deref(), Some("公安"));
