@@ -18,7 +18,7 @@ use serde::Serialize;
 
 pub use activity::{Meetings, Patrols, Referrals};
 pub use figures::{Change, Figures, FIGURES, N_FIGURES};
-pub use recurrence::{Recurrence, RecurrencePair};
+pub use recurrence::{Recurrence, RecurrenceIndex, RecurrencePair};
 
 use crate::config::Config;
 use crate::model::{Case, Dataset, Name, RegionId};
@@ -199,13 +199,21 @@ pub struct CaseCells {
     cells: cases::Cells,
     /// Township display names, sorted by bytes; a cell's town key indexes here.
     towns: Vec<String>,
-    recurrence: recurrence::RecurrenceIndex,
+    recurrence: RecurrenceIndex,
     /// Positions in `ds.referrals` and `ds.patrols` per region.
     referrals_of: HashMap<RegionId, Vec<usize>>,
     patrols_of: HashMap<RegionId, Vec<usize>>,
 }
 
 impl CaseCells {
+    /// These cells with the recurrence search `index` put in.
+    pub fn with_recurrence(self, index: RecurrenceIndex) -> CaseCells {
+        CaseCells {
+            recurrence: index,
+            ..self
+        }
+    }
+
     /// The recurrence pairs of the city or of a region, as
     /// `analyse_with(…).recurrence.recurrences` holds them.
     pub fn recurrence_pairs(&self, scope: Option<RegionId>) -> Vec<&RecurrencePair> {
@@ -213,8 +221,32 @@ impl CaseCells {
     }
 }
 
-/// Sum the case figures of a dataset for the four periods of a quarter.
+/// Sum the case figures of a dataset for the four periods of a quarter,
+/// and search it for recurrence: [`cell_table`] and [`recurrence_index`],
+/// which read the same cases and nothing of each other, one on each core.
 pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> CaseCells {
+    let (cells, recurrence) = rayon::join(
+        || cell_table(ds, cfg, quarter),
+        || recurrence_index(ds, cfg, quarter),
+    );
+    cells.with_recurrence(recurrence)
+}
+
+/// The recurrence search of [`case_cells`] on its own (a build runs it
+/// ahead of the assessment, which needs nothing else from the cells).
+pub fn recurrence_index(ds: &Dataset, cfg: &Config, quarter: Quarter) -> RecurrenceIndex {
+    recurrence::detect(
+        &ds.cases,
+        Periods::of(quarter).quarter,
+        cfg.rules.recurrence_radius_m,
+        &cfg.area,
+    )
+}
+
+/// [`case_cells`] without the recurrence search, which is put in with
+/// [`CaseCells::with_recurrence`] (until then, an analysis made from it
+/// finds no recurrence).
+pub fn cell_table(ds: &Dataset, cfg: &Config, quarter: Quarter) -> CaseCells {
     // (foldhash: the order of the names is their sorted order, so the
     // hasher's seed is not observable)
     type Fast = foldhash::fast::RandomState;
@@ -251,19 +283,7 @@ pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> CaseCells {
         .collect();
     let town_of = |c: &Case| -> u32 { town_by_copy.get(&c.township.addr()).copied().unwrap_or(0) };
     let periods = Periods::of(quarter);
-    // The cell table and recurrence (its own index) read the same
-    // cases and nothing of each other: one on each core.
-    let (cells, recurrence) = rayon::join(
-        || cases::cells_of(&ds.cases, town_of, &periods.all(), cfg.rules.closing_days),
-        || {
-            recurrence::detect(
-                &ds.cases,
-                periods.quarter,
-                cfg.rules.recurrence_radius_m,
-                &cfg.area,
-            )
-        },
-    );
+    let cells = cases::cells_of(&ds.cases, town_of, &periods.all(), cfg.rules.closing_days);
     let mut referrals_of: HashMap<RegionId, Vec<usize>> = HashMap::new();
     for (i, r) in ds.referrals.iter().enumerate() {
         if let Some(region) = r.region {
@@ -277,7 +297,7 @@ pub fn case_cells(ds: &Dataset, cfg: &Config, quarter: Quarter) -> CaseCells {
     CaseCells {
         cells,
         towns: names.into_iter().map(str::to_string).collect(),
-        recurrence,
+        recurrence: RecurrenceIndex::default(),
         referrals_of,
         patrols_of,
     }
