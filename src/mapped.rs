@@ -285,17 +285,34 @@ mod imp {
     }
 }
 
+/// Files for the tests of mappings (here and where mapped files are used).
 #[cfg(all(test, target_os = "linux", target_pointer_width = "64"))]
-mod tests {
-    use super::*;
+pub(crate) mod test_files {
     use std::io::Write;
 
-    fn file_of(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    /// `bytes` as `cases.csv` in a folder of its own (gone with the folder).
+    pub fn file_of(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("cases.csv");
         std::fs::File::create(&p).unwrap().write_all(bytes).unwrap();
         (dir, p)
     }
+
+    /// The file at `p` cut to `len` bytes, as another program might.
+    pub fn cut_short(p: &std::path::Path, len: u64) {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_len(len)
+            .unwrap();
+    }
+}
+
+#[cfg(all(test, target_os = "linux", target_pointer_width = "64"))]
+mod tests {
+    use super::test_files::{cut_short, file_of};
+    use super::*;
 
     #[test]
     fn a_mapped_file_reads_as_its_bytes() {
@@ -319,12 +336,7 @@ mod tests {
         let g = File::open(&q).unwrap();
         let m = Mapped::map(&f, want.len() as u64).unwrap();
         let other = Mapped::map(&g, want.len() as u64).unwrap();
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&p)
-            .unwrap()
-            .set_len(10_000)
-            .unwrap();
+        cut_short(&p, 10_000);
         let got = m.bytes().to_vec();
         assert_eq!(&got[..8192], &want[..8192]);
         assert!(got[12288..].iter().all(|&b| b == 0));

@@ -132,25 +132,15 @@ mod tests {
     #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
     #[test]
     fn a_mapped_file_cut_short_before_its_sum_is_made_is_an_error() {
-        use std::io::Write;
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("cases.csv");
+        use crate::mapped::test_files::{cut_short, file_of};
         let bytes: Vec<u8> = (0..64 * 1024).map(|i| (i % 251) as u8 | 1).collect();
-        std::fs::File::create(&p)
-            .unwrap()
-            .write_all(&bytes)
-            .unwrap();
+        let (_dir, p) = file_of(&bytes);
         let f = std::fs::File::open(&p).unwrap();
         let map = crate::mapped::Mapped::map(&f, bytes.len() as u64).unwrap();
         let held = Arc::new(FileBytes::Map(map));
         // whole when read
         assert_eq!(&held[..], &bytes[..]);
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&p)
-            .unwrap()
-            .set_len(10_000)
-            .unwrap();
+        cut_short(&p, 10_000);
         let later = LaterSum::default();
         later.start("2026Q3/a.csv".into(), held, 0..bytes.len());
         let mut files = vec![input("2026Q3/a.csv")];
