@@ -213,12 +213,6 @@ impl CaseCells {
             ..self
         }
     }
-
-    /// The recurrence pairs of the city or of a region, as
-    /// `analyse_with(…).recurrence.recurrences` holds them.
-    pub fn recurrence_pairs(&self, scope: Option<RegionId>) -> Vec<&RecurrencePair> {
-        self.recurrence.pairs(scope)
-    }
 }
 
 /// Sum the case figures of a dataset for the four periods of a quarter,

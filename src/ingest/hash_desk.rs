@@ -225,10 +225,9 @@ impl HashDesk {
         }
         drop(w);
         let sum = *lock(&owed.ticket.sum);
-        match sum {
-            Sum::Done(part) => Summed::Made(sha_pair::finish(part, mine)),
-            Sum::Dropped => Summed::Made(sha_pair::sha256(mine)),
-            Sum::Pending | Sum::Collecting => Summed::Owed(owed),
+        match handed_back(sum, mine) {
+            Some(made) => Summed::Made(made),
+            None => Summed::Owed(owed),
         }
     }
 
@@ -291,14 +290,22 @@ impl HashDesk {
             sum
         };
         loop {
-            match *sum {
-                Sum::Done(part) => return sha_pair::finish(part, mine),
-                Sum::Dropped => return sha_pair::sha256(mine),
-                Sum::Pending | Sum::Collecting => {
-                    sum = ticket.ready.wait(sum).unwrap_or_else(|p| p.into_inner());
-                }
+            if let Some(made) = handed_back(*sum, mine) {
+                return made;
             }
+            sum = ticket.ready.wait(sum).unwrap_or_else(|p| p.into_inner());
         }
+    }
+}
+
+/// The sum of `mine` from what the reader that took it handed back (the
+/// rest finished here), or made here if that reader stopped first; `None`
+/// while it is still being made.
+fn handed_back(sum: Sum, mine: &[u8]) -> Option<[u8; 32]> {
+    match sum {
+        Sum::Done(part) => Some(sha_pair::finish(part, mine)),
+        Sum::Dropped => Some(sha_pair::sha256(mine)),
+        Sum::Pending | Sum::Collecting => None,
     }
 }
 

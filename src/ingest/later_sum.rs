@@ -30,12 +30,12 @@ use crate::model::InputFile;
 
 /// Where the last file's sum is being made (at most one file).
 #[derive(Default)]
-pub struct LaterSum(Mutex<Option<(String, Pending)>>);
+pub struct LaterSum(Mutex<Option<(String, Arc<FileBytes>, Pending)>>);
 
 enum Pending {
-    Making(JoinHandle<[u8; 32]>, Arc<FileBytes>),
+    Making(JoinHandle<[u8; 32]>),
     /// Made at once: no thread could be started.
-    Made([u8; 32], Arc<FileBytes>),
+    Made([u8; 32]),
 }
 
 impl LaterSum {
@@ -48,10 +48,10 @@ impl LaterSum {
             move || sum(&bytes, at)
         });
         let pending = match spawned {
-            Ok(h) => Pending::Making(h, bytes),
-            Err(_) => Pending::Made(sum(&bytes, at), bytes),
+            Ok(h) => Pending::Making(h),
+            Err(_) => Pending::Made(sum(&bytes, at)),
         };
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((path, pending));
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((path, bytes, pending));
     }
 
     /// Put the sum, once made, into the entry of the input it was started
@@ -60,13 +60,13 @@ impl LaterSum {
     /// sum was made (the sum is not the file's as read).
     pub fn fill(&self, files: &mut [InputFile]) -> Result<()> {
         let taken = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let Some((path, pending)) = taken else {
+        let Some((path, bytes, pending)) = taken else {
             return Ok(());
         };
-        let (sum, bytes) = match pending {
-            Pending::Made(sum, bytes) => (sum, bytes),
-            Pending::Making(h, bytes) => match h.join() {
-                Ok(sum) => (sum, bytes),
+        let sum = match pending {
+            Pending::Made(sum) => sum,
+            Pending::Making(h) => match h.join() {
+                Ok(sum) => sum,
                 Err(panic) => std::panic::resume_unwind(panic),
             },
         };
@@ -126,6 +126,7 @@ mod tests {
         later.fill(&mut files).unwrap();
         assert_eq!(files[0].sha256, "");
     }
+
     /// The last file mapped and cut short by another program before its
     /// sum was made: the run stops with an error naming it, instead of
     /// publishing the sum of zeros past the cut as the file's.
